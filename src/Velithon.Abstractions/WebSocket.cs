@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Velithon;
+
+/// <summary>
+/// One WebSocket connection, as a handler sees it: accept or reject the handshake, send and receive
+/// text, bytes and JSON, close, and read what the client sent with the handshake.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Accepting is explicit (<see cref="AcceptAsync"/>), as in the handshake of RFC 6455 section 4.2.2, but
+/// optional: the first send or receive on a connection that is still <see cref="WebSocketState.Connecting"/>
+/// accepts it with no subprotocol. A handler that returns without accepting rejects the handshake with
+/// HTTP 403, as does <see cref="CloseAsync"/> before accept.
+/// </para>
+/// <para>
+/// Sends are safe from several tasks at once: each message is written whole, never interleaved with
+/// another. Receives must come from one task at a time.
+/// </para>
+/// <para>
+/// When the connection ends, receive and send calls throw <see cref="WebSocketDisconnectException"/>
+/// with the close code (the peer's code, or 1006 when the transport dropped).
+/// </para>
+/// </remarks>
+public abstract class WebSocket
+{
+    /// <summary>The HTTP context of the opening handshake.</summary>
+    public abstract HttpContext HttpContext { get; }
+
+    /// <summary>The URL the client connected to, with a <c>ws</c> or <c>wss</c> scheme.</summary>
+    public abstract Uri Url { get; }
+
+    /// <summary>The client's address and port, when the transport knows them.</summary>
+    public abstract IPEndPoint? Client { get; }
+
+    /// <summary>The headers of the opening handshake request.</summary>
+    public IHeaderDictionary Headers => HttpContext.Request.Headers;
+
+    /// <summary>The query string parameters of the opening handshake request.</summary>
+    public IQueryCollection Query => HttpContext.Request.Query;
+
+    /// <summary>The values of the route template's parameters, as strings, by name.</summary>
+    public RouteValueDictionary PathParameters => HttpContext.Request.RouteValues;
+
+    /// <summary>The subprotocols the client offered in <c>Sec-WebSocket-Protocol</c>, in its order of preference.</summary>
+    public abstract IReadOnlyList<string> RequestedSubProtocols { get; }
+
+    /// <summary>The subprotocol chosen at accept, or <see langword="null"/> when none was.</summary>
+    public abstract string? SubProtocol { get; }
+
+    /// <summary>
+    /// The client's side: <see cref="WebSocketState.Connecting"/> during the handshake,
+    /// <see cref="WebSocketState.Connected"/> once accepted, <see cref="WebSocketState.Disconnected"/>
+    /// once its close frame arrived or the connection dropped.
+    /// </summary>
+    public abstract WebSocketState ClientState { get; }
+
+    /// <summary>
+    /// The server application's side: <see cref="WebSocketState.Connecting"/> until accepted,
+    /// <see cref="WebSocketState.Connected"/> once accepted, <see cref="WebSocketState.Disconnected"/>
+    /// once it rejected the handshake, sent a close frame, or the connection dropped.
+    /// </summary>
+    public abstract WebSocketState ApplicationState { get; }
+
+    /// <summary>A token that fires when the connection ends, for whatever reason.</summary>
+    public abstract CancellationToken Aborted { get; }
+
+    /// <summary>The code the connection closed with, once it has; otherwise <see langword="null"/>.</summary>
+    public abstract int? CloseCode { get; }
+
+    /// <summary>The reason the connection closed with, once it has; otherwise <see langword="null"/>.</summary>
+    public abstract string? CloseReason { get; }
+
+    /// <summary>
+    /// Accepts the handshake (HTTP 101, or 200 for WebSockets over HTTP/2).
+    /// </summary>
+    /// <param name="subProtocol">
+    /// The subprotocol to confirm. It must be one of <see cref="RequestedSubProtocols"/>; any other value
+    /// throws <see cref="ArgumentException"/> and the handshake is not accepted.
+    /// </param>
+    /// <param name="headers">Extra headers for the handshake response.</param>
+    /// <exception cref="InvalidOperationException">The connection was already accepted or closed.</exception>
+    public abstract Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null);
+
+    /// <summary>
+    /// Closes the connection with <paramref name="code"/> and <paramref name="reason"/> and waits, for at
+    /// most the configured close timeout, for the peer's close frame. Before accept, rejects the
+    /// handshake with HTTP 403 instead (the reason becomes the response body).
+    /// Closing a connection that has already ended does nothing.
+    /// </summary>
+    /// <param name="code">A code from <see cref="WebSocketCloseCode"/>, or 3000-4999 for applications.</param>
+    /// <param name="reason">A reason of at most 123 UTF-8 bytes (RFC 6455 section 5.5.1).</param>
+    public abstract Task CloseAsync(int code = WebSocketCloseCode.NormalClosure, string? reason = null);
+
+    /// <summary>Sends <paramref name="text"/> as one text message.</summary>
+    public abstract ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends <paramref name="data"/> as one binary message.</summary>
+    public abstract ValueTask SendBytesAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Serializes <paramref name="value"/> with <paramref name="typeInfo"/> and sends it as one text message.</summary>
+    public abstract ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Serializes <paramref name="value"/> with the application's configured <see cref="JsonSerializerOptions"/>
+    /// and sends it as one text message. For Native AOT, give those options a source-generated
+    /// <c>JsonSerializerContext</c> that knows <typeparamref name="T"/>.
+    /// </summary>
+    public abstract ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives the next complete message, text or binary, without copying it: see <see cref="WebSocketMessage"/>
+    /// for how long its data stays valid.
+    /// </summary>
+    /// <exception cref="WebSocketDisconnectException">The connection ended.</exception>
+    public abstract ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives the next message, which must be text. A binary message instead closes the connection with
+    /// 1003 (unsupported data) and throws <see cref="WebSocketDisconnectException"/>.
+    /// </summary>
+    public abstract ValueTask<string> ReceiveTextAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives the next message, which must be binary. A text message instead closes the connection with
+    /// 1003 (unsupported data) and throws <see cref="WebSocketDisconnectException"/>.
+    /// </summary>
+    public abstract ValueTask<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives the next message, text or binary, and deserializes it as JSON with <paramref name="typeInfo"/>.
+    /// Malformed JSON throws <see cref="JsonException"/>; the connection stays open, and if the handler lets
+    /// the exception escape, the connection closes with 1007 (invalid payload data).
+    /// </summary>
+    public abstract ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives the next message and deserializes it as JSON with the application's configured
+    /// <see cref="JsonSerializerOptions"/>. Errors as for <see cref="ReceiveJsonAsync{T}(JsonTypeInfo{T}, CancellationToken)"/>.
+    /// </summary>
+    public abstract ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives text messages until the peer closes the connection normally, so a handler can write
+    /// <c>await foreach (var message in ws.ReceiveTextMessagesAsync())</c>. The enumeration ends
+    /// quietly on a close from the peer; other ends throw <see cref="WebSocketDisconnectException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<string> ReceiveTextMessagesAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            string message;
+            try
+            {
+                message = await ReceiveTextAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketDisconnectException exception) when (exception.Code is WebSocketCloseCode.NormalClosure
+                or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+            {
+                yield break;
+            }
+
+            yield return message;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Velithon.Connections;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Error, "The WebSocket handler {Handler} threw an exception; its connection is closed with 1011 (or rejected with 500 before accept).", EventName = "HandlerFailed")]
+    public static partial void HandlerFailed(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Debug, "The WebSocket handler {Handler} received a message that is not valid JSON; the connection is closed with 1007.", EventName = "InvalidJsonMessage")]
+    public static partial void InvalidJsonMessage(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Debug, "A WebSocket message exceeded the limit of {MaxMessageSize} bytes; the connection is closed with 1009.", EventName = "MessageTooBig")]
+    public static partial void MessageTooBig(ILogger logger, int maxMessageSize);
+
+    [LoggerMessage(4, LogLevel.Debug, "A WebSocket close handshake did not complete within {Timeout}; the connection is aborted.", EventName = "CloseTimedOut")]
+    public static partial void CloseTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(5, LogLevel.Debug, "The WebSocket connection failed: {Reason}.", EventName = "ConnectionFailed")]
+    public static partial void ConnectionFailed(ILogger logger, string reason, Exception exception);
+}

@@ -1,0 +1,833 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.IO;
+using System.Net;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Velithon.Buffers;
+using Velithon.Hosting;
+using TransportWebSocket = System.Net.WebSockets.WebSocket;
+using TransportState = System.Net.WebSockets.WebSocketState;
+
+namespace Velithon.Connections;
+
+/// <summary>
+/// The runtime's <see cref="Velithon.WebSocket"/>: one server-side connection over ASP.NET Core's
+/// WebSocket support, with message reassembly, size limits, close-code mapping and serialized sends.
+/// </summary>
+/// <remarks>
+/// Handlers see it as <see cref="Velithon.WebSocket"/>; generated code uses the members marked as
+/// infrastructure to reject a handshake whose parameters do not bind.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "WebSocketSession owns the connection and ends it with CompleteAsync; the send lock never creates a wait handle.")]
+public sealed class ServerWebSocket : Velithon.WebSocket
+{
+    private const int InitialReceiveBufferSize = 4096;
+
+    // RFC 6455 section 5.5: a control frame carries at most 125 bytes, two of which are the close code.
+    private const int MaxCloseReasonBytes = 123;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly HttpContext _httpContext;
+    private readonly VelithonRuntime _runtime;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Lock _stateLock = new();
+
+    private TransportWebSocket? _socket;
+    private Task? _acceptTask;
+    private CancellationTokenSource? _abortedSource;
+    private byte[]? _messageBuffer;
+    private int _messageLength;
+    private PooledBufferWriter? _jsonBuffer;
+    private Utf8JsonWriter? _jsonWriter;
+    private Uri? _url;
+    private string[]? _requestedSubProtocols;
+    private string? _subProtocol;
+    private volatile WebSocketState _clientState;
+    private volatile WebSocketState _applicationState;
+    private int? _closeCode;
+    private string? _closeReason;
+    private volatile bool _ended;
+    private bool _completed;
+
+    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime)
+    {
+        _httpContext = httpContext;
+        _runtime = runtime;
+    }
+
+    /// <inheritdoc />
+    public override HttpContext HttpContext => _httpContext;
+
+    /// <inheritdoc />
+    public override Uri Url => _url ??= BuildUrl(_httpContext.Request);
+
+    /// <inheritdoc />
+    public override IPEndPoint? Client =>
+        _httpContext.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, _httpContext.Connection.RemotePort) : null;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> RequestedSubProtocols =>
+        _requestedSubProtocols ??= [.. _httpContext.WebSockets.WebSocketRequestedProtocols];
+
+    /// <inheritdoc />
+    public override string? SubProtocol => _subProtocol;
+
+    /// <inheritdoc />
+    public override WebSocketState ClientState => _clientState;
+
+    /// <inheritdoc />
+    public override WebSocketState ApplicationState => _applicationState;
+
+    /// <inheritdoc />
+    public override int? CloseCode
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _closeCode;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override string? CloseReason
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _closeReason;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override CancellationToken Aborted
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                if (_completed)
+                {
+                    return new CancellationToken(canceled: true);
+                }
+
+                // Created on first use: most connections never ask, and an idle connection should stay small.
+                _abortedSource ??= CancellationTokenSource.CreateLinkedTokenSource(_httpContext.RequestAborted);
+                if (_ended)
+                {
+                    _abortedSource.Cancel();
+                }
+
+                return _abortedSource.Token;
+            }
+        }
+    }
+
+    internal bool HasEnded => _ended;
+
+    /// <inheritdoc />
+    public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
+    {
+        if (subProtocol is not null && !IsRequestedSubProtocol(subProtocol))
+        {
+            throw new ArgumentException(
+                $"The subprotocol '{subProtocol}' was not offered by the client, which offered: {DescribeRequestedSubProtocols()}. Choose one of RequestedSubProtocols, or none.",
+                nameof(subProtocol));
+        }
+
+        lock (_stateLock)
+        {
+            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
+            {
+                throw new InvalidOperationException(_acceptTask is not null
+                    ? "The WebSocket connection has already been accepted."
+                    : "The WebSocket handshake has already been rejected or closed; it cannot be accepted.");
+            }
+
+            _acceptTask = AcceptCoreAsync(subProtocol, headers);
+            return _acceptTask;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task CloseAsync(int code = WebSocketCloseCode.NormalClosure, string? reason = null)
+    {
+        if (!WebSocketCloseCode.CanBeSent(code))
+        {
+            throw new ArgumentOutOfRangeException(nameof(code), code,
+                "A close code must be 1000-1003, 1007-1014, or 3000-4999 (RFC 6455 section 7.4).");
+        }
+
+        if (reason is not null && Encoding.UTF8.GetByteCount(reason) > MaxCloseReasonBytes)
+        {
+            throw new ArgumentException($"A close reason must fit in {MaxCloseReasonBytes} UTF-8 bytes (RFC 6455 section 5.5).", nameof(reason));
+        }
+
+        Task acceptTask;
+        lock (_stateLock)
+        {
+            if (_applicationState == WebSocketState.Disconnected)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (_acceptTask is null)
+            {
+                // Closing before accept refuses the handshake (the seed's query-token example).
+                _closeCode = code;
+                _closeReason = reason;
+                BeginRejectLocked();
+                return WriteRejectionAsync(StatusCodes.Status403Forbidden, reason);
+            }
+
+            acceptTask = _acceptTask;
+        }
+
+        return CloseAcceptedAsync(acceptTask, code, reason);
+    }
+
+    /// <summary>
+    /// Refuses the handshake with <paramref name="statusCode"/> and <paramref name="message"/> as a plain-text
+    /// body. Generated code calls it when a parameter does not bind.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Task RejectAsync(int statusCode, string message)
+    {
+        lock (_stateLock)
+        {
+            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
+            {
+                throw new InvalidOperationException("A WebSocket handshake can be rejected only before it is accepted.");
+            }
+
+            BeginRejectLocked();
+        }
+
+        return WriteRejectionAsync(statusCode, message);
+    }
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(text, buffer);
+            await SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask SendBytesAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        SendCoreAsync(data, WebSocketMessageType.Binary, cancellationToken);
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Serialize under the send lock: the connection reuses one pooled writer for all its JSON sends.
+            var buffer = _jsonBuffer ??= new PooledBufferWriter();
+            var writer = _jsonWriter ??= new Utf8JsonWriter(buffer);
+            writer.Reset(buffer);
+            try
+            {
+                JsonSerializer.Serialize(writer, value, typeInfo);
+                await SendLockedAsync(socket, buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                buffer.Reset();
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default) =>
+        SendJsonAsync(value, GetJsonTypeInfo<T>(), cancellationToken);
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        var kind = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        return new WebSocketMessage(kind, CurrentMessage);
+    }
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<string> ReceiveTextAsync(CancellationToken cancellationToken = default)
+    {
+        var kind = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        if (kind != WebSocketMessageKind.Text)
+        {
+            throw await CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a text message, received a binary one.").ConfigureAwait(false);
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(CurrentMessage.Span);
+        }
+        catch (DecoderFallbackException)
+        {
+            // The transport validates UTF-8 as frames arrive (RFC 6455 section 8.1); this is the backstop.
+            throw await CloseForPeerErrorAsync(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8.").ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken = default)
+    {
+        var kind = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        if (kind != WebSocketMessageKind.Binary)
+        {
+            throw await CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a binary message, received a text one.").ConfigureAwait(false);
+        }
+
+        return CurrentMessage.ToArray();
+    }
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+        where T : default
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize(CurrentMessage.Span, typeInfo);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default)
+        where T : default =>
+        ReceiveJsonAsync(GetJsonTypeInfo<T>(), cancellationToken);
+
+    /// <summary>Ends the connection after the handler threw: 1011 once accepted, HTTP 500 before.</summary>
+    internal async Task FailAsync()
+    {
+        Task? acceptTask;
+        lock (_stateLock)
+        {
+            if (_applicationState == WebSocketState.Disconnected)
+            {
+                return;
+            }
+
+            acceptTask = _acceptTask;
+            if (acceptTask is null)
+            {
+                BeginRejectLocked();
+            }
+        }
+
+        if (acceptTask is null)
+        {
+            await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null).ConfigureAwait(false);
+            return;
+        }
+
+        await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.InternalError, "Internal server error").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the connection after the handler returned: a handshake never accepted is refused with 403, an
+    /// open connection is closed with 1000; then the connection's buffers go back to the pool.
+    /// </summary>
+    internal async Task CompleteAsync()
+    {
+        Task? acceptTask;
+        bool reject = false;
+        lock (_stateLock)
+        {
+            acceptTask = _acceptTask;
+            if (acceptTask is null && _applicationState == WebSocketState.Connecting)
+            {
+                BeginRejectLocked();
+                reject = true;
+            }
+        }
+
+        if (reject)
+        {
+            await WriteRejectionAsync(StatusCodes.Status403Forbidden, null).ConfigureAwait(false);
+        }
+        else if (acceptTask is not null && ApplicationState == WebSocketState.Connected)
+        {
+            await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.NormalClosure, null).ConfigureAwait(false);
+        }
+
+        MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+        lock (_stateLock)
+        {
+            _completed = true;
+            _abortedSource?.Dispose();
+            _abortedSource = null;
+        }
+
+        ReturnMessageBuffer();
+        _jsonBuffer?.Reset();
+        _jsonWriter?.Dispose();
+        _socket?.Dispose();
+    }
+
+    private ReadOnlyMemory<byte> CurrentMessage =>
+        _messageBuffer is null ? ReadOnlyMemory<byte>.Empty : _messageBuffer.AsMemory(0, _messageLength);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<WebSocketMessageKind> ReceiveMessageAsync(CancellationToken cancellationToken)
+    {
+        var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
+        ReturnMessageBuffer();
+        if (ClientState == WebSocketState.Disconnected)
+        {
+            throw CreateDisconnectException(null);
+        }
+
+        int maxMessageSize = _runtime.Options.MaxMessageSize;
+        byte[] buffer = [];
+        int length = 0;
+        try
+        {
+            // A zero-byte read waits for the next frame without holding a buffer, so an idle
+            // connection costs no receive memory.
+            var result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    ReturnBuffer(buffer);
+                    throw await OnPeerClosedAsync(socket).ConfigureAwait(false);
+                }
+
+                length += result.Count;
+                if (length > maxMessageSize)
+                {
+                    ReturnBuffer(buffer);
+                    Log.MessageTooBig(_runtime.Logger, maxMessageSize);
+                    throw await CloseForPeerErrorAsync(WebSocketCloseCode.MessageTooBig,
+                        $"A message may be at most {maxMessageSize} bytes.").ConfigureAwait(false);
+                }
+
+                if (result.EndOfMessage)
+                {
+                    break;
+                }
+
+                // Read at most one byte past the limit: enough to know the message is too big.
+                int capacity = Math.Min(buffer.Length, maxMessageSize + 1);
+                if (length == capacity)
+                {
+                    buffer = Grow(buffer, length, Math.Min(Math.Max(InitialReceiveBufferSize, buffer.Length * 2), maxMessageSize + 1));
+                    capacity = Math.Min(buffer.Length, maxMessageSize + 1);
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (buffer.Length > 0)
+            {
+                _messageBuffer = buffer;
+                _messageLength = length;
+            }
+
+            return result.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Canceling a receive aborts the transport: the connection is over.
+            ReturnBuffer(buffer);
+            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+            throw;
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            ReturnBuffer(buffer);
+            throw OnTransportFailed(socket, exception);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendCoreAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
+    {
+        var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendLockedAsync(socket, payload, messageType, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async ValueTask SendLockedAsync(TransportWebSocket socket, ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
+    {
+        if (ApplicationState != WebSocketState.Connected)
+        {
+            throw CreateDisconnectException(null);
+        }
+
+        try
+        {
+            await socket.SendAsync(payload, messageType, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Canceling a send aborts the transport: the connection is over.
+            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+            throw;
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            throw OnTransportFailed(socket, exception);
+        }
+    }
+
+    private async Task AcceptCoreAsync(string? subProtocol, IEnumerable<KeyValuePair<string, string>>? headers)
+    {
+        if (headers is not null)
+        {
+            foreach (var (name, value) in headers)
+            {
+                _httpContext.Response.Headers.Append(name, value);
+            }
+        }
+
+        TransportWebSocket socket;
+        try
+        {
+            socket = await _httpContext.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                SubProtocol = subProtocol,
+                KeepAliveInterval = _runtime.Options.KeepAliveInterval,
+            }).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+            throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
+        }
+
+        lock (_stateLock)
+        {
+            _socket = socket;
+            _subProtocol = subProtocol;
+            if (!_ended)
+            {
+                _clientState = WebSocketState.Connected;
+                _applicationState = WebSocketState.Connected;
+            }
+        }
+    }
+
+    private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
+    {
+        Task acceptTask;
+        lock (_stateLock)
+        {
+            if (_acceptTask is null)
+            {
+                if (_applicationState != WebSocketState.Connecting)
+                {
+                    throw CreateDisconnectException(null);
+                }
+
+                _acceptTask = AcceptCoreAsync(null, null);
+            }
+
+            acceptTask = _acceptTask;
+        }
+
+        await acceptTask.ConfigureAwait(false);
+        return _socket!;
+    }
+
+    private async Task CloseAcceptedAsync(Task acceptTask, int code, string? reason)
+    {
+        try
+        {
+            await acceptTask.ConfigureAwait(false);
+        }
+        catch (WebSocketDisconnectException)
+        {
+            return;
+        }
+
+        var socket = _socket!;
+        lock (_stateLock)
+        {
+            if (_applicationState == WebSocketState.Disconnected)
+            {
+                return;
+            }
+
+            _applicationState = WebSocketState.Disconnected;
+            _closeCode ??= code;
+            _closeReason ??= reason;
+        }
+
+        var timeout = _runtime.Options.CloseTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout);
+        bool locked = false;
+        try
+        {
+            await _sendLock.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+            locked = true;
+            if (socket.State == TransportState.Open)
+            {
+                // RFC 6455 section 7.1.2: send our close frame, then wait for the peer's.
+                await socket.CloseAsync((WebSocketCloseStatus)code, reason, timeoutSource.Token).ConfigureAwait(false);
+            }
+            else if (socket.State == TransportState.CloseReceived)
+            {
+                await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, timeoutSource.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Log.CloseTimedOut(_runtime.Logger, timeout);
+            socket.Abort();
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            // The peer went away while we were closing: the connection is over either way.
+        }
+        finally
+        {
+            if (locked)
+            {
+                _sendLock.Release();
+            }
+
+            MarkEnded(code, reason);
+        }
+    }
+
+    private async ValueTask<WebSocketDisconnectException> OnPeerClosedAsync(TransportWebSocket socket)
+    {
+        int code = (int?)socket.CloseStatus ?? WebSocketCloseCode.NoStatusReceived;
+        string reason = socket.CloseStatusDescription ?? string.Empty;
+        lock (_stateLock)
+        {
+            _clientState = WebSocketState.Disconnected;
+            _closeCode ??= code;
+            _closeReason ??= reason;
+        }
+
+        if (socket.State == TransportState.CloseReceived)
+        {
+            // RFC 6455 section 5.5.1: answer a close frame with one, echoing its status code.
+            // WebSocketCloseStatus.Empty (1005) sends a close frame with no body, as the peer's was.
+            using var timeoutSource = new CancellationTokenSource(_runtime.Options.CloseTimeout);
+            bool locked = false;
+            try
+            {
+                await _sendLock.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+                locked = true;
+                if (socket.State == TransportState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)code, null, timeoutSource.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException || IsTransportFailure(exception))
+            {
+                socket.Abort();
+            }
+            finally
+            {
+                if (locked)
+                {
+                    _sendLock.Release();
+                }
+            }
+        }
+
+        MarkEnded(code, reason);
+        return new WebSocketDisconnectException(code, reason);
+    }
+
+    /// <summary>Closes the connection because of what the peer sent, and returns the exception the receive call throws.</summary>
+    private async ValueTask<WebSocketDisconnectException> CloseForPeerErrorAsync(int code, string reason)
+    {
+        Task? acceptTask;
+        lock (_stateLock)
+        {
+            acceptTask = _acceptTask;
+        }
+
+        if (acceptTask is not null)
+        {
+            await CloseAcceptedAsync(acceptTask, code, reason).ConfigureAwait(false);
+        }
+
+        return new WebSocketDisconnectException(code, reason);
+    }
+
+    private WebSocketDisconnectException OnTransportFailed(TransportWebSocket socket, Exception exception)
+    {
+        // A protocol violation (RFC 6455 sections 5.2 and 8.1) makes the transport send its own close
+        // frame, 1002 or 1007, before it throws; a dropped connection has no close code (1006).
+        int code = exception is WebSocketException { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely }
+            ? WebSocketCloseCode.AbnormalClosure
+            : (int?)socket.CloseStatus ?? WebSocketCloseCode.AbnormalClosure;
+        Log.ConnectionFailed(_runtime.Logger, exception.Message, exception);
+        MarkEnded(code, null);
+        return CreateDisconnectException(exception);
+    }
+
+    private WebSocketDisconnectException CreateDisconnectException(Exception? innerException)
+    {
+        lock (_stateLock)
+        {
+            return new WebSocketDisconnectException(_closeCode ?? WebSocketCloseCode.AbnormalClosure, _closeReason, innerException);
+        }
+    }
+
+    // Callers catch the cancellation of their own token first; any other cancellation here comes
+    // from the transport (the request was aborted).
+    private static bool IsTransportFailure(Exception exception) =>
+        exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException;
+
+    private void MarkEnded(int code, string? reason)
+    {
+        CancellationTokenSource? abortedSource;
+        lock (_stateLock)
+        {
+            _closeCode ??= code;
+            _closeReason ??= reason;
+            _clientState = WebSocketState.Disconnected;
+            _applicationState = WebSocketState.Disconnected;
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = true;
+            abortedSource = _abortedSource;
+        }
+
+        abortedSource?.Cancel();
+    }
+
+    private void BeginRejectLocked()
+    {
+        _clientState = WebSocketState.Disconnected;
+        _applicationState = WebSocketState.Disconnected;
+    }
+
+    private async Task WriteRejectionAsync(int statusCode, string? message)
+    {
+        MarkEnded(_closeCode ?? WebSocketCloseCode.PolicyViolation, _closeReason);
+        var response = _httpContext.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = statusCode;
+        if (!string.IsNullOrEmpty(message))
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            try
+            {
+                await response.WriteAsync(message, _httpContext.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or OperationCanceledException)
+            {
+                // The client left before reading the rejection.
+            }
+        }
+    }
+
+    private JsonTypeInfo<T> GetJsonTypeInfo<T>()
+    {
+        try
+        {
+            return (JsonTypeInfo<T>)_runtime.Options.JsonSerializerOptions.GetTypeInfo(typeof(T));
+        }
+        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"No JSON metadata for {typeof(T)}. Add [JsonSerializable(typeof({typeof(T).Name}))] to a JsonSerializerContext and insert it into VelithonOptions.JsonSerializerOptions.TypeInfoResolverChain, or pass a JsonTypeInfo<T>.",
+                exception);
+        }
+    }
+
+    private bool IsRequestedSubProtocol(string subProtocol)
+    {
+        foreach (var offered in RequestedSubProtocols)
+        {
+            if (string.Equals(offered, subProtocol, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private string DescribeRequestedSubProtocols() =>
+        RequestedSubProtocols.Count == 0 ? "none" : string.Join(", ", RequestedSubProtocols);
+
+    private void ReturnMessageBuffer()
+    {
+        if (_messageBuffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_messageBuffer);
+            _messageBuffer = null;
+            _messageLength = 0;
+        }
+    }
+
+    private static void ReturnBuffer(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer, int length, int minimumSize)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(minimumSize);
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ReturnBuffer(buffer);
+        return larger;
+    }
+
+    private static Uri BuildUrl(HttpRequest request)
+    {
+        string scheme = request.IsHttps ? "wss" : "ws";
+        return new Uri(UriHelper.BuildAbsolute(scheme, request.Host, request.PathBase, request.Path, request.QueryString));
+    }
+}

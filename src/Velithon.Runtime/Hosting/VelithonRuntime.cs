@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Velithon.Hosting;
+
+/// <summary>What every connection of the application shares: the validated options and the logger.</summary>
+internal sealed class VelithonRuntime(IOptions<VelithonOptions> options, ILoggerFactory loggerFactory)
+{
+    public VelithonOptions Options { get; } = options.Value;
+
+    public ILogger Logger { get; } = loggerFactory.CreateLogger("Velithon.WebSockets");
+}

@@ -1,0 +1,52 @@
+using System;
+using System.ComponentModel;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Velithon.Connections;
+using Velithon.Hosting;
+
+namespace Velithon.Routing;
+
+/// <summary>
+/// Maps one WebSocket route. The generated <c>MapVelithon()</c> calls this for every <c>[WebSocket]</c>
+/// handler; applications normally do not call it themselves.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class WebSocketRouteBuilderExtensions
+{
+    // RFC 8441 section 4: WebSockets over HTTP/2 arrive as an extended CONNECT request, not a GET.
+    private static readonly string[] HandshakeMethods = [HttpMethods.Get, HttpMethods.Connect];
+
+    /// <summary>
+    /// Maps <paramref name="pattern"/> (ASP.NET Core route syntax) to <paramref name="handler"/> for
+    /// WebSocket handshakes over HTTP/1.1 and HTTP/2.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The ASP.NET Core route pattern.</param>
+    /// <param name="template">The template as the user wrote it, kept as metadata.</param>
+    /// <param name="handlerName">The handler's name, for the display name and logs.</param>
+    /// <param name="handler">Binds the handshake to the handler's parameters and runs it.</param>
+    public static IEndpointConventionBuilder MapWebSocketRoute(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        string template,
+        string handlerName,
+        Func<ServerWebSocket, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(handler);
+
+        var runtime = endpoints.ServiceProvider.GetService<VelithonRuntime>()
+            ?? throw new InvalidOperationException(
+                "Velithon's services are not registered. Call builder.Services.AddVelithon() before app.MapVelithon().");
+
+        var session = new WebSocketSession(runtime, handlerName, handler);
+        return endpoints.MapMethods(pattern, HandshakeMethods, session.HandleRequestAsync)
+            .WithMetadata(new WebSocketRouteMetadata(template, handlerName))
+            .WithDisplayName($"WebSocket {pattern} => {handlerName}");
+    }
+}
