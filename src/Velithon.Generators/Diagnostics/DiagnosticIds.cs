@@ -1,0 +1,18 @@
+namespace Velithon.Generators.Diagnostics;
+
+/// <summary>The stable IDs of Velithon's diagnostics. Never renumber: users suppress them by ID.</summary>
+internal static class DiagnosticIds
+{
+    public const string InvalidRouteTemplate = "VLT0001";
+    public const string DuplicateRoute = "VLT0002";
+    public const string RouteParameterWithoutMethodParameter = "VLT0003";
+    public const string ParameterBindsFromNothing = "VLT0004";
+    public const string ParameterTypeNotBindable = "VLT0005";
+    public const string RouteConverterTypeMismatch = "VLT0006";
+    public const string HandlerMustBeStatic = "VLT0007";
+    public const string HandlerNotAccessible = "VLT0008";
+    public const string HandlerMustNotBeGeneric = "VLT0009";
+    public const string HandlerMustReturnTask = "VLT0010";
+    public const string HandlerMissingWebSocketParameter = "VLT0011";
+    public const string UnsupportedParameter = "VLT0012";
+}

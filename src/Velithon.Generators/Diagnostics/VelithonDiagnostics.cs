@@ -1,0 +1,82 @@
+using Microsoft.CodeAnalysis;
+
+namespace Velithon.Generators.Diagnostics;
+
+/// <summary>Every diagnostic Velithon reports, in one table.</summary>
+internal static class VelithonDiagnostics
+{
+    private const string Category = "Velithon";
+    private const string HelpLinkBase = "https://github.com/velithon/velithon-dotnet/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor InvalidRouteTemplate = Create(
+        DiagnosticIds.InvalidRouteTemplate,
+        title: "Invalid WebSocket route template",
+        messageFormat: "The route template '{0}' is invalid: {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateRoute = Create(
+        DiagnosticIds.DuplicateRoute,
+        title: "Duplicate WebSocket route",
+        messageFormat: "The route '{0}' of {1} matches the same paths as '{2}' of {3}; change one of the templates",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor RouteParameterWithoutMethodParameter = Create(
+        DiagnosticIds.RouteParameterWithoutMethodParameter,
+        title: "Route parameter has no method parameter",
+        messageFormat: "The route parameter '{0}' has no matching parameter on {1}; add a parameter named '{0}' or mark one [FromRoute(Name = \"{0}\")]");
+
+    public static readonly DiagnosticDescriptor ParameterBindsFromNothing = Create(
+        DiagnosticIds.ParameterBindsFromNothing,
+        title: "Handler parameter binds from nothing",
+        messageFormat: "The parameter '{0}' binds from nothing: no route parameter is named '{0}'; add <{0}> to the template, or mark it [FromQuery], [FromHeader] or [FromServices]");
+
+    public static readonly DiagnosticDescriptor ParameterTypeNotBindable = Create(
+        DiagnosticIds.ParameterTypeNotBindable,
+        title: "Parameter type cannot bind from text",
+        messageFormat: "The parameter '{0}' of type '{1}' cannot bind from the {2}: use string, a number, bool, Guid, an enum or a type that implements IParsable<T>");
+
+    public static readonly DiagnosticDescriptor RouteConverterTypeMismatch = Create(
+        DiagnosticIds.RouteConverterTypeMismatch,
+        title: "Route converter and parameter type disagree",
+        messageFormat: "The route parameter '{0}' is declared '{1}' but the method parameter has type '{2}'; make the parameter '{3}' or change the converter");
+
+    public static readonly DiagnosticDescriptor HandlerMustBeStatic = Create(
+        DiagnosticIds.HandlerMustBeStatic,
+        title: "WebSocket handler method must be static",
+        messageFormat: "The WebSocket handler '{0}' must be static; make it static, or move the logic into an endpoint class");
+
+    public static readonly DiagnosticDescriptor HandlerNotAccessible = Create(
+        DiagnosticIds.HandlerNotAccessible,
+        title: "WebSocket handler is not accessible",
+        messageFormat: "The WebSocket handler '{0}' must be public or internal, in types that are public or internal, so the generated route table can call it");
+
+    public static readonly DiagnosticDescriptor HandlerMustNotBeGeneric = Create(
+        DiagnosticIds.HandlerMustNotBeGeneric,
+        title: "WebSocket handler must not be generic",
+        messageFormat: "The WebSocket handler '{0}' must not be generic or declared in a generic type; the route table cannot choose type arguments");
+
+    public static readonly DiagnosticDescriptor HandlerMustReturnTask = Create(
+        DiagnosticIds.HandlerMustReturnTask,
+        title: "WebSocket handler must return Task or ValueTask",
+        messageFormat: "The WebSocket handler '{0}' returns '{1}'; make it return Task or ValueTask (for example 'async Task')");
+
+    public static readonly DiagnosticDescriptor HandlerMissingWebSocketParameter = Create(
+        DiagnosticIds.HandlerMissingWebSocketParameter,
+        title: "WebSocket handler has no WebSocket parameter",
+        messageFormat: "The WebSocket handler '{0}' needs exactly one parameter of type Velithon.WebSocket to talk to its client; {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Create(
+        DiagnosticIds.UnsupportedParameter,
+        title: "Unsupported WebSocket handler parameter",
+        messageFormat: "The parameter '{0}' is not supported: {1}");
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
+        new(
+            id: id,
+            title: title,
+            messageFormat: messageFormat,
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + id + ".md",
+            customTags: customTags);
+}

@@ -1,0 +1,21 @@
+namespace Velithon.Generators;
+
+/// <summary>Metadata names of the types the generator recognizes; it references none of their assemblies.</summary>
+internal static class KnownTypeNames
+{
+    public const string WebSocketAttribute = "Velithon.WebSocketAttribute";
+    public const string WebSocket = "Velithon.WebSocket";
+    public const string CancellationToken = "System.Threading.CancellationToken";
+    public const string Task = "System.Threading.Tasks.Task";
+    public const string ValueTask = "System.Threading.Tasks.ValueTask";
+    public const string HttpContext = "Microsoft.AspNetCore.Http.HttpContext";
+    public const string ClaimsPrincipal = "System.Security.Claims.ClaimsPrincipal";
+    public const string Parsable = "System.IParsable`1";
+    public const string FromRouteMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromRouteMetadata";
+    public const string FromQueryMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromQueryMetadata";
+    public const string FromHeaderMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromHeaderMetadata";
+    public const string FromServiceMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromServiceMetadata";
+    public const string FromBodyMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromBodyMetadata";
+    public const string FromFormMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromFormMetadata";
+    public const string FromKeyedServicesAttribute = "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute";
+}

@@ -1,0 +1,73 @@
+using Velithon.Generators.Helpers;
+
+namespace Velithon.Generators.Model;
+
+/// <summary>Where a handler parameter's value comes from.</summary>
+internal enum BindingSource
+{
+    /// <summary>The connection itself (<c>Velithon.WebSocket</c>).</summary>
+    WebSocket,
+
+    /// <summary>The connection's <c>Aborted</c> token.</summary>
+    CancellationToken,
+    HttpContext,
+
+    /// <summary><c>HttpContext.User</c>.</summary>
+    User,
+    Route,
+    Query,
+    Header,
+    Service,
+    KeyedService,
+}
+
+/// <summary>How text becomes the parameter's value.</summary>
+internal enum ParseKind
+{
+    /// <summary>The parameter is a string: no parsing.</summary>
+    None,
+
+    /// <summary>Through <c>IParsable&lt;T&gt;</c> with the invariant culture.</summary>
+    Parsable,
+
+    /// <summary>An enum member by name.</summary>
+    Enum,
+}
+
+/// <summary>One parameter of a handler, as generated binding code needs it.</summary>
+/// <param name="Name">The parameter's name in C#.</param>
+/// <param name="TypeName">Its fully qualified type, as written in generated code.</param>
+/// <param name="Source">Where its value comes from.</param>
+/// <param name="Key">The route, query or header name, or the C# expression of a service key.</param>
+/// <param name="Parse">How text becomes its value.</param>
+/// <param name="ParsedTypeName">The type to parse into: <see cref="TypeName"/> without <c>Nullable&lt;&gt;</c>.</param>
+/// <param name="IsOptional">True when a missing value is allowed.</param>
+/// <param name="DefaultValue">The C# expression of the value when missing, for optional parameters.</param>
+/// <param name="ExpectedValue">How a 400 response describes a valid value, for example "a valid Int32".</param>
+internal sealed record ParameterSpec(
+    string Name,
+    string TypeName,
+    BindingSource Source,
+    string? Key,
+    ParseKind Parse,
+    string ParsedTypeName,
+    bool IsOptional,
+    string DefaultValue,
+    string ExpectedValue);
+
+/// <summary>A <c>[WebSocket]</c> handler method, as the emitter needs it.</summary>
+/// <param name="HandlerName">The method's display name, <c>Namespace.Type.Method</c>.</param>
+/// <param name="ContainingTypeName">The declaring type, fully qualified.</param>
+/// <param name="MethodName">The method's name.</param>
+/// <param name="IdentifierName">A name for the generated class, unique per handler in the assembly.</param>
+/// <param name="Template">The template as written.</param>
+/// <param name="Route">The parsed template.</param>
+/// <param name="Parameters">The method's parameters, in order.</param>
+internal sealed record HandlerSpec(
+    string HandlerName,
+    string ContainingTypeName,
+    string MethodName,
+    string IdentifierName,
+    string Template,
+    RouteTemplateSpec Route,
+    EquatableArray<ParameterSpec> Parameters);

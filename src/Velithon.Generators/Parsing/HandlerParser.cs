@@ -1,0 +1,525 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using Velithon.Generators.Diagnostics;
+using Velithon.Generators.Helpers;
+using Velithon.Generators.Model;
+
+namespace Velithon.Generators.Parsing;
+
+/// <summary>
+/// Turns a <c>[WebSocket]</c> method into a <see cref="HandlerSpec"/>. The generator and the analyzer
+/// share it: the analyzer passes a list and reports what lands in it; the generator passes none and
+/// skips a handler that has errors.
+/// </summary>
+internal static class HandlerParser
+{
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Parses <paramref name="method"/>; returns <see langword="null"/> when it has any error.</summary>
+    public static HandlerSpec? Parse(
+        IMethodSymbol method,
+        AttributeData attribute,
+        KnownTypes knownTypes,
+        List<Diagnostic>? diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var context = new ParseContext(method, attribute, diagnostics, cancellationToken);
+        string handlerName = method.ContainingType.ToDisplayString() + "." + method.Name;
+
+        var template = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+        RouteTemplateSpec? route = null;
+        if (template is null)
+        {
+            context.Report(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(0, 0), "", "it must be a constant string");
+        }
+        else if (!RouteTemplateParser.TryParse(template, out route, out var error))
+        {
+            context.Report(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(error!.Offset, error.Length), template, error.Message);
+        }
+
+        CheckSignature(method, knownTypes, handlerName, context);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var parameters = new List<ParameterSpec>(method.Parameters.Length);
+        var usedRouteParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in method.Parameters)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var spec = ParseParameter(parameter, route, knownTypes, context);
+            if (spec is null)
+            {
+                continue;
+            }
+
+            if (spec.Source == BindingSource.Route)
+            {
+                usedRouteParameters.Add(spec.Key!);
+            }
+
+            parameters.Add(spec);
+        }
+
+        if (route is not null)
+        {
+            foreach (var routeParameter in route.Parameters)
+            {
+                if (!usedRouteParameters.Contains(routeParameter.Name))
+                {
+                    context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
+                        context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
+                }
+            }
+        }
+
+        if (context.HasErrors || route is null)
+        {
+            return null;
+        }
+
+        return new HandlerSpec(
+            HandlerName: handlerName,
+            ContainingTypeName: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            MethodName: method.Name,
+            IdentifierName: ToIdentifier(method.ContainingType.ToDisplayString()) + "_" + method.Name,
+            Template: template!,
+            Route: route,
+            Parameters: new EquatableArray<ParameterSpec>(parameters.ToArray()));
+    }
+
+    private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
+    {
+        var location = method.Locations.FirstOrDefault();
+        if (!method.IsStatic)
+        {
+            context.Report(VelithonDiagnostics.HandlerMustBeStatic, location, handlerName);
+        }
+
+        if (!IsAccessible(method))
+        {
+            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName);
+        }
+
+        if (method.IsGenericMethod || IsInGenericType(method))
+        {
+            context.Report(VelithonDiagnostics.HandlerMustNotBeGeneric, location, handlerName);
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(method.ReturnType, knownTypes.Task)
+            && !SymbolEqualityComparer.Default.Equals(method.ReturnType, knownTypes.ValueTask))
+        {
+            context.Report(VelithonDiagnostics.HandlerMustReturnTask, location, handlerName, method.ReturnType.ToDisplayString());
+        }
+
+        int webSocketParameters = method.Parameters.Count(p => SymbolEqualityComparer.Default.Equals(p.Type, knownTypes.WebSocket));
+        if (webSocketParameters == 0)
+        {
+            context.Report(VelithonDiagnostics.HandlerMissingWebSocketParameter, location, handlerName, "add a parameter 'WebSocket ws'");
+        }
+        else if (webSocketParameters > 1)
+        {
+            context.Report(VelithonDiagnostics.HandlerMissingWebSocketParameter, location, handlerName, "remove the extra WebSocket parameters");
+        }
+    }
+
+    private static ParameterSpec? ParseParameter(IParameterSymbol parameter, RouteTemplateSpec? route, KnownTypes knownTypes, ParseContext context)
+    {
+        var location = parameter.Locations.FirstOrDefault();
+        if (parameter.RefKind != RefKind.None || parameter.IsParams)
+        {
+            context.Report(VelithonDiagnostics.UnsupportedParameter, location, parameter.Name,
+                "ref, out, in and params parameters cannot be bound; remove the modifier");
+            return null;
+        }
+
+        var type = parameter.Type;
+        var typeName = type.ToDisplayString(TypeFormat);
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.WebSocket))
+        {
+            return Fixed(parameter, typeName, BindingSource.WebSocket);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.CancellationToken))
+        {
+            return Fixed(parameter, typeName, BindingSource.CancellationToken);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.HttpContext))
+        {
+            return Fixed(parameter, typeName, BindingSource.HttpContext);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.ClaimsPrincipal))
+        {
+            return Fixed(parameter, typeName, BindingSource.User);
+        }
+
+        foreach (var attribute in parameter.GetAttributes())
+        {
+            var attributeClass = attribute.AttributeClass;
+            if (attributeClass is null)
+            {
+                continue;
+            }
+
+            if (Implements(attributeClass, knownTypes.FromRouteMetadata))
+            {
+                string name = GetNameArgument(attribute) ?? parameter.Name;
+                var routeParameter = route?.Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+                if (route is not null && routeParameter is null)
+                {
+                    context.Report(VelithonDiagnostics.UnsupportedParameter, location, parameter.Name,
+                        $"[FromRoute] names '{name}', which is not a parameter of the route template; add <{name}> to the template");
+                    return null;
+                }
+
+                return routeParameter is null ? null : Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter.Converter, knownTypes, context);
+            }
+
+            if (Implements(attributeClass, knownTypes.FromQueryMetadata))
+            {
+                return Textual(parameter, BindingSource.Query, GetNameArgument(attribute) ?? parameter.Name, RouteConverter.None, knownTypes, context);
+            }
+
+            if (Implements(attributeClass, knownTypes.FromHeaderMetadata))
+            {
+                return Textual(parameter, BindingSource.Header, GetNameArgument(attribute) ?? parameter.Name, RouteConverter.None, knownTypes, context);
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(attributeClass, knownTypes.FromKeyedServicesAttribute))
+            {
+                var key = attribute.ConstructorArguments.Length == 1 ? FormatConstant(attribute.ConstructorArguments[0]) : null;
+                if (key is null)
+                {
+                    context.Report(VelithonDiagnostics.UnsupportedParameter, location, parameter.Name,
+                        "[FromKeyedServices] needs a constant key of type string, a number, bool or an enum");
+                    return null;
+                }
+
+                return Service(parameter, typeName, BindingSource.KeyedService, key);
+            }
+
+            if (Implements(attributeClass, knownTypes.FromServiceMetadata))
+            {
+                return Service(parameter, typeName, BindingSource.Service, null);
+            }
+
+            if (Implements(attributeClass, knownTypes.FromBodyMetadata) || Implements(attributeClass, knownTypes.FromFormMetadata))
+            {
+                context.Report(VelithonDiagnostics.UnsupportedParameter, location, parameter.Name,
+                    "a WebSocket handshake has no body; receive the data as a message after accepting");
+                return null;
+            }
+        }
+
+        var implicitRoute = route?.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
+        if (implicitRoute is not null)
+        {
+            return Textual(parameter, BindingSource.Route, implicitRoute.Name, implicitRoute.Converter, knownTypes, context);
+        }
+
+        if (GetParseKind(Unwrap(type), knownTypes) is not null)
+        {
+            // A string, number or other parsable value with no source is almost always a typo in a
+            // route parameter's name or a forgotten [FromQuery]: say so rather than guess.
+            context.Report(VelithonDiagnostics.ParameterBindsFromNothing, location, parameter.Name);
+            return null;
+        }
+
+        return Service(parameter, typeName, BindingSource.Service, null);
+    }
+
+    private static ParameterSpec Fixed(IParameterSymbol parameter, string typeName, BindingSource source) =>
+        new(parameter.Name, typeName, source, null, ParseKind.None, typeName, IsOptional: false, DefaultValue: "default", ExpectedValue: "");
+
+    private static ParameterSpec Service(IParameterSymbol parameter, string typeName, BindingSource source, string? key)
+    {
+        bool optional = parameter.Type.NullableAnnotation == NullableAnnotation.Annotated || parameter.HasExplicitDefaultValue;
+        var serviceType = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat);
+        return new(parameter.Name, typeName, source, key, ParseKind.None, serviceType, optional, "default", "");
+    }
+
+    private static ParameterSpec? Textual(
+        IParameterSymbol parameter,
+        BindingSource source,
+        string key,
+        RouteConverter converter,
+        KnownTypes knownTypes,
+        ParseContext context)
+    {
+        var location = parameter.Locations.FirstOrDefault();
+        var type = parameter.Type;
+        var valueType = Unwrap(type);
+        var parseKind = GetParseKind(valueType, knownTypes);
+        if (parseKind is null)
+        {
+            string sourceName = source switch
+            {
+                BindingSource.Route => "route",
+                BindingSource.Query => "query string",
+                _ => "headers",
+            };
+            context.Report(VelithonDiagnostics.ParameterTypeNotBindable, location, parameter.Name, type.ToDisplayString(), sourceName);
+            return null;
+        }
+
+        var required = RequiredSpecialType(converter);
+        if (required != SpecialType.None && valueType.SpecialType != required)
+        {
+            context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location,
+                key, ConverterName(converter), type.ToDisplayString(), ConverterTypeName(converter));
+            return null;
+        }
+
+        if (converter == RouteConverter.Guid && valueType.ToDisplayString() != "System.Guid")
+        {
+            context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location, key, "guid", type.ToDisplayString(), "Guid");
+            return null;
+        }
+
+        bool isNullable = type.NullableAnnotation == NullableAnnotation.Annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        bool optional = source != BindingSource.Route && (isNullable || parameter.HasExplicitDefaultValue);
+        string defaultValue = parameter.HasExplicitDefaultValue ? FormatDefault(parameter) : "default";
+        return new ParameterSpec(
+            Name: parameter.Name,
+            TypeName: type.ToDisplayString(TypeFormat),
+            Source: source,
+            Key: key,
+            Parse: parseKind.Value,
+            ParsedTypeName: valueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            IsOptional: optional,
+            DefaultValue: defaultValue,
+            ExpectedValue: DescribeExpected(valueType, parseKind.Value));
+    }
+
+    private static ITypeSymbol Unwrap(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+            ? nullable.TypeArguments[0]
+            : type;
+
+    private static ParseKind? GetParseKind(ITypeSymbol type, KnownTypes knownTypes)
+    {
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return ParseKind.None;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return ParseKind.Enum;
+        }
+
+        if (knownTypes.Parsable is not null)
+        {
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, knownTypes.Parsable)
+                    && SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
+                {
+                    return ParseKind.Parsable;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string DescribeExpected(ITypeSymbol type, ParseKind parseKind)
+    {
+        if (parseKind == ParseKind.Enum)
+        {
+            var members = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToList();
+            return members.Count <= 8
+                ? "one of " + string.Join(", ", members)
+                : "one of " + string.Join(", ", members.Take(8)) + ", ...";
+        }
+
+        return type.SpecialType switch
+        {
+            SpecialType.System_String => "text",
+            SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 => $"an integer ({type.Name})",
+            SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal => $"a number ({type.Name})",
+            SpecialType.System_Boolean => "true or false",
+            _ => type.ToDisplayString() == "System.Guid" ? "a GUID" : $"a valid {type.Name}",
+        };
+    }
+
+    private static SpecialType RequiredSpecialType(RouteConverter converter) => converter switch
+    {
+        RouteConverter.String or RouteConverter.Path => SpecialType.System_String,
+        RouteConverter.Int => SpecialType.System_Int32,
+        RouteConverter.Long => SpecialType.System_Int64,
+        RouteConverter.Double => SpecialType.System_Double,
+        RouteConverter.Decimal => SpecialType.System_Decimal,
+        RouteConverter.Bool => SpecialType.System_Boolean,
+        _ => SpecialType.None,
+    };
+
+    private static string ConverterName(RouteConverter converter) => converter switch
+    {
+        RouteConverter.String => "str",
+        RouteConverter.Int => "int",
+        RouteConverter.Long => "long",
+        RouteConverter.Double => "double",
+        RouteConverter.Decimal => "decimal",
+        RouteConverter.Bool => "bool",
+        RouteConverter.Guid => "guid",
+        RouteConverter.Path => "path",
+        _ => "",
+    };
+
+    private static string ConverterTypeName(RouteConverter converter) => converter switch
+    {
+        RouteConverter.String or RouteConverter.Path => "string",
+        RouteConverter.Int => "int",
+        RouteConverter.Long => "long",
+        RouteConverter.Double => "double",
+        RouteConverter.Decimal => "decimal",
+        RouteConverter.Bool => "bool",
+        RouteConverter.Guid => "Guid",
+        _ => "",
+    };
+
+    private static string FormatDefault(IParameterSymbol parameter)
+    {
+        var value = parameter.ExplicitDefaultValue;
+        var type = Unwrap(parameter.Type);
+        if (value is null)
+        {
+            return "default";
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return $"({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false)})";
+        }
+
+        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+        return value is string or bool or char
+            ? literal
+            : $"({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){literal}";
+    }
+
+    private static string? FormatConstant(TypedConstant constant)
+    {
+        if (constant.Kind == TypedConstantKind.Enum && constant.Type is not null)
+        {
+            return $"({constant.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({SymbolDisplay.FormatPrimitive(constant.Value!, quoteStrings: false, useHexadecimalNumbers: false)})";
+        }
+
+        return constant.Kind == TypedConstantKind.Primitive && constant.Value is not null
+            ? SymbolDisplay.FormatPrimitive(constant.Value, quoteStrings: true, useHexadecimalNumbers: false)
+            : null;
+    }
+
+    private static string? GetNameArgument(AttributeData attribute)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Name" && argument.Value.Value is string name && name.Length > 0)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol? metadataInterface) =>
+        metadataInterface is not null && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, metadataInterface));
+
+    private static bool IsAccessible(IMethodSymbol method)
+    {
+        if (!IsVisibleInAssembly(method.DeclaredAccessibility))
+        {
+            return false;
+        }
+
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (!IsVisibleInAssembly(type.DeclaredAccessibility))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsVisibleInAssembly(Accessibility accessibility) =>
+        accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
+
+    private static bool IsInGenericType(IMethodSymbol method)
+    {
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.IsGenericType)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string ToIdentifier(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            builder.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Collects diagnostics when asked to, and remembers whether any error was found.</summary>
+    private sealed class ParseContext(IMethodSymbol method, AttributeData attribute, List<Diagnostic>? diagnostics, CancellationToken cancellationToken)
+    {
+        public bool HasErrors { get; private set; }
+
+        public void Report(DiagnosticDescriptor descriptor, Location? location, params object[] arguments)
+        {
+            HasErrors = true;
+            diagnostics?.Add(Diagnostic.Create(descriptor, location ?? method.Locations.FirstOrDefault(), arguments));
+        }
+
+        /// <summary>
+        /// The location of characters <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="length"/>
+        /// of the template, inside its string literal when the literal has no escapes; else the whole argument.
+        /// </summary>
+        public Location? TemplateLocation(int offset, int length)
+        {
+            if (diagnostics is null)
+            {
+                return null;
+            }
+
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
+                || syntax.ArgumentList is not { Arguments.Count: > 0 } arguments)
+            {
+                return method.Locations.FirstOrDefault();
+            }
+
+            var expression = arguments.Arguments[0].Expression;
+            if (expression is LiteralExpressionSyntax literal
+                && literal.Token.IsKind(SyntaxKind.StringLiteralToken)
+                && literal.Token.Text.Length == literal.Token.ValueText.Length + 2
+                && literal.Token.Text[0] == '"'
+                && length > 0)
+            {
+                return Location.Create(syntax.SyntaxTree, new TextSpan(literal.Token.SpanStart + 1 + offset, length));
+            }
+
+            return expression.GetLocation();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.CodeAnalysis;
+
+namespace Velithon.Generators.Parsing;
+
+/// <summary>The symbols of <see cref="KnownTypeNames"/> in one compilation; null where the compilation lacks them.</summary>
+internal sealed class KnownTypes
+{
+    public KnownTypes(Compilation compilation)
+    {
+        WebSocket = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocket);
+        CancellationToken = compilation.GetTypeByMetadataName(KnownTypeNames.CancellationToken);
+        Task = compilation.GetTypeByMetadataName(KnownTypeNames.Task);
+        ValueTask = compilation.GetTypeByMetadataName(KnownTypeNames.ValueTask);
+        HttpContext = compilation.GetTypeByMetadataName(KnownTypeNames.HttpContext);
+        ClaimsPrincipal = compilation.GetTypeByMetadataName(KnownTypeNames.ClaimsPrincipal);
+        Parsable = compilation.GetTypeByMetadataName(KnownTypeNames.Parsable);
+        FromRouteMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromRouteMetadata);
+        FromQueryMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromQueryMetadata);
+        FromHeaderMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromHeaderMetadata);
+        FromServiceMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromServiceMetadata);
+        FromBodyMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromBodyMetadata);
+        FromFormMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromFormMetadata);
+        FromKeyedServicesAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.FromKeyedServicesAttribute);
+    }
+
+    public INamedTypeSymbol? WebSocket { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? HttpContext { get; }
+
+    public INamedTypeSymbol? ClaimsPrincipal { get; }
+
+    public INamedTypeSymbol? Parsable { get; }
+
+    public INamedTypeSymbol? FromRouteMetadata { get; }
+
+    public INamedTypeSymbol? FromQueryMetadata { get; }
+
+    public INamedTypeSymbol? FromHeaderMetadata { get; }
+
+    public INamedTypeSymbol? FromServiceMetadata { get; }
+
+    public INamedTypeSymbol? FromBodyMetadata { get; }
+
+    public INamedTypeSymbol? FromFormMetadata { get; }
+
+    public INamedTypeSymbol? FromKeyedServicesAttribute { get; }
+}

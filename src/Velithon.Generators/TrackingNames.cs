@@ -1,0 +1,8 @@
+namespace Velithon.Generators;
+
+/// <summary>Names of the incremental steps, so tests can check what each edit re-runs.</summary>
+internal static class TrackingNames
+{
+    public const string Handlers = nameof(Handlers);
+    public const string RouteTable = nameof(RouteTable);
+}

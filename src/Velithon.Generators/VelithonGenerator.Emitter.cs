@@ -1,0 +1,310 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Velithon.Generators.Helpers;
+using Velithon.Generators.Model;
+
+namespace Velithon.Generators;
+
+public sealed partial class VelithonGenerator
+{
+    /// <summary>Writes the generated sources from the route table.</summary>
+    internal static class Emitter
+    {
+        public const string RouteTableHintName = "Velithon.Routes.g.cs";
+        private const string GeneratedNamespace = "Velithon.Generated";
+        private const string Binder = "global::Velithon.Binding.HandshakeBinder";
+        private static readonly string GeneratedCodeAttribute =
+            $"[global::System.CodeDom.Compiler.GeneratedCode(\"Velithon.Generators\", \"{typeof(VelithonGenerator).Assembly.GetName().Version}\")]";
+
+        public static void Emit(SourceProductionContext context, EquatableArray<HandlerSpec> handlers)
+        {
+            foreach (var handler in handlers)
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                context.AddSource($"Velithon.Handlers.{handler.IdentifierName}.g.cs", EmitHandler(handler).ToSourceText());
+            }
+
+            context.AddSource(RouteTableHintName, EmitRouteTable(handlers).ToSourceText());
+        }
+
+        // internal static class VelithonEndpointRouteBuilderExtensions
+        // {
+        //     public static RouteGroupBuilder MapVelithon(this IEndpointRouteBuilder endpoints)
+        //     {
+        //         var routes = endpoints.MapGroup("");
+        //         routes.MapWebSocketRoute(Pattern, Template, HandlerName, HandleAsync);   // one per handler
+        //         return routes;
+        //     }
+        // }
+        private static SourceWriter EmitRouteTable(EquatableArray<HandlerSpec> handlers)
+        {
+            var writer = new SourceWriter();
+            WriteHeader(writer);
+            writer.WriteLine("namespace Microsoft.AspNetCore.Builder;");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Maps the WebSocket routes this assembly declares with <c>[WebSocket]</c>.</summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("internal static class VelithonEndpointRouteBuilderExtensions");
+            writer.OpenBlock();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine(handlers.Count == 0
+                ? "/// Maps the <c>[WebSocket]</c> handlers of this assembly; it declares none yet."
+                : "/// Maps every <c>[WebSocket]</c> handler of this assembly:");
+            if (handlers.Count > 0)
+            {
+                writer.WriteLine("/// <list type=\"bullet\">");
+                foreach (var handler in handlers)
+                {
+                    writer.WriteLine($"/// <item><c>{EscapeXml(handler.Template)}</c>: <c>{EscapeXml(handler.HandlerName)}</c></item>");
+                }
+
+                writer.WriteLine("/// </list>");
+            }
+
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine("/// <param name=\"endpoints\">The application's route builder, usually the <c>WebApplication</c>.</param>");
+            writer.WriteLine("/// <returns>The group of all these routes, for conventions such as <c>RequireAuthorization()</c>.</returns>");
+            writer.WriteLine("public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapVelithon(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)");
+            writer.OpenBlock();
+            writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
+            writer.WriteLine("var routes = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, \"\");");
+            foreach (var handler in handlers)
+            {
+                string route = $"global::{GeneratedNamespace}.{handler.IdentifierName}";
+                writer.WriteLine();
+                writer.WriteLine($"// {handler.Template} => {handler.HandlerName}");
+                writer.WriteLine("global::Velithon.Routing.WebSocketRouteBuilderExtensions.MapWebSocketRoute(");
+                writer.Indent();
+                writer.WriteLine("routes,");
+                writer.WriteLine($"{route}.Pattern,");
+                writer.WriteLine($"{route}.Template,");
+                writer.WriteLine($"{route}.HandlerName,");
+                writer.WriteLine($"{route}.HandleAsync);");
+                writer.Unindent();
+            }
+
+            writer.WriteLine();
+            writer.WriteLine("return routes;");
+            writer.CloseBlock();
+            writer.CloseBlock();
+            return writer;
+        }
+
+        // internal static class Chat_Room
+        // {
+        //     public const string Template = "/chat/<roomId>", Pattern = "/chat/{roomId}", HandlerName = "Chat.Room";
+        //     public static async Task HandleAsync(ServerWebSocket socket)
+        //     {
+        //         var roomId = HandshakeBinder.GetRouteValue(httpContext, "roomId");    // one block per parameter,
+        //         if (roomId is null) { await socket.RejectAsync(400, ...); return; }   // refusing what does not bind
+        //         await global::Chat.Room(socket, roomId);
+        //     }
+        // }
+        private static SourceWriter EmitHandler(HandlerSpec handler)
+        {
+            var names = new LocalNames(handler.Parameters);
+            var writer = new SourceWriter();
+            WriteHeader(writer);
+            writer.WriteLine("namespace Velithon.Generated;");
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>The WebSocket route <c>{EscapeXml(handler.Template)}</c>, served by <c>{EscapeXml(handler.HandlerName)}</c>.</summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            writer.WriteLine($"internal static class {handler.IdentifierName}");
+            writer.OpenBlock();
+            writer.WriteLine("/// <summary>The template as written in <c>[WebSocket]</c>.</summary>");
+            writer.WriteLine($"public const string Template = {Literal(handler.Template)};");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The ASP.NET Core route pattern that routing matches.</summary>");
+            writer.WriteLine($"public const string Pattern = {Literal(handler.Route.Pattern)};");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The handler, for display names and logs.</summary>");
+            writer.WriteLine($"public const string HandlerName = {Literal(handler.HandlerName)};");
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>");
+            writer.WriteLine($"public static async global::System.Threading.Tasks.Task HandleAsync(global::Velithon.Connections.ServerWebSocket {names.Socket})");
+            writer.OpenBlock();
+            writer.WriteLine($"var {names.HttpContext} = {names.Socket}.HttpContext;");
+            foreach (var parameter in handler.Parameters)
+            {
+                WriteBinding(writer, parameter, names);
+            }
+
+            writer.WriteLine();
+            var arguments = new List<string>(handler.Parameters.Count);
+            foreach (var parameter in handler.Parameters)
+            {
+                arguments.Add(parameter.Source switch
+                {
+                    BindingSource.WebSocket => names.Socket,
+                    BindingSource.CancellationToken => names.Socket + ".Aborted",
+                    BindingSource.HttpContext => names.HttpContext,
+                    _ => LocalNames.Local(parameter),
+                });
+            }
+
+            writer.WriteLine($"await {handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)});");
+            writer.CloseBlock();
+            writer.CloseBlock();
+            return writer;
+        }
+
+        private static void WriteBinding(SourceWriter writer, ParameterSpec parameter, LocalNames names)
+        {
+            string local = LocalNames.Local(parameter);
+            string services = names.HttpContext + ".RequestServices";
+            switch (parameter.Source)
+            {
+                case BindingSource.WebSocket:
+                case BindingSource.CancellationToken:
+                case BindingSource.HttpContext:
+                    return;
+                case BindingSource.User:
+                    writer.WriteLine();
+                    writer.WriteLine($"var {local} = {names.HttpContext}.User;");
+                    return;
+                case BindingSource.Service:
+                    writer.WriteLine();
+                    writer.WriteLine($"// {parameter.Name}: service {parameter.ParsedTypeName}");
+                    writer.WriteLine(parameter.IsOptional
+                        ? $"var {local} = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<{parameter.ParsedTypeName}>({services});"
+                        : $"var {local} = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<{parameter.ParsedTypeName}>({services});");
+                    return;
+                case BindingSource.KeyedService:
+                    writer.WriteLine();
+                    writer.WriteLine($"// {parameter.Name}: service {parameter.ParsedTypeName} with key {parameter.Key}");
+                    writer.WriteLine(parameter.IsOptional
+                        ? $"var {local} = global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetKeyedService<{parameter.ParsedTypeName}>({services}, {parameter.Key});"
+                        : $"var {local} = global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<{parameter.ParsedTypeName}>({services}, {parameter.Key});");
+                    return;
+            }
+
+            string source = parameter.Source switch
+            {
+                BindingSource.Route => "route",
+                BindingSource.Query => "query",
+                _ => "header",
+            };
+            string getter = parameter.Source switch
+            {
+                BindingSource.Route => "GetRouteValue",
+                BindingSource.Query => "GetQueryValue",
+                _ => "GetHeaderValue",
+            };
+            string key = Literal(parameter.Key!);
+            string missing = $"{Binder}.MissingValue({Literal(source)}, {key})";
+
+            writer.WriteLine();
+            writer.WriteLine($"// {parameter.Name}: {source} value {parameter.Key}");
+            if (parameter.Parse == ParseKind.None)
+            {
+                if (!parameter.IsOptional)
+                {
+                    writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key});");
+                    WriteRejection(writer, $"{local} is null", names.Socket, missing);
+                }
+                else if (parameter.DefaultValue == "default")
+                {
+                    writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key});");
+                }
+                else
+                {
+                    writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key}) ?? {parameter.DefaultValue};");
+                }
+
+                return;
+            }
+
+            string text = names.Text(parameter);
+            string tryParse = parameter.Parse == ParseKind.Enum
+                ? $"{Binder}.TryParseEnum<{parameter.ParsedTypeName}>"
+                : $"{Binder}.TryParse<{parameter.ParsedTypeName}>";
+            string invalid = $"{Binder}.InvalidValue({Literal(source)}, {key}, {text}, {Literal(parameter.ExpectedValue)})";
+            writer.WriteLine($"var {text} = {Binder}.{getter}({names.HttpContext}, {key});");
+            if (!parameter.IsOptional)
+            {
+                WriteRejection(writer, $"{text} is null", names.Socket, missing);
+                WriteRejection(writer, $"!{tryParse}({text}, out var {local})", names.Socket, invalid);
+                return;
+            }
+
+            // An optional value that is absent or empty takes its default.
+            string parsed = names.Parsed(parameter);
+            writer.WriteLine($"{parameter.TypeName} {local} = {parameter.DefaultValue};");
+            writer.WriteLine($"if (!string.IsNullOrEmpty({text}))");
+            writer.OpenBlock();
+            WriteRejection(writer, $"!{tryParse}({text}, out var {parsed})", names.Socket, invalid);
+            writer.WriteLine($"{local} = {parsed};");
+            writer.CloseBlock();
+        }
+
+        private static void WriteRejection(SourceWriter writer, string condition, string socket, string message)
+        {
+            writer.WriteLine($"if ({condition})");
+            writer.OpenBlock();
+            writer.WriteLine($"await {socket}.RejectAsync(global::Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest, {message});");
+            writer.WriteLine("return;");
+            writer.CloseBlock();
+        }
+
+        private static void WriteHeader(SourceWriter writer)
+        {
+            writer.WriteLine("// <auto-generated/>");
+            writer.WriteLine("#nullable enable");
+            writer.WriteLine("#pragma warning disable CS0612, CS0618 // A handler may be obsolete; the route table still serves it.");
+            writer.WriteLine();
+        }
+
+        private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.AwaitKeyword
+                ? "@" + name
+                : name;
+
+        private static string EscapeXml(string text) =>
+            text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+        /// <summary>
+        /// Names of the generated method's locals: the handler's parameter names where possible, and
+        /// names for the connection, the context and the temporaries that no parameter already uses.
+        /// </summary>
+        private sealed class LocalNames
+        {
+            private readonly HashSet<string> _taken = new();
+
+            public LocalNames(EquatableArray<ParameterSpec> parameters)
+            {
+                foreach (var parameter in parameters)
+                {
+                    _taken.Add(parameter.Name);
+                }
+
+                Socket = Reserve("socket");
+                HttpContext = Reserve("httpContext");
+            }
+
+            public string Socket { get; }
+
+            public string HttpContext { get; }
+
+            public static string Local(ParameterSpec parameter) => Identifier(parameter.Name);
+
+            public string Text(ParameterSpec parameter) => Reserve(parameter.Name + "Text");
+
+            public string Parsed(ParameterSpec parameter) => Reserve(parameter.Name + "Parsed");
+
+            private string Reserve(string name)
+            {
+                string candidate = name;
+                for (int suffix = 2; !_taken.Add(candidate); suffix++)
+                {
+                    candidate = name + suffix;
+                }
+
+                return candidate;
+            }
+        }
+    }
+}
