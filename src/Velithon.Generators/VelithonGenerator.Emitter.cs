@@ -162,6 +162,7 @@ public sealed partial class VelithonGenerator
                     return;
                 case BindingSource.User:
                     writer.WriteLine();
+                    writer.WriteLine($"// {parameter.Name}: the user of the handshake request");
                     writer.WriteLine($"var {local} = {names.HttpContext}.User;");
                     return;
                 case BindingSource.Service:
@@ -217,9 +218,13 @@ public sealed partial class VelithonGenerator
             }
 
             string text = names.Text(parameter);
-            string tryParse = parameter.Parse == ParseKind.Enum
-                ? $"{Binder}.TryParseEnum<{parameter.ParsedTypeName}>"
-                : $"{Binder}.TryParse<{parameter.ParsedTypeName}>";
+            string tryParse = parameter.Parse switch
+            {
+                ParseKind.Enum => $"{Binder}.TryParseEnum<{parameter.ParsedTypeName}>",
+                ParseKind.Integer => $"{Binder}.TryParseInteger<{parameter.ParsedTypeName}>",
+                ParseKind.Float => $"{Binder}.TryParseFloat<{parameter.ParsedTypeName}>",
+                _ => $"{Binder}.TryParse<{parameter.ParsedTypeName}>",
+            };
             string invalid = $"{Binder}.InvalidValue({Literal(source)}, {key}, {text}, {Literal(parameter.ExpectedValue)})";
             writer.WriteLine($"var {text} = {Binder}.{getter}({names.HttpContext}, {key});");
             if (!parameter.IsOptional)

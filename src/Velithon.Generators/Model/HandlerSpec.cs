@@ -32,6 +32,12 @@ internal enum ParseKind
 
     /// <summary>An enum member by name.</summary>
     Enum,
+
+    /// <summary>An integer: digits with an optional sign, no thousands separators.</summary>
+    Integer,
+
+    /// <summary>A floating-point or decimal number, with a '.' decimal point and no thousands separators.</summary>
+    Float,
 }
 
 /// <summary>One parameter of a handler, as generated binding code needs it.</summary>

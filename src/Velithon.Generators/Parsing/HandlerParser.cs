@@ -284,6 +284,14 @@ internal static class HandlerParser
             return null;
         }
 
+        parseKind = valueType.SpecialType switch
+        {
+            SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 => ParseKind.Integer,
+            SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal => ParseKind.Float,
+            _ => parseKind,
+        };
+
         bool isNullable = type.NullableAnnotation == NullableAnnotation.Annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         bool optional = source != BindingSource.Route && (isNullable || parameter.HasExplicitDefaultValue);
         string defaultValue = parameter.HasExplicitDefaultValue ? FormatDefault(parameter) : "default";
@@ -403,7 +411,9 @@ internal static class HandlerParser
         }
 
         var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
-        return value is string or bool or char
+
+        // An int or double literal already has the parameter's type; other numbers need a cast.
+        return value is string or bool or char or int or double
             ? literal
             : $"({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){literal}";
     }

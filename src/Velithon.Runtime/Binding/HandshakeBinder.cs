@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Globalization;
+using System.Numerics;
 using Microsoft.AspNetCore.Http;
 
 namespace Velithon.Binding;
@@ -30,6 +31,16 @@ public static class HandshakeBinder
     public static bool TryParse<T>(string? text, out T value)
         where T : IParsable<T> =>
         T.TryParse(text, CultureInfo.InvariantCulture, out value!);
+
+    /// <summary>Parses an integer: digits with an optional sign and surrounding white space, nothing else.</summary>
+    public static bool TryParseInteger<T>(string? text, out T value)
+        where T : INumberBase<T> =>
+        T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value!);
+
+    /// <summary>Parses a number with a '.' decimal point and an optional exponent; thousands separators are refused.</summary>
+    public static bool TryParseFloat<T>(string? text, out T value)
+        where T : INumberBase<T> =>
+        T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value!);
 
     /// <summary>Parses an enum member by name, ignoring case; numbers and undefined values are refused.</summary>
     public static bool TryParseEnum<T>(string? text, out T value)

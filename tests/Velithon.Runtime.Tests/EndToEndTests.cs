@@ -1,0 +1,342 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Velithon.Runtime.Tests;
+
+/// <summary>The WebSocket API end to end: Kestrel on 127.0.0.1, ClientWebSocket as the peer.</summary>
+public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task EchoText_AnswersEachMessageWithPrefix()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/echo"));
+        await client.SendTextAsync("hello");
+        Assert.Equal("Echo: hello", await client.ReceiveTextAsync());
+        await client.SendTextAsync("héllo wörld ✓");
+        Assert.Equal("Echo: héllo wörld ✓", await client.ReceiveTextAsync());
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task EchoOverHttp2_ExtendedConnectReachesTheRoute()
+    {
+        using var client = await Client.ConnectHttp2Async(new Uri(Server.Http2Base, "/echo"));
+        await client.SendTextAsync("over h2");
+        Assert.Equal("Echo: over h2", await client.ReceiveTextAsync());
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        using var protocol = await Client.ConnectHttp2Async(new Uri(Server.Http2Base, "/protocol"));
+        Assert.Equal("HTTP/2 CONNECT", await protocol.ReceiveTextAsync());
+        using var http1 = await Client.ConnectAsync(Server.Url("/protocol"));
+        Assert.Equal("HTTP/1.1 GET", await http1.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task EchoBytes_ReturnsTheSameBytes()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/echo"));
+        var payload = new byte[40_000];
+        new Random(42).NextBytes(payload);
+        await client.SendAsync(payload, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var (type, data) = await client.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(payload, data);
+    }
+
+    [Fact]
+    public async Task Json_RoundTripsThroughASourceGeneratedContext()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/json"));
+        await client.SendTextAsync("""{"user":"ada","text":"hi there","sequence":41}""");
+        using var reply = JsonDocument.Parse(await client.ReceiveTextAsync());
+        Assert.Equal("ada", reply.RootElement.GetProperty("user").GetString());
+        Assert.Equal("HI THERE", reply.RootElement.GetProperty("text").GetString());
+        Assert.Equal(42, reply.RootElement.GetProperty("sequence").GetInt32());
+    }
+
+    [Fact]
+    public async Task MalformedJson_ClosesWith1007()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/json"));
+        await client.SendTextAsync("{not json");
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+    }
+
+    [Fact]
+    public async Task PathQueryAndHeaderValues_BindTyped()
+    {
+        var key = Guid.NewGuid();
+        using var client = await Client.ConnectAsync(
+            Server.Url($"/bind/42/alice/{key}/docs/a/b.txt?token=t0k&color=green&page=3&ratio=2.5"),
+            options => options.SetRequestHeader("X-Client", "tests"));
+        Assert.Equal($"42|alice|{key}|docs/a/b.txt|t0k|Green|tests|True|False|True|2.5|3", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task OptionalValues_TakeTheirDefaults()
+    {
+        var key = Guid.NewGuid();
+        using var client = await Client.ConnectAsync(Server.Url($"/bind/7/bob/{key}/x?token=abc"));
+        Assert.Equal($"7|bob|{key}|x|abc|none|none|True|False|True|0.5|1", await client.ReceiveTextAsync());
+    }
+
+    [Theory]
+    [InlineData("/bind/abc/n/{key}/r?token=t", "The route parameter 'id' has the value 'abc', which is not an integer (Int32).")]
+    [InlineData("/bind/99999999999/n/{key}/r?token=t", "The route parameter 'id' has the value '99999999999', which is not an integer (Int32).")]
+    [InlineData("/bind/1/n/not-a-guid/r?token=t", "The route parameter 'key' has the value 'not-a-guid', which is not a GUID.")]
+    [InlineData("/bind/1/n/{key}/r", "The query parameter 'token' is required.")]
+    [InlineData("/bind/1/n/{key}/r?token=t&color=purple", "The query parameter 'color' has the value 'purple', which is not one of Red, Green, Blue.")]
+    [InlineData("/bind/1/n/{key}/r?token=t&color=1", "The query parameter 'color' has the value '1', which is not one of Red, Green, Blue.")]
+    [InlineData("/bind/1/n/{key}/r?token=t&page=x", "The query parameter 'page' has the value 'x', which is not an integer (Int32).")]
+    [InlineData("/bind/1/n/{key}/r?token=t&ratio=1,5", "The query parameter 'ratio' has the value '1,5', which is not a number (Double).")]
+    public async Task BindingFailures_Return400NamingTheParameter(string path, string message)
+    {
+        var uri = new Uri(Server.HttpBase, path.Replace("{key}", Guid.NewGuid().ToString(), StringComparison.Ordinal));
+        var (status, body) = await Client.HandshakeAsync(uri);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(message, body);
+        Assert.Equal(HttpStatusCode.BadRequest, await Client.ConnectExpectingRejectionAsync(new Uri(Server.Http1Base, uri.PathAndQuery)));
+    }
+
+    [Fact]
+    public async Task CloseBeforeAccept_Rejects403WithTheReason()
+    {
+        var (status, body) = await Client.HandshakeAsync(new Uri(Server.HttpBase, "/ws"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("Missing token", body);
+
+        using var client = await Client.ConnectAsync(Server.Url("/ws?token=secret"));
+        Assert.Equal("welcome secret", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task HandlerReturningWithoutAccept_Rejects403()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, await Client.ConnectExpectingRejectionAsync(Server.Url("/no-accept")));
+    }
+
+    [Fact]
+    public async Task SubProtocol_IsChosenFromTheOfferedOnes_WithExtraHeaders()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/subprotocol"), options =>
+        {
+            options.AddSubProtocol("chat.v1");
+            options.AddSubProtocol("chat.v2");
+        });
+        Assert.Equal("chat.v2", client.SubProtocol);
+        Assert.Equal("chat.v2", await client.ReceiveTextAsync());
+        Assert.Equal("accepted", Assert.Single(client.HttpResponseHeaders!["X-Velithon"]));
+
+        using var plain = await Client.ConnectAsync(Server.Url("/subprotocol"));
+        Assert.Null(plain.SubProtocol);
+        Assert.Equal("none", await plain.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task SubProtocolNotOffered_FailsTheHandshakeAndLogs()
+    {
+        Assert.Equal(HttpStatusCode.InternalServerError, await Client.ConnectExpectingRejectionAsync(Server.Url("/subprotocol/unoffered")));
+        Assert.Contains(Server.Logs.Entries, entry => entry.Exception is ArgumentException { ParamName: "subProtocol" });
+    }
+
+    [Theory]
+    [InlineData(1000, "done")]
+    [InlineData(1008, "policy")]
+    [InlineData(4001, "application reason ✓")]
+    public async Task ServerClose_CodeAndReasonReachTheClient(int code, string reason)
+    {
+        using var client = await Client.ConnectAsync(Server.Url($"/close/{code}"));
+        await client.SendTextAsync(reason);
+        var (status, description) = await client.ReceiveCloseAsync();
+        Assert.Equal(code, (int?)status);
+        Assert.Equal(reason, description);
+    }
+
+    [Fact]
+    public async Task ClientClose_CodeAndReasonReachTheHandler()
+    {
+        var id = Guid.NewGuid().ToString();
+        using var client = await Client.ConnectAsync(Server.Url($"/observe?id={id}"));
+        Assert.Equal("ready", await client.ReceiveTextAsync());
+        await client.CloseAsync((WebSocketCloseStatus)4002, "client is leaving", CancellationToken.None).WaitAsync(Client.Timeout);
+
+        var ending = await Server.Probe.WaitAsync(id);
+        Assert.Equal(new Ending(4002, "client is leaving", WebSocketState.Disconnected, AbortedFired: true), ending);
+        Assert.Equal((WebSocketCloseStatus)4002, client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task AbruptDrop_SurfacesAs1006()
+    {
+        var id = Guid.NewGuid().ToString();
+        var client = await Client.ConnectAsync(Server.Url($"/observe?id={id}"));
+        Assert.Equal("ready", await client.ReceiveTextAsync());
+        client.Abort();
+        client.Dispose();
+
+        var ending = await Server.Probe.WaitAsync(id);
+        Assert.Equal(WebSocketCloseCode.AbnormalClosure, ending.Code);
+        Assert.True(ending.AbortedFired);
+    }
+
+    [Fact]
+    public async Task FragmentedMessage_IsReassembled()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/echo"));
+        var parts = new[] { "frag", "ment", "ed ✓" };
+        for (int i = 0; i < parts.Length; i++)
+        {
+            await client.SendAsync(Encoding.UTF8.GetBytes(parts[i]), WebSocketMessageType.Text, i == parts.Length - 1, CancellationToken.None);
+        }
+
+        Assert.Equal("Echo: fragmented ✓", await client.ReceiveTextAsync());
+
+        // A large binary message in many fragments, past the initial receive buffer.
+        var payload = new byte[50_000];
+        new Random(7).NextBytes(payload);
+        for (int offset = 0; offset < payload.Length; offset += 999)
+        {
+            int count = Math.Min(999, payload.Length - offset);
+            await client.SendAsync(payload.AsMemory(offset, count), WebSocketMessageType.Binary, offset + count == payload.Length, CancellationToken.None);
+        }
+
+        var (_, data) = await client.ReceiveMessageAsync();
+        Assert.Equal(payload, data);
+    }
+
+    [Fact]
+    public async Task OversizedMessage_ClosesWith1009_AndOthersKeepWorking()
+    {
+        using var bystander = await Client.ConnectAsync(Server.Url("/echo"));
+        using var client = await Client.ConnectAsync(Server.Url("/echo"));
+        await client.SendAsync(new byte[TestServer.MaxMessageSize + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
+        var (status, description) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
+        Assert.Equal($"A message may be at most {TestServer.MaxMessageSize} bytes.", description);
+
+        await bystander.SendTextAsync("still here");
+        Assert.Equal("Echo: still here", await bystander.ReceiveTextAsync());
+
+        // Exactly at the limit is fine.
+        using var atLimit = await Client.ConnectAsync(Server.Url("/echo"));
+        await atLimit.SendAsync(new byte[TestServer.MaxMessageSize], WebSocketMessageType.Binary, true, CancellationToken.None);
+        Assert.Equal(TestServer.MaxMessageSize, (await atLimit.ReceiveMessageAsync()).Data.Length);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InText_ClosesWith1007()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/echo"));
+        await client.SendAsync(new byte[] { 0x68, 0xC3, 0x28 }, WebSocketMessageType.Text, true, CancellationToken.None);
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+    }
+
+    [Fact]
+    public async Task BinaryMessageWhereTextIsExpected_ClosesWith1003()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/text-only"));
+        await client.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var (status, description) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, status);
+        Assert.Equal("Expected a text message, received a binary one.", description);
+    }
+
+    [Fact]
+    public async Task ConcurrentSends_AreAllDeliveredIntact()
+    {
+        const int tasks = 8;
+        const int count = 250;
+        using var client = await Client.ConnectAsync(Server.Url($"/burst/{tasks}/{count}"));
+        var next = new int[tasks];
+        while (true)
+        {
+            var message = await client.ReceiveTextAsync();
+            if (message == "done")
+            {
+                break;
+            }
+
+            var fields = message.Split(':', 3);
+            int task = int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+            int index = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(next[task], index);
+            Assert.Equal(Handlers.BurstMessage(task, index), message);
+            next[task]++;
+        }
+
+        Assert.All(next, delivered => Assert.Equal(count, delivered));
+    }
+
+    [Fact]
+    public async Task HandlerException_ClosesWith1011_AndTheNextConnectionWorks()
+    {
+        using (var client = await Client.ConnectAsync(Server.Url("/crash")))
+        {
+            await client.SendTextAsync("go");
+            var (status, _) = await client.ReceiveCloseAsync();
+            Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
+        }
+
+        Assert.Equal(HttpStatusCode.InternalServerError, await Client.ConnectExpectingRejectionAsync(Server.Url("/crash?beforeAccept=true")));
+        Assert.Contains(Server.Logs.Entries, entry => entry.Exception is InvalidOperationException { Message: "The handler failed on purpose." });
+
+        using var next = await Client.ConnectAsync(Server.Url("/echo"));
+        await next.SendTextAsync("after the crash");
+        Assert.Equal("Echo: after the crash", await next.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task PlainHttpRequest_ToAWebSocketOnlyPath_Gets426()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(Server.HttpBase, "/echo"));
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("This endpoint accepts only WebSocket connections.", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SharedPath_ServesHttpAndWebSocket()
+    {
+        using var http = new HttpClient();
+        Assert.Equal("http", await http.GetStringAsync(new Uri(Server.HttpBase, "/shared")));
+
+        using var client = await Client.ConnectAsync(Server.Url("/shared"));
+        Assert.Equal("websocket", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task ConnectionInfo_ExposesUrlClientHeadersQueryPathAndStates()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/info/lobby?q=search%20me"), options => options.SetRequestHeader("X-Test", "header value"));
+        var lines = (await client.ReceiveTextAsync()).Split('\n');
+        Assert.Equal(Server.Url("/info/lobby?q=search%20me").ToString(), lines[0]);
+        Assert.Equal("127.0.0.1", lines[1]);
+        Assert.Equal("True", lines[2]);
+        Assert.Equal("header value", lines[3]);
+        Assert.Equal("search me", lines[4]);
+        Assert.Equal("lobby", lines[5]);
+        Assert.Equal("lobby", lines[6]);
+        Assert.Equal("Connecting/Connecting", lines[7]);
+        Assert.Equal("Connected/Connected", lines[8]);
+    }
+
+    [Fact]
+    public async Task ReceiveTextMessages_EndsQuietlyWhenTheClientCloses()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/enumerate"));
+        await client.SendTextAsync("a");
+        Assert.Equal("1:a", await client.ReceiveTextAsync());
+        await client.SendTextAsync("b");
+        Assert.Equal("2:b", await client.ReceiveTextAsync());
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "finished", CancellationToken.None).WaitAsync(Client.Timeout);
+
+        var ending = await Server.Probe.WaitAsync("enumerate");
+        Assert.Equal(new Ending(1000, "finished", WebSocketState.Disconnected, AbortedFired: true), ending);
+    }
+}

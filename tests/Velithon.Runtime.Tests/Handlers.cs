@@ -1,0 +1,217 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Velithon;
+
+namespace Velithon.Runtime.Tests;
+
+public sealed record ChatMessage(string User, string Text, int Sequence);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ChatMessage))]
+public sealed partial class TestJsonContext : JsonSerializerContext;
+
+public enum Color
+{
+    Red,
+    Green,
+    Blue,
+}
+
+/// <summary>The handlers the end-to-end tests talk to, served by the generated route table.</summary>
+public static class Handlers
+{
+    [WebSocket("/echo")]
+    public static async Task Echo(WebSocket ws)
+    {
+        await ws.AcceptAsync();
+        while (true)
+        {
+            var message = await ws.ReceiveAsync();
+            if (message.IsText)
+            {
+                await ws.SendTextAsync("Echo: " + message.GetText());
+            }
+            else
+            {
+                await ws.SendBytesAsync(message.Data);
+            }
+        }
+    }
+
+    [WebSocket("/json")]
+    public static async Task Json(WebSocket ws)
+    {
+        while (true)
+        {
+            var message = await ws.ReceiveJsonAsync(TestJsonContext.Default.ChatMessage);
+            await ws.SendJsonAsync(message! with { Text = message.Text.ToUpperInvariant(), Sequence = message.Sequence + 1 }, TestJsonContext.Default.ChatMessage);
+        }
+    }
+
+    [WebSocket("/bind/<int:id>/<name>/{key:guid}/<path:rest>")]
+    public static async Task Bind(
+        WebSocket ws,
+        int id,
+        string name,
+        Guid key,
+        string rest,
+        [FromQuery] string token,
+        [FromQuery(Name = "color")] Color? color,
+        [FromHeader(Name = "X-Client")] string? client,
+        HttpContext context,
+        ClaimsPrincipal user,
+        CancellationToken aborted,
+        [FromQuery] double ratio = 0.5,
+        [FromQuery] int page = 1)
+    {
+        await ws.SendTextAsync(string.Join("|",
+            id, name, key, rest, token, color?.ToString() ?? "none", client ?? "none",
+            ReferenceEquals(context, ws.HttpContext), user.Identity?.IsAuthenticated ?? false, aborted.CanBeCanceled,
+            ratio.ToString(System.Globalization.CultureInfo.InvariantCulture), page));
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/ws")]
+    public static async Task QueryToken(WebSocket ws, [FromQuery] string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            await ws.CloseAsync(WebSocketCloseCode.PolicyViolation, "Missing token");
+            return;
+        }
+
+        await ws.AcceptAsync();
+        await ws.SendTextAsync("welcome " + token);
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/subprotocol")]
+    public static async Task SubProtocol(WebSocket ws)
+    {
+        var chosen = ws.RequestedSubProtocols.Contains("chat.v2") ? "chat.v2" : null;
+        await ws.AcceptAsync(chosen, [new("X-Velithon", "accepted")]);
+        await ws.SendTextAsync(ws.SubProtocol ?? "none");
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/subprotocol/unoffered")]
+    public static Task UnofferedSubProtocol(WebSocket ws) => ws.AcceptAsync("never-offered");
+
+    [WebSocket("/close/<int:code>")]
+    public static async Task Close(WebSocket ws, int code)
+    {
+        await ws.AcceptAsync();
+        var reason = await ws.ReceiveTextAsync();
+        await ws.CloseAsync(code, reason);
+    }
+
+    [WebSocket("/observe")]
+    public static async Task Observe(WebSocket ws, [FromQuery] string id, Probe probe)
+    {
+        await ws.AcceptAsync();
+        await ws.SendTextAsync("ready");
+        try
+        {
+            while (true)
+            {
+                await ws.SendTextAsync("Echo: " + await ws.ReceiveTextAsync());
+            }
+        }
+        catch (WebSocketDisconnectException disconnect)
+        {
+            probe.Record(id, new Ending(disconnect.Code, disconnect.Reason, ws.ClientState, ws.Aborted.IsCancellationRequested));
+            throw;
+        }
+    }
+
+    [WebSocket("/burst/<int:tasks>/<int:count>")]
+    public static async Task Burst(WebSocket ws, int tasks, int count)
+    {
+        await ws.AcceptAsync();
+        var senders = Enumerable.Range(0, tasks).Select(task => Task.Run(async () =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await ws.SendTextAsync(BurstMessage(task, i));
+            }
+        }));
+        await Task.WhenAll(senders);
+        await ws.SendTextAsync("done");
+        await ws.ReceiveTextAsync();
+    }
+
+    public static string BurstMessage(int task, int index) =>
+        $"{task}:{index}:" + new string((char)('a' + (task % 26)), 100 + (index % 300));
+
+    [WebSocket("/crash")]
+    public static async Task Crash(WebSocket ws, [FromQuery] bool beforeAccept = false)
+    {
+        if (!beforeAccept)
+        {
+            await ws.AcceptAsync();
+            await ws.ReceiveTextAsync();
+        }
+
+        throw new InvalidOperationException("The handler failed on purpose.");
+    }
+
+    [WebSocket("/shared")]
+    public static async Task Shared(WebSocket ws)
+    {
+        await ws.SendTextAsync("websocket");
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/info/<room>")]
+    public static async Task Info(WebSocket ws, string room)
+    {
+        var states = $"{ws.ClientState}/{ws.ApplicationState}";
+        await ws.AcceptAsync();
+        await ws.SendTextAsync(string.Join("\n",
+            ws.Url.ToString(),
+            ws.Client?.Address.ToString() ?? "none",
+            (ws.Client?.Port > 0).ToString(),
+            ws.Headers["X-Test"].ToString(),
+            ws.Query["q"].ToString(),
+            ws.PathParameters["room"]?.ToString() ?? "none",
+            room,
+            states,
+            $"{ws.ClientState}/{ws.ApplicationState}"));
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/text-only")]
+    public static async Task TextOnly(WebSocket ws)
+    {
+        while (true)
+        {
+            await ws.ReceiveTextAsync();
+        }
+    }
+
+    [WebSocket("/protocol")]
+    public static async Task Protocol(WebSocket ws, HttpContext context)
+    {
+        await ws.SendTextAsync($"{context.Request.Protocol} {context.Request.Method}");
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/no-accept")]
+    public static Task NoAccept(WebSocket ws) => Task.CompletedTask;
+
+    [WebSocket("/enumerate")]
+    public static async ValueTask Enumerate(WebSocket ws, Probe probe)
+    {
+        int count = 0;
+        await foreach (var message in ws.ReceiveTextMessagesAsync())
+        {
+            count++;
+            await ws.SendTextAsync($"{count}:{message}");
+        }
+
+        probe.Record("enumerate", new Ending(ws.CloseCode ?? 0, ws.CloseReason ?? "", ws.ClientState, ws.Aborted.IsCancellationRequested));
+    }
+}

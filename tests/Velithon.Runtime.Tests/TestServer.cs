@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Velithon;
+
+namespace Velithon.Runtime.Tests;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 with two dynamic ports, one for HTTP/1.1 and one for HTTP/2
+/// (cleartext, prior knowledge), serving this assembly's generated routes.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    public const int MaxMessageSize = 64 * 1024;
+
+    private readonly WebApplication _app;
+    private readonly ListenOptions _http1;
+    private readonly ListenOptions _http2;
+
+    private TestServer(WebApplication app, ListenOptions http1, ListenOptions http2)
+    {
+        _app = app;
+        _http1 = http1;
+        _http2 = http2;
+    }
+
+    public Uri Http1Base => new($"ws://127.0.0.1:{_http1.IPEndPoint!.Port}");
+
+    public Uri Http2Base => new($"ws://127.0.0.1:{_http2.IPEndPoint!.Port}");
+
+    public Uri HttpBase => new($"http://127.0.0.1:{_http1.IPEndPoint!.Port}");
+
+    public Probe Probe => _app.Services.GetRequiredService<Probe>();
+
+    public CapturedLogs Logs => _app.Services.GetRequiredService<CapturedLogs>();
+
+    public Uri Url(string pathAndQuery) => new(Http1Base, pathAndQuery);
+
+    public static async Task<TestServer> StartAsync(Action<WebApplication>? mapMore = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        ListenOptions? http1 = null;
+        ListenOptions? http2 = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                http1 = listen;
+            });
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                http2 = listen;
+            });
+        });
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddSingleton(logs);
+        builder.Services.AddSingleton<Probe>();
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddVelithon(options =>
+        {
+            options.MaxMessageSize = MaxMessageSize;
+            options.CloseTimeout = TimeSpan.FromSeconds(5);
+        });
+
+        var app = builder.Build();
+        app.MapVelithon();
+        mapMore?.Invoke(app);
+        await app.StartAsync();
+        return new TestServer(app, http1!, http2!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>How a connection ended, as the server-side handler saw it.</summary>
+public sealed record Ending(int Code, string Reason, WebSocketState ClientState, bool AbortedFired);
+
+/// <summary>Lets handlers report what they saw; tests wait for the reports by key.</summary>
+public sealed class Probe
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<Ending>> _endings = new();
+
+    public void Record(string key, Ending ending) => Slot(key).TrySetResult(ending);
+
+    public Task<Ending> WaitAsync(string key) => Slot(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+    private TaskCompletionSource<Ending> Slot(string key) =>
+        _endings.GetOrAdd(key, static _ => new TaskCompletionSource<Ending>(TaskCreationOptions.RunContinuationsAsynchronously));
+}
+
+/// <summary>Collects the server's log entries so tests can assert what was logged.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> _entries = new();
+
+    public IReadOnlyCollection<(string Category, LogLevel Level, string Message, Exception? Exception)> Entries => _entries;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string, Exception?)> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                entries.Enqueue((category, logLevel, formatter(state, exception), exception));
+            }
+        }
+    }
+}
