@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Velithon.Generators.Diagnostics;
+
+namespace Velithon.Generators.Tests;
+
+/// <summary>Compiles test sources against .NET, ASP.NET Core and Velithon, and runs the generator and analyzer on them.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "TestApp",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver() =>
+        CSharpGeneratorDriver.Create(
+            [new VelithonGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator; returns the driver (for re-runs) and the compilation with the generated sources.</summary>
+    public static (GeneratorDriver Driver, Compilation Output, GeneratorRunResult Result) Run(Compilation compilation, GeneratorDriver? driver = null)
+    {
+        driver = (driver ?? CreateDriver()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        return (driver, output, driver.GetRunResult().Results.Single());
+    }
+
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation) =>
+        await compilation
+            .WithAnalyzers([new VelithonEndpointAnalyzer()], new AnalyzerOptions([]))
+            .GetAnalyzerDiagnosticsAsync();
+
+    /// <summary>Asserts that a compilation has no warnings or errors, listing them when it does.</summary>
+    public static void AssertClean(Compilation compilation)
+    {
+        var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, "Unexpected diagnostics:\n" + string.Join("\n", problems));
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var frameworkFolders = new[] { typeof(object), typeof(HttpContext) }
+            .Select(type => Path.GetDirectoryName(type.Assembly.Location)!)
+            .ToHashSet(StringComparer.Ordinal);
+        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => frameworkFolders.Contains(Path.GetDirectoryName(path)!));
+        var velithon = new[] { typeof(WebSocket).Assembly.Location, typeof(Velithon.Connections.ServerWebSocket).Assembly.Location };
+        return [.. platform.Concat(velithon).Distinct(StringComparer.Ordinal).Select(path => MetadataReference.CreateFromFile(path))];
+    }
+}

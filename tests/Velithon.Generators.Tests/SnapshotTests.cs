@@ -1,0 +1,119 @@
+namespace Velithon.Generators.Tests;
+
+/// <summary>The generated source for representative handlers, compared with approved baselines.</summary>
+public sealed class SnapshotTests
+{
+    public const string Usings = """
+        using System;
+        using System.Security.Claims;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.DependencyInjection;
+        using Velithon;
+
+        """;
+
+    [Fact]
+    public void EchoHandler()
+    {
+        var hints = VerifyAll(Usings + """
+            namespace Demo;
+
+            public static class Chat
+            {
+                [WebSocket("/echo")]
+                public static async Task Echo(WebSocket ws)
+                {
+                    await ws.AcceptAsync();
+                    while (true)
+                    {
+                        await ws.SendTextAsync("Echo: " + await ws.ReceiveTextAsync());
+                    }
+                }
+            }
+            """);
+        Assert.Equal(["Velithon.Handlers.Demo_Chat_Echo.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
+    [Fact]
+    public void EveryBindingSource()
+    {
+        var hints = VerifyAll(Usings + """
+            namespace Demo;
+
+            public interface IRoomRegistry { }
+            public interface IClock { }
+            public enum Mode { Read, Write }
+            public readonly record struct Slug(string Value) : IParsable<Slug>
+            {
+                public static Slug Parse(string s, IFormatProvider? provider) => new(s);
+                public static bool TryParse(string? s, IFormatProvider? provider, out Slug result)
+                {
+                    result = new(s ?? "");
+                    return s is not null;
+                }
+            }
+
+            internal static class Rooms
+            {
+                [WebSocket("/rooms/<int:id>/{slug}/<guid:key>/<path:rest>")]
+                internal static ValueTask Join(
+                    WebSocket ws,
+                    int id,
+                    Slug slug,
+                    Guid key,
+                    string rest,
+                    [FromQuery] string token,
+                    [FromQuery(Name = "m")] Mode mode,
+                    [FromQuery] long? since,
+                    [FromHeader(Name = "X-Trace")] string? trace,
+                    IRoomRegistry rooms,
+                    [FromKeyedServices("utc")] IClock clock,
+                    IClock? optionalClock,
+                    HttpContext context,
+                    ClaimsPrincipal user,
+                    CancellationToken aborted,
+                    [FromQuery] decimal limit = 2.5m,
+                    [FromQuery] string name = "guest",
+                    [FromQuery] Mode fallback = Mode.Write) => default;
+            }
+            """);
+        Assert.Equal(["Velithon.Handlers.Demo_Rooms_Join.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
+    [Fact]
+    public void NamesThatCollideWithGeneratedLocals()
+    {
+        var hints = VerifyAll(Usings + """
+            public static class Odd
+            {
+                [WebSocket("/odd/<int:socket>/<event>")]
+                public static Task Handle(WebSocket httpContext, int socket, string @event, [FromQuery] int? socketText) => Task.CompletedTask;
+
+                [WebSocket("/odd-overload")]
+                public static Task Handle(WebSocket ws) => Task.CompletedTask;
+            }
+            """);
+        Assert.Equal(["Velithon.Handlers.Odd_Handle.g.cs", "Velithon.Handlers.Odd_Handle_2.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
+    [Fact]
+    public void NoHandlers()
+    {
+        Assert.Equal(["Velithon.Routes.g.cs"], VerifyAll("public static class Nothing { }"));
+    }
+
+    /// <summary>Generates from <paramref name="source"/>, checks the output compiles cleanly, and compares every file with its baseline.</summary>
+    private static string[] VerifyAll(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        GeneratorHarness.AssertClean(compilation);
+        var (_, output, result) = GeneratorHarness.Run(compilation);
+        GeneratorHarness.AssertClean(output);
+        Baseline.VerifyAll(result.GeneratedSources.Select(generated => (generated.HintName, generated.SourceText.ToString())), test);
+
+        return [.. result.GeneratedSources.Select(generated => generated.HintName)];
+    }
+}
