@@ -53,18 +53,11 @@ internal static class HandlerParser
         foreach (var parameter in method.Parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var spec = ParseParameter(parameter, route, knownTypes, context);
-            if (spec is null)
+            var spec = ParseParameter(parameter, route, knownTypes, usedRouteParameters, context);
+            if (spec is not null)
             {
-                continue;
+                parameters.Add(spec);
             }
-
-            if (spec.Source == BindingSource.Route)
-            {
-                usedRouteParameters.Add(spec.Key!);
-            }
-
-            parameters.Add(spec);
         }
 
         if (route is not null)
@@ -129,7 +122,16 @@ internal static class HandlerParser
         }
     }
 
-    private static ParameterSpec? ParseParameter(IParameterSymbol parameter, RouteTemplateSpec? route, KnownTypes knownTypes, ParseContext context)
+    /// <summary>
+    /// Parses one parameter; adds the route parameter it binds to <paramref name="usedRouteParameters"/> even
+    /// when its type is wrong, so one mistake is reported once.
+    /// </summary>
+    private static ParameterSpec? ParseParameter(
+        IParameterSymbol parameter,
+        RouteTemplateSpec? route,
+        KnownTypes knownTypes,
+        HashSet<string> usedRouteParameters,
+        ParseContext context)
     {
         var location = parameter.Locations.FirstOrDefault();
         if (parameter.RefKind != RefKind.None || parameter.IsParams)
@@ -180,7 +182,13 @@ internal static class HandlerParser
                     return null;
                 }
 
-                return routeParameter is null ? null : Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter.Converter, knownTypes, context);
+                if (routeParameter is null)
+                {
+                    return null;
+                }
+
+                usedRouteParameters.Add(routeParameter.Name);
+                return Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter.Converter, knownTypes, context);
             }
 
             if (Implements(attributeClass, knownTypes.FromQueryMetadata))
@@ -222,6 +230,7 @@ internal static class HandlerParser
         var implicitRoute = route?.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
         if (implicitRoute is not null)
         {
+            usedRouteParameters.Add(implicitRoute.Name);
             return Textual(parameter, BindingSource.Route, implicitRoute.Name, implicitRoute.Converter, knownTypes, context);
         }
 
