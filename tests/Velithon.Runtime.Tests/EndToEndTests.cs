@@ -229,10 +229,43 @@ public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task InvalidUtf8InText_ClosesWith1007()
+    public async Task InvalidUtf8InText_ClosesWith1007_AndTheHandlerSeesIt()
+    {
+        using var bystander = await Client.ConnectAsync(Server.Url("/echo"));
+        var id = Guid.NewGuid().ToString();
+        using var client = await Client.ConnectAsync(Server.Url($"/observe?id={id}"));
+        Assert.Equal("ready", await client.ReceiveTextAsync());
+        await client.SendAsync(new byte[] { 0x68, 0xC3, 0x28 }, WebSocketMessageType.Text, true, CancellationToken.None);
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+        Assert.Equal(WebSocketCloseCode.InvalidPayloadData, (await Server.Probe.WaitAsync(id)).Code);
+
+        await bystander.SendTextAsync("unaffected");
+        Assert.Equal("Echo: unaffected", await bystander.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task InvalidUtf8SplitAcrossFragments_ClosesWith1007()
     {
         using var client = await Client.ConnectAsync(Server.Url("/echo"));
-        await client.SendAsync(new byte[] { 0x68, 0xC3, 0x28 }, WebSocketMessageType.Text, true, CancellationToken.None);
+
+        // A valid two-byte sequence split across fragments is fine...
+        await client.SendAsync(new byte[] { 0x61, 0xC3 }, WebSocketMessageType.Text, false, CancellationToken.None);
+        await client.SendAsync(new byte[] { 0xA9 }, WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("Echo: aé", await client.ReceiveTextAsync());
+
+        // ...an invalid continuation byte in the second fragment is not.
+        await client.SendAsync(new byte[] { 0x61, 0xC3 }, WebSocketMessageType.Text, false, CancellationToken.None);
+        await client.SendAsync(new byte[] { 0x28 }, WebSocketMessageType.Text, true, CancellationToken.None);
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8OverHttp2_ClosesWith1007()
+    {
+        using var client = await Client.ConnectHttp2Async(new Uri(Server.Http2Base, "/echo"));
+        await client.SendAsync(new byte[] { 0xFF }, WebSocketMessageType.Text, true, CancellationToken.None);
         var (status, _) = await client.ReceiveCloseAsync();
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
     }

@@ -13,6 +13,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.Features;
 using Velithon.Buffers;
 using Velithon.Hosting;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
@@ -44,6 +45,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private readonly Lock _stateLock = new();
 
     private TransportWebSocket? _socket;
+    private CloseFrameObservingStream? _transportStream;
+    private DeferredAbortLifetimeFeature? _lifetime;
     private Task? _acceptTask;
     private CancellationTokenSource? _abortedSource;
     private byte[]? _messageBuffer;
@@ -397,6 +400,13 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         _jsonBuffer?.Reset();
         _jsonWriter?.Dispose();
         _socket?.Dispose();
+
+        // A close frame went out: let Kestrel end the connection gracefully so the peer reads it.
+        // None did: the abort was about a dead transport, so carry it out.
+        if (_lifetime is { AbortRequested: true } && (_transportStream?.SentCloseCode ?? 0) == 0)
+        {
+            _lifetime.AbortNow();
+        }
     }
 
     private ReadOnlyMemory<byte> CurrentMessage =>
@@ -523,6 +533,13 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             }
         }
 
+        // Hold back aborts from the transport until the handler is done; see DeferredAbortLifetimeFeature.
+        if (_httpContext.Features.Get<IHttpRequestLifetimeFeature>() is { } lifetime)
+        {
+            _lifetime = new DeferredAbortLifetimeFeature(lifetime);
+            _httpContext.Features.Set<IHttpRequestLifetimeFeature>(_lifetime);
+        }
+
         TransportWebSocket socket;
         try
         {
@@ -538,6 +555,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
         }
 
+        _transportStream = (_httpContext.Features.Get<IHttpUpgradeFeature>() as ObservedUpgradeFeature)?.Stream
+            ?? (_httpContext.Features.Get<IHttpExtendedConnectFeature>() as ObservedExtendedConnectFeature)?.Stream;
         lock (_stateLock)
         {
             _socket = socket;
@@ -697,8 +716,10 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     {
         // A protocol violation (RFC 6455 sections 5.2 and 8.1) makes the transport send its own close
         // frame, 1002 or 1007, before it throws; a dropped connection has no close code (1006).
+        int sentCode = _transportStream?.SentCloseCode ?? 0;
         int code = exception is WebSocketException { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely }
             ? WebSocketCloseCode.AbnormalClosure
+            : sentCode is > 0 and not WebSocketCloseCode.NoStatusReceived ? sentCode
             : (int?)socket.CloseStatus ?? WebSocketCloseCode.AbnormalClosure;
         Log.ConnectionFailed(_runtime.Logger, exception.Message, exception);
         MarkEnded(code, null);

@@ -1,0 +1,209 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Velithon.Connections;
+
+/// <summary>
+/// The transport stream of an accepted WebSocket, seen on its way out: it notes whether the server has
+/// sent a close frame, and with which code. On a protocol error (invalid UTF-8, a malformed frame) the
+/// framework's WebSocket sends its own close frame (1007 or 1002) and then aborts without saying which
+/// code it sent; this is how the runtime knows, and so can report the right code to the handler and end
+/// the connection gracefully instead of resetting it under the close frame.
+/// </summary>
+internal sealed class CloseFrameObservingStream(Stream inner) : Stream
+{
+    private long _payloadRemaining;
+    private bool _lostTrack;
+    private int _sentCloseCode;
+
+    /// <summary>The code of the close frame the server sent: 0 when none, 1005 when it had no code.</summary>
+    public int SentCloseCode => Volatile.Read(ref _sentCloseCode);
+
+    public override bool CanRead => inner.CanRead;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => inner.CanWrite;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(buffer, cancellationToken);
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Observe(buffer.AsSpan(offset, count));
+        inner.Write(buffer, offset, count);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Observe(buffer.AsSpan(offset, count));
+        return inner.WriteAsync(buffer, offset, count, cancellationToken);
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Observe(buffer.Span);
+        return inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Follows frame boundaries (RFC 6455 section 5.2) through the bytes written, and records a close frame.</summary>
+    private void Observe(ReadOnlySpan<byte> data)
+    {
+        // Sends are serialized by the WebSocket, so this runs on one thread at a time.
+        while (!data.IsEmpty && !_lostTrack)
+        {
+            if (_payloadRemaining > 0)
+            {
+                int skipped = (int)Math.Min(_payloadRemaining, data.Length);
+                _payloadRemaining -= skipped;
+                data = data.Slice(skipped);
+                continue;
+            }
+
+            if (!TryReadHeader(data, out int opcode, out int headerLength, out long payloadLength))
+            {
+                // A header split across writes; the framework never does this, so stop rather than guess.
+                _lostTrack = true;
+                return;
+            }
+
+            if (opcode == 0x8 && SentCloseCode == 0)
+            {
+                int code = payloadLength >= 2 && data.Length >= headerLength + 2
+                    ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(headerLength))
+                    : WebSocketCloseCode.NoStatusReceived;
+                Volatile.Write(ref _sentCloseCode, code);
+            }
+
+            data = data.Slice(headerLength);
+            _payloadRemaining = payloadLength;
+        }
+    }
+
+    private static bool TryReadHeader(ReadOnlySpan<byte> data, out int opcode, out int headerLength, out long payloadLength)
+    {
+        opcode = 0;
+        headerLength = 2;
+        payloadLength = 0;
+        if (data.Length < 2)
+        {
+            return false;
+        }
+
+        opcode = data[0] & 0x0F;
+        payloadLength = data[1] & 0x7F;
+        if (payloadLength == 126)
+        {
+            headerLength = 4;
+            if (data.Length < headerLength)
+            {
+                return false;
+            }
+
+            payloadLength = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(2));
+        }
+        else if (payloadLength == 127)
+        {
+            headerLength = 10;
+            if (data.Length < headerLength)
+            {
+                return false;
+            }
+
+            payloadLength = (long)BinaryPrimitives.ReadUInt64BigEndian(data.Slice(2));
+        }
+
+        if ((data[1] & 0x80) != 0)
+        {
+            headerLength += 4;
+        }
+
+        return data.Length >= headerLength;
+    }
+}
+
+/// <summary>Hands out the upgraded HTTP/1.1 stream wrapped in a <see cref="CloseFrameObservingStream"/>.</summary>
+internal sealed class ObservedUpgradeFeature(IHttpUpgradeFeature inner) : IHttpUpgradeFeature
+{
+    public CloseFrameObservingStream? Stream { get; private set; }
+
+    public bool IsUpgradableRequest => inner.IsUpgradableRequest;
+
+    public async Task<Stream> UpgradeAsync() => Stream = new CloseFrameObservingStream(await inner.UpgradeAsync().ConfigureAwait(false));
+}
+
+/// <summary>Hands out the HTTP/2 extended CONNECT stream (RFC 8441) wrapped in a <see cref="CloseFrameObservingStream"/>.</summary>
+internal sealed class ObservedExtendedConnectFeature(IHttpExtendedConnectFeature inner) : IHttpExtendedConnectFeature
+{
+    public CloseFrameObservingStream? Stream { get; private set; }
+
+    public bool IsExtendedConnect => inner.IsExtendedConnect;
+
+    public string? Protocol => inner.Protocol;
+
+    public async ValueTask<Stream> AcceptAsync() => Stream = new CloseFrameObservingStream(await inner.AcceptAsync().ConfigureAwait(false));
+}
+
+/// <summary>
+/// Holds back <c>HttpContext.Abort()</c> while a Velithon handler runs. The framework's WebSocket aborts
+/// the request right after sending a protocol-error close frame, which resets the TCP connection and can
+/// destroy that frame in flight; the runtime instead finishes the request gracefully when a close frame
+/// went out, and aborts for real when none did.
+/// </summary>
+internal sealed class DeferredAbortLifetimeFeature(IHttpRequestLifetimeFeature inner) : IHttpRequestLifetimeFeature
+{
+    private int _abortRequested;
+
+    public bool AbortRequested => Volatile.Read(ref _abortRequested) != 0;
+
+    public CancellationToken RequestAborted
+    {
+        get => inner.RequestAborted;
+        set => inner.RequestAborted = value;
+    }
+
+    public void Abort() => Interlocked.Exchange(ref _abortRequested, 1);
+
+    public void AbortNow() => inner.Abort();
+}
