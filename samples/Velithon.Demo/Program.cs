@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.Mvc;
 using Velithon;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+
+// http://localhost:8000 unless --urls or the "urls" setting says otherwise.
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:8000");
 builder.Services.AddVelithon(options => options.MaxMessageSize = 64 * 1024);
 
@@ -25,7 +28,27 @@ public static class EchoHandlers
         }
         catch (WebSocketDisconnectException disconnect)
         {
-            logger.LogInformation("Client disconnected with code {Code}", disconnect.Code);
+            DemoLog.ClientDisconnected(logger, disconnect.Code);
         }
     }
+}
+
+/// <summary>The README's quick start: a room name from the path, an optional token from the query.</summary>
+public static class Chat
+{
+    [WebSocket("/chat/<roomId>")]
+    public static async Task Room(WebSocket ws, string roomId, [FromQuery] string? token, CancellationToken aborted)
+    {
+        await ws.AcceptAsync();
+        await foreach (var message in ws.ReceiveTextMessagesAsync(aborted))
+        {
+            await ws.SendTextAsync($"[{roomId}] {message}");
+        }
+    }
+}
+
+internal static partial class DemoLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Client disconnected with code {Code}")]
+    public static partial void ClientDisconnected(ILogger logger, int code);
 }
