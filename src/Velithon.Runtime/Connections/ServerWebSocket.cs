@@ -500,6 +500,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendLockedAsync(TransportWebSocket socket, ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
     {
         if (ApplicationState != WebSocketState.Connected)

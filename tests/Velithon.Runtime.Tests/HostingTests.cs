@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Velithon.Runtime.Tests;
+
+/// <summary>Start-up checks: misconfiguration fails early with a message that says what to do.</summary>
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task InvalidOptions_FailAtStartWithClearMessages()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddVelithon(options =>
+        {
+            options.MaxMessageSize = 0;
+            options.CloseTimeout = TimeSpan.Zero;
+        });
+        await using var app = builder.Build();
+
+        // Mapping resolves the options, so the failure comes before the server starts.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            app.MapVelithon();
+            await app.StartAsync();
+        });
+        Assert.Contains("MaxMessageSize must be a positive number of bytes; it is 0.", error.Failures);
+        Assert.Contains("CloseTimeout must be positive; it is 00:00:00.", error.Failures);
+    }
+
+    [Fact]
+    public async Task MapVelithonWithoutAddVelithon_SaysWhatToCall()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapVelithon());
+        Assert.Equal("Velithon's services are not registered. Call builder.Services.AddVelithon() before app.MapVelithon().", error.Message);
+    }
+}
