@@ -5,6 +5,12 @@ internal static class KnownTypeNames
 {
     public const string WebSocketAttribute = "Velithon.WebSocketAttribute";
     public const string WebSocket = "Velithon.WebSocket";
+    public const string WebSocketEndpoint = "Velithon.WebSocketEndpoint";
+    public const string OnMessageAttribute = "Velithon.OnMessageAttribute";
+    public const string JsonMessagesAttribute = "Velithon.JsonMessagesAttribute";
+    public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
+    public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
+    public const string ActivatorUtilitiesConstructorAttribute = "Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructorAttribute";
     public const string CancellationToken = "System.Threading.CancellationToken";
     public const string Task = "System.Threading.Tasks.Task";
     public const string ValueTask = "System.Threading.Tasks.ValueTask";

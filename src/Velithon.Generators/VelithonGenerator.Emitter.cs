@@ -122,7 +122,9 @@ public sealed partial class VelithonGenerator
             writer.WriteLine("/// <summary>The handler, for display names and logs.</summary>");
             writer.WriteLine($"public const string HandlerName = {Literal(handler.HandlerName)};");
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>");
+            writer.WriteLine(handler.Endpoint is null
+                ? $"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>"
+                : $"/// <summary>Binds the handshake to the constructor of <c>{EscapeXml(handler.HandlerName)}</c>, creates the connection's instance and runs its lifecycle; a value that does not bind refuses the handshake with 400.</summary>");
             writer.WriteLine($"public static async global::System.Threading.Tasks.Task HandleAsync(global::Velithon.Connections.ServerWebSocket {names.Socket})");
             writer.OpenBlock();
             writer.WriteLine($"var {names.HttpContext} = {names.Socket}.HttpContext;");
@@ -144,10 +146,96 @@ public sealed partial class VelithonGenerator
                 });
             }
 
-            writer.WriteLine($"await {handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)});");
-            writer.CloseBlock();
+            if (handler.Endpoint is null)
+            {
+                writer.WriteLine($"await {handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)});");
+                writer.CloseBlock();
+            }
+            else
+            {
+                writer.WriteLine($"var {names.Endpoint} = new {handler.ContainingTypeName}({string.Join(", ", arguments)});");
+                writer.WriteLine($"await global::Velithon.Endpoints.WebSocketEndpointRunner.RunAsync({names.Socket}, {names.Endpoint}, DispatchAsync);");
+                writer.CloseBlock();
+                WriteDispatch(writer, handler, handler.Endpoint);
+            }
+
             writer.CloseBlock();
             return writer;
+        }
+
+        // private static ValueTask DispatchAsync(ChatEndpoint endpoint, WebSocket socket, WebSocketMessage message) =>
+        //     message.IsText ? endpoint.OnReceiveAsync(socket, message.GetText()) : <OnReceiveBytesAsync or refuse with 1003>;
+        // With [OnMessage] methods, text goes through a switch on the discriminator instead:
+        //     if (discriminator.ValueTextEquals("move"u8)) return endpoint.OnMove(socket, <Move from JSON>);
+        private static void WriteDispatch(SourceWriter writer, HandlerSpec handler, EndpointSpec endpoint)
+        {
+            string discriminatorLiteral = Literal(endpoint.Discriminator);
+
+            // One metadata field per message type, named after its method (numbered when a name repeats).
+            var typeInfoNames = new Dictionary<MessageHandlerSpec, string>();
+            var taken = new HashSet<string>();
+            foreach (var message in endpoint.Messages)
+            {
+                string name = message.MethodName + "TypeInfo";
+                for (int suffix = 2; !taken.Add(name); suffix++)
+                {
+                    name = message.MethodName + "TypeInfo" + suffix;
+                }
+
+                typeInfoNames[message] = name;
+                writer.WriteLine();
+                writer.WriteLine($"private static readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{message.MessageTypeName}> {name} =");
+                writer.Indent();
+                writer.WriteLine($"(global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{message.MessageTypeName}>){endpoint.JsonContextTypeName}.Default.GetTypeInfo(typeof({message.MessageTypeName}))!;");
+                writer.Unindent();
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>Hands one received message to <c>{EscapeXml(handler.HandlerName)}</c>.</summary>");
+            writer.WriteLine($"private static global::System.Threading.Tasks.ValueTask DispatchAsync({handler.ContainingTypeName} endpoint, global::Velithon.WebSocket socket, global::Velithon.WebSocketMessage message)");
+            writer.OpenBlock();
+            writer.WriteLine("if (!message.IsText)");
+            writer.OpenBlock();
+            writer.WriteLine(endpoint.ReceivesBytes
+                ? "return endpoint.OnReceiveBytesAsync(socket, message.Data);"
+                : "return global::Velithon.Endpoints.WebSocketEndpointRunner.RejectBinaryAsync(socket);");
+            writer.CloseBlock();
+            writer.WriteLine();
+            if (endpoint.JsonContextTypeName is null)
+            {
+                writer.WriteLine("return endpoint.OnReceiveAsync(socket, message.GetText());");
+                writer.CloseBlock();
+                return;
+            }
+
+            writer.WriteLine("var json = message.Data.Span;");
+            writer.WriteLine($"var found = global::Velithon.Endpoints.JsonMessages.FindDiscriminator(json, {discriminatorLiteral}u8, out var discriminator);");
+            writer.WriteLine("if (found == global::Velithon.Endpoints.DiscriminatorResult.Malformed)");
+            writer.OpenBlock();
+            writer.WriteLine($"return global::Velithon.Endpoints.JsonMessages.RejectMalformedAsync(socket, {discriminatorLiteral}, null);");
+            writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine("if (found == global::Velithon.Endpoints.DiscriminatorResult.Missing)");
+            writer.OpenBlock();
+            writer.WriteLine($"return global::Velithon.Endpoints.JsonMessages.RejectUnknownAsync(socket, {discriminatorLiteral}, null);");
+            writer.CloseBlock();
+            foreach (var message in endpoint.Messages)
+            {
+                string call = $"endpoint.{Identifier(message.MethodName)}(socket, value)";
+                writer.WriteLine();
+                writer.WriteLine($"if (discriminator.ValueTextEquals({Literal(message.Discriminator)}u8))");
+                writer.OpenBlock();
+                writer.WriteLine($"return global::Velithon.Endpoints.JsonMessages.TryDeserialize(json, {typeInfoNames[message]}, out var value)");
+                writer.Indent();
+                writer.WriteLine("? " + (message.ReturnsTask ? $"new global::System.Threading.Tasks.ValueTask({call})" : call));
+                writer.WriteLine($": global::Velithon.Endpoints.JsonMessages.RejectMalformedAsync(socket, {discriminatorLiteral}, {Literal(message.Discriminator)});");
+                writer.Unindent();
+                writer.CloseBlock();
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($"return global::Velithon.Endpoints.JsonMessages.RejectUnknownAsync(socket, {discriminatorLiteral}, discriminator.GetString());");
+            writer.CloseBlock();
         }
 
         private static void WriteBinding(SourceWriter writer, ParameterSpec parameter, LocalNames names)
@@ -288,11 +376,14 @@ public sealed partial class VelithonGenerator
 
                 Socket = Reserve("socket");
                 HttpContext = Reserve("httpContext");
+                Endpoint = Reserve("endpoint");
             }
 
             public string Socket { get; }
 
             public string HttpContext { get; }
+
+            public string Endpoint { get; }
 
             public static string Local(ParameterSpec parameter) => Identifier(parameter.Name);
 

@@ -12,8 +12,8 @@ using Velithon.Generators.Parsing;
 namespace Velithon.Generators;
 
 /// <summary>
-/// Writes the route table of an assembly's <c>[WebSocket]</c> handlers: one binding class per handler
-/// and one <c>MapVelithon()</c> extension method that maps them all.
+/// Writes the route table of an assembly's <c>[WebSocket]</c> handlers, static methods and endpoint
+/// classes: one binding class per handler and one <c>MapVelithon()</c> extension method that maps them all.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class VelithonGenerator : IIncrementalGenerator
@@ -24,7 +24,7 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
         var handlers = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypeNames.WebSocketAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
+                static (node, _) => node is MethodDeclarationSyntax or ClassDeclarationSyntax,
                 static (attributeContext, cancellationToken) => ParseHandler(attributeContext, cancellationToken))
             .Where(static handler => handler is not null)
             .Select(static (handler, _) => handler!)
@@ -40,13 +40,18 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
 
     private static HandlerSpec? ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length == 0)
+        if (context.Attributes.Length == 0)
         {
             return null;
         }
 
         var knownTypes = new KnownTypes(context.SemanticModel.Compilation);
-        return HandlerParser.Parse(method, context.Attributes[0], knownTypes, diagnostics: null, cancellationToken);
+        return context.TargetSymbol switch
+        {
+            IMethodSymbol method => HandlerParser.Parse(method, context.Attributes[0], knownTypes, diagnostics: null, cancellationToken),
+            INamedTypeSymbol type => EndpointClassParser.Parse(type, context.Attributes[0], knownTypes, diagnostics: null, cancellationToken),
+            _ => null,
+        };
     }
 
     /// <summary>Orders handlers deterministically and gives each generated class a unique name.</summary>

@@ -25,6 +25,12 @@ public sealed class VelithonOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// What an endpoint with typed JSON messages (<see cref="OnMessageAttribute"/>) does with a message it
+    /// cannot dispatch: close the connection (the default) or answer with an error message and go on.
+    /// </summary>
+    public InvalidMessageBehavior InvalidMessageBehavior { get; set; } = InvalidMessageBehavior.Close;
+
+    /// <summary>
     /// The serializer options of the JSON calls that take no <c>JsonTypeInfo</c>. For Native AOT, add a
     /// source-generated context: <c>options.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)</c>.
     /// </summary>

@@ -93,7 +93,10 @@ public static class Client
         return Encoding.UTF8.GetString(data);
     }
 
-    /// <summary>Reads until the server's close frame and returns its status and description.</summary>
+    /// <summary>
+    /// Reads until the server's close frame, answers it as a browser would (RFC 6455 section 5.5.1), and
+    /// returns its status and description.
+    /// </summary>
     public static async Task<(WebSocketCloseStatus? Status, string? Description)> ReceiveCloseAsync(this ClientWebSocket client)
     {
         while (true)
@@ -101,7 +104,14 @@ public static class Client
             var (type, _) = await client.ReceiveMessageAsync();
             if (type == WebSocketMessageType.Close)
             {
-                return (client.CloseStatus, client.CloseStatusDescription);
+                var status = client.CloseStatus;
+                var description = client.CloseStatusDescription;
+                if (client.State == System.Net.WebSockets.WebSocketState.CloseReceived)
+                {
+                    await client.CloseOutputAsync(status ?? WebSocketCloseStatus.Empty, null, CancellationToken.None).WaitAsync(Timeout);
+                }
+
+                return (status, description);
             }
         }
     }

@@ -37,11 +37,13 @@ public sealed class TestServer : IAsyncDisposable
 
     public Probe Probe => _app.Services.GetRequiredService<Probe>();
 
+    public EventRecorder Recorder => _app.Services.GetRequiredService<EventRecorder>();
+
     public CapturedLogs Logs => _app.Services.GetRequiredService<CapturedLogs>();
 
     public Uri Url(string pathAndQuery) => new(Http1Base, pathAndQuery);
 
-    public static async Task<TestServer> StartAsync(Action<WebApplication>? mapMore = null)
+    public static async Task<TestServer> StartAsync(Action<WebApplication>? mapMore = null, Action<VelithonOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         ListenOptions? http1 = null;
@@ -69,7 +71,10 @@ public sealed class TestServer : IAsyncDisposable
         {
             options.MaxMessageSize = MaxMessageSize;
             options.CloseTimeout = TimeSpan.FromSeconds(5);
+            configure?.Invoke(options);
         });
+        builder.Services.AddSingleton<EventRecorder>();
+        builder.Services.AddScoped<ConnectionScope>();
 
         var app = builder.Build();
         app.MapVelithon();

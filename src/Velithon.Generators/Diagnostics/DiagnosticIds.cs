@@ -15,4 +15,13 @@ internal static class DiagnosticIds
     public const string HandlerMustReturnTask = "VLT0010";
     public const string HandlerMissingWebSocketParameter = "VLT0011";
     public const string UnsupportedParameter = "VLT0012";
+    public const string EndpointMustDeriveFromWebSocketEndpoint = "VLT0013";
+    public const string EndpointClassNotInstantiable = "VLT0014";
+    public const string EndpointConstructorNotUsable = "VLT0015";
+    public const string LifecycleMethodNotOverride = "VLT0016";
+    public const string DuplicateMessageType = "VLT0017";
+    public const string MessageTypeWithoutJsonMetadata = "VLT0018";
+    public const string JsonMessagesContextMissing = "VLT0019";
+    public const string InvalidMessageHandler = "VLT0020";
+    public const string ConflictingTextReceivers = "VLT0021";
 }

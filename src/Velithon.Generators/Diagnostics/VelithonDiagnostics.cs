@@ -69,6 +69,51 @@ internal static class VelithonDiagnostics
         title: "Unsupported WebSocket handler parameter",
         messageFormat: "The parameter '{0}' is not supported: {1}");
 
+    public static readonly DiagnosticDescriptor EndpointMustDeriveFromWebSocketEndpoint = Create(
+        DiagnosticIds.EndpointMustDeriveFromWebSocketEndpoint,
+        title: "WebSocket endpoint class must derive from WebSocketEndpoint",
+        messageFormat: "The class '{0}' has [WebSocket] but does not derive from Velithon.WebSocketEndpoint; derive from it, or put [WebSocket] on a static method instead");
+
+    public static readonly DiagnosticDescriptor EndpointClassNotInstantiable = Create(
+        DiagnosticIds.EndpointClassNotInstantiable,
+        title: "WebSocket endpoint class cannot be instantiated",
+        messageFormat: "The endpoint class '{0}' is {1}; the route table creates one instance per connection, so make it a concrete, non-static class");
+
+    public static readonly DiagnosticDescriptor EndpointConstructorNotUsable = Create(
+        DiagnosticIds.EndpointConstructorNotUsable,
+        title: "WebSocket endpoint class has no usable constructor",
+        messageFormat: "The endpoint class '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor LifecycleMethodNotOverride = Create(
+        DiagnosticIds.LifecycleMethodNotOverride,
+        title: "Lifecycle method does not override WebSocketEndpoint",
+        messageFormat: "The method '{0}' is named like a lifecycle method but does not override one, so it is never called; declare it '{1}'");
+
+    public static readonly DiagnosticDescriptor DuplicateMessageType = Create(
+        DiagnosticIds.DuplicateMessageType,
+        title: "Two methods handle the same message type",
+        messageFormat: "The message type '{0}' is handled by both '{1}' and '{2}'; give each [OnMessage] method its own type");
+
+    public static readonly DiagnosticDescriptor MessageTypeWithoutJsonMetadata = Create(
+        DiagnosticIds.MessageTypeWithoutJsonMetadata,
+        title: "Message type has no JSON metadata",
+        messageFormat: "The message type '{0}' of '{1}' has no metadata in '{2}'; add [JsonSerializable(typeof({0}))] to it");
+
+    public static readonly DiagnosticDescriptor JsonMessagesContextMissing = Create(
+        DiagnosticIds.JsonMessagesContextMissing,
+        title: "Typed messages need a JSON serializer context",
+        messageFormat: "The endpoint '{0}' has [OnMessage] methods but {1}; add [JsonMessages(typeof(AppJsonContext))] naming a source-generated JsonSerializerContext");
+
+    public static readonly DiagnosticDescriptor InvalidMessageHandler = Create(
+        DiagnosticIds.InvalidMessageHandler,
+        title: "Invalid [OnMessage] method",
+        messageFormat: "The [OnMessage] method '{0}' {1}; declare it 'public ValueTask {0}(WebSocket ws, TMessage message)' in the endpoint class");
+
+    public static readonly DiagnosticDescriptor ConflictingTextReceivers = Create(
+        DiagnosticIds.ConflictingTextReceivers,
+        title: "Text messages have two receivers",
+        messageFormat: "The endpoint '{0}' overrides OnReceiveAsync and has [OnMessage] methods, but each text message goes to one of them; remove the override or the [OnMessage] methods");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
         new(
             id: id,

@@ -30,7 +30,16 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.HandlerMustNotBeGeneric,
         VelithonDiagnostics.HandlerMustReturnTask,
         VelithonDiagnostics.HandlerMissingWebSocketParameter,
-        VelithonDiagnostics.UnsupportedParameter);
+        VelithonDiagnostics.UnsupportedParameter,
+        VelithonDiagnostics.EndpointMustDeriveFromWebSocketEndpoint,
+        VelithonDiagnostics.EndpointClassNotInstantiable,
+        VelithonDiagnostics.EndpointConstructorNotUsable,
+        VelithonDiagnostics.LifecycleMethodNotOverride,
+        VelithonDiagnostics.DuplicateMessageType,
+        VelithonDiagnostics.MessageTypeWithoutJsonMetadata,
+        VelithonDiagnostics.JsonMessagesContextMissing,
+        VelithonDiagnostics.InvalidMessageHandler,
+        VelithonDiagnostics.ConflictingTextReceivers);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -48,20 +57,21 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             var knownTypes = new KnownTypes(start.Compilation);
             var routes = new ConcurrentBag<DeclaredRoute>();
             start.RegisterSymbolAction(
-                symbolContext => AnalyzeMethod(symbolContext, attributeType, knownTypes, routes),
-                SymbolKind.Method);
+                symbolContext => AnalyzeHandler(symbolContext, attributeType, knownTypes, routes),
+                SymbolKind.Method,
+                SymbolKind.NamedType);
             start.RegisterCompilationEndAction(endContext => ReportDuplicateRoutes(endContext, routes));
         });
     }
 
-    private static void AnalyzeMethod(
+    private static void AnalyzeHandler(
         SymbolAnalysisContext context,
         INamedTypeSymbol attributeType,
         KnownTypes knownTypes,
         ConcurrentBag<DeclaredRoute> routes)
     {
-        var method = (IMethodSymbol)context.Symbol;
-        var attribute = method.GetAttributes()
+        var symbol = context.Symbol;
+        var attribute = symbol.GetAttributes()
             .FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
         if (attribute is null)
         {
@@ -69,7 +79,18 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         }
 
         var diagnostics = new List<Diagnostic>();
-        HandlerParser.Parse(method, attribute, knownTypes, diagnostics, context.CancellationToken);
+        string handlerName;
+        if (symbol is IMethodSymbol method)
+        {
+            HandlerParser.Parse(method, attribute, knownTypes, diagnostics, context.CancellationToken);
+            handlerName = method.ContainingType.ToDisplayString() + "." + method.Name;
+        }
+        else
+        {
+            EndpointClassParser.Parse((INamedTypeSymbol)symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+            handlerName = symbol.ToDisplayString();
+        }
+
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
@@ -81,7 +102,7 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             && attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax)
         {
             var location = syntax.ArgumentList.Arguments[0].GetLocation();
-            routes.Add(new DeclaredRoute(route!.Key, template, method.ContainingType.ToDisplayString() + "." + method.Name, location));
+            routes.Add(new DeclaredRoute(route!.Key, template, handlerName, location));
         }
     }
 

@@ -61,14 +61,15 @@ internal sealed record ParameterSpec(
     string DefaultValue,
     string ExpectedValue);
 
-/// <summary>A <c>[WebSocket]</c> handler method, as the emitter needs it.</summary>
-/// <param name="HandlerName">The method's display name, <c>Namespace.Type.Method</c>.</param>
-/// <param name="ContainingTypeName">The declaring type, fully qualified.</param>
-/// <param name="MethodName">The method's name.</param>
+/// <summary>A <c>[WebSocket]</c> handler, a static method or an endpoint class, as the emitter needs it.</summary>
+/// <param name="HandlerName">The display name: <c>Namespace.Type.Method</c>, or <c>Namespace.Type</c> for a class.</param>
+/// <param name="ContainingTypeName">The declaring type, or the endpoint class, fully qualified.</param>
+/// <param name="MethodName">The method's name; empty for an endpoint class.</param>
 /// <param name="IdentifierName">A name for the generated class, unique per handler in the assembly.</param>
 /// <param name="Template">The template as written.</param>
 /// <param name="Route">The parsed template.</param>
-/// <param name="Parameters">The method's parameters, in order.</param>
+/// <param name="Parameters">The method's parameters, or the endpoint constructor's, in order.</param>
+/// <param name="Endpoint">What an endpoint class receives; null for a method.</param>
 internal sealed record HandlerSpec(
     string HandlerName,
     string ContainingTypeName,
@@ -76,4 +77,23 @@ internal sealed record HandlerSpec(
     string IdentifierName,
     string Template,
     RouteTemplateSpec Route,
-    EquatableArray<ParameterSpec> Parameters);
+    EquatableArray<ParameterSpec> Parameters,
+    EndpointSpec? Endpoint);
+
+/// <summary>How an endpoint class takes its messages, as far as the generator can see.</summary>
+/// <param name="ReceivesBytes">True when the class overrides <c>OnReceiveBytesAsync</c>.</param>
+/// <param name="JsonContextTypeName">The <c>JsonSerializerContext</c> of its typed messages, fully qualified; null without them.</param>
+/// <param name="Discriminator">The JSON property that picks a typed message's handler.</param>
+/// <param name="Messages">The <c>[OnMessage]</c> methods, ordered by discriminator.</param>
+internal sealed record EndpointSpec(
+    bool ReceivesBytes,
+    string? JsonContextTypeName,
+    string Discriminator,
+    EquatableArray<MessageHandlerSpec> Messages);
+
+/// <summary>One <c>[OnMessage]</c> method.</summary>
+/// <param name="Discriminator">The discriminator value it handles.</param>
+/// <param name="MethodName">Its name.</param>
+/// <param name="MessageTypeName">The message type, fully qualified.</param>
+/// <param name="ReturnsTask">True when it returns <c>Task</c> rather than <c>ValueTask</c>.</param>
+internal sealed record MessageHandlerSpec(string Discriminator, string MethodName, string MessageTypeName, bool ReturnsTask);

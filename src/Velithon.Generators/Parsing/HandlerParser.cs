@@ -33,26 +33,68 @@ internal static class HandlerParser
     {
         var context = new ParseContext(method, attribute, diagnostics, cancellationToken);
         string handlerName = method.ContainingType.ToDisplayString() + "." + method.Name;
+        var (template, route) = ParseTemplate(attribute, context);
+        CheckSignature(method, knownTypes, handlerName, context);
+        var parameters = ParseParameters(method.Parameters, route, knownTypes, handlerName, isConstructor: false, context);
+        if (context.HasErrors || route is null)
+        {
+            return null;
+        }
 
+        return new HandlerSpec(
+            HandlerName: handlerName,
+            ContainingTypeName: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            MethodName: method.Name,
+            IdentifierName: ToIdentifier(method.ContainingType.ToDisplayString()) + "_" + method.Name,
+            Template: template!,
+            Route: route,
+            Parameters: parameters,
+            Endpoint: null);
+    }
+
+    /// <summary>Reads and parses the attribute's template, reporting VLT0001 at the fault.</summary>
+    internal static (string? Template, RouteTemplateSpec? Route) ParseTemplate(AttributeData attribute, ParseContext context)
+    {
         var template = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-        RouteTemplateSpec? route = null;
         if (template is null)
         {
             context.Report(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(0, 0), "", "it must be a constant string");
+            return (null, null);
         }
-        else if (!RouteTemplateParser.TryParse(template, out route, out var error))
+
+        if (!RouteTemplateParser.TryParse(template, out var route, out var error))
         {
             context.Report(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(error!.Offset, error.Length), template, error.Message);
+            return (template, null);
         }
 
-        CheckSignature(method, knownTypes, handlerName, context);
-        cancellationToken.ThrowIfCancellationRequested();
+        return (template, route);
+    }
 
-        var parameters = new List<ParameterSpec>(method.Parameters.Length);
+    /// <summary>
+    /// Parses the parameters of a handler method or an endpoint constructor, then reports the route
+    /// parameters none of them takes (VLT0003).
+    /// </summary>
+    internal static EquatableArray<ParameterSpec> ParseParameters(
+        IEnumerable<IParameterSymbol> symbols,
+        RouteTemplateSpec? route,
+        KnownTypes knownTypes,
+        string handlerName,
+        bool isConstructor,
+        ParseContext context)
+    {
+        var parameters = new List<ParameterSpec>();
         var usedRouteParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var parameter in method.Parameters)
+        foreach (var parameter in symbols)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (isConstructor && SymbolEqualityComparer.Default.Equals(parameter.Type, knownTypes.WebSocket))
+            {
+                context.Report(VelithonDiagnostics.UnsupportedParameter, parameter.Locations.FirstOrDefault(), parameter.Name,
+                    "an endpoint gets its connection as the first argument of each lifecycle method; remove it from the constructor");
+                continue;
+            }
+
             var spec = ParseParameter(parameter, route, knownTypes, usedRouteParameters, context);
             if (spec is not null)
             {
@@ -72,19 +114,7 @@ internal static class HandlerParser
             }
         }
 
-        if (context.HasErrors || route is null)
-        {
-            return null;
-        }
-
-        return new HandlerSpec(
-            HandlerName: handlerName,
-            ContainingTypeName: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            MethodName: method.Name,
-            IdentifierName: ToIdentifier(method.ContainingType.ToDisplayString()) + "_" + method.Name,
-            Template: template!,
-            Route: route,
-            Parameters: new EquatableArray<ParameterSpec>(parameters.ToArray()));
+        return new EquatableArray<ParameterSpec>(parameters.ToArray());
     }
 
     private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
@@ -452,10 +482,10 @@ internal static class HandlerParser
         return null;
     }
 
-    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol? metadataInterface) =>
+    internal static bool Implements(INamedTypeSymbol type, INamedTypeSymbol? metadataInterface) =>
         metadataInterface is not null && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, metadataInterface));
 
-    private static bool IsAccessible(IMethodSymbol method)
+    internal static bool IsAccessible(ISymbol method)
     {
         if (!IsVisibleInAssembly(method.DeclaredAccessibility))
         {
@@ -473,7 +503,7 @@ internal static class HandlerParser
         return true;
     }
 
-    private static bool IsVisibleInAssembly(Accessibility accessibility) =>
+    internal static bool IsVisibleInAssembly(Accessibility accessibility) =>
         accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
 
     private static bool IsInGenericType(IMethodSymbol method)
@@ -489,7 +519,7 @@ internal static class HandlerParser
         return false;
     }
 
-    private static string ToIdentifier(string name)
+    internal static string ToIdentifier(string name)
     {
         var builder = new StringBuilder(name.Length);
         foreach (char c in name)
@@ -498,47 +528,5 @@ internal static class HandlerParser
         }
 
         return builder.ToString();
-    }
-
-    /// <summary>Collects diagnostics when asked to, and remembers whether any error was found.</summary>
-    private sealed class ParseContext(IMethodSymbol method, AttributeData attribute, List<Diagnostic>? diagnostics, CancellationToken cancellationToken)
-    {
-        public bool HasErrors { get; private set; }
-
-        public void Report(DiagnosticDescriptor descriptor, Location? location, params object[] arguments)
-        {
-            HasErrors = true;
-            diagnostics?.Add(Diagnostic.Create(descriptor, location ?? method.Locations.FirstOrDefault(), arguments));
-        }
-
-        /// <summary>
-        /// The location of characters <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="length"/>
-        /// of the template, inside its string literal when the literal has no escapes; else the whole argument.
-        /// </summary>
-        public Location? TemplateLocation(int offset, int length)
-        {
-            if (diagnostics is null)
-            {
-                return null;
-            }
-
-            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
-                || syntax.ArgumentList is not { Arguments.Count: > 0 } arguments)
-            {
-                return method.Locations.FirstOrDefault();
-            }
-
-            var expression = arguments.Arguments[0].Expression;
-            if (expression is LiteralExpressionSyntax literal
-                && literal.Token.IsKind(SyntaxKind.StringLiteralToken)
-                && literal.Token.Text.Length == literal.Token.ValueText.Length + 2
-                && literal.Token.Text[0] == '"'
-                && length > 0)
-            {
-                return Location.Create(syntax.SyntaxTree, new TextSpan(literal.Token.SpanStart + 1 + offset, length));
-            }
-
-            return expression.GetLocation();
-        }
     }
 }

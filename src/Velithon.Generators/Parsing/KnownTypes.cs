@@ -8,6 +8,12 @@ internal sealed class KnownTypes
     public KnownTypes(Compilation compilation)
     {
         WebSocket = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocket);
+        WebSocketEndpoint = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketEndpoint);
+        OnMessageAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.OnMessageAttribute);
+        JsonMessagesAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonMessagesAttribute);
+        JsonSerializerContext = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializerContext);
+        JsonSerializableAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializableAttribute);
+        ActivatorUtilitiesConstructorAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.ActivatorUtilitiesConstructorAttribute);
         CancellationToken = compilation.GetTypeByMetadataName(KnownTypeNames.CancellationToken);
         Task = compilation.GetTypeByMetadataName(KnownTypeNames.Task);
         ValueTask = compilation.GetTypeByMetadataName(KnownTypeNames.ValueTask);
@@ -24,6 +30,18 @@ internal sealed class KnownTypes
     }
 
     public INamedTypeSymbol? WebSocket { get; }
+
+    public INamedTypeSymbol? WebSocketEndpoint { get; }
+
+    public INamedTypeSymbol? OnMessageAttribute { get; }
+
+    public INamedTypeSymbol? JsonMessagesAttribute { get; }
+
+    public INamedTypeSymbol? JsonSerializerContext { get; }
+
+    public INamedTypeSymbol? JsonSerializableAttribute { get; }
+
+    public INamedTypeSymbol? ActivatorUtilitiesConstructorAttribute { get; }
 
     public INamedTypeSymbol? CancellationToken { get; }
 

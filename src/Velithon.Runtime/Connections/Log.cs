@@ -17,6 +17,12 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Debug, "A WebSocket close handshake did not complete within {Timeout}; the connection is aborted.", EventName = "CloseTimedOut")]
     public static partial void CloseTimedOut(ILogger logger, TimeSpan timeout);
 
+    [LoggerMessage(6, LogLevel.Error, "The WebSocket endpoint {Endpoint} threw an exception; its connection is closed with 1011 (or rejected with 500 before accept).", EventName = "EndpointFailed")]
+    public static partial void EndpointFailed(ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Debug, "The WebSocket endpoint {Endpoint} could not dispatch a message: {Reason}", EventName = "InvalidMessage")]
+    public static partial void InvalidMessage(ILogger logger, string endpoint, string reason);
+
     [LoggerMessage(5, LogLevel.Debug, "The WebSocket connection failed: {Reason}.", EventName = "ConnectionFailed")]
     public static partial void ConnectionFailed(ILogger logger, string reason, Exception exception);
 }

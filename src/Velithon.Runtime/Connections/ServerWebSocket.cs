@@ -61,6 +61,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private int? _closeCode;
     private string? _closeReason;
     private volatile bool _ended;
+    private bool _completing;
     private bool _completed;
 
     internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime)
@@ -141,6 +142,11 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     internal bool HasEnded => _ended;
+
+    /// <summary>True once the handshake has been accepted (even if the connection has ended since).</summary>
+    internal bool WasAccepted => _socket is not null;
+
+    internal VelithonRuntime Runtime => _runtime;
 
     /// <inheritdoc />
     public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
@@ -371,6 +377,12 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         bool reject = false;
         lock (_stateLock)
         {
+            if (_completing)
+            {
+                return;
+            }
+
+            _completing = true;
             acceptTask = _acceptTask;
             if (acceptTask is null && _applicationState == WebSocketState.Connecting)
             {

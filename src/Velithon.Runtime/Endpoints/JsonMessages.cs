@@ -1,0 +1,148 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Velithon.Connections;
+
+namespace Velithon.Endpoints;
+
+/// <summary>The outcome of looking for a message's discriminator.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public enum DiscriminatorResult
+{
+    /// <summary>The message is a JSON object with a string discriminator.</summary>
+    Found,
+
+    /// <summary>The message is not valid JSON, or not an object.</summary>
+    Malformed,
+
+    /// <summary>The message is an object without the discriminator, or with a non-string one.</summary>
+    Missing,
+}
+
+/// <summary>
+/// Helpers for the typed-message dispatch the generator writes for endpoints with
+/// <see cref="OnMessageAttribute"/> methods: find the discriminator without allocating, deserialize
+/// with source-generated metadata, and react to what cannot be dispatched as the options say.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class JsonMessages
+{
+    /// <summary>
+    /// Finds the top-level string property <paramref name="propertyName"/> of the JSON object in
+    /// <paramref name="json"/>; on <see cref="DiscriminatorResult.Found"/>, <paramref name="value"/> is positioned on it
+    /// so the caller can compare it with <c>ValueTextEquals</c>.
+    /// </summary>
+    public static DiscriminatorResult FindDiscriminator(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName, out Utf8JsonReader value)
+    {
+        value = default;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return DiscriminatorResult.Malformed;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isDiscriminator = reader.ValueTextEquals(propertyName);
+                if (!reader.Read())
+                {
+                    return DiscriminatorResult.Malformed;
+                }
+
+                if (isDiscriminator)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return DiscriminatorResult.Missing;
+                    }
+
+                    value = reader;
+                    return DiscriminatorResult.Found;
+                }
+
+                reader.Skip();
+            }
+
+            return reader.TokenType == JsonTokenType.EndObject ? DiscriminatorResult.Missing : DiscriminatorResult.Malformed;
+        }
+        catch (JsonException)
+        {
+            return DiscriminatorResult.Malformed;
+        }
+    }
+
+    /// <summary>Deserializes <paramref name="json"/> with <paramref name="typeInfo"/>; false when it is not valid for the type.</summary>
+    public static bool TryDeserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, [NotNullWhen(true)] out T? value)
+    {
+        try
+        {
+            value = JsonSerializer.Deserialize(json, typeInfo);
+            return value is not null;
+        }
+        catch (JsonException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>Reacts to a message that is not a JSON object, or is not valid for its type: 1007, or an error message.</summary>
+    public static ValueTask RejectMalformedAsync(WebSocket socket, string discriminatorProperty, string? messageType) =>
+        RejectAsync(
+            socket,
+            discriminatorProperty,
+            WebSocketCloseCode.InvalidPayloadData,
+            messageType is null
+                ? "The message is not a JSON object."
+                : $"The message is not valid JSON for the message type '{messageType}'.");
+
+    /// <summary>Reacts to a message whose discriminator no method handles, or that has none: 1003, or an error message.</summary>
+    public static ValueTask RejectUnknownAsync(WebSocket socket, string discriminatorProperty, string? messageType) =>
+        RejectAsync(
+            socket,
+            discriminatorProperty,
+            WebSocketCloseCode.UnsupportedData,
+            messageType is null
+                ? $"The message has no string property '{discriminatorProperty}'."
+                : $"The message type '{messageType}' is not handled here.");
+
+    private static async ValueTask RejectAsync(WebSocket socket, string discriminatorProperty, int closeCode, string reason)
+    {
+        var serverSocket = socket as ServerWebSocket;
+        if (serverSocket is not null)
+        {
+            Log.InvalidMessage(serverSocket.Runtime.Logger, serverSocket.HttpContext.GetEndpoint()?.DisplayName ?? "?", reason);
+        }
+
+        var behavior = serverSocket?.Runtime.Options.InvalidMessageBehavior ?? InvalidMessageBehavior.Close;
+        if (behavior == InvalidMessageBehavior.SendError)
+        {
+            string property = JsonEncodedText.Encode(discriminatorProperty).ToString();
+            string error = JsonEncodedText.Encode(reason).ToString();
+            await socket.SendTextAsync($$"""{"{{property}}":"error","error":"{{error}}"}""").ConfigureAwait(false);
+            return;
+        }
+
+        // Close reasons are limited to 123 bytes (RFC 6455 section 5.5); the messages above fit unless a
+        // client sent a very long type name, which is then cut.
+        await socket.CloseAsync(closeCode, Truncate(reason)).ConfigureAwait(false);
+    }
+
+    private static string Truncate(string reason)
+    {
+        const int MaxReasonBytes = 123;
+        if (System.Text.Encoding.UTF8.GetByteCount(reason) <= MaxReasonBytes)
+        {
+            return reason;
+        }
+
+        int length = Math.Min(reason.Length, MaxReasonBytes / 3);
+        return reason[..length];
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.ComponentModel;
+using System.Threading.Tasks;
+using Velithon.Connections;
+
+namespace Velithon.Endpoints;
+
+/// <summary>
+/// Runs a <see cref="WebSocketEndpoint"/> through the seed's lifecycle: connect, accept,
+/// connect-complete, receive, disconnect, with error in between. Generated code calls it with the
+/// endpoint instance and the message dispatch the generator wrote for that endpoint.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class WebSocketEndpointRunner
+{
+    /// <summary>Runs <paramref name="endpoint"/> on <paramref name="socket"/> until the connection ends.</summary>
+    /// <param name="socket">The connection, not yet accepted.</param>
+    /// <param name="endpoint">The endpoint instance for this connection.</param>
+    /// <param name="dispatch">Hands one received message to the endpoint's receive method.</param>
+    public static async Task RunAsync<TEndpoint>(
+        ServerWebSocket socket,
+        TEndpoint endpoint,
+        Func<TEndpoint, WebSocket, WebSocketMessage, ValueTask> dispatch)
+        where TEndpoint : WebSocketEndpoint
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(dispatch);
+        var logger = socket.Runtime.Logger;
+        string endpointName = typeof(TEndpoint).FullName ?? typeof(TEndpoint).Name;
+        try
+        {
+            try
+            {
+                await endpoint.OnConnectAsync(socket).ConfigureAwait(false);
+                if (socket.ApplicationState == WebSocketState.Disconnected)
+                {
+                    return;
+                }
+
+                if (!socket.WasAccepted)
+                {
+                    await socket.AcceptAsync().ConfigureAwait(false);
+                }
+
+                await endpoint.OnConnectCompleteAsync(socket).ConfigureAwait(false);
+                while (true)
+                {
+                    var message = await socket.ReceiveAsync().ConfigureAwait(false);
+                    await dispatch(endpoint, socket, message).ConfigureAwait(false);
+                }
+            }
+            catch (WebSocketDisconnectException)
+            {
+                // The connection ended; OnDisconnectAsync below reports it.
+            }
+            catch (OperationCanceledException) when (socket.HasEnded)
+            {
+                // A lifecycle method awaited the connection's Aborted token.
+            }
+            catch (Exception exception)
+            {
+                Log.EndpointFailed(logger, endpointName, exception);
+                try
+                {
+                    await endpoint.OnErrorAsync(socket, exception).ConfigureAwait(false);
+                }
+                catch (Exception onErrorException)
+                {
+                    Log.EndpointFailed(logger, endpointName + ".OnErrorAsync", onErrorException);
+                }
+
+                await socket.FailAsync().ConfigureAwait(false);
+            }
+
+            if (socket.WasAccepted)
+            {
+                // The connection must be over before OnDisconnectAsync, so it can read the close code.
+                await socket.CompleteAsync().ConfigureAwait(false);
+                try
+                {
+                    await endpoint.OnDisconnectAsync(socket).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    Log.EndpointFailed(logger, endpointName + ".OnDisconnectAsync", exception);
+                }
+            }
+        }
+        finally
+        {
+            if (endpoint is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (endpoint is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reaction to a binary message for an endpoint that does not override
+    /// <see cref="WebSocketEndpoint.OnReceiveBytesAsync"/>: close with 1003 (RFC 6455 section 7.4.1).
+    /// </summary>
+    public static async ValueTask RejectBinaryAsync(WebSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        await socket.CloseAsync(WebSocketCloseCode.UnsupportedData, "This endpoint accepts only text messages.").ConfigureAwait(false);
+    }
+}
