@@ -127,7 +127,17 @@ public sealed partial class VelithonGenerator
                 : $"/// <summary>Binds the handshake to the constructor of <c>{EscapeXml(handler.HandlerName)}</c>, creates the connection's instance and runs its lifecycle; a value that does not bind refuses the handshake with 400.</summary>");
             writer.WriteLine($"public static async global::System.Threading.Tasks.Task HandleAsync(global::Velithon.Connections.ServerWebSocket {names.Socket})");
             writer.OpenBlock();
-            writer.WriteLine($"var {names.HttpContext} = {names.Socket}.HttpContext;");
+            bool needsContext = false;
+            foreach (var parameter in handler.Parameters)
+            {
+                needsContext |= parameter.Source is not (BindingSource.WebSocket or BindingSource.CancellationToken);
+            }
+
+            if (needsContext)
+            {
+                writer.WriteLine($"var {names.HttpContext} = {names.Socket}.HttpContext;");
+            }
+
             foreach (var parameter in handler.Parameters)
             {
                 WriteBinding(writer, parameter, names);

@@ -6,6 +6,7 @@ public sealed class SnapshotTests
     public const string Usings = """
         using System;
         using System.Security.Claims;
+        using System.Text.Json.Serialization;
         using System.Threading;
         using System.Threading.Tasks;
         using Microsoft.AspNetCore.Http;
@@ -97,6 +98,63 @@ public sealed class SnapshotTests
             }
             """);
         Assert.Equal(["Velithon.Handlers.Odd_Handle.g.cs", "Velithon.Handlers.Odd_Handle_2.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
+    [Fact]
+    public void EndpointClass()
+    {
+        var hints = VerifyAll(Usings + """
+            namespace Demo;
+
+            public interface IRooms { }
+
+            [WebSocket("/echo/<int:channel>")]
+            public sealed class EchoEndpoint(int channel, [FromQuery] string? name, IRooms rooms) : WebSocketEndpoint
+            {
+                public override ValueTask OnReceiveAsync(WebSocket ws, string data) => ws.SendTextAsync($"{channel} {name} {rooms}: {data}");
+
+                public override ValueTask OnReceiveBytesAsync(WebSocket ws, ReadOnlyMemory<byte> data) => ws.SendBytesAsync(data);
+            }
+
+            [WebSocket("/plain")]
+            public sealed class PlainEndpoint : WebSocketEndpoint
+            {
+            }
+            """);
+        Assert.Equal(["Velithon.Handlers.Demo_EchoEndpoint.g.cs", "Velithon.Handlers.Demo_PlainEndpoint.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
+    [Fact]
+    public void TypedMessages()
+    {
+        var hints = VerifyAll(Usings + """
+            namespace Demo;
+
+            public sealed record Move(int X, int Y);
+            public sealed record Say(string Text);
+
+            // Written by hand: the System.Text.Json generator does not run in these test compilations.
+            [JsonSerializable(typeof(Move))]
+            [JsonSerializable(typeof(Say))]
+            public sealed class GameJsonContext() : JsonSerializerContext(null)
+            {
+                public static GameJsonContext Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocket("/game/<gameId>")]
+            [JsonMessages(typeof(GameJsonContext), Discriminator = "kind")]
+            public sealed class GameEndpoint(string gameId) : WebSocketEndpoint
+            {
+                [OnMessage("move")]
+                public ValueTask OnMove(WebSocket ws, Move move) => ws.SendTextAsync(gameId);
+
+                [OnMessage("say")]
+                public Task OnSay(WebSocket ws, Say say) => Task.CompletedTask;
+            }
+            """);
+        Assert.Equal(["Velithon.Handlers.Demo_GameEndpoint.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]

@@ -51,7 +51,8 @@ internal static class EndpointClassParser
             return null;
         }
 
-        if (type.IsStatic || type.IsAbstract)
+        bool instantiable = !type.IsStatic && !type.IsAbstract;
+        if (!instantiable)
         {
             context.Report(VelithonDiagnostics.EndpointClassNotInstantiable, location, handlerName, type.IsStatic ? "static" : "abstract");
         }
@@ -66,7 +67,8 @@ internal static class EndpointClassParser
             context.Report(VelithonDiagnostics.HandlerMustNotBeGeneric, location, handlerName);
         }
 
-        var constructor = FindConstructor(type, knownTypes, handlerName, context);
+        // An abstract or static class has no constructor worth reporting on: VLT0014 says it all.
+        var constructor = instantiable ? FindConstructor(type, knownTypes, handlerName, context) : null;
         var parameters = HandlerParser.ParseParameters(
             constructor?.Parameters ?? [], route, knownTypes, handlerName, isConstructor: true, context);
         CheckLifecycleMethods(type, context);
