@@ -47,8 +47,26 @@ public static class Chat
     }
 }
 
+/// <summary>The README's endpoint class: the seed's class-based handler, with a typed path value and injection.</summary>
+[WebSocket("/echo/<int:channel>")]
+public sealed class EchoEndpoint(int channel, ILogger<EchoEndpoint> log) : WebSocketEndpoint
+{
+    public override ValueTask OnConnectCompleteAsync(WebSocket ws) => ws.SendTextAsync($"channel {channel}");
+
+    public override ValueTask OnReceiveAsync(WebSocket ws, string data) => ws.SendTextAsync(data);
+
+    public override ValueTask OnDisconnectAsync(WebSocket ws)
+    {
+        DemoLog.EndpointClosed(log, ws.CloseCode ?? 0);
+        return default;
+    }
+}
+
 internal static partial class DemoLog
 {
     [LoggerMessage(1, LogLevel.Information, "Client disconnected with code {Code}")]
     public static partial void ClientDisconnected(ILogger logger, int code);
+
+    [LoggerMessage(2, LogLevel.Information, "Endpoint closed with {Code}")]
+    public static partial void EndpointClosed(ILogger logger, int code);
 }

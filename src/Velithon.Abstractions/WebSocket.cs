@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -32,6 +33,10 @@ namespace Velithon;
 /// </remarks>
 public abstract class WebSocket
 {
+    /// <summary>Why the JSON calls without a <see cref="JsonTypeInfo{T}"/> are not trim- and AOT-safe.</summary>
+    protected const string JsonWithoutTypeInfo =
+        "JSON without a JsonTypeInfo<T> looks metadata up at run time and may need reflection. Pass a JsonTypeInfo<T> from a source-generated JsonSerializerContext instead.";
+
     /// <summary>The HTTP context of the opening handshake.</summary>
     public abstract HttpContext HttpContext { get; }
 
@@ -114,6 +119,8 @@ public abstract class WebSocket
     /// and sends it as one text message. For Native AOT, give those options a source-generated
     /// <c>JsonSerializerContext</c> that knows <typeparamref name="T"/>.
     /// </summary>
+    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
+    [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public abstract ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -146,6 +153,8 @@ public abstract class WebSocket
     /// Receives the next message and deserializes it as JSON with the application's configured
     /// <see cref="JsonSerializerOptions"/>. Errors as for <see cref="ReceiveJsonAsync{T}(JsonTypeInfo{T}, CancellationToken)"/>.
     /// </summary>
+    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
+    [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public abstract ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default);
 
     /// <summary>

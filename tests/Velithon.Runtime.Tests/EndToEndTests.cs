@@ -59,6 +59,24 @@ public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task JsonWithoutTypeInfo_UsesTheConfiguredResolver()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/json/configured"));
+        await client.SendTextAsync("""{"x":4,"y":5}""");
+        Assert.Equal("""{"x":40,"y":5}""", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task JsonForATypeWithoutMetadata_Fails1011WithAClearLog()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/json/unlisted"));
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
+        Assert.Contains(Server.Logs.Entries, entry => entry.Exception is InvalidOperationException { Message: var message }
+            && message.StartsWith("No JSON metadata for Velithon.Runtime.Tests.Unlisted. Add [JsonSerializable(typeof(Unlisted))]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MalformedJson_ClosesWith1007()
     {
         using var client = await Client.ConnectAsync(Server.Url("/json"));

@@ -13,6 +13,8 @@ public sealed record ChatMessage(string User, string Text, int Sequence);
 [JsonSerializable(typeof(ChatMessage))]
 public sealed partial class TestJsonContext : JsonSerializerContext;
 
+public sealed record Unlisted(int Value);
+
 public enum Color
 {
     Red,
@@ -72,6 +74,21 @@ public static class Handlers
             ReferenceEquals(context, ws.HttpContext), user.Identity?.IsAuthenticated ?? false, aborted.CanBeCanceled,
             ratio.ToString(System.Globalization.CultureInfo.InvariantCulture), page));
         await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/json/configured")]
+    public static async Task JsonWithConfiguredResolver(WebSocket ws)
+    {
+        var move = await ws.ReceiveJsonAsync<Move>();
+        await ws.SendJsonAsync(move! with { X = move.X * 10 });
+        await ws.ReceiveTextAsync();
+    }
+
+    [WebSocket("/json/unlisted")]
+    public static async Task JsonWithoutMetadata(WebSocket ws)
+    {
+        await ws.AcceptAsync();
+        await ws.SendJsonAsync(new Unlisted(1));
     }
 
     [WebSocket("/ws")]

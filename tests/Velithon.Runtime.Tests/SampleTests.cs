@@ -33,6 +33,11 @@ public sealed class SampleTests
             using var chat = await Client.ConnectAsync(new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/chat/lobby"));
             await chat.SendTextAsync("hi");
             Assert.Equal("[lobby] hi", await chat.ReceiveTextAsync());
+
+            using var endpoint = await Client.ConnectAsync(new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/echo/3"));
+            Assert.Equal("channel 3", await endpoint.ReceiveTextAsync());
+            await endpoint.SendTextAsync("ping");
+            Assert.Equal("ping", await endpoint.ReceiveTextAsync());
         }
         finally
         {

@@ -71,6 +71,12 @@ public sealed class TestServer : IAsyncDisposable
         {
             options.MaxMessageSize = MaxMessageSize;
             options.CloseTimeout = TimeSpan.FromSeconds(5);
+
+            // Only source-generated metadata, as under Native AOT: a type the context lacks must fail clearly.
+            options.JsonSerializerOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+            {
+                TypeInfoResolver = GameJsonContext.Default,
+            };
             configure?.Invoke(options);
         });
         builder.Services.AddSingleton<EventRecorder>();

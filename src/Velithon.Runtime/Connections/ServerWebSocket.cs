@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Net;
 using System.Net.WebSockets;
@@ -280,6 +281,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <inheritdoc />
+    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
+    [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public override ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default) =>
         SendJsonAsync(value, GetJsonTypeInfo<T>(), cancellationToken);
 
@@ -336,6 +339,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <inheritdoc />
+    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
+    [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public override ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default)
         where T : default =>
         ReceiveJsonAsync(GetJsonTypeInfo<T>(), cancellationToken);
@@ -803,6 +808,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
     }
 
+    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
+    [RequiresDynamicCode(JsonWithoutTypeInfo)]
     private JsonTypeInfo<T> GetJsonTypeInfo<T>()
     {
         try
