@@ -31,6 +31,7 @@ public static class VelithonServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, VelithonStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
+        services.TryAddSingleton<ConnectionTracker>();
         services.TryAddSingleton<VelithonRuntime>();
         return services;
     }

@@ -32,6 +32,30 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Shutdown_ClosesEveryConnectionWith1001_AndRunsDisconnect()
+    {
+        var server = await TestServer.StartAsync();
+        var endpointId = Guid.NewGuid().ToString();
+        var handlerId = Guid.NewGuid().ToString();
+        using var endpointClient = await Client.ConnectAsync(server.Url($"/lifecycle/normal?id={endpointId}"));
+        using var handlerClient = await Client.ConnectAsync(server.Url($"/observe?id={handlerId}"));
+        Assert.Equal("welcome", await endpointClient.ReceiveTextAsync());
+        Assert.Equal("ready", await handlerClient.ReceiveTextAsync());
+        var recorder = server.Recorder;
+        var probe = server.Probe;
+
+        var stopping = server.DisposeAsync().AsTask();
+        var endpointClose = await endpointClient.ReceiveCloseAsync();
+        var handlerClose = await handlerClient.ReceiveCloseAsync();
+        await stopping.WaitAsync(Client.Timeout);
+
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down."), endpointClose);
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down."), handlerClose);
+        Assert.Contains("disconnect:1001", await recorder.WaitForAsync(endpointId, "dispose"));
+        Assert.Equal(WebSocketCloseCode.GoingAway, (await probe.WaitAsync(handlerId)).Code);
+    }
+
+    [Fact]
     public async Task MapVelithonWithoutAddVelithon_SaysWhatToCall()
     {
         var builder = WebApplication.CreateSlimBuilder();

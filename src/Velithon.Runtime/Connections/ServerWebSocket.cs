@@ -413,6 +413,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             _abortedSource = null;
         }
 
+        _runtime.Connections.Remove(this);
         ReturnMessageBuffer();
         _jsonBuffer?.Reset();
         _jsonWriter?.Dispose();
@@ -585,6 +586,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
                 _applicationState = WebSocketState.Connected;
             }
         }
+
+        _runtime.Connections.Add(this);
     }
 
     private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
