@@ -43,6 +43,24 @@ public static class Handlers
         }
     }
 
+    /// <summary>Echoes each message exactly, text as text and bytes as bytes: the conformance suite's peer.</summary>
+    [WebSocket("/conformance/echo")]
+    public static async Task ConformanceEcho(WebSocket ws)
+    {
+        while (true)
+        {
+            var message = await ws.ReceiveAsync();
+            if (message.IsText)
+            {
+                await ws.SendTextAsync(message.GetText());
+            }
+            else
+            {
+                await ws.SendBytesAsync(message.Data);
+            }
+        }
+    }
+
     [WebSocket("/json")]
     public static async Task Json(WebSocket ws)
     {

@@ -1,0 +1,344 @@
+using System.Text;
+
+namespace Velithon.Runtime.Tests.Conformance;
+
+/// <summary>
+/// What RFC 6455 requires of a server, checked with raw frames against a Velithon handler, grouped like
+/// the Autobahn testsuite's cases. Every failure case expects the right close code, then the TCP close.
+/// </summary>
+public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private const string EchoPath = "/conformance/echo";
+
+    private Task<RawWebSocket> ConnectAsync() => RawWebSocket.ConnectAsync(fixture.Server.Http1Base, EchoPath);
+
+    private async Task AssertClosesWithAsync(RawWebSocket socket, params int[] codes)
+    {
+        var (close, _) = await socket.ExpectCloseAsync();
+        Assert.Contains(close.CloseCode ?? 0, codes);
+        Assert.True(await socket.WaitForTcpCloseAsync());
+    }
+
+    // 1. Framing (RFC 6455 section 5.2): every payload length encoding, both data opcodes.
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(125)]
+    [InlineData(126)]
+    [InlineData(127)]
+    [InlineData(65535)]
+    [InlineData(65536)]
+    public async Task Framing_TextOfEveryLengthEncoding_IsEchoed(int length)
+    {
+        await using var socket = await ConnectAsync();
+        string text = new('*', length);
+        await socket.SendTextAsync(text);
+        var frame = await socket.ReadFrameAsync();
+        Assert.Equal((true, 0, Frame.Text), (frame!.Fin, frame.Rsv, frame.Opcode));
+        Assert.Equal(text, Encoding.UTF8.GetString(frame.Payload));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(125)]
+    [InlineData(126)]
+    [InlineData(65535)]
+    [InlineData(65536)]
+    public async Task Framing_BinaryOfEveryLengthEncoding_IsEchoed(int length)
+    {
+        await using var socket = await ConnectAsync();
+        var payload = new byte[length];
+        new Random(length).NextBytes(payload);
+        await socket.SendFrameAsync(Frame.Binary, payload);
+        var frame = await socket.ReadFrameAsync();
+        Assert.Equal(Frame.Binary, frame!.Opcode);
+        Assert.Equal(payload, frame.Payload);
+    }
+
+    [Fact]
+    public async Task Framing_UnmaskedClientFrame_Closes1002()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Text, "unmasked"u8, mask: false);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    // 2. Ping and pong (section 5.5.2, 5.5.3).
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(125)]
+    public async Task PingPong_PingIsAnsweredWithItsPayload(int length)
+    {
+        await using var socket = await ConnectAsync();
+        var payload = Enumerable.Range(0, length).Select(i => (byte)i).ToArray();
+        await socket.SendFrameAsync(Frame.Ping, payload);
+        var pong = await socket.ReadFrameAsync();
+        Assert.Equal(Frame.Pong, pong!.Opcode);
+        Assert.Equal(payload, pong.Payload);
+    }
+
+    [Fact]
+    public async Task PingPong_PingOver125Bytes_Closes1002()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Ping, new byte[126]);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    [Fact]
+    public async Task PingPong_FragmentedPing_Closes1002()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Ping, "half"u8, fin: false);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    [Fact]
+    public async Task PingPong_UnsolicitedPong_IsIgnored()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Pong, "unasked"u8);
+        await socket.SendTextAsync("after pong");
+        var frame = await socket.ReadFrameAsync();
+        Assert.Equal("after pong", Encoding.UTF8.GetString(frame!.Payload));
+    }
+
+    // 3. Reserved bits and opcodes (section 5.2): no extension was negotiated, so any use fails the connection.
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public async Task Reserved_BitsSet_Closes1002(int rsv)
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Text, "rsv"u8, rsv: rsv);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(0xB)]
+    [InlineData(0xC)]
+    [InlineData(0xD)]
+    [InlineData(0xE)]
+    [InlineData(0xF)]
+    public async Task Reserved_Opcode_Closes1002(int opcode)
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(opcode, "x"u8);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    // 4. Fragmentation (section 5.4).
+
+    [Fact]
+    public async Task Fragmentation_ManyFragments_AreReassembled()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Text, "one "u8, fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, ""u8, fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, "two "u8, fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, "three"u8, fin: true);
+        var frame = await socket.ReadFrameAsync();
+        Assert.Equal("one two three", Encoding.UTF8.GetString(frame!.Payload));
+    }
+
+    [Fact]
+    public async Task Fragmentation_PingBetweenFragments_IsAnsweredFirst()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Binary, new byte[] { 1, 2 }, fin: false);
+        await socket.SendFrameAsync(Frame.Ping, "mid"u8);
+        await socket.SendFrameAsync(Frame.Continuation, new byte[] { 3 }, fin: true);
+        var pong = await socket.ReadFrameAsync();
+        Assert.Equal((Frame.Pong, "mid"), (pong!.Opcode, Encoding.UTF8.GetString(pong.Payload)));
+        var message = await socket.ReadFrameAsync();
+        Assert.Equal(new byte[] { 1, 2, 3 }, message!.Payload);
+    }
+
+    [Fact]
+    public async Task Fragmentation_ContinuationWithoutStart_Closes1002()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Continuation, "orphan"u8);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    [Fact]
+    public async Task Fragmentation_NewMessageBeforeTheLastEnds_Closes1002()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Text, "first"u8, fin: false);
+        await socket.SendFrameAsync(Frame.Text, "second"u8);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    // 5. UTF-8 (section 8.1): text must be valid UTF-8, whole and across fragments.
+
+    [Theory]
+    [InlineData("κόσμε")]
+    [InlineData("\U0001F600 emoji")]
+    [InlineData("\uFFFF\u0080\u07FF\u0800")]
+    public async Task Utf8_ValidText_IsEchoed(string text)
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendTextAsync(text);
+        Assert.Equal(text, Encoding.UTF8.GetString((await socket.ReadFrameAsync())!.Payload));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC0, 0x80 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xF4, 0x90, 0x80, 0x80 })]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0x41, 0xE2, 0x82 })]
+    [InlineData(new byte[] { 0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64 })]
+    public async Task Utf8_InvalidText_Closes1007(byte[] payload)
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Text, payload);
+        await AssertClosesWithAsync(socket, 1007);
+    }
+
+    [Fact]
+    public async Task Utf8_ValidTextSplitAtEveryByte_IsEchoed()
+    {
+        await using var socket = await ConnectAsync();
+        var bytes = Encoding.UTF8.GetBytes("κό\U0001F600σμε");
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            await socket.SendFrameAsync(i == 0 ? Frame.Text : Frame.Continuation, bytes.AsSpan(i, 1), fin: i == bytes.Length - 1);
+        }
+
+        Assert.Equal("κό\U0001F600σμε", Encoding.UTF8.GetString((await socket.ReadFrameAsync())!.Payload));
+    }
+
+    [Fact]
+    public async Task Utf8_InvalidSequenceInALaterFragment_Closes1007()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Text, "valid start "u8, fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, new byte[] { 0xF8, 0x88, 0x80 }, fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, "end"u8, fin: true);
+        await AssertClosesWithAsync(socket, 1007);
+    }
+
+    // 6. The close handshake (sections 5.5.1, 7.4).
+
+    [Fact]
+    public async Task Close_WithCodeAndReason_IsEchoedThenTcpCloses()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendCloseAsync(1000, "bye ✓");
+        var close = await socket.ReadFrameAsync();
+        Assert.Equal(Frame.Close, close!.Opcode);
+        Assert.Equal(1000, close.CloseCode);
+        Assert.True(await socket.WaitForTcpCloseAsync());
+    }
+
+    [Fact]
+    public async Task Close_WithoutPayload_IsAnsweredWithANormalClose()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendCloseAsync(null);
+        var close = await socket.ReadFrameAsync();
+        Assert.Equal(Frame.Close, close!.Opcode);
+
+        // Autobahn 7.3.1: an empty close or 1000 are both a clean answer. The framework's WebSocket
+        // reports a close without status as 1000, so that is what the handler sees and echoes.
+        Assert.True(close.Payload.Length == 0 || close.CloseCode == 1000, $"close payload of {close.Payload.Length} bytes, code {close.CloseCode}");
+        Assert.True(await socket.WaitForTcpCloseAsync());
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(1001)]
+    [InlineData(1002)]
+    [InlineData(1003)]
+    [InlineData(1007)]
+    [InlineData(1008)]
+    [InlineData(1009)]
+    [InlineData(1010)]
+    [InlineData(1011)]
+    [InlineData(3000)]
+    [InlineData(3999)]
+    [InlineData(4000)]
+    [InlineData(4999)]
+    public async Task Close_ValidCode_IsEchoed(int code)
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendCloseAsync(code, "reason");
+        var close = await socket.ReadFrameAsync();
+        Assert.Equal(code, close!.CloseCode);
+        Assert.True(await socket.WaitForTcpCloseAsync());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(999)]
+    [InlineData(1004)]
+    [InlineData(1005)]
+    [InlineData(1006)]
+    [InlineData(1015)]
+    [InlineData(1016)]
+    [InlineData(1100)]
+    [InlineData(2000)]
+    [InlineData(2999)]
+    [InlineData(5000)]
+    [InlineData(65535)]
+    public async Task Close_InvalidCode_Closes1002(int code)
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendCloseAsync(code);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    [Fact]
+    public async Task Close_PayloadOfOneByte_Closes1002()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Close, new byte[] { 0x03 });
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    [Fact]
+    public async Task Close_ReasonWithInvalidUtf8_FailsTheConnection()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Close, new byte[] { 0x03, 0xE8, 0xC0, 0x80 });
+
+        // Autobahn 7.5.1 accepts a protocol-error or invalid-payload close.
+        await AssertClosesWithAsync(socket, 1002, 1007);
+    }
+
+    // 7. Limits: a message over VelithonOptions.MaxMessageSize closes with 1009 (section 7.4.1).
+
+    [Fact]
+    public async Task Limits_OneFrameOverTheLimit_Closes1009()
+    {
+        await using var socket = await ConnectAsync();
+        await socket.SendFrameAsync(Frame.Binary, new byte[TestServer.MaxMessageSize + 1]);
+        await AssertClosesWithAsync(socket, 1009);
+    }
+
+    [Fact]
+    public async Task Limits_FragmentsSummingOverTheLimit_Close1009()
+    {
+        await using var socket = await ConnectAsync();
+        int half = TestServer.MaxMessageSize / 2;
+        await socket.SendFrameAsync(Frame.Text, new byte[half].Select(_ => (byte)'a').ToArray(), fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, new byte[half].Select(_ => (byte)'b').ToArray(), fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, "c"u8, fin: true);
+        await AssertClosesWithAsync(socket, 1009);
+    }
+}
