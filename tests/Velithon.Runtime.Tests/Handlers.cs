@@ -61,6 +61,21 @@ public static class Handlers
         }
     }
 
+    /// <summary>Echoes like the conformance peer, and counts itself while it runs: the soak test's peer.</summary>
+    [WebSocket("/soak")]
+    public static async Task Soak(WebSocket ws, Probe probe)
+    {
+        probe.Started();
+        try
+        {
+            await ConformanceEcho(ws);
+        }
+        finally
+        {
+            probe.Finished();
+        }
+    }
+
     [WebSocket("/json")]
     public static async Task Json(WebSocket ws)
     {

@@ -39,6 +39,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public EventRecorder Recorder => _app.Services.GetRequiredService<EventRecorder>();
 
+    /// <summary>The accepted connections the runtime still tracks.</summary>
+    public int TrackedConnections => _app.Services.GetRequiredService<Velithon.Hosting.ConnectionTracker>().Count;
+
     public CapturedLogs Logs => _app.Services.GetRequiredService<CapturedLogs>();
 
     public Uri Url(string pathAndQuery) => new(Http1Base, pathAndQuery);
@@ -103,6 +106,14 @@ public sealed record Ending(int Code, string Reason, WebSocketState ClientState,
 public sealed class Probe
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Ending>> _endings = new();
+    private int _running;
+
+    /// <summary>How many handlers that report it are running now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    public void Started() => Interlocked.Increment(ref _running);
+
+    public void Finished() => Interlocked.Decrement(ref _running);
 
     public void Record(string key, Ending ending) => Slot(key).TrySetResult(ending);
 
