@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using Velithon.Benchmarks;
+
+// Runs the baseline (hand-written Kestrel) and the subject (Velithon) against the same scenarios,
+// alternating them over several rounds in one run, and prints each figure's median and the ratio
+// Velithon / baseline. Usage:
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--output FILE]
+var options = Options.Parse(args);
+string configuration = typeof(Options).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+string root = FindRepositoryRoot();
+string Server(string project) => Path.Combine(root, "benchmarks", project, "bin", configuration, "net10.0", project + ".dll");
+var servers = new (string Name, string Assembly, string Path)[]
+{
+    ("baseline", Server("Velithon.Benchmarks.Baseline"), "/echo"),
+    ("velithon", Server("Velithon.Benchmarks.Subject"), "/echo"),
+    ("velithon-endpoint", Server("Velithon.Benchmarks.Subject"), "/echo-endpoint"),
+};
+
+var echoCases = new List<(int Connections, int Size, WebSocketMessageType Kind)>();
+foreach (int connections in options.Connections)
+{
+    foreach (int size in new[] { 32, 4096 })
+    {
+        foreach (var kind in new[] { WebSocketMessageType.Text, WebSocketMessageType.Binary })
+        {
+            echoCases.Add((connections, size, kind));
+        }
+    }
+}
+
+var results = new Dictionary<(string Server, string Figure), List<double>>();
+void Record(string server, string figure, double value) =>
+    (results.TryGetValue((server, figure), out var list) ? list : results[(server, figure)] = []).Add(value);
+
+for (int round = 0; round < options.Rounds; round++)
+{
+    // Alternate the order so neither server always runs on a warmer or cooler machine.
+    var order = round % 2 == 0 ? servers : servers.Reverse().ToArray();
+    foreach (var (name, assembly, path) in order)
+    {
+        Console.Error.WriteLine($"round {round + 1}/{options.Rounds}: {name}");
+        await using (var server = await ServerProcess.StartAsync(name, assembly))
+        {
+            foreach (var (connections, size, kind) in echoCases)
+            {
+                var echo = await Scenarios.EchoAsync(server, path, connections, size, kind, TimeSpan.FromSeconds(options.Seconds));
+                string label = $"echo {KindName(kind)} {size} B x{connections}";
+                Record(name, label + " msg/s", echo.MessagesPerSecond);
+                Record(name, label + " p50 us", echo.P50Microseconds);
+                Record(name, label + " p99 us", echo.P99Microseconds);
+                Record(name, label + " p99.9 us", echo.P999Microseconds);
+                Record(name, label + " alloc B/msg", echo.AllocatedBytesPerMessage);
+            }
+
+            Record(name, "handshakes/s", await Scenarios.HandshakesAsync(server, path, workers: 8, TimeSpan.FromSeconds(options.Seconds)));
+        }
+
+        if (options.IdleConnections > 0)
+        {
+            // A fresh process, so the reading is not skewed by what the echo runs left in the heap.
+            await using var server = await ServerProcess.StartAsync(name, assembly);
+            Record(name, $"idle KiB/conn x{options.IdleConnections}", await Scenarios.IdleMemoryPerConnectionAsync(server, path, options.IdleConnections) / 1024);
+        }
+    }
+}
+
+var report = new StringBuilder();
+report.AppendLine($"Rounds: {options.Rounds}, {options.Seconds} s per echo figure, medians. Ratio: subject / baseline.");
+report.AppendLine();
+report.AppendLine("| Figure | baseline | velithon | ratio | velithon-endpoint | ratio |");
+report.AppendLine("|---|---:|---:|---:|---:|---:|");
+foreach (var figure in results.Keys.Select(k => k.Figure).Distinct())
+{
+    double baseline = Median(results[("baseline", figure)]);
+    double subject = Median(results[("velithon", figure)]);
+    double endpoint = Median(results[("velithon-endpoint", figure)]);
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {Format(baseline)} | {Format(subject)} | {Ratio(subject, baseline)} | {Format(endpoint)} | {Ratio(endpoint, baseline)} |");
+}
+
+Console.WriteLine(report);
+if (options.Output is not null)
+{
+    await File.WriteAllTextAsync(options.Output, report.ToString());
+}
+
+static string KindName(WebSocketMessageType kind) => kind == WebSocketMessageType.Text ? "text" : "binary";
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string Format(double value) => value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
+
+static string Ratio(double subject, double baseline) => baseline == 0 ? "-" : (subject / baseline).ToString("0.000", CultureInfo.InvariantCulture);
+
+static string FindRepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Velithon.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run the load generator from inside the repository.");
+}
+
+/// <summary>Command-line options.</summary>
+internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, string? Output)
+{
+    public static Options Parse(string[] args)
+    {
+        string? Value(string name)
+        {
+            int index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        }
+
+        return new Options(
+            Rounds: int.Parse(Value("--rounds") ?? "5", CultureInfo.InvariantCulture),
+            Seconds: double.Parse(Value("--seconds") ?? "3", CultureInfo.InvariantCulture),
+            IdleConnections: int.Parse(Value("--idle") ?? "10000", CultureInfo.InvariantCulture),
+            Connections: (Value("--connections") ?? "1,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
+            Output: Value("--output"));
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Velithon.Benchmarks;
+
+/// <summary>A server under test, started as its own process on a loopback port and stopped at the end.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Process _process;
+
+    private ServerProcess(string name, Process process, int port)
+    {
+        Name = name;
+        _process = process;
+        Port = port;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public Uri WebSocketBase => new($"ws://127.0.0.1:{Port}");
+
+    public static async Task<ServerProcess> StartAsync(string name, string assemblyPath)
+    {
+        int port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { assemblyPath, "--port", port.ToString(CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // Precise allocation counts need a GC that does not adapt its heap count under load.
+        start.Environment["DOTNET_GCDynamicAdaptationMode"] = "0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + assemblyPath);
+        var server = new ServerProcess(name, process, port);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                await server.ReadStatsAsync();
+                return server;
+            }
+            catch (HttpRequestException) when (!timeout.IsCancellationRequested && !process.HasExited)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+    }
+
+    /// <summary>Allocated bytes (precise), working set, and gen-0 collections so far.</summary>
+    public async Task<(long Allocated, long WorkingSet, long Collections)> ReadStatsAsync()
+    {
+        string text = await Http.GetStringAsync($"http://127.0.0.1:{Port}/stats");
+        var parts = text.Split(' ');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The resident set size from /proc, the figure the idle-memory target is about.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("No VmRSS for the server process.");
+    }
+
+    public async Task CollectAsync() => await Http.GetStringAsync($"http://127.0.0.1:{Port}/collect");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using Velithon;
+using Velithon.Benchmarks;
+
+// The subject: the baseline's endpoints written as a Velithon user would write them, with both
+// handler kinds: /echo as a static handler, /echo-endpoint as an endpoint class.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ServerStats.Port(args)));
+builder.Services.AddVelithon();
+var app = builder.Build();
+app.MapStats();
+app.MapVelithon();
+app.Run();
+
+public static class Echo
+{
+    [WebSocket("/echo")]
+    public static async Task Handle(WebSocket ws)
+    {
+        while (true)
+        {
+            var message = await ws.ReceiveAsync();
+            if (message.IsText)
+            {
+                await ws.SendTextAsync(message.GetText());
+            }
+            else
+            {
+                await ws.SendBytesAsync(message.Data);
+            }
+        }
+    }
+}
+
+[WebSocket("/echo-endpoint")]
+public sealed class EchoEndpoint : WebSocketEndpoint
+{
+    public override ValueTask OnReceiveAsync(WebSocket ws, string data) => ws.SendTextAsync(data);
+
+    public override ValueTask OnReceiveBytesAsync(WebSocket ws, ReadOnlyMemory<byte> data) => ws.SendBytesAsync(data);
+}
