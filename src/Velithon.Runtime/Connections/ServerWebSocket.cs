@@ -51,7 +51,6 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private Task? _acceptTask;
     private CancellationTokenSource? _abortedSource;
     private byte[]? _messageBuffer;
-    private int _messageLength;
     private PooledBufferWriter? _jsonBuffer;
     private Utf8JsonWriter? _jsonWriter;
     private Uri? _url;
@@ -231,20 +230,30 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
+    public override ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        ValueTask send;
         try
         {
             int length = Encoding.UTF8.GetBytes(text, buffer);
-            await SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
+            send = SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken);
         }
-        finally
+        catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
+
+        if (send.IsCompletedSuccessfully)
+        {
+            send.GetAwaiter().GetResult();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return default;
+        }
+
+        return ReturnAfterSendAsync(send, buffer);
     }
 
     /// <inheritdoc />
@@ -287,26 +296,22 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         SendJsonAsync(value, GetJsonTypeInfo<T>(), cancellationToken);
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default)
-    {
-        var kind = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        return new WebSocketMessage(kind, CurrentMessage);
-    }
+    public override ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
+        ReceiveMessageAsync(cancellationToken);
 
     /// <inheritdoc />
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<string> ReceiveTextAsync(CancellationToken cancellationToken = default)
     {
-        var kind = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        if (kind != WebSocketMessageKind.Text)
+        var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        if (message.Kind != WebSocketMessageKind.Text)
         {
             throw await CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a text message, received a binary one.").ConfigureAwait(false);
         }
 
         try
         {
-            return StrictUtf8.GetString(CurrentMessage.Span);
+            return StrictUtf8.GetString(message.Data.Span);
         }
         catch (DecoderFallbackException)
         {
@@ -319,13 +324,13 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken = default)
     {
-        var kind = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        if (kind != WebSocketMessageKind.Binary)
+        var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        if (message.Kind != WebSocketMessageKind.Binary)
         {
             throw await CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a binary message, received a text one.").ConfigureAwait(false);
         }
 
-        return CurrentMessage.ToArray();
+        return message.Data.ToArray();
     }
 
     /// <inheritdoc />
@@ -334,8 +339,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         where T : default
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize(CurrentMessage.Span, typeInfo);
+        var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize(message.Data.Span, typeInfo);
     }
 
     /// <inheritdoc />
@@ -427,11 +432,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
     }
 
-    private ReadOnlyMemory<byte> CurrentMessage =>
-        _messageBuffer is null ? ReadOnlyMemory<byte>.Empty : _messageBuffer.AsMemory(0, _messageLength);
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<WebSocketMessageKind> ReceiveMessageAsync(CancellationToken cancellationToken)
+    private async ValueTask<WebSocketMessage> ReceiveMessageAsync(CancellationToken cancellationToken)
     {
         var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
         ReturnMessageBuffer();
@@ -484,10 +486,11 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             if (buffer.Length > 0)
             {
                 _messageBuffer = buffer;
-                _messageLength = length;
             }
 
-            return result.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary;
+            return new WebSocketMessage(
+                result.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary,
+                buffer.AsMemory(0, length));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -503,8 +506,88 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
     }
 
+    /// <summary>
+    /// Sends one whole message. When the connection is open, no other send is in progress and the transport
+    /// writes synchronously (the usual case: the socket's send buffer has room), this completes without an
+    /// async state machine; anything else takes <see cref="SendSlowAsync"/> or <see cref="AwaitSendAsync"/>.
+    /// </summary>
+    private ValueTask SendCoreAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
+    {
+        var socket = _socket;
+        if (socket is null || !_sendLock.Wait(0, CancellationToken.None))
+        {
+            return SendSlowAsync(payload, messageType, cancellationToken);
+        }
+
+        ValueTask send;
+        try
+        {
+            if (_applicationState != WebSocketState.Connected)
+            {
+                throw CreateDisconnectException(null);
+            }
+
+            send = socket.SendAsync(payload, messageType, endOfMessage: true, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            _sendLock.Release();
+            if (IsTransportFailure(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                throw OnTransportFailed(socket, exception);
+            }
+
+            throw;
+        }
+
+        if (send.IsCompletedSuccessfully)
+        {
+            send.GetAwaiter().GetResult();
+            _sendLock.Release();
+            return default;
+        }
+
+        return AwaitSendAsync(socket, send, cancellationToken);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendCoreAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
+    private async ValueTask AwaitSendAsync(TransportWebSocket socket, ValueTask send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Canceling a send aborts the transport: the connection is over.
+            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+            throw;
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            throw OnTransportFailed(socket, exception);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask ReturnAfterSendAsync(ValueTask send, byte[] buffer)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
     {
         var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -849,7 +932,6 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         {
             ArrayPool<byte>.Shared.Return(_messageBuffer);
             _messageBuffer = null;
-            _messageLength = 0;
         }
     }
 
