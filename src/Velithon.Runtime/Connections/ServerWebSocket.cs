@@ -122,6 +122,8 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     {
         get
         {
+            CancellationTokenSource source;
+            bool ended;
             lock (_stateLock)
             {
                 if (_completed)
@@ -130,14 +132,17 @@ public sealed class ServerWebSocket : Velithon.WebSocket
                 }
 
                 // Created on first use: most connections never ask, and an idle connection should stay small.
-                _abortedSource ??= CancellationTokenSource.CreateLinkedTokenSource(_httpContext.RequestAborted);
-                if (_ended)
-                {
-                    _abortedSource.Cancel();
-                }
-
-                return _abortedSource.Token;
+                source = _abortedSource ??= CancellationTokenSource.CreateLinkedTokenSource(_httpContext.RequestAborted);
+                ended = _ended;
             }
+
+            // Outside the lock: cancellation runs the token's callbacks, which may read this connection.
+            if (ended)
+            {
+                source.Cancel();
+            }
+
+            return source.Token;
         }
     }
 
@@ -186,7 +191,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             throw new ArgumentException($"A close reason must fit in {MaxCloseReasonBytes} UTF-8 bytes (RFC 6455 section 5.5).", nameof(reason));
         }
 
-        Task acceptTask;
+        Task? acceptTask;
         lock (_stateLock)
         {
             if (_applicationState == WebSocketState.Disconnected)
@@ -194,19 +199,19 @@ public sealed class ServerWebSocket : Velithon.WebSocket
                 return Task.CompletedTask;
             }
 
-            if (_acceptTask is null)
+            acceptTask = _acceptTask;
+            if (acceptTask is null)
             {
-                // Closing before accept refuses the handshake (the seed's query-token example).
                 _closeCode = code;
                 _closeReason = reason;
                 BeginRejectLocked();
-                return WriteRejectionAsync(StatusCodes.Status403Forbidden, reason);
             }
-
-            acceptTask = _acceptTask;
         }
 
-        return CloseAcceptedAsync(acceptTask, code, reason);
+        // Closing before accept refuses the handshake (the seed's query-token example).
+        return acceptTask is null
+            ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason)
+            : CloseAcceptedAsync(acceptTask, code, reason);
     }
 
     /// <summary>
