@@ -7,6 +7,15 @@ using Velithon.Benchmarks;
 // alternating them over several rounds in one run, and prints each figure's median and the ratio
 // Velithon / baseline. Usage:
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--output FILE]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5]
+if (args.Length > 0 && args[0] == "aot")
+{
+    // aot BASELINE_BINARY SUBJECT_BINARY [--rounds N]: Native AOT start-up, size and idle memory.
+    int aotRounds = Array.IndexOf(args, "--rounds") is int at and >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5;
+    Console.WriteLine(await NativeAot.MeasureAsync([("baseline", args[1]), ("velithon", args[2])], aotRounds));
+    return;
+}
+
 var options = Options.Parse(args);
 string configuration = typeof(Options).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 string root = FindRepositoryRoot();
