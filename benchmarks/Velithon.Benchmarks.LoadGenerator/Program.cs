@@ -16,6 +16,13 @@ if (args.Length > 0 && args[0] == "aot")
     return;
 }
 
+if (args.Length > 0 && args[0] == "callgrind")
+{
+    // callgrind BASELINE_BINARY SUBJECT_BINARY: server instructions per message (messages must divide by 64).
+    Console.WriteLine(await Callgrind.MeasureAsync([("baseline", args[1]), ("velithon", args[2])], connections: 64, size: 32, messages: 12_800, repetitions: 3));
+    return;
+}
+
 var options = Options.Parse(args);
 string configuration = typeof(Options).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 string root = FindRepositoryRoot();

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Publishes the baseline and the Velithon subject with Native AOT (warnings are errors), then measures:
+#   benchmarks/native.sh aot [--rounds 5]   binary size, start to first echo, idle memory
+#   benchmarks/native.sh callgrind          server instructions per echoed message (valgrind)
+# Each publish starts from a clean obj folder: a second publish over a failed one can wrongly succeed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:?usage: benchmarks/native.sh aot|callgrind [options]}"
+shift
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+for project in Velithon.Benchmarks.Baseline Velithon.Benchmarks.Subject; do
+  rm -rf "benchmarks/$project/obj/Release/net10.0/linux-x64"
+  dotnet publish "benchmarks/$project" -c Release -r linux-x64 -o "$out/$project" --nologo -v quiet
+  # valgrind runs the binary as is, but not with its .dbg file beside it.
+  mkdir -p "$out/bare/$project"
+  cp "$out/$project/$project" "$out/bare/$project/"
+done
+dotnet build benchmarks/Velithon.Benchmarks.LoadGenerator -c Release --nologo -v quiet
+dotnet benchmarks/Velithon.Benchmarks.LoadGenerator/bin/Release/net10.0/Velithon.Benchmarks.LoadGenerator.dll "$mode" \
+  "$out/bare/Velithon.Benchmarks.Baseline/Velithon.Benchmarks.Baseline" \
+  "$out/bare/Velithon.Benchmarks.Subject/Velithon.Benchmarks.Subject" "$@"
