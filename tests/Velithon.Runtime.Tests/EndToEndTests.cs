@@ -349,6 +349,13 @@ public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerF
         using var response = await http.GetAsync(new Uri(Server.HttpBase, "/echo"));
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
         Assert.Equal("This endpoint accepts only WebSocket connections.", await response.Content.ReadAsStringAsync());
+        Assert.Equal("websocket", Assert.Single(response.Headers.Upgrade).Name);
+
+        // Over HTTP/2 the same answer, without the HTTP/1.1-only connection headers.
+        using var http2 = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response2 = await http2.GetAsync(new Uri($"http://127.0.0.1:{Server.Http2Base.Port}/echo"));
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response2.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response2.Version);
     }
 
     [Fact]

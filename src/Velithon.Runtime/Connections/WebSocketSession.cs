@@ -58,8 +58,13 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
     {
         // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs.
         httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
-        httpContext.Response.Headers[HeaderNames.Upgrade] = "websocket";
-        httpContext.Response.Headers[HeaderNames.Connection] = "Upgrade";
+        if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))
+        {
+            // Connection-level headers exist only in HTTP/1.1 (RFC 9113 section 8.2.2 forbids them in HTTP/2).
+            httpContext.Response.Headers[HeaderNames.Upgrade] = "websocket";
+            httpContext.Response.Headers[HeaderNames.Connection] = "Upgrade";
+        }
+
         httpContext.Response.ContentType = "text/plain; charset=utf-8";
         return httpContext.Response.WriteAsync("This endpoint accepts only WebSocket connections.", httpContext.RequestAborted);
     }

@@ -81,9 +81,13 @@ public static class WebSocketEndpointRunner
                 {
                     await endpoint.OnDisconnectAsync(socket).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (exception is not (OperationCanceledException or WebSocketDisconnectException))
                 {
+                    // The connection is over; a send from here fails with WebSocketDisconnectException, which is no error.
                     Log.EndpointFailed(logger, endpointName + ".OnDisconnectAsync", exception);
+                }
+                catch (WebSocketDisconnectException)
+                {
                 }
             }
         }
