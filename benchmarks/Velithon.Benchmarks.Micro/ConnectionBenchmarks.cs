@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using System.Net.WebSockets;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Velithon.Connections;
+using Velithon.Hosting;
+
+namespace Velithon.Benchmarks.Micro;
+
+/// <summary>
+/// The connection's per-message calls over an in-memory transport that always has the next client frame
+/// ready and swallows what the server writes, so each call completes synchronously and only Velithon's
+/// and the framework WebSocket's CPU work is measured. Allocated bytes per operation should be the
+/// payload the caller asked for: nothing for bytes, the string for text, the object for JSON.
+/// </summary>
+[MemoryDiagnoser]
+public class ConnectionBenchmarks
+{
+    private static readonly byte[] Bytes32 = new byte[32];
+    private static readonly string Text32 = new('v', 32);
+    private static readonly Move Message = new(3, 4);
+    private ServerWebSocket _binary = null!;
+    private ServerWebSocket _text = null!;
+    private ServerWebSocket _json = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _binary = Connect(ClientFrame(0x2, Bytes32));
+        _text = Connect(ClientFrame(0x1, Encoding.UTF8.GetBytes(Text32)));
+        _json = Connect(ClientFrame(0x1, """{"x":3,"y":4}"""u8.ToArray()));
+    }
+
+    [Benchmark]
+    public async ValueTask<int> ReceiveBytes() => (await _binary.ReceiveAsync()).Data.Length;
+
+    [Benchmark]
+    public async ValueTask<int> ReceiveText() => (await _text.ReceiveTextAsync()).Length;
+
+    [Benchmark]
+    public async ValueTask<int> ReceiveJson() => (await _json.ReceiveJsonAsync(MicroJsonContext.Default.Move))!.X;
+
+    [Benchmark]
+    public ValueTask SendBytes() => _binary.SendBytesAsync(Bytes32);
+
+    [Benchmark]
+    public ValueTask SendText() => _text.SendTextAsync(Text32);
+
+    [Benchmark]
+    public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);
+
+    private static ServerWebSocket Connect(byte[] frame)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpWebSocketFeature>(new InMemoryWebSocketFeature(new LoopingStream(frame)));
+        var options = Options.Create(new VelithonOptions());
+        var runtime = new VelithonRuntime(options, NullLoggerFactory.Instance, new ConnectionTracker(new HostLifetime()));
+        var socket = new ServerWebSocket(context, runtime);
+        socket.AcceptAsync().GetAwaiter().GetResult();
+        return socket;
+    }
+
+    /// <summary>A masked client frame (RFC 6455 section 5.3) carrying <paramref name="payload"/>.</summary>
+    private static byte[] ClientFrame(int opcode, byte[] payload)
+    {
+        var frame = new byte[2 + 4 + payload.Length];
+        frame[0] = (byte)(0x80 | opcode);
+        frame[1] = (byte)(0x80 | payload.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(2), 0x01020304);
+        for (int i = 0; i < payload.Length; i++)
+        {
+            frame[6 + i] = (byte)(payload[i] ^ frame[2 + (i % 4)]);
+        }
+
+        return frame;
+    }
+
+    private sealed class HostLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+
+    private sealed class InMemoryWebSocketFeature(Stream transport) : IHttpWebSocketFeature
+    {
+        public bool IsWebSocketRequest => true;
+
+        public Task<System.Net.WebSockets.WebSocket> AcceptAsync(WebSocketAcceptContext context) =>
+            Task.FromResult(System.Net.WebSockets.WebSocket.CreateFromStream(transport, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero }));
+    }
+
+    /// <summary>Reads the same client frame forever; discards writes. Both complete synchronously.</summary>
+    private sealed class LoopingStream(byte[] frame) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        // The base class would flush on the thread pool, which is not what a socket stream does.
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int count = Math.Min(buffer.Length, frame.Length - _position);
+            frame.AsSpan(_position, count).CopyTo(buffer);
+            _position = (_position + count) % frame.Length;
+            return count;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => default;
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
