@@ -30,7 +30,6 @@ namespace Velithon.Connections;
 /// Handlers see it as <see cref="Velithon.WebSocket"/>; generated code uses the members marked as
 /// infrastructure to reject a handshake whose parameters do not bind.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "WebSocketSession owns the connection and ends it with CompleteAsync; the send lock never creates a wait handle.")]
 public sealed class ServerWebSocket : Velithon.WebSocket
 {
     private const int InitialReceiveBufferSize = 4096;
@@ -42,7 +41,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
 
     private readonly HttpContext _httpContext;
     private readonly VelithonRuntime _runtime;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SendGate _sendGate = new();
     private readonly Lock _stateLock = new();
 
     private TransportWebSocket? _socket;
@@ -271,7 +270,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _sendGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Serialize under the send lock: the connection reuses one pooled writer for all its JSON sends.
@@ -290,7 +289,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
         finally
         {
-            _sendLock.Release();
+            _sendGate.Exit();
         }
     }
 
@@ -519,7 +518,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private ValueTask SendCoreAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
     {
         var socket = _socket;
-        if (socket is null || !_sendLock.Wait(0, CancellationToken.None))
+        if (socket is null || !_sendGate.TryEnter())
         {
             return SendSlowAsync(payload, messageType, cancellationToken);
         }
@@ -536,7 +535,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
         catch (Exception exception)
         {
-            _sendLock.Release();
+            _sendGate.Exit();
             if (IsTransportFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
                 throw OnTransportFailed(socket, exception);
@@ -548,7 +547,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         if (send.IsCompletedSuccessfully)
         {
             send.GetAwaiter().GetResult();
-            _sendLock.Release();
+            _sendGate.Exit();
             return default;
         }
 
@@ -574,7 +573,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
         finally
         {
-            _sendLock.Release();
+            _sendGate.Exit();
         }
     }
 
@@ -595,14 +594,14 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
     {
         var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _sendGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await SendLockedAsync(socket, payload, messageType, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _sendLock.Release();
+            _sendGate.Exit();
         }
     }
 
@@ -729,7 +728,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         bool locked = false;
         try
         {
-            await _sendLock.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+            await _sendGate.EnterAsync(timeoutSource.Token).ConfigureAwait(false);
             locked = true;
             if (socket.State == TransportState.Open)
             {
@@ -754,7 +753,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         {
             if (locked)
             {
-                _sendLock.Release();
+                _sendGate.Exit();
             }
 
             MarkEnded(code, reason);
@@ -780,7 +779,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             bool locked = false;
             try
             {
-                await _sendLock.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+                await _sendGate.EnterAsync(timeoutSource.Token).ConfigureAwait(false);
                 locked = true;
                 if (socket.State == TransportState.CloseReceived)
                 {
@@ -795,7 +794,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             {
                 if (locked)
                 {
-                    _sendLock.Release();
+                    _sendGate.Exit();
                 }
             }
         }
