@@ -112,6 +112,7 @@ public abstract class WebSocket
     public abstract ValueTask SendBytesAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
     /// <summary>Serializes <paramref name="value"/> with <paramref name="typeInfo"/> and sends it as one text message.</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]
     public abstract ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -119,6 +120,7 @@ public abstract class WebSocket
     /// and sends it as one text message. For Native AOT, give those options a source-generated
     /// <c>JsonSerializerContext</c> that knows <typeparamref name="T"/>.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public abstract ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default);
@@ -147,12 +149,14 @@ public abstract class WebSocket
     /// Malformed JSON throws <see cref="JsonException"/>; the connection stays open, and if the handler lets
     /// the exception escape, the connection closes with 1007 (invalid payload data).
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]
     public abstract ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Receives the next message and deserializes it as JSON with the application's configured
     /// <see cref="JsonSerializerOptions"/>. Errors as for <see cref="ReceiveJsonAsync{T}(JsonTypeInfo{T}, CancellationToken)"/>.
     /// </summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public abstract ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default);

@@ -265,6 +265,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         SendCoreAsync(data, WebSocketMessageType.Binary, cancellationToken);
 
     /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
@@ -294,6 +295,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public override ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default) =>
@@ -338,6 +340,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
         where T : default
@@ -348,6 +351,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
     public override ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default)
