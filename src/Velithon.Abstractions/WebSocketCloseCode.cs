@@ -22,7 +22,10 @@ public static class WebSocketCloseCode
     /// <summary>1004: reserved by RFC 6455; never sent.</summary>
     public const int Reserved = 1004;
 
-    /// <summary>1005: no status code was present in the close frame. Reported locally, never sent.</summary>
+    /// <summary>
+    /// 1005: no status code was present in the close frame; never sent. ASP.NET Core's WebSocket reports a
+    /// close frame without a status as 1000, so on Kestrel a handler sees 1000 for it.
+    /// </summary>
     public const int NoStatusReceived = 1005;
 
     /// <summary>1006: the connection closed abnormally, without a close frame. Reported locally, never sent.</summary>
