@@ -42,7 +42,7 @@ public static class Callgrind
 
     private static async Task<double> InstructionsPerMessageAsync(string binary, int connections, int size, int messages)
     {
-        int port = FreePort();
+        int port = Measure.FreePort();
         string output = Path.Combine(Path.GetTempPath(), $"callgrind.{Guid.NewGuid():N}.out");
         var start = new ProcessStartInfo("valgrind")
         {
@@ -152,12 +152,5 @@ public static class Callgrind
             RedirectStandardError = true,
         })!;
         await control.WaitForExitAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

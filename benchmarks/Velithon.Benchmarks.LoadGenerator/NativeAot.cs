@@ -33,7 +33,7 @@ public static class NativeAot
         foreach (var (name, binary) in servers)
         {
             double megabytes = new FileInfo(binary).Length / 1_000_000.0;
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {megabytes:0.0} | {Median(startup[name]):0.0} | {Median(idle[name]):0.0} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {megabytes:0.0} | {Measure.Median(startup[name]):0.0} | {Measure.Median(idle[name]):0.0} |");
         }
 
         return report.ToString();
@@ -41,7 +41,7 @@ public static class NativeAot
 
     private static async Task<(double Milliseconds, long ResidentBytes)> StartAndEchoAsync(string binary)
     {
-        int port = FreePort();
+        int port = Measure.FreePort();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(new ProcessStartInfo(binary)
         {
@@ -75,7 +75,7 @@ public static class NativeAot
                 double milliseconds = clock.Elapsed.TotalMilliseconds;
                 await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 await Task.Delay(1000);
-                return (milliseconds, ResidentBytes(process.Id));
+                return (milliseconds, Measure.ResidentBytes(process.Id));
             }
         }
         finally
@@ -83,31 +83,5 @@ public static class NativeAot
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static long ResidentBytes(int processId)
-    {
-        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

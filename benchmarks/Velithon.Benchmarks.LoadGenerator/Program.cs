@@ -89,9 +89,9 @@ report.AppendLine("| Figure | baseline | velithon | ratio | velithon-endpoint | 
 report.AppendLine("|---|---:|---:|---:|---:|---:|");
 foreach (var figure in results.Keys.Select(k => k.Figure).Distinct())
 {
-    double baseline = Median(results[("baseline", figure)]);
-    double subject = Median(results[("velithon", figure)]);
-    double endpoint = Median(results[("velithon-endpoint", figure)]);
+    double baseline = Measure.Median(results[("baseline", figure)]);
+    double subject = Measure.Median(results[("velithon", figure)]);
+    double endpoint = Measure.Median(results[("velithon-endpoint", figure)]);
     report.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {Format(baseline)} | {Format(subject)} | {Ratio(subject, baseline)} | {Format(endpoint)} | {Ratio(endpoint, baseline)} |");
 }
 
@@ -102,12 +102,6 @@ if (options.Output is not null)
 }
 
 static string KindName(WebSocketMessageType kind) => kind == WebSocketMessageType.Text ? "text" : "binary";
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-}
 
 static string Format(double value) => value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
 

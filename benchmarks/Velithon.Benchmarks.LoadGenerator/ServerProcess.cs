@@ -25,7 +25,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string name, string assemblyPath)
     {
-        int port = FreePort();
+        int port = Measure.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { assemblyPath, "--port", port.ToString(CultureInfo.InvariantCulture) },
@@ -61,18 +61,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The resident set size from /proc, the figure the idle-memory target is about.</summary>
-    public long ResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        throw new InvalidOperationException("No VmRSS for the server process.");
-    }
+    public long ResidentBytes() => Measure.ResidentBytes(_process.Id);
 
     public async Task CollectAsync() => await Http.GetStringAsync($"http://127.0.0.1:{Port}/collect");
 
@@ -85,12 +74,5 @@ public sealed class ServerProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -62,7 +62,7 @@ internal static class EndpointClassParser
             context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName);
         }
 
-        if (type.IsGenericType || IsInGenericType(type))
+        if (type.IsGenericType || HandlerParser.IsInGenericType(type))
         {
             context.Report(VelithonDiagnostics.HandlerMustNotBeGeneric, location, handlerName);
         }
@@ -299,19 +299,6 @@ internal static class EndpointClassParser
         for (var current = type.BaseType; current is not null; current = current.BaseType)
         {
             if (SymbolEqualityComparer.Default.Equals(current, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInGenericType(INamedTypeSymbol type)
-    {
-        for (var current = type.ContainingType; current is not null; current = current.ContainingType)
-        {
-            if (current.IsGenericType)
             {
                 return true;
             }

@@ -506,9 +506,10 @@ internal static class HandlerParser
     internal static bool IsVisibleInAssembly(Accessibility accessibility) =>
         accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
 
-    private static bool IsInGenericType(IMethodSymbol method)
+    /// <summary>True when any type that contains <paramref name="symbol"/> is generic.</summary>
+    internal static bool IsInGenericType(ISymbol symbol)
     {
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
         {
             if (type.IsGenericType)
             {

@@ -12,7 +12,9 @@ namespace Velithon.Connections;
 internal sealed class SendGate
 {
     private readonly object _lock = new();
-    private readonly LinkedList<TaskCompletionSource> _waiters = new();
+
+    // Created on first contention: most connections never have two senders at once.
+    private LinkedList<TaskCompletionSource>? _waiters;
     private int _free = 1;
     private int _waiting;
 
@@ -36,10 +38,10 @@ internal sealed class SendGate
                     return;
                 }
 
-                var first = _waiters.First;
+                var first = _waiters?.First;
                 if (first is not null)
                 {
-                    _waiters.RemoveFirst();
+                    _waiters!.RemoveFirst();
                     Interlocked.Decrement(ref _waiting);
                     first.Value.TrySetResult();
                     return;
@@ -62,7 +64,7 @@ internal sealed class SendGate
                 return;
             }
 
-            node = _waiters.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            node = (_waiters ??= new LinkedList<TaskCompletionSource>()).AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
 
         using (cancellationToken.Register(static (state, token) => ((SendGate)((object[])state!)[0]).Cancel((LinkedListNode<TaskCompletionSource>)((object[])state!)[1], token), new object[] { this, node }))
@@ -78,7 +80,7 @@ internal sealed class SendGate
             // Still queued: withdraw. Already handed the gate: the waiter owns it and will exit it.
             if (node.List is not null)
             {
-                _waiters.Remove(node);
+                _waiters!.Remove(node);
                 Interlocked.Decrement(ref _waiting);
                 node.Value.TrySetCanceled(cancellationToken);
             }
