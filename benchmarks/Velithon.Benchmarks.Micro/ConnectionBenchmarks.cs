@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
@@ -73,13 +74,19 @@ public class ConnectionBenchmarks
     [Benchmark]
     public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);
 
+    // The runtime as AddVelithon registers it, with the hub, metrics and default options.
+    private static readonly Lazy<VelithonRuntime> Runtime = new(() => new ServiceCollection()
+        .AddLogging()
+        .AddSingleton<IHostApplicationLifetime, HostLifetime>()
+        .AddVelithon().Services
+        .BuildServiceProvider()
+        .GetRequiredService<VelithonRuntime>());
+
     private static ServerWebSocket Connect(byte[] frame)
     {
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpWebSocketFeature>(new InMemoryWebSocketFeature(new LoopingStream(frame)));
-        var options = Options.Create(new VelithonOptions());
-        var runtime = new VelithonRuntime(options, NullLoggerFactory.Instance, new ConnectionTracker(new HostLifetime()));
-        var socket = new ServerWebSocket(context, runtime);
+        var socket = new ServerWebSocket(context, Runtime.Value);
         socket.AcceptAsync().GetAwaiter().GetResult();
         return socket;
     }

@@ -34,7 +34,9 @@ namespace Velithon;
 public abstract class WebSocket
 {
     /// <summary>Why the JSON calls without a <see cref="JsonTypeInfo{T}"/> are not trim- and AOT-safe.</summary>
-    protected const string JsonWithoutTypeInfo =
+    protected const string JsonWithoutTypeInfo = JsonWithoutTypeInfoMessage;
+
+    internal const string JsonWithoutTypeInfoMessage =
         "JSON without a JsonTypeInfo<T> looks metadata up at run time and may need reflection. Pass a JsonTypeInfo<T> from a source-generated JsonSerializerContext instead.";
 
     /// <summary>The HTTP context of the opening handshake.</summary>

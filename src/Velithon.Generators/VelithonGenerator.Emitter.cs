@@ -80,7 +80,11 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine($"{route}.Pattern,");
                 writer.WriteLine($"{route}.Template,");
                 writer.WriteLine($"{route}.HandlerName,");
-                writer.WriteLine($"{route}.HandleAsync);");
+                writer.WriteLine(handler.Metadata.Count == 0 ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
+                if (handler.Metadata.Count > 0)
+                {
+                    writer.WriteLine($"{route}.CreateMetadata());");
+                }
                 writer.Unindent();
             }
 
@@ -122,6 +126,23 @@ public sealed partial class VelithonGenerator
             writer.WriteLine("/// <summary>The handler, for display names and logs.</summary>");
             writer.WriteLine($"public const string HandlerName = {Literal(handler.HandlerName)};");
             writer.WriteLine();
+            if (handler.Metadata.Count > 0)
+            {
+                // public static object[] CreateMetadata() => [ new AuthorizeAttribute("Admins"), ... ];
+                writer.WriteLine("/// <summary>The handler's attributes as endpoint metadata, for authorization, CORS, rate limiting and compression.</summary>");
+                writer.WriteLine("public static object[] CreateMetadata() =>");
+                writer.WriteLine("[");
+                writer.Indent();
+                foreach (var expression in handler.Metadata)
+                {
+                    writer.WriteLine(expression + ",");
+                }
+
+                writer.Unindent();
+                writer.WriteLine("];");
+                writer.WriteLine();
+            }
+
             writer.WriteLine(handler.Endpoint is null
                 ? $"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>"
                 : $"/// <summary>Binds the handshake to the constructor of <c>{EscapeXml(handler.HandlerName)}</c>, creates the connection's instance and runs its lifecycle; a value that does not bind refuses the handshake with 400.</summary>");

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 
 namespace Velithon;
 
-/// <summary>Options of the Velithon runtime, set with <c>services.AddVelithon(options => ...)</c>.</summary>
+/// <summary>Options of the Velithon runtime, set with <c>services.AddVelithon(options => ...)</c>; validated when the host starts.</summary>
 public sealed class VelithonOptions
 {
     /// <summary>
@@ -14,15 +16,69 @@ public sealed class VelithonOptions
 
     /// <summary>
     /// How long a server-initiated close waits for the peer's close frame before the connection is
-    /// aborted (RFC 6455 section 7.1.1). Default: 5 seconds.
+    /// aborted (RFC 6455 section 7.1.1). It also bounds how long shutdown waits for each connection's close
+    /// handshake. Default: 5 seconds.
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How often the server sends a keep-alive frame to each connection; <see cref="TimeSpan.Zero"/>
-    /// disables them. Default: 30 seconds.
+    /// How often the server pings each connection; <see cref="TimeSpan.Zero"/> disables keep-alive.
+    /// Default: 30 seconds.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the server waits for the pong that answers a keep-alive ping before it considers the peer
+    /// dead and ends the connection (its disconnect logic runs, with 1006). <see cref="TimeSpan.Zero"/>
+    /// sends unsolicited pongs instead and never times out. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a connection may go without receiving a message before the server closes it with 1001
+    /// (going away) and the reason "Idle timeout". Pings and pongs do not count as messages.
+    /// <see cref="TimeSpan.Zero"/> disables it. Default: disabled.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; }
+
+    /// <summary>
+    /// The most WebSocket connections (open or in their handshake) the server holds at once; a handshake
+    /// beyond it is refused with HTTP 503. <see langword="null"/>: no limit. Default: no limit.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>
+    /// The most WebSocket connections one remote IP address holds at once; a handshake beyond it is refused
+    /// with HTTP 429. <see langword="null"/>: no limit. Default: no limit.
+    /// </summary>
+    public int? MaxConnectionsPerIp { get; set; }
+
+    /// <summary>
+    /// The origins (<c>scheme://host[:port]</c>) a browser may open WebSocket connections from. A handshake
+    /// whose <c>Origin</c> header is not allowed is refused with HTTP 403, which prevents cross-site
+    /// WebSocket hijacking. Empty (the default): only the server's own origin. <c>"*"</c>: any origin.
+    /// Handshakes without an <c>Origin</c> header (clients that are not browsers) are always allowed.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = new List<string>();
+
+    /// <summary>
+    /// A per-connection limit on received messages, as a token bucket; a connection that exceeds it is
+    /// closed with 1008 (policy violation). <see langword="null"/>: no limit. Default: no limit.
+    /// <see cref="TokenBucketRateLimiterOptions.QueueLimit"/> is ignored: a message over the limit is never delayed.
+    /// </summary>
+    public TokenBucketRateLimiterOptions? MessageRateLimit { get; set; }
+
+    /// <summary>permessage-deflate compression, off by default; see <see cref="WebSocketCompressionOptions"/>.</summary>
+    public WebSocketCompressionOptions Compression { get; } = new();
+
+    /// <summary>
+    /// How many broadcast messages may wait for one connection that reads slowly before
+    /// <see cref="SlowConsumerPolicy"/> applies. Default: 256.
+    /// </summary>
+    public int BroadcastQueueLimit { get; set; } = 256;
+
+    /// <summary>What a broadcast does for a connection whose queue is full. Default: <see cref="SlowConsumerPolicy.DropMessage"/>.</summary>
+    public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.DropMessage;
 
     /// <summary>
     /// What an endpoint with typed JSON messages (<see cref="OnMessageAttribute"/>) does with a message it

@@ -2,9 +2,13 @@ using System;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Velithon;
+using Velithon.Groups;
 using Velithon.Hosting;
+using Velithon.Limits;
+using Velithon.Metrics;
 using Velithon.Routing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,10 +18,11 @@ public static class VelithonServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the services the generated <c>MapVelithon()</c> routes need: the WebSocket middleware, the
-    /// routing policy that lets a WebSocket route and an HTTP route share a path, and the options,
-    /// validated when the host starts.
+    /// routing policy that lets a WebSocket route and an HTTP route share a path, the connection hub
+    /// (<see cref="IWebSocketHub"/>), the <c>Velithon</c> meter, and the options, validated when the host starts.
     /// </summary>
-    public static IServiceCollection AddVelithon(this IServiceCollection services, Action<VelithonOptions>? configure = null)
+    /// <returns>A builder to add a backplane to, such as Redis.</returns>
+    public static IVelithonBuilder AddVelithon(this IServiceCollection services, Action<VelithonOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
@@ -28,11 +33,20 @@ public static class VelithonServiceCollectionExtensions
         }
 
         services.AddRouting();
+        services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, VelithonStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
-        services.TryAddSingleton<ConnectionTracker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleTimeoutMonitor>());
+        services.TryAddSingleton<VelithonMetrics>();
+        services.TryAddSingleton<WebSocketHub>();
+        services.TryAddSingleton<IWebSocketHub>(static provider => provider.GetRequiredService<WebSocketHub>());
         services.TryAddSingleton<VelithonRuntime>();
-        return services;
+        return new VelithonBuilder(services);
+    }
+
+    private sealed class VelithonBuilder(IServiceCollection services) : IVelithonBuilder
+    {
+        public IServiceCollection Services { get; } = services;
     }
 }

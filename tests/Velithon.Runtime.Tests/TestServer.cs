@@ -40,9 +40,13 @@ public sealed class TestServer : IAsyncDisposable
     public EventRecorder Recorder => _app.Services.GetRequiredService<EventRecorder>();
 
     /// <summary>The accepted connections the runtime still tracks.</summary>
-    public int TrackedConnections => _app.Services.GetRequiredService<Velithon.Hosting.ConnectionTracker>().Count;
+    public int TrackedConnections => _app.Services.GetRequiredService<IWebSocketHub>().ConnectionCount;
 
     public CapturedLogs Logs => _app.Services.GetRequiredService<CapturedLogs>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public IWebSocketHub Hub => _app.Services.GetRequiredService<IWebSocketHub>();
 
     public Uri Url(string pathAndQuery) => new(Http1Base, pathAndQuery);
 

@@ -70,6 +70,7 @@ internal sealed record ParameterSpec(
 /// <param name="Route">The parsed template.</param>
 /// <param name="Parameters">The method's parameters, or the endpoint constructor's, in order.</param>
 /// <param name="Endpoint">What an endpoint class receives; null for a method.</param>
+/// <param name="Metadata">C# expressions recreating the handler's attributes as endpoint metadata.</param>
 internal sealed record HandlerSpec(
     string HandlerName,
     string ContainingTypeName,
@@ -78,7 +79,8 @@ internal sealed record HandlerSpec(
     string Template,
     RouteTemplateSpec Route,
     EquatableArray<ParameterSpec> Parameters,
-    EndpointSpec? Endpoint);
+    EndpointSpec? Endpoint,
+    EquatableArray<string> Metadata);
 
 /// <summary>How an endpoint class takes its messages, as far as the generator can see.</summary>
 /// <param name="ReceivesBytes">True when the class overrides <c>OnReceiveBytesAsync</c>.</param>

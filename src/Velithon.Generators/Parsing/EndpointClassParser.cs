@@ -87,7 +87,8 @@ internal static class EndpointClassParser
             Template: template!,
             Route: route,
             Parameters: parameters,
-            Endpoint: endpoint);
+            Endpoint: endpoint,
+            Metadata: EndpointMetadataParser.Parse(type, context.CancellationToken));
     }
 
     private static IMethodSymbol? FindConstructor(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)

@@ -49,7 +49,8 @@ internal static class HandlerParser
             Template: template!,
             Route: route,
             Parameters: parameters,
-            Endpoint: null);
+            Endpoint: null,
+            Metadata: EndpointMetadataParser.Parse(method, cancellationToken));
     }
 
     /// <summary>Reads and parses the attribute's template, reporting VLT0001 at the fault.</summary>

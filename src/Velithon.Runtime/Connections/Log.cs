@@ -25,4 +25,13 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Debug, "The WebSocket connection failed: {Reason}.", EventName = "ConnectionFailed")]
     public static partial void ConnectionFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Debug, "A WebSocket handshake from the origin {Origin} was refused with 403: the origin is not allowed.", EventName = "OriginRefused")]
+    public static partial void OriginRefused(ILogger logger, string origin);
+
+    [LoggerMessage(9, LogLevel.Debug, "A WebSocket handshake was refused: {Reason}.", EventName = "ConnectionLimitReached")]
+    public static partial void ConnectionLimitReached(ILogger logger, string reason);
+
+    [LoggerMessage(10, LogLevel.Debug, "A WebSocket connection received no message for {IdleTimeout}; it is closed with 1001.", EventName = "IdleTimeout")]
+    public static partial void IdleTimeout(ILogger logger, TimeSpan idleTimeout);
 }

@@ -15,8 +15,11 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
+using System.Threading.RateLimiting;
 using Velithon.Buffers;
+using Velithon.Groups;
 using Velithon.Hosting;
+using Velithon.Metrics;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
 using TransportState = System.Net.WebSockets.WebSocketState;
 
@@ -32,6 +35,9 @@ namespace Velithon.Connections;
 /// </remarks>
 public sealed class ServerWebSocket : Velithon.WebSocket
 {
+    /// <summary>Why the JSON calls without a <c>JsonTypeInfo</c> are not trim- and AOT-safe, for the runtime's own such calls.</summary>
+    internal const string JsonWithoutTypeInfoMessage = JsonWithoutTypeInfo;
+
     private const int InitialReceiveBufferSize = 4096;
 
     // RFC 6455 section 5.5: a control frame carries at most 125 bytes, two of which are the close code.
@@ -62,6 +68,15 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private volatile bool _ended;
     private bool _completing;
     private bool _completed;
+
+    // Group membership, guarded by _stateLock; allocated on the first join.
+    private List<string>? _groups;
+    private bool _membershipClosed;
+    private BroadcastQueue? _broadcastQueue;
+    private int _slowConsumer;
+
+    // Environment.TickCount64 of the last message received (or of the accept), for the idle timeout.
+    private long _lastMessageTicks;
 
     internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime)
     {
@@ -358,6 +373,90 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         where T : default =>
         ReceiveJsonAsync(GetJsonTypeInfo<T>(), cancellationToken);
 
+    /// <summary>Sends a broadcast's message; never accepts a connection implicitly.</summary>
+    internal ValueTask SendBroadcastAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType) =>
+        _socket is null ? ValueTask.FromException(CreateDisconnectException(null)) : SendCoreAsync(payload, messageType, CancellationToken.None);
+
+    /// <summary>Sends or queues a broadcast to this connection, if it is open.</summary>
+    internal DeliveryResult DeliverBroadcast(BroadcastPayload payload, int queueLimit)
+    {
+        if (_socket is null || _applicationState != WebSocketState.Connected)
+        {
+            return DeliveryResult.NotConnected;
+        }
+
+        var queue = _broadcastQueue;
+        if (queue is null)
+        {
+            lock (_stateLock)
+            {
+                queue = _broadcastQueue ??= new BroadcastQueue(this, queueLimit);
+            }
+        }
+
+        return queue.Deliver(payload);
+    }
+
+    /// <summary>Returns true the first time only, so a slow consumer is closed once however many broadcasts overflow.</summary>
+    internal bool TryMarkSlowConsumer() => Interlocked.Exchange(ref _slowConsumer, 1) == 0;
+
+    /// <summary>How long ago the last message arrived (or the connection was accepted), in milliseconds.</summary>
+    internal long MillisecondsSinceLastMessage(long nowTicks) => nowTicks - Volatile.Read(ref _lastMessageTicks);
+
+    internal bool TryJoin(string group)
+    {
+        lock (_stateLock)
+        {
+            if (_membershipClosed || _ended)
+            {
+                return false;
+            }
+
+            _groups ??= [];
+            if (_groups.Contains(group))
+            {
+                return false;
+            }
+
+            _groups.Add(group);
+            return true;
+        }
+    }
+
+    internal bool TryLeave(string group)
+    {
+        lock (_stateLock)
+        {
+            return _groups is not null && _groups.Remove(group);
+        }
+    }
+
+    internal IReadOnlyList<string> GetGroups()
+    {
+        lock (_stateLock)
+        {
+            return _groups is null ? [] : [.. _groups];
+        }
+    }
+
+    /// <summary>Stops further joins and returns the groups to leave.</summary>
+    internal List<string> CloseMembership()
+    {
+        lock (_stateLock)
+        {
+            _membershipClosed = true;
+            var groups = _groups ?? [];
+            _groups = null;
+            return groups;
+        }
+    }
+
+    private bool TryAcquireMessagePermit(PartitionedRateLimiter<ServerWebSocket> rateLimiter)
+    {
+        using var lease = rateLimiter.AttemptAcquire(this);
+        return lease.IsAcquired;
+    }
+
     /// <summary>Ends the connection after the handler threw: 1011 once accepted, HTTP 500 before.</summary>
     internal async Task FailAsync()
     {
@@ -426,7 +525,13 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             _abortedSource = null;
         }
 
-        _runtime.Connections.Remove(this);
+        _runtime.Hub.Remove(this);
+        _broadcastQueue?.Close();
+        if (_socket is not null)
+        {
+            _runtime.Metrics.ConnectionClosed(CloseCode ?? WebSocketCloseCode.AbnormalClosure);
+        }
+
         ReturnMessageBuffer();
         _jsonBuffer?.Reset();
         _jsonWriter?.Dispose();
@@ -496,6 +601,13 @@ public sealed class ServerWebSocket : Velithon.WebSocket
                 _messageBuffer = buffer;
             }
 
+            _lastMessageTicks = Environment.TickCount64;
+            _runtime.Metrics.MessageReceived(length);
+            if (_runtime.MessageRateLimiter is { } rateLimiter && !TryAcquireMessagePermit(rateLimiter))
+            {
+                throw await CloseForPeerErrorAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded.").ConfigureAwait(false);
+            }
+
             return new WebSocketMessage(
                 result.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary,
                 buffer.AsMemory(0, length));
@@ -552,18 +664,20 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         {
             send.GetAwaiter().GetResult();
             _sendGate.Exit();
+            _runtime.Metrics.MessageSent(payload.Length);
             return default;
         }
 
-        return AwaitSendAsync(socket, send, cancellationToken);
+        return AwaitSendAsync(socket, send, payload.Length, cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitSendAsync(TransportWebSocket socket, ValueTask send, CancellationToken cancellationToken)
+    private async ValueTask AwaitSendAsync(TransportWebSocket socket, ValueTask send, int length, CancellationToken cancellationToken)
     {
         try
         {
             await send.ConfigureAwait(false);
+            _runtime.Metrics.MessageSent(length);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -620,6 +734,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         try
         {
             await socket.SendAsync(payload, messageType, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            _runtime.Metrics.MessageSent(payload.Length);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -653,11 +768,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         TransportWebSocket socket;
         try
         {
-            socket = await _httpContext.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-            {
-                SubProtocol = subProtocol,
-                KeepAliveInterval = _runtime.Options.KeepAliveInterval,
-            }).ConfigureAwait(false);
+            socket = await _httpContext.WebSockets.AcceptWebSocketAsync(CreateAcceptContext(subProtocol)).ConfigureAwait(false);
         }
         catch (IOException exception)
         {
@@ -678,7 +789,35 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             }
         }
 
-        _runtime.Connections.Add(this);
+        _lastMessageTicks = Environment.TickCount64;
+        _runtime.Metrics.HandshakeAccepted();
+        _runtime.Metrics.ConnectionOpened();
+        _runtime.Hub.Add(this);
+    }
+
+    private WebSocketAcceptContext CreateAcceptContext(string? subProtocol)
+    {
+        var options = _runtime.Options;
+        var context = new WebSocketAcceptContext
+        {
+            SubProtocol = subProtocol,
+            KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero
+                ? options.KeepAliveTimeout
+                : System.Threading.Timeout.InfiniteTimeSpan,
+        };
+
+        // A route's [WebSocketCompression] (carried as endpoint metadata) overrides the options.
+        var routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
+        if (routeCompression?.Enabled ?? options.Compression.Enabled)
+        {
+            // RFC 7692: negotiated only when the client offers permessage-deflate.
+            context.DangerousEnableCompression = true;
+            context.ServerMaxWindowBits = routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.Compression.ServerMaxWindowBits;
+            context.DisableServerContextTakeover = routeCompression?.DisableServerContextTakeover ?? options.Compression.DisableServerContextTakeover;
+        }
+
+        return context;
     }
 
     private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
@@ -747,7 +886,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         catch (OperationCanceledException)
         {
             Log.CloseTimedOut(_runtime.Logger, timeout);
-            socket.Abort();
+            AbortTransport(socket);
         }
         catch (Exception exception) when (IsTransportFailure(exception))
         {
@@ -761,6 +900,24 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             }
 
             MarkEnded(code, reason);
+        }
+    }
+
+    /// <summary>
+    /// Ends a connection whose peer stopped cooperating. Aborting the framework's WebSocket only disposes the
+    /// upgraded stream, which does not wake a send blocked on a peer that stopped reading; aborting the HTTP
+    /// connection does.
+    /// </summary>
+    private void AbortTransport(TransportWebSocket socket)
+    {
+        socket.Abort();
+        if (_lifetime is not null)
+        {
+            _lifetime.AbortNow();
+        }
+        else
+        {
+            _httpContext.Abort();
         }
     }
 
@@ -792,7 +949,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             }
             catch (Exception exception) when (exception is OperationCanceledException || IsTransportFailure(exception))
             {
-                socket.Abort();
+                AbortTransport(socket);
             }
             finally
             {
@@ -881,6 +1038,12 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private async Task WriteRejectionAsync(int statusCode, string? message)
     {
         MarkEnded(_closeCode ?? WebSocketCloseCode.PolicyViolation, _closeReason);
+        _runtime.Metrics.HandshakeRejected(statusCode switch
+        {
+            StatusCodes.Status400BadRequest => RejectionReasons.Binding,
+            StatusCodes.Status500InternalServerError => RejectionReasons.Error,
+            _ => RejectionReasons.Application,
+        });
         var response = _httpContext.Response;
         if (response.HasStarted)
         {
@@ -904,11 +1067,15 @@ public sealed class ServerWebSocket : Velithon.WebSocket
 
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    private JsonTypeInfo<T> GetJsonTypeInfo<T>()
+    private JsonTypeInfo<T> GetJsonTypeInfo<T>() => GetJsonTypeInfo<T>(_runtime.Options.JsonSerializerOptions);
+
+    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
+    [RequiresDynamicCode(JsonWithoutTypeInfo)]
+    internal static JsonTypeInfo<T> GetJsonTypeInfo<T>(JsonSerializerOptions options)
     {
         try
         {
-            return (JsonTypeInfo<T>)_runtime.Options.JsonSerializerOptions.GetTypeInfo(typeof(T));
+            return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
         }
         catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
         {

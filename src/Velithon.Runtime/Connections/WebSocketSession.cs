@@ -4,12 +4,14 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Velithon.Hosting;
+using Velithon.Metrics;
 
 namespace Velithon.Connections;
 
 /// <summary>
-/// Runs one route's handler for each handshake: rejects requests that are not handshakes, gives the
-/// handler its connection, and turns however the handler ends into the right response or close code.
+/// Runs one route's handler for each handshake: rejects requests that are not handshakes, enforces the
+/// origin and connection limits, gives the handler its connection, and turns however the handler ends
+/// into the right response or close code.
 /// </summary>
 internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerName, Func<ServerWebSocket, Task> handler)
 {
@@ -20,7 +22,42 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             return RejectPlainRequestAsync(httpContext);
         }
 
+        if (!runtime.OriginPolicy.IsAllowed(httpContext.Request))
+        {
+            Log.OriginRefused(runtime.Logger, httpContext.Request.Headers[HeaderNames.Origin].ToString());
+            return RejectAsync(httpContext, StatusCodes.Status403Forbidden, RejectionReasons.Origin,
+                "This origin may not open WebSocket connections to this server.");
+        }
+
+        if (runtime.ConnectionLimiter is { } limiter)
+        {
+            var address = httpContext.Connection.RemoteIpAddress;
+            if (limiter.TryAcquire(address) is { } reason)
+            {
+                bool global = reason == RejectionReasons.TooManyConnections;
+                Log.ConnectionLimitReached(runtime.Logger, reason);
+                return RejectAsync(httpContext,
+                    global ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,
+                    reason,
+                    global ? "The server holds as many WebSocket connections as it allows." : "This address holds as many WebSocket connections as the server allows.");
+            }
+
+            return RunLimitedAsync(httpContext, limiter);
+        }
+
         return RunAsync(httpContext);
+    }
+
+    private async Task RunLimitedAsync(HttpContext httpContext, Limits.ConnectionLimiter limiter)
+    {
+        try
+        {
+            await RunAsync(httpContext).ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.Release(httpContext.Connection.RemoteIpAddress);
+        }
     }
 
     private async Task RunAsync(HttpContext httpContext)
@@ -54,8 +91,18 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         }
     }
 
-    private static Task RejectPlainRequestAsync(HttpContext httpContext)
+    private Task RejectAsync(HttpContext httpContext, int statusCode, string reason, string message)
     {
+        runtime.Metrics.HandshakeRejected(reason);
+        httpContext.Response.StatusCode = statusCode;
+        httpContext.Response.ContentType = "text/plain; charset=utf-8";
+        return httpContext.Response.WriteAsync(message, httpContext.RequestAborted);
+    }
+
+    private Task RejectPlainRequestAsync(HttpContext httpContext)
+    {
+        runtime.Metrics.HandshakeRejected(RejectionReasons.NotWebSocket);
+
         // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs.
         httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
         if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))

@@ -30,6 +30,55 @@ internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOption
             failures.Add($"{nameof(VelithonOptions.KeepAliveInterval)} must be zero (off) or positive; it is {options.KeepAliveInterval}.");
         }
 
+        if (options.KeepAliveTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(VelithonOptions.KeepAliveTimeout)} must be zero (no timeout) or positive; it is {options.KeepAliveTimeout}.");
+        }
+
+        if (options.IdleTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(VelithonOptions.IdleTimeout)} must be zero (off) or positive; it is {options.IdleTimeout}.");
+        }
+
+        if (options.MaxConnections is <= 0)
+        {
+            failures.Add($"{nameof(VelithonOptions.MaxConnections)} must be positive, or null for no limit; it is {options.MaxConnections}.");
+        }
+
+        if (options.MaxConnectionsPerIp is <= 0)
+        {
+            failures.Add($"{nameof(VelithonOptions.MaxConnectionsPerIp)} must be positive, or null for no limit; it is {options.MaxConnectionsPerIp}.");
+        }
+
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query)))
+            {
+                failures.Add($"{nameof(VelithonOptions.AllowedOrigins)} holds '{origin}', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin.");
+            }
+        }
+
+        if (options.MessageRateLimit is { } rateLimit
+            && (rateLimit.TokenLimit <= 0 || rateLimit.TokensPerPeriod <= 0 || rateLimit.ReplenishmentPeriod <= TimeSpan.Zero))
+        {
+            failures.Add($"{nameof(VelithonOptions.MessageRateLimit)} needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod; it has {rateLimit.TokenLimit}, {rateLimit.TokensPerPeriod} and {rateLimit.ReplenishmentPeriod}.");
+        }
+
+        if (options.Compression.ServerMaxWindowBits is < 9 or > 15)
+        {
+            failures.Add($"{nameof(VelithonOptions.Compression)}.{nameof(WebSocketCompressionOptions.ServerMaxWindowBits)} must be between 9 and 15 (RFC 7692); it is {options.Compression.ServerMaxWindowBits}.");
+        }
+
+        if (options.BroadcastQueueLimit <= 0)
+        {
+            failures.Add($"{nameof(VelithonOptions.BroadcastQueueLimit)} must be a positive number of messages; it is {options.BroadcastQueueLimit}.");
+        }
+
+        if (!Enum.IsDefined(options.SlowConsumerPolicy))
+        {
+            failures.Add($"{nameof(VelithonOptions.SlowConsumerPolicy)} has the undefined value {(int)options.SlowConsumerPolicy}.");
+        }
+
         if (options.JsonSerializerOptions is null)
         {
             failures.Add($"{nameof(VelithonOptions.JsonSerializerOptions)} must not be null.");

@@ -1,14 +1,54 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Velithon.Connections;
+using Velithon.Groups;
+using Velithon.Limits;
+using Velithon.Metrics;
 
 namespace Velithon.Hosting;
 
-/// <summary>What every connection of the application shares: the validated options, the logger and the connection tracker.</summary>
-internal sealed class VelithonRuntime(IOptions<VelithonOptions> options, ILoggerFactory loggerFactory, ConnectionTracker connections)
+/// <summary>What every connection of the application shares: the validated options, the logger, the hub, the metrics and the limits.</summary>
+internal sealed class VelithonRuntime
 {
-    public ConnectionTracker Connections { get; } = connections;
+    public VelithonRuntime(IOptions<VelithonOptions> options, ILoggerFactory loggerFactory, WebSocketHub hub, VelithonMetrics metrics)
+    {
+        Options = options.Value;
+        Logger = loggerFactory.CreateLogger("Velithon.WebSockets");
+        Hub = hub;
+        Metrics = metrics;
+        ConnectionLimiter = ConnectionLimiter.Create(Options);
+        OriginPolicy = new OriginPolicy(Options.AllowedOrigins);
+        if (Options.MessageRateLimit is { } rateLimit)
+        {
+            var partitionOptions = new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = rateLimit.TokenLimit,
+                TokensPerPeriod = rateLimit.TokensPerPeriod,
+                ReplenishmentPeriod = rateLimit.ReplenishmentPeriod,
+                QueueLimit = 0,
+                AutoReplenishment = false,
+            };
 
-    public VelithonOptions Options { get; } = options.Value;
+            // One limiter per connection, replenished by the partitioned limiter's single timer rather than one timer each.
+            MessageRateLimiter = PartitionedRateLimiter.Create<ServerWebSocket, ServerWebSocket>(
+                socket => RateLimitPartition.GetTokenBucketLimiter(socket, _ => partitionOptions));
+        }
+    }
 
-    public ILogger Logger { get; } = loggerFactory.CreateLogger("Velithon.WebSockets");
+    public VelithonOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public WebSocketHub Hub { get; }
+
+    public VelithonMetrics Metrics { get; }
+
+    /// <summary>Counts connections against the global and per-IP limits; <see langword="null"/> when neither is set.</summary>
+    public ConnectionLimiter? ConnectionLimiter { get; }
+
+    public OriginPolicy OriginPolicy { get; }
+
+    /// <summary>The per-connection message rate limit; <see langword="null"/> when none is set.</summary>
+    public PartitionedRateLimiter<ServerWebSocket>? MessageRateLimiter { get; }
 }

@@ -34,8 +34,28 @@ public static class WebSocketRouteBuilderExtensions
         string pattern,
         string template,
         string handlerName,
-        Func<ServerWebSocket, Task> handler)
+        Func<ServerWebSocket, Task> handler) =>
+        MapWebSocketRoute(endpoints, pattern, template, handlerName, handler, []);
+
+    /// <summary>
+    /// Maps <paramref name="pattern"/> to <paramref name="handler"/> as the other overload does, with the
+    /// handler's attributes (<c>[Authorize]</c>, <c>[WebSocketCompression]</c>, ...) as endpoint metadata.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The ASP.NET Core route pattern.</param>
+    /// <param name="template">The template as the user wrote it, kept as metadata.</param>
+    /// <param name="handlerName">The handler's name, for the display name and logs.</param>
+    /// <param name="handler">Binds the handshake to the handler's parameters and runs it.</param>
+    /// <param name="metadata">The handler's attributes, in declaration order.</param>
+    public static IEndpointConventionBuilder MapWebSocketRoute(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        string template,
+        string handlerName,
+        Func<ServerWebSocket, Task> handler,
+        object[] metadata)
     {
+        ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(handler);
@@ -47,6 +67,7 @@ public static class WebSocketRouteBuilderExtensions
         var session = new WebSocketSession(runtime, handlerName, handler);
         return endpoints.MapMethods(pattern, HandshakeMethods, session.HandleRequestAsync)
             .WithMetadata(new WebSocketRouteMetadata(template, handlerName))
+            .WithMetadata(metadata)
             .WithDisplayName($"WebSocket {pattern} => {handlerName}");
     }
 }

@@ -45,9 +45,15 @@ public sealed class RawWebSocket : IAsyncDisposable
     /// <summary>The response headers of the handshake.</summary>
     public string HandshakeResponse { get; private set; } = "";
 
-    public static async Task<RawWebSocket> ConnectAsync(Uri server, string pathAndQuery, int seed = 1, params string[] extraHeaders)
+    public static Task<RawWebSocket> ConnectAsync(Uri server, string pathAndQuery, int seed = 1, params string[] extraHeaders) =>
+        ConnectAsync(new TcpClient { NoDelay = true }, server, pathAndQuery, seed, extraHeaders);
+
+    /// <summary>Connects with a small socket receive buffer, so a client that stops reading stalls the server's sends quickly.</summary>
+    public static Task<RawWebSocket> ConnectWithSmallReceiveBufferAsync(Uri server, string pathAndQuery) =>
+        ConnectAsync(new TcpClient { NoDelay = true, ReceiveBufferSize = 4096 }, server, pathAndQuery, seed: 1, []);
+
+    private static async Task<RawWebSocket> ConnectAsync(TcpClient tcp, Uri server, string pathAndQuery, int seed, string[] extraHeaders)
     {
-        var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(server.Host, server.Port).WaitAsync(Timeout);
         var socket = new RawWebSocket(tcp, new Random(seed));
         string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));

@@ -1,0 +1,89 @@
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+
+namespace Velithon.Metrics;
+
+/// <summary>
+/// The instruments of the <c>Velithon</c> meter. Instruments cost a flag check per call while nobody
+/// listens, so the per-message counters stay on the hot path.
+/// </summary>
+internal sealed class VelithonMetrics
+{
+    /// <summary>The meter's name, for <c>MeterListener</c>, <c>dotnet-counters</c> and OpenTelemetry's <c>AddMeter</c>.</summary>
+    public const string MeterName = "Velithon";
+
+    public const string HandshakeResultTag = "velithon.handshake.result";
+    public const string RejectionReasonTag = "velithon.handshake.rejection_reason";
+    public const string CloseCodeTag = "velithon.close_code";
+    public const string PolicyTag = "velithon.slow_consumer_policy";
+
+    private readonly Counter<long> _handshakes;
+    private readonly UpDownCounter<long> _activeConnections;
+    private readonly Counter<long> _closedConnections;
+    private readonly Counter<long> _messagesReceived;
+    private readonly Counter<long> _bytesReceived;
+    private readonly Counter<long> _messagesSent;
+    private readonly Counter<long> _bytesSent;
+    private readonly Counter<long> _broadcastsDropped;
+
+    public VelithonMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _handshakes = meter.CreateCounter<long>("velithon.handshakes", "{handshake}", "WebSocket handshakes, by result (accepted or rejected) and rejection reason.");
+        _activeConnections = meter.CreateUpDownCounter<long>("velithon.connections.active", "{connection}", "Accepted WebSocket connections that have not ended.");
+        _closedConnections = meter.CreateCounter<long>("velithon.connections.closed", "{connection}", "Ended WebSocket connections, by close code.");
+        _messagesReceived = meter.CreateCounter<long>("velithon.messages.received", "{message}", "Whole messages received.");
+        _bytesReceived = meter.CreateCounter<long>("velithon.bytes.received", "By", "Payload bytes of the messages received.");
+        _messagesSent = meter.CreateCounter<long>("velithon.messages.sent", "{message}", "Whole messages sent, broadcasts counted once per recipient.");
+        _bytesSent = meter.CreateCounter<long>("velithon.bytes.sent", "By", "Payload bytes of the messages sent.");
+        _broadcastsDropped = meter.CreateCounter<long>("velithon.broadcast.dropped", "{message}", "Broadcast messages not delivered because the recipient's queue was full, by slow-consumer policy.");
+    }
+
+    public void HandshakeAccepted() =>
+        _handshakes.Add(1, new KeyValuePair<string, object?>(HandshakeResultTag, "accepted"));
+
+    public void HandshakeRejected(string reason) =>
+        _handshakes.Add(1, new KeyValuePair<string, object?>(HandshakeResultTag, "rejected"), new KeyValuePair<string, object?>(RejectionReasonTag, reason));
+
+    public void ConnectionOpened() => _activeConnections.Add(1);
+
+    public void ConnectionClosed(int closeCode)
+    {
+        _activeConnections.Add(-1);
+        _closedConnections.Add(1, new KeyValuePair<string, object?>(CloseCodeTag, closeCode));
+    }
+
+    public void MessageReceived(int bytes)
+    {
+        _messagesReceived.Add(1);
+        _bytesReceived.Add(bytes);
+    }
+
+    public void MessageSent(int bytes)
+    {
+        _messagesSent.Add(1);
+        _bytesSent.Add(bytes);
+    }
+
+    public void BroadcastDropped(SlowConsumerPolicy policy) =>
+        _broadcastsDropped.Add(1, new KeyValuePair<string, object?>(PolicyTag, PolicyName(policy)));
+
+    private static string PolicyName(SlowConsumerPolicy policy) => policy switch
+    {
+        SlowConsumerPolicy.DropMessage => "drop_message",
+        SlowConsumerPolicy.ClosePolicyViolation => "close_policy_violation",
+        _ => "close_try_again_later",
+    };
+}
+
+/// <summary>Why a handshake was refused, as the <c>velithon.handshake.rejection_reason</c> tag says it.</summary>
+internal static class RejectionReasons
+{
+    public const string NotWebSocket = "not_websocket";
+    public const string TooManyConnections = "too_many_connections";
+    public const string TooManyConnectionsFromIp = "too_many_connections_from_ip";
+    public const string Origin = "origin";
+    public const string Binding = "binding";
+    public const string Application = "application";
+    public const string Error = "error";
+}
