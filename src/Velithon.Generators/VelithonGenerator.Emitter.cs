@@ -164,7 +164,12 @@ public sealed partial class VelithonGenerator
                 WriteBinding(writer, parameter, names);
             }
 
-            writer.WriteLine();
+            if (needsContext)
+            {
+                // A blank line between the binding blocks and the call; a handler that binds nothing has none.
+                writer.WriteLine();
+            }
+
             var arguments = new List<string>(handler.Parameters.Count);
             foreach (var parameter in handler.Parameters)
             {

@@ -125,6 +125,47 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void HandlerAttributesBecomeEndpointMetadata()
+    {
+        var hints = VerifyAll(Usings + """
+            using Microsoft.AspNetCore.Authorization;
+            using Microsoft.AspNetCore.RateLimiting;
+
+            namespace Demo;
+
+            public enum Level { Low, High }
+
+            [AttributeUsage(AttributeTargets.All)]
+            public sealed class TaggedAttribute(Level level, Type owner, params string[] tags) : Attribute
+            {
+                public Level Level { get; } = level;
+                public Type Owner { get; } = owner;
+                public string[] Tags { get; } = tags;
+                public double Weight { get; set; }
+                public char Mark { get; set; }
+            }
+
+            public static class Secure
+            {
+                [Authorize(Policy = "Admins", Roles = "ops,dev")]
+                [EnableRateLimiting("fixed")]
+                [WebSocketCompression(ServerMaxWindowBits = 10)]
+                [Tagged(Level.High, typeof(Secure), "a", "b\"c", Weight = 0.5, Mark = 'x')]
+                [System.Diagnostics.DebuggerStepThrough]
+                [WebSocket("/secure")]
+                public static Task Handle(WebSocket ws) => Task.CompletedTask;
+            }
+
+            [AllowAnonymous]
+            [WebSocket("/open")]
+            public sealed class OpenEndpoint : WebSocketEndpoint
+            {
+            }
+            """);
+        Assert.Equal(["Velithon.Handlers.Demo_OpenEndpoint.g.cs", "Velithon.Handlers.Demo_Secure_Handle.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
+    [Fact]
     public void TypedMessages()
     {
         var hints = VerifyAll(Usings + """

@@ -32,6 +32,71 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task InvalidLimitOptions_FailAtStartWithClearMessages()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddVelithon(options =>
+        {
+            options.MaxConnections = 0;
+            options.MaxConnectionsPerIp = -1;
+            options.IdleTimeout = TimeSpan.FromSeconds(-1);
+            options.AllowedOrigins.Add("example.com");
+            options.MessageRateLimit = new System.Threading.RateLimiting.TokenBucketRateLimiterOptions();
+            options.Compression.ServerMaxWindowBits = 16;
+            options.BroadcastQueueLimit = 0;
+        });
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            app.MapVelithon();
+            await app.StartAsync();
+        });
+        Assert.Contains("MaxConnections must be positive, or null for no limit; it is 0.", error.Failures);
+        Assert.Contains("MaxConnectionsPerIp must be positive, or null for no limit; it is -1.", error.Failures);
+        Assert.Contains("IdleTimeout must be zero (off) or positive; it is -00:00:01.", error.Failures);
+        Assert.Contains("AllowedOrigins holds 'example.com', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin.", error.Failures);
+        Assert.Contains("MessageRateLimit needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod; it has 0, 0 and 00:00:00.", error.Failures);
+        Assert.Contains("Compression.ServerMaxWindowBits must be between 9 and 15 (RFC 7692); it is 16.", error.Failures);
+        Assert.Contains("BroadcastQueueLimit must be a positive number of messages; it is 0.", error.Failures);
+    }
+
+    [Fact]
+    public async Task Shutdown_ClosesManyConnectionsWith1001_RunsEveryDisconnect_AndAPeerThatNeverAnswersDoesNotHang()
+    {
+        var server = await TestServer.StartAsync(configure: options => options.CloseTimeout = TimeSpan.FromSeconds(1));
+        var clients = new List<System.Net.WebSockets.ClientWebSocket>();
+        for (int i = 0; i < 20; i++)
+        {
+            var client = await Client.ConnectAsync(server.Url($"/rooms/shutdown?id=shutdown-{i}"));
+            Assert.Equal("joined", await client.ReceiveTextAsync());
+            clients.Add(client);
+        }
+
+        // A peer that never reads or answers: its close handshake cannot complete, so the close timeout ends it.
+        await using var silent = await Conformance.RawWebSocket.ConnectAsync(server.Http1Base, "/rooms/shutdown?id=shutdown-silent");
+        var probe = server.Probe;
+
+        var stopping = server.StopAsync();
+        var closes = await Task.WhenAll(clients.Select(client => client.ReceiveCloseAsync()));
+        await stopping.WaitAsync(Client.Timeout);
+        await server.DisposeAsync();
+
+        Assert.All(closes, close => Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, close.Status));
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(WebSocketCloseCode.GoingAway, (await probe.WaitAsync($"shutdown-{i}")).Code);
+        }
+
+        Assert.Equal(WebSocketCloseCode.GoingAway, (await probe.WaitAsync("shutdown-silent")).Code);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Shutdown_ClosesEveryConnectionWith1001_AndRunsDisconnect()
     {
         var server = await TestServer.StartAsync();

@@ -50,7 +50,10 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Url(string pathAndQuery) => new(Http1Base, pathAndQuery);
 
-    public static async Task<TestServer> StartAsync(Action<WebApplication>? mapMore = null, Action<VelithonOptions>? configure = null)
+    public static async Task<TestServer> StartAsync(
+        Action<WebApplication>? mapMore = null,
+        Action<VelithonOptions>? configure = null,
+        Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? routeConventions = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         ListenOptions? http1 = null;
@@ -86,15 +89,22 @@ public sealed class TestServer : IAsyncDisposable
             };
             configure?.Invoke(options);
         });
+        builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
         builder.Services.AddSingleton<EventRecorder>();
         builder.Services.AddScoped<ConnectionScope>();
 
         var app = builder.Build();
-        app.MapVelithon();
+        var routes = app.MapVelithon();
+        routeConventions?.Invoke(routes);
         mapMore?.Invoke(app);
         await app.StartAsync();
         return new TestServer(app, http1!, http2!);
     }
+
+    /// <summary>Stops the host as a shutdown would, without disposing it.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

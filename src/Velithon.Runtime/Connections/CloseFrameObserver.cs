@@ -23,6 +23,13 @@ internal sealed class CloseFrameObservingStream(Stream inner) : Stream
     /// <summary>The code of the close frame the server sent: 0 when none, 1005 when it had no code.</summary>
     public int SentCloseCode => Volatile.Read(ref _sentCloseCode);
 
+    /// <summary>
+    /// The request's lifetime, aborted for real when the WebSocket disposes this stream without having sent a
+    /// close frame: it aborted (a keep-alive timeout, a close timeout), and disposing the upgraded stream alone
+    /// does not end a read or write that waits on the peer.
+    /// </summary>
+    public DeferredAbortLifetimeFeature? Lifetime { get; set; }
+
     public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => false;
@@ -76,6 +83,7 @@ internal sealed class CloseFrameObservingStream(Stream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
+            AbortIfAbandoned();
         }
 
         base.Dispose(disposing);
@@ -84,7 +92,16 @@ internal sealed class CloseFrameObservingStream(Stream inner) : Stream
     public override async ValueTask DisposeAsync()
     {
         await inner.DisposeAsync().ConfigureAwait(false);
+        AbortIfAbandoned();
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void AbortIfAbandoned()
+    {
+        if (SentCloseCode == 0)
+        {
+            Lifetime?.AbortNow();
+        }
     }
 
     /// <summary>Follows frame boundaries (RFC 6455 section 5.2) through the bytes written, and records a close frame.</summary>

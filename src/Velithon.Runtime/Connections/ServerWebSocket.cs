@@ -778,6 +778,11 @@ public sealed class ServerWebSocket : Velithon.WebSocket
 
         _transportStream = (_httpContext.Features.Get<IHttpUpgradeFeature>() as ObservedUpgradeFeature)?.Stream
             ?? (_httpContext.Features.Get<IHttpExtendedConnectFeature>() as ObservedExtendedConnectFeature)?.Stream;
+        if (_transportStream is not null)
+        {
+            _transportStream.Lifetime = _lifetime;
+        }
+
         lock (_stateLock)
         {
             _socket = socket;

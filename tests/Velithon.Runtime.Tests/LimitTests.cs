@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.RateLimiting;
+using Velithon.Runtime.Tests.Conformance;
+
+namespace Velithon.Runtime.Tests;
+
+/// <summary>Every limit triggers with its status or close code, and leaves other connections alone.</summary>
+public sealed class LimitTests
+{
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Client.Timeout);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    /// <summary>Connects from another loopback address (127.0.0.2), so the server sees a second client IP.</summary>
+    private static async Task<ClientWebSocket> ConnectFromAsync(IPAddress localAddress, Uri uri)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.Bind(new IPEndPoint(localAddress, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var client = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(Client.Timeout);
+        await client.ConnectAsync(uri, new HttpMessageInvoker(handler), timeout.Token);
+        return client;
+    }
+
+    [Fact]
+    public async Task MaxConnections_RefusesTheNextHandshakeWith503_UntilOneEnds()
+    {
+        await using var server = await TestServer.StartAsync(configure: options => options.MaxConnections = 2);
+        using var metrics = new MetricRecorder(server);
+        using var first = await Client.ConnectAsync(server.Url("/rooms/full"));
+        using var second = await Client.ConnectAsync(server.Url("/rooms/full"));
+
+        var (status, body) = await Client.HandshakeAsync(new Uri(server.HttpBase, "/rooms/full"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("The server holds as many WebSocket connections as it allows.", body);
+        Assert.Equal(1, metrics.Total("velithon.handshakes", "velithon.handshake.rejection_reason=too_many_connections"));
+
+        // The two open connections did not notice.
+        Assert.Equal("joined", await first.ReceiveTextAsync());
+        await first.SendTextAsync("still fine");
+        Assert.Equal("joined", await second.ReceiveTextAsync());
+        Assert.Equal("still fine", await second.ReceiveTextAsync());
+
+        await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await EventuallyAsync(() => server.Hub.ConnectionCount == 1);
+        using var third = await Client.ConnectAsync(server.Url("/rooms/full"));
+        Assert.Equal("joined", await third.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task MaxConnectionsPerIp_RefusesTheSameAddressWith429_ButNotAnother()
+    {
+        await using var server = await TestServer.StartAsync(configure: options => options.MaxConnectionsPerIp = 1);
+        using var first = await Client.ConnectAsync(server.Url("/rooms/per-ip"));
+        Assert.Equal("joined", await first.ReceiveTextAsync());
+
+        var (status, body) = await Client.HandshakeAsync(new Uri(server.HttpBase, "/rooms/per-ip"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal("This address holds as many WebSocket connections as the server allows.", body);
+
+        using var other = await ConnectFromAsync(IPAddress.Parse("127.0.0.2"), server.Url("/rooms/per-ip"));
+        Assert.Equal("joined", await other.ReceiveTextAsync());
+        Assert.Equal(2, server.Hub.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task CrossOriginHandshake_IsRefusedWith403_SameOriginAndNonBrowsersAreNot()
+    {
+        await using var server = await TestServer.StartAsync();
+        var url = new Uri(server.HttpBase, "/echo");
+        var (crossSite, body) = await Client.HandshakeAsync(url, ("Origin", "https://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, crossSite);
+        Assert.Equal("This origin may not open WebSocket connections to this server.", body);
+
+        var (sameOrigin, _) = await Client.HandshakeAsync(url, ("Origin", server.HttpBase.GetLeftPart(UriPartial.Authority)));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, sameOrigin);
+        var (noOrigin, _) = await Client.HandshakeAsync(url);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, noOrigin);
+    }
+
+    [Fact]
+    public async Task AllowedOrigins_AcceptListedOriginsOnly()
+    {
+        await using var server = await TestServer.StartAsync(configure: options => options.AllowedOrigins.Add("https://app.example"));
+        var url = new Uri(server.HttpBase, "/echo");
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await Client.HandshakeAsync(url, ("Origin", "https://app.example"))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.HandshakeAsync(url, ("Origin", "https://other.example"))).Status);
+
+        // Listing origins replaces the same-origin default.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.HandshakeAsync(url, ("Origin", server.HttpBase.GetLeftPart(UriPartial.Authority)))).Status);
+    }
+
+    [Fact]
+    public async Task MessageRateLimit_ClosesWith1008WhenExceeded()
+    {
+        await using var server = await TestServer.StartAsync(configure: options => options.MessageRateLimit = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 5,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromHours(1),
+        });
+        using var client = await Client.ConnectAsync(server.Url("/echo"));
+        using var bystander = await Client.ConnectAsync(server.Url("/echo"));
+        for (int i = 0; i < 5; i++)
+        {
+            await client.SendTextAsync($"m{i}");
+            Assert.Equal($"Echo: m{i}", await client.ReceiveTextAsync());
+        }
+
+        await client.SendTextAsync("one too many");
+        var (status, description) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+        Assert.Equal("Message rate limit exceeded.", description);
+
+        // The limit is per connection: the bystander still has its own tokens.
+        await bystander.SendTextAsync("mine");
+        Assert.Equal("Echo: mine", await bystander.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_ClosesASilentConnectionWith1001()
+    {
+        await using var server = await TestServer.StartAsync(configure: options => options.IdleTimeout = TimeSpan.FromMilliseconds(500));
+        using var client = await Client.ConnectAsync(server.Url("/rooms/idle?id=idle"));
+        Assert.Equal("joined", await client.ReceiveTextAsync());
+
+        var (status, description) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
+        Assert.Equal("Idle timeout", description);
+        Assert.Equal(WebSocketCloseCode.GoingAway, (await server.Probe.WaitAsync("idle")).Code);
+    }
+
+    [Fact]
+    public async Task KeepAlive_EndsAPeerThatStopsAnsweringPings_AndRunsItsDisconnect()
+    {
+        await using var server = await TestServer.StartAsync(configure: options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
+            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        await using var silent = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=keepalive");
+        Assert.Equal("ready", Encoding.UTF8.GetString((await silent.ReadFrameAsync())!.Payload));
+
+        // RFC 6455 section 5.5.2: the server pings; this peer reads the ping and never answers it.
+        var ping = await silent.ReadFrameAsync();
+        Assert.Equal(Frame.Ping, ping!.Opcode);
+
+        var ending = await server.Probe.WaitAsync("keepalive");
+        Assert.Equal(WebSocketCloseCode.AbnormalClosure, ending.Code);
+        Assert.True(ending.AbortedFired);
+    }
+
+    [Fact]
+    public async Task Compression_IsNegotiatedWithClientsThatOfferIt_PerRouteAndByOptions()
+    {
+        await using var plainServer = await TestServer.StartAsync();
+        await using var compressingServer = await TestServer.StartAsync(configure: options => options.Compression.Enabled = true);
+
+        // Off by default; on for a route with [WebSocketCompression]; off for one that turns it off.
+        Assert.Null(await EchoAndReadExtensionsAsync(plainServer.Url("/conformance/echo"), offerDeflate: true));
+        Assert.Contains("server_max_window_bits=12",
+            await EchoAndReadExtensionsAsync(plainServer.Url("/compressed/echo"), offerDeflate: true));
+        Assert.StartsWith("permessage-deflate", await EchoAndReadExtensionsAsync(compressingServer.Url("/conformance/echo"), offerDeflate: true));
+        Assert.Null(await EchoAndReadExtensionsAsync(compressingServer.Url("/uncompressed/echo"), offerDeflate: true));
+
+        // A client that does not offer it gets plain frames from the same route.
+        Assert.Null(await EchoAndReadExtensionsAsync(compressingServer.Url("/conformance/echo"), offerDeflate: false));
+    }
+
+    /// <summary>Echoes a large repetitive message, and returns the negotiated extensions (null when none).</summary>
+    private static async Task<string?> EchoAndReadExtensionsAsync(Uri uri, bool offerDeflate)
+    {
+        using var client = await Client.ConnectAsync(uri, options =>
+        {
+            if (offerDeflate)
+            {
+                options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+            }
+        });
+        string text = string.Concat(Enumerable.Repeat("velithon compresses repetitive JSON well; ", 500));
+        await client.SendTextAsync(text);
+        Assert.Equal(text, await client.ReceiveTextAsync());
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        return client.HttpResponseHeaders!.TryGetValue("Sec-WebSocket-Extensions", out var values) ? string.Join(", ", values) : null;
+    }
+}
