@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 results="${VELITHON_TEST_RESULTS:-artifacts/test-results}"
 
 # Debian packages the tests use, installed only when missing.
-debian_packages=(python3-websockets)
+debian_packages=(python3-websockets redis-server)
 missing=()
 for package in "${debian_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
