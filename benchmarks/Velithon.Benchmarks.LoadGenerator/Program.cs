@@ -6,7 +6,7 @@ using Velithon.Benchmarks;
 // Runs the baseline (hand-written Kestrel) and the subject (Velithon) against the same scenarios,
 // alternating them over several rounds in one run, and prints each figure's median and the ratio
 // Velithon / baseline. Usage:
-//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--output FILE]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5]
 if (args.Length > 0 && args[0] == "aot")
 {
@@ -70,7 +70,20 @@ for (int round = 0; round < options.Rounds; round++)
                 Record(name, label + " alloc B/msg", echo.AllocatedBytesPerMessage);
             }
 
-            Record(name, "handshakes/s", await Scenarios.HandshakesAsync(server, path, workers: 8, TimeSpan.FromSeconds(options.Seconds)));
+            if (options.Connections.Length > 0)
+            {
+                Record(name, "handshakes/s", await Scenarios.HandshakesAsync(server, path, workers: 8, TimeSpan.FromSeconds(options.Seconds)));
+            }
+        }
+
+        foreach (int members in name == "velithon-endpoint" ? [] : options.BroadcastMembers)
+        {
+            // A fresh process per group size; both kinds of the subject share /broadcast (a static handler).
+            await using var server = await ServerProcess.StartAsync(name, assembly);
+            var broadcast = await Scenarios.BroadcastAsync(server, "/broadcast", members, broadcasts: members >= 10_000 ? 50 : 200);
+            Record(name, $"broadcast x{members} deliveries/s", broadcast.DeliveriesPerSecond);
+            Record(name, $"broadcast x{members} fan-out p50 ms", broadcast.P50Milliseconds);
+            Record(name, $"broadcast x{members} fan-out p99 ms", broadcast.P99Milliseconds);
         }
 
         if (options.IdleConnections > 0)
@@ -91,7 +104,7 @@ foreach (var figure in results.Keys.Select(k => k.Figure).Distinct())
 {
     double baseline = Measure.Median(results[("baseline", figure)]);
     double subject = Measure.Median(results[("velithon", figure)]);
-    double endpoint = Measure.Median(results[("velithon-endpoint", figure)]);
+    double endpoint = results.TryGetValue(("velithon-endpoint", figure), out var endpointValues) ? Measure.Median(endpointValues) : double.NaN;
     report.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {Format(baseline)} | {Format(subject)} | {Ratio(subject, baseline)} | {Format(endpoint)} | {Ratio(endpoint, baseline)} |");
 }
 
@@ -103,9 +116,9 @@ if (options.Output is not null)
 
 static string KindName(WebSocketMessageType kind) => kind == WebSocketMessageType.Text ? "text" : "binary";
 
-static string Format(double value) => value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
+static string Format(double value) => double.IsNaN(value) ? "-" : value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
 
-static string Ratio(double subject, double baseline) => baseline == 0 ? "-" : (subject / baseline).ToString("0.000", CultureInfo.InvariantCulture);
+static string Ratio(double subject, double baseline) => baseline == 0 || double.IsNaN(subject) ? "-" : (subject / baseline).ToString("0.000", CultureInfo.InvariantCulture);
 
 static string FindRepositoryRoot()
 {
@@ -121,7 +134,7 @@ static string FindRepositoryRoot()
 }
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, string? Output)
+internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, int[] BroadcastMembers, string? Output)
 {
     public static Options Parse(string[] args)
     {
@@ -135,7 +148,8 @@ internal sealed record Options(int Rounds, double Seconds, int IdleConnections, 
             Rounds: int.Parse(Value("--rounds") ?? "5", CultureInfo.InvariantCulture),
             Seconds: double.Parse(Value("--seconds") ?? "3", CultureInfo.InvariantCulture),
             IdleConnections: int.Parse(Value("--idle") ?? "10000", CultureInfo.InvariantCulture),
-            Connections: (Value("--connections") ?? "1,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
+            Connections: (Value("--connections") ?? "1,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),
+            BroadcastMembers: (Value("--broadcast") ?? "1000,10000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),
             Output: Value("--output"));
     }
 }

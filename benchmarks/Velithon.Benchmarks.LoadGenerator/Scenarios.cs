@@ -6,6 +6,9 @@ namespace Velithon.Benchmarks;
 /// <summary>One echo measurement: throughput, latency percentiles and server allocations per message.</summary>
 public sealed record EchoResult(double MessagesPerSecond, double P50Microseconds, double P99Microseconds, double P999Microseconds, double AllocatedBytesPerMessage);
 
+/// <summary>One broadcast measurement: deliveries per second and fan-out latency (send to last delivery).</summary>
+public sealed record BroadcastResult(double DeliveriesPerSecond, double P50Milliseconds, double P99Milliseconds);
+
 /// <summary>The load scenarios, each bounded in time and count.</summary>
 public static class Scenarios
 {
@@ -82,6 +85,84 @@ public static class Scenarios
             await Task.Delay(1000);
             long after = server.ResidentBytes();
             return (after - before) / (double)connections;
+        }
+        finally
+        {
+            await CloseManyAsync(clients);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="members"/> clients join the broadcast route; one of them sends a 32-byte message at a
+    /// time and waits until every member (itself included) has received it. Fan-out latency is from the send
+    /// to the last delivery; deliveries per second count every member's copy.
+    /// </summary>
+    public static async Task<BroadcastResult> BroadcastAsync(ServerProcess server, string path, int members, int broadcasts)
+    {
+        var clients = await ConnectManyAsync(server, path, members);
+        try
+        {
+            int received = 0;
+            TaskCompletionSource? allReceived = null;
+            using var stop = new CancellationTokenSource();
+            var readers = clients.Select(async client =>
+            {
+                var buffer = new byte[1024];
+                while (!stop.IsCancellationRequested)
+                {
+                    ValueWebSocketReceiveResult result;
+                    try
+                    {
+                        result = await client.ReceiveAsync(buffer.AsMemory(), stop.Token);
+                    }
+                    catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+                    {
+                        return;
+                    }
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    if (result.EndOfMessage && Interlocked.Increment(ref received) == members)
+                    {
+                        Volatile.Read(ref allReceived)!.TrySetResult();
+                    }
+                }
+            }).ToList();
+
+            var payload = new byte[32];
+            var latencies = new List<double>(broadcasts);
+            var clock = new Stopwatch();
+            for (int i = -Math.Max(3, broadcasts / 10); i < broadcasts; i++)
+            {
+                // The first tenth warms up and is not counted.
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref allReceived, done);
+                Volatile.Write(ref received, 0);
+                long start = Stopwatch.GetTimestamp();
+                if (i == 0)
+                {
+                    clock.Start();
+                }
+
+                await clients[0].SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                await done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                if (i >= 0)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            stop.Cancel();
+            await Task.WhenAll(readers);
+            latencies.Sort();
+            return new BroadcastResult(
+                (double)members * broadcasts / seconds,
+                latencies[latencies.Count / 2],
+                latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]);
         }
         finally
         {

@@ -75,14 +75,14 @@ public class ConnectionBenchmarks
     public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);
 
     // The runtime as AddVelithon registers it, with the hub, metrics and default options.
-    private static readonly Lazy<VelithonRuntime> Runtime = new(() => new ServiceCollection()
+    internal static readonly Lazy<VelithonRuntime> Runtime = new(() => new ServiceCollection()
         .AddLogging()
         .AddSingleton<IHostApplicationLifetime, HostLifetime>()
         .AddVelithon().Services
         .BuildServiceProvider()
         .GetRequiredService<VelithonRuntime>());
 
-    private static ServerWebSocket Connect(byte[] frame)
+    internal static ServerWebSocket Connect(byte[] frame)
     {
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpWebSocketFeature>(new InMemoryWebSocketFeature(new LoopingStream(frame)));
@@ -92,7 +92,7 @@ public class ConnectionBenchmarks
     }
 
     /// <summary>A masked client frame (RFC 6455 section 5.3) carrying <paramref name="payload"/>.</summary>
-    private static byte[] ClientFrame(int opcode, byte[] payload)
+    internal static byte[] ClientFrame(int opcode, byte[] payload)
     {
         var frame = new byte[2 + 4 + payload.Length];
         frame[0] = (byte)(0x80 | opcode);
@@ -128,7 +128,7 @@ public class ConnectionBenchmarks
     }
 
     /// <summary>Reads the same client frame forever; discards writes. Both complete synchronously.</summary>
-    private sealed class LoopingStream(byte[] frame) : Stream
+    internal sealed class LoopingStream(byte[] frame) : Stream
     {
         private int _position;
 

@@ -3,7 +3,8 @@ using Velithon;
 using Velithon.Benchmarks;
 
 // The subject: the baseline's endpoints written as a Velithon user would write them, with both
-// handler kinds: /echo as a static handler, /echo-endpoint as an endpoint class.
+// handler kinds: /echo as a static handler, /echo-endpoint as an endpoint class, and /broadcast
+// relaying every member's message to the group.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ServerStats.Port(args)));
@@ -29,6 +30,21 @@ public static class Echo
             {
                 await ws.SendBytesAsync(message.Data);
             }
+        }
+    }
+}
+
+public static class Broadcast
+{
+    [WebSocket("/broadcast")]
+    public static async Task Handle(WebSocket ws, IWebSocketHub hub)
+    {
+        await ws.AcceptAsync();
+        hub.AddToGroup(ws, "members");
+        while (true)
+        {
+            var message = await ws.ReceiveAsync();
+            await hub.Group("members").SendBytesAsync(message.Data);
         }
     }
 }
