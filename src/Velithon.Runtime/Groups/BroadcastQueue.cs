@@ -32,58 +32,36 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
     private BroadcastPayload?[]? _ring;
     private int _head;
     private int _count;
-    private bool _sending;
+
+    // 1 while one caller owns sending (an inline send or the drain loop). Claimed and released with
+    // interlocked operations so the inline path takes no lock. An enqueuer increments the count and then
+    // tries to claim; the owner releases and then reads the count: with full fences on both sides, one of
+    // the two always sees the other, so a queued message is never left without a drain.
+    private int _sending;
     private bool _closed;
 
     public DeliveryResult Deliver(BroadcastPayload payload)
     {
-        lock (_lock)
+        if (Volatile.Read(ref _count) == 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
-            if (_closed)
+            if (Volatile.Read(ref _count) == 0)
             {
-                return DeliveryResult.NotConnected;
+                return SendInline(payload);
             }
 
-            if (_sending)
-            {
-                return TryEnqueueLocked(payload) ? DeliveryResult.Delivered : DeliveryResult.QueueFull;
-            }
-
-            // This caller now owns sending until the queue is empty again.
-            _sending = true;
-        }
-
-        ValueTask send;
-        try
-        {
-            send = socket.SendBroadcastAsync(payload.Memory, payload.MessageType);
-        }
-        catch (WebSocketDisconnectException)
-        {
-            Close();
-            return DeliveryResult.NotConnected;
-        }
-
-        if (send.IsCompletedSuccessfully)
-        {
-            send.GetAwaiter().GetResult();
-            lock (_lock)
-            {
-                if (_count == 0)
-                {
-                    _sending = false;
-                    return DeliveryResult.Delivered;
-                }
-            }
-
-            // Others queued behind this send while it ran: hand the rest to the drain loop.
+            // A message was queued between the check and the claim: keep the order, queue this one too.
+            var queued = Enqueue(payload);
             _ = DrainAsync(default, null);
-            return DeliveryResult.Delivered;
+            return queued;
         }
 
-        payload.AddReference();
-        _ = DrainAsync(send, payload);
-        return DeliveryResult.Delivered;
+        var result = Enqueue(payload);
+        if (result == DeliveryResult.Delivered && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            _ = DrainAsync(default, null);
+        }
+
+        return result;
     }
 
     /// <summary>Stops the queue when the connection ends and releases what it still holds.</summary>
@@ -104,18 +82,68 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
         }
     }
 
-    private bool TryEnqueueLocked(BroadcastPayload payload)
+    private DeliveryResult SendInline(BroadcastPayload payload)
     {
-        var ring = _ring ??= new BroadcastPayload?[capacity];
-        if (_count == ring.Length)
+        if (Volatile.Read(ref _closed))
         {
-            return false;
+            Volatile.Write(ref _sending, 0);
+            return DeliveryResult.NotConnected;
+        }
+
+        ValueTask send;
+        try
+        {
+            send = socket.SendBroadcastAsync(payload.Memory, payload.MessageType);
+        }
+        catch (WebSocketDisconnectException)
+        {
+            Close();
+            Volatile.Write(ref _sending, 0);
+            return DeliveryResult.NotConnected;
+        }
+
+        if (send.IsCompletedSuccessfully)
+        {
+            send.GetAwaiter().GetResult();
+            ReleaseSending();
+            return DeliveryResult.Delivered;
         }
 
         payload.AddReference();
-        ring[(_head + _count) % ring.Length] = payload;
-        _count++;
-        return true;
+        _ = DrainAsync(send, payload);
+        return DeliveryResult.Delivered;
+    }
+
+    private DeliveryResult Enqueue(BroadcastPayload payload)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return DeliveryResult.NotConnected;
+            }
+
+            var ring = _ring ??= new BroadcastPayload?[capacity];
+            if (_count == ring.Length)
+            {
+                return DeliveryResult.QueueFull;
+            }
+
+            payload.AddReference();
+            ring[(_head + _count) % ring.Length] = payload;
+            Volatile.Write(ref _count, _count + 1);
+            return DeliveryResult.Delivered;
+        }
+    }
+
+    /// <summary>Gives up sending; if messages were queued meanwhile and nobody else claimed them, drains them.</summary>
+    private void ReleaseSending()
+    {
+        Interlocked.Exchange(ref _sending, 0);
+        if (Volatile.Read(ref _count) > 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            _ = DrainAsync(default, null);
+        }
     }
 
     private BroadcastPayload DequeueLocked()
@@ -124,10 +152,11 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
         var payload = ring[_head]!;
         ring[_head] = null;
         _head = (_head + 1) % ring.Length;
-        _count--;
+        Volatile.Write(ref _count, _count - 1);
         return payload;
     }
 
+    /// <summary>Sends the queue in order; runs only while this caller owns sending.</summary>
     private async Task DrainAsync(ValueTask pendingSend, BroadcastPayload? pendingPayload)
     {
         if (pendingPayload is not null)
@@ -149,16 +178,24 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
 
         while (true)
         {
-            BroadcastPayload next;
+            BroadcastPayload? next = null;
             lock (_lock)
             {
-                if (_count == 0 || _closed)
+                if (_count > 0 && !_closed)
                 {
-                    _sending = false;
-                    return;
+                    next = DequeueLocked();
+                }
+            }
+
+            if (next is null)
+            {
+                Interlocked.Exchange(ref _sending, 0);
+                if (Volatile.Read(ref _count) > 0 && !Volatile.Read(ref _closed) && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+                {
+                    continue;
                 }
 
-                next = DequeueLocked();
+                return;
             }
 
             try
