@@ -440,12 +440,12 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <summary>Stops further joins and returns the groups to leave.</summary>
-    internal List<string> CloseMembership()
+    internal IReadOnlyList<string> CloseMembership()
     {
         lock (_stateLock)
         {
             _membershipClosed = true;
-            var groups = _groups ?? [];
+            IReadOnlyList<string> groups = _groups is null ? [] : _groups;
             _groups = null;
             return groups;
         }
