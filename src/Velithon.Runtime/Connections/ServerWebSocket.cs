@@ -439,6 +439,17 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         }
     }
 
+    internal bool IsMembershipClosed
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _membershipClosed;
+            }
+        }
+    }
+
     /// <summary>Stops further joins and returns the groups to leave.</summary>
     internal IReadOnlyList<string> CloseMembership()
     {

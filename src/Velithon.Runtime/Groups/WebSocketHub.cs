@@ -97,6 +97,12 @@ internal sealed partial class WebSocketHub : IWebSocketHub
             var members = _groups.GetOrAdd(group, static name => new GroupMembers(name));
             if (members.TryAdd(connection))
             {
+                // The connection may have ended between joining and being added; its leaving then missed this group.
+                if (connection.IsMembershipClosed)
+                {
+                    members.Remove(connection, _groups);
+                }
+
                 return true;
             }
 
