@@ -16,16 +16,6 @@ public sealed class GroupTests
         return client;
     }
 
-    /// <summary>Waits for a condition the server reaches asynchronously (a connection's end), bounded by the client timeout.</summary>
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Client.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
-
     [Fact]
     public async Task BroadcastToGroupOf100_DeliversEveryMessageOnceAndInOrder()
     {
@@ -71,7 +61,7 @@ public sealed class GroupTests
             client.Dispose();
         }
 
-        await EventuallyAsync(() => server.Hub.GetMemberCount("hundred") == 0);
+        await Client.EventuallyAsync(() => server.Hub.GetMemberCount("hundred") == 0);
         Assert.DoesNotContain("hundred", server.Hub.GetGroupNames());
     }
 
@@ -150,7 +140,7 @@ public sealed class GroupTests
 
         client.Abort();
         client.Dispose();
-        await EventuallyAsync(() => server.Hub.ConnectionCount == 0);
+        await Client.EventuallyAsync(() => server.Hub.ConnectionCount == 0);
         Assert.Equal(0, server.Hub.GetMemberCount("short"));
         Assert.Empty(server.Hub.GetGroups(member));
         Assert.False(server.Hub.AddToGroup(member, "short"));

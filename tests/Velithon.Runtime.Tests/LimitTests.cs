@@ -10,15 +10,6 @@ namespace Velithon.Runtime.Tests;
 /// <summary>Every limit triggers with its status or close code, and leaves other connections alone.</summary>
 public sealed class LimitTests
 {
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Client.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
-
     /// <summary>Connects from another loopback address (127.0.0.2), so the server sees a second client IP.</summary>
     private static async Task<ClientWebSocket> ConnectFromAsync(IPAddress localAddress, Uri uri)
     {
@@ -58,7 +49,7 @@ public sealed class LimitTests
         Assert.Equal("still fine", await second.ReceiveTextAsync());
 
         await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        await EventuallyAsync(() => server.Hub.ConnectionCount == 1);
+        await Client.EventuallyAsync(() => server.Hub.ConnectionCount == 1);
         using var third = await Client.ConnectAsync(server.Url("/rooms/full"));
         Assert.Equal("joined", await third.ReceiveTextAsync());
     }
