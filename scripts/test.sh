@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 
 results="${VELITHON_TEST_RESULTS:-artifacts/test-results}"
 
-# Debian packages the tests use, installed only when missing.
-debian_packages=(python3-websockets redis-server)
+# Debian packages the tests use, installed only when missing: the Python client, Redis, the browser,
+# and the native toolchain for the Native AOT publish.
+debian_packages=(python3-websockets redis-server chromium clang zlib1g-dev)
 missing=()
 for package in "${debian_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -26,6 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# Node's ws package for the third-party client tests, exactly as locked.
+(cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 rm -rf "$results"
 mkdir -p "$results"

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Mvc;
+using Velithon;
+
+namespace Velithon.Demo.Handlers;
+
+/// <summary>
+/// Chat rooms, the seed's class-based endpoint: each connection joins the group of its room, every text
+/// message goes to everyone in the room (the sender included, so each page shows the room's one order),
+/// and the room hears when someone joins or leaves. With the Redis backplane, the room spans instances.
+/// </summary>
+[WebSocket("/chat/<roomId>")]
+public sealed class ChatRoomEndpoint(string roomId, [FromQuery] string? name, IWebSocketHub hub) : WebSocketEndpoint
+{
+    private const int MaxNameLength = 32;
+
+    private readonly string _user = string.IsNullOrWhiteSpace(name)
+        ? $"guest-{Random.Shared.Next(1000, 10000)}"
+        : name.Trim()[..Math.Min(name.Trim().Length, MaxNameLength)];
+
+    private string Group => "chat:" + roomId;
+
+    public override async ValueTask OnConnectCompleteAsync(WebSocket ws)
+    {
+        hub.AddToGroup(ws, Group);
+        await ws.SendJsonAsync(NewEvent("welcome", null), DemoJsonContext.Default.ChatEvent);
+        await hub.Group(Group).Except(ws).SendJsonAsync(NewEvent("joined", null), DemoJsonContext.Default.ChatEvent);
+    }
+
+    public override async ValueTask OnReceiveAsync(WebSocket ws, string data) =>
+        await hub.Group(Group).SendJsonAsync(NewEvent("message", data), DemoJsonContext.Default.ChatEvent);
+
+    public override async ValueTask OnDisconnectAsync(WebSocket ws)
+    {
+        // The hub has already taken the connection out of the room, so the count excludes it.
+        await hub.Group(Group).SendJsonAsync(NewEvent("left", null), DemoJsonContext.Default.ChatEvent);
+    }
+
+    private ChatEvent NewEvent(string type, string? text) =>
+        new(type, roomId, _user, text, hub.GetMemberCount(Group));
+}
+
+/// <summary>What the chat room sends: <c>welcome</c> (to the newcomer), <c>joined</c>, <c>message</c> and <c>left</c>.</summary>
+/// <param name="Type">The kind of event.</param>
+/// <param name="Room">The room it happened in.</param>
+/// <param name="User">Who joined, spoke or left.</param>
+/// <param name="Text">The message, for <c>message</c> events.</param>
+/// <param name="Members">How many connections this instance has in the room.</param>
+public sealed record ChatEvent(string Type, string Room, string User, string? Text, int Members);

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Velithon.Demo.Tests;
+
+/// <summary>
+/// The demo application running as its own process on a dynamic loopback port: the JIT build started through
+/// <c>dotnet</c>, or a native binary. Killed (with its children) when disposed.
+/// </summary>
+public sealed class DemoProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _errors = new();
+
+    private DemoProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>The demo's build output for the configuration these tests were built in.</summary>
+    public static string BuiltAssembly
+    {
+        get
+        {
+            string configuration = typeof(DemoProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+            return Path.Combine(RepositoryRoot, "samples", "Velithon.Demo", "bin", configuration, "net10.0", "Velithon.Demo.dll");
+        }
+    }
+
+    /// <summary>The HTTP address the demo listens on, for example <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Address { get; }
+
+    public Uri WebSocketUrl(string pathAndQuery) => new($"ws://{Address.Authority}{pathAndQuery}");
+
+    /// <summary>Starts the JIT build: <c>dotnet Velithon.Demo.dll --urls http://127.0.0.1:0</c>.</summary>
+    public static Task<DemoProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Assert.True(File.Exists(BuiltAssembly), $"The demo is not built: {BuiltAssembly}");
+        return StartAsync("dotnet", [BuiltAssembly], environment);
+    }
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> and <c>--urls http://127.0.0.1:0</c>, and waits until it listens.</summary>
+    public static async Task<DemoProcess> StartAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(arguments.FirstOrDefault() ?? program))!,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        try
+        {
+            var address = await WaitForListeningAddressAsync(process);
+            var demo = new DemoProcess(process, address);
+            process.ErrorDataReceived += (_, line) => { lock (demo._errors) { demo._errors.AppendLine(line.Data); } };
+            process.BeginErrorReadLine();
+            _ = DrainAsync(process.StandardOutput);
+            return demo;
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What the demo wrote to standard error so far (empty when all went well).</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString().Trim();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _process.Dispose();
+    }
+
+    private static async Task<Uri> WaitForListeningAddressAsync(Process process)
+    {
+        const string Marker = "Now listening on: ";
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            int index = line.IndexOf(Marker, StringComparison.Ordinal);
+            if (index >= 0)
+            {
+                return new Uri(line[(index + Marker.Length)..].Trim());
+            }
+        }
+
+        throw new InvalidOperationException("The demo exited before listening: " + await process.StandardError.ReadToEndAsync());
+    }
+
+    // Keeps reading the log so a full pipe never blocks the demo.
+    private static async Task DrainAsync(StreamReader output)
+    {
+        while (await output.ReadLineAsync() is not null)
+        {
+        }
+    }
+
+    private static string FindRepositoryRoot([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+}
