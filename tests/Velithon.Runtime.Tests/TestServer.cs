@@ -71,6 +71,19 @@ public sealed class TestServer : IAsyncDisposable
                 http2 = listen;
             });
         });
+        ConfigureServices(builder, configure);
+
+        var app = builder.Build();
+        var routes = app.MapVelithon();
+        routeConventions?.Invoke(routes);
+        mapMore?.Invoke(app);
+        await app.StartAsync();
+        return new TestServer(app, http1!, http2!);
+    }
+
+    /// <summary>The services every test server has, in memory or on Kestrel.</summary>
+    public static void ConfigureServices(WebApplicationBuilder builder, Action<VelithonOptions>? configure = null)
+    {
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
@@ -94,13 +107,6 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<EventRecorder>();
         builder.Services.AddScoped<ConnectionScope>();
-
-        var app = builder.Build();
-        var routes = app.MapVelithon();
-        routeConventions?.Invoke(routes);
-        mapMore?.Invoke(app);
-        await app.StartAsync();
-        return new TestServer(app, http1!, http2!);
     }
 
     /// <summary>Stops the host as a shutdown would, without disposing it.</summary>

@@ -1,0 +1,63 @@
+using System;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Velithon.Testing;
+
+/// <summary>
+/// An application on an in-memory <see cref="TestServer"/>, for tests that do not start the real program:
+/// configure services, map the routes, connect with <see cref="Client"/>.
+/// </summary>
+public sealed class VelithonTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private VelithonTestServer(WebApplication app)
+    {
+        _app = app;
+        Server = app.GetTestServer();
+        Client = new VelithonTestClient(Server);
+    }
+
+    /// <summary>The in-memory server.</summary>
+    public TestServer Server { get; }
+
+    /// <summary>A client for the server's WebSocket routes.</summary>
+    public VelithonTestClient Client { get; }
+
+    /// <summary>The application's services, for example the <see cref="IWebSocketHub"/>.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Builds and starts an application: <see cref="VelithonServiceCollectionExtensions.AddVelithon(IServiceCollection, Action{VelithonOptions}?)"/>
+    /// is called for you (before <paramref name="configureServices"/>, which may configure the options again), then
+    /// <paramref name="configureApp"/> maps the routes, typically with <c>app =&gt; app.MapVelithon()</c>.
+    /// </summary>
+    /// <param name="configureApp">Maps routes and adds middleware.</param>
+    /// <param name="configureServices">Registers the services the handlers need.</param>
+    public static async Task<VelithonTestServer> StartAsync(
+        Action<WebApplication> configureApp,
+        Action<WebApplicationBuilder>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(configureApp);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddVelithon();
+        configureServices?.Invoke(builder);
+
+        var app = builder.Build();
+        configureApp(app);
+        await app.StartAsync().ConfigureAwait(false);
+        return new VelithonTestServer(app);
+    }
+
+    /// <summary>Stops the application; connections still open are closed with 1001, as on a real shutdown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
