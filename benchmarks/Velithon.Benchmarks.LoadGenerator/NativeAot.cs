@@ -11,44 +11,59 @@ namespace Velithon.Benchmarks;
 /// </summary>
 public static class NativeAot
 {
-    public static async Task<string> MeasureAsync(IReadOnlyList<(string Name, string Binary)> servers, int rounds)
+    /// <summary>A server to start: the benchmark servers take <c>--port</c>; the demo takes <c>--urls</c> and may run through <c>dotnet</c>.</summary>
+    public sealed record Server(string Name, string FileName, Func<int, string[]> Arguments, long SizeBytes);
+
+    public static Task<string> MeasureAsync(IReadOnlyList<(string Name, string Binary)> binaries, int rounds) =>
+        MeasureAsync(
+            binaries.Select(b => new Server(b.Name, b.Binary, port => ["--port", port.ToString(CultureInfo.InvariantCulture)], new FileInfo(b.Binary).Length)).ToList(),
+            rounds,
+            "start to first echo (ms)");
+
+    public static async Task<string> MeasureAsync(IReadOnlyList<Server> servers, int rounds, string startupColumn)
     {
         var startup = servers.ToDictionary(s => s.Name, _ => new List<double>());
         var idle = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
-            foreach (var (name, binary) in round % 2 == 0 ? servers : servers.Reverse())
+            foreach (var server in round % 2 == 0 ? servers : servers.Reverse())
             {
-                var (milliseconds, residentBytes) = await StartAndEchoAsync(binary);
-                startup[name].Add(milliseconds);
-                idle[name].Add(residentBytes / 1024.0 / 1024.0);
+                var (milliseconds, residentBytes) = await StartAndEchoAsync(server);
+                startup[server.Name].Add(milliseconds);
+                idle[server.Name].Add(residentBytes / 1024.0 / 1024.0);
             }
         }
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Native AOT, {rounds} rounds, medians.");
         report.AppendLine();
-        report.AppendLine("| Server | binary (MB) | start to first echo (ms) | idle RSS (MiB) |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Server | size (MB) | {startupColumn} | idle RSS (MiB) |");
         report.AppendLine("|---|---:|---:|---:|");
-        foreach (var (name, binary) in servers)
+        foreach (var server in servers)
         {
-            double megabytes = new FileInfo(binary).Length / 1_000_000.0;
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {megabytes:0.0} | {Measure.Median(startup[name]):0.0} | {Measure.Median(idle[name]):0.0} |");
+            double megabytes = server.SizeBytes / 1_000_000.0;
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {server.Name} | {megabytes:0.0} | {Measure.Median(startup[server.Name]):0.0} | {Measure.Median(idle[server.Name]):0.0} |");
         }
 
         return report.ToString();
     }
 
-    private static async Task<(double Milliseconds, long ResidentBytes)> StartAndEchoAsync(string binary)
+    private static async Task<(double Milliseconds, long ResidentBytes)> StartAndEchoAsync(Server server)
     {
         int port = Measure.FreePort();
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(new ProcessStartInfo(binary)
+        var start = new ProcessStartInfo(server.FileName)
         {
-            ArgumentList = { "--port", port.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        foreach (string argument in server.Arguments(port))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        string binary = server.FileName;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
         try
         {
             var uri = new Uri($"ws://127.0.0.1:{port}/echo");

@@ -8,11 +8,29 @@ using Velithon.Benchmarks;
 // Velithon / baseline. Usage:
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
 if (args.Length > 0 && args[0] == "aot")
 {
     // aot BASELINE_BINARY SUBJECT_BINARY [--rounds N]: Native AOT start-up, size and idle memory.
     int aotRounds = Array.IndexOf(args, "--rounds") is int at and >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5;
     Console.WriteLine(await NativeAot.MeasureAsync([("baseline", args[1]), ("velithon", args[2])], aotRounds));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "demo")
+{
+    // demo NATIVE_BINARY JIT_PUBLISH_FOLDER [--rounds N]: the sample's Native AOT build next to its JIT build.
+    int demoRounds = Array.IndexOf(args, "--rounds") is int at and >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5;
+    string[] Urls(int port) => ["--urls", $"http://127.0.0.1:{port}"];
+    string jitFolder = args[2];
+    long jitSize = Directory.EnumerateFiles(jitFolder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
+    Console.WriteLine(await NativeAot.MeasureAsync(
+        [
+            new NativeAot.Server("demo, Native AOT (binary)", args[1], Urls, new FileInfo(args[1]).Length),
+            new NativeAot.Server("demo, JIT (publish folder)", "dotnet", port => [Path.Combine(jitFolder, "Velithon.Demo.dll"), .. Urls(port)], jitSize),
+        ],
+        demoRounds,
+        "start to first accepted connection and echo (ms)"));
     return;
 }
 
