@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+
+namespace Velithon.Demo.Tests;
+
+/// <summary>The documentation holds together: every relative link resolves, and the index lists every page.</summary>
+public sealed partial class DocumentationTests
+{
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+
+    public static TheoryData<string> Pages()
+    {
+        var pages = new TheoryData<string>();
+        pages.Add("README.md");
+        foreach (string page in Directory.EnumerateFiles(Path.Combine(DemoProcess.RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order())
+        {
+            pages.Add(Path.GetRelativePath(DemoProcess.RepositoryRoot, page));
+        }
+
+        return pages;
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void RelativeLinks_PointAtFilesThatExist(string page)
+    {
+        string path = Path.Combine(DemoProcess.RepositoryRoot, page);
+        string folder = Path.GetDirectoryName(path)!;
+        var broken = new List<string>();
+        foreach (Match link in MarkdownLink().Matches(File.ReadAllText(path)))
+        {
+            string target = link.Groups["target"].Value;
+            if (target.StartsWith("http", StringComparison.Ordinal) || target.StartsWith('#'))
+            {
+                continue;
+            }
+
+            string file = target.Split('#')[0];
+            if (!File.Exists(Path.Combine(folder, file)) && !Directory.Exists(Path.Combine(folder, file)))
+            {
+                broken.Add(target);
+            }
+        }
+
+        Assert.Empty(broken);
+    }
+
+    [Fact]
+    public void Index_ListsEveryPage()
+    {
+        string docs = Path.Combine(DemoProcess.RepositoryRoot, "docs");
+        string index = File.ReadAllText(Path.Combine(docs, "README.md"));
+        foreach (string page in Directory.EnumerateFiles(docs, "*.md").Select(file => Path.GetFileName(file)))
+        {
+            if (page != "README.md")
+            {
+                Assert.Contains($"]({page})", index, StringComparison.Ordinal);
+            }
+        }
+    }
+}
