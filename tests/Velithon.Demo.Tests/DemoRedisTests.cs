@@ -16,17 +16,19 @@ public sealed class DemoRedisTests
         await using var second = await DemoProcess.StartAsync(environment);
         Assert.NotEqual(first.Address.Port, second.Address.Port);
 
+        int annJoinSeen = 0;
         using var ann = await Client.ConnectAsync(first.WebSocketUrl("/chat/shared?name=ann"));
         DemoScenarios.AssertEvent(await DemoScenarios.ReceiveJsonAsync(ann), "welcome", "shared", "ann", null, members: 1);
 
         // Each instance counts its own members; the join reaches the other instance through Redis.
         using var bob = await Client.ConnectAsync(second.WebSocketUrl("/chat/shared?name=bob"));
-        DemoScenarios.AssertEvent(await DemoScenarios.ReceiveJsonAsync(bob), "welcome", "shared", "bob", null, members: 1);
+        DemoScenarios.AssertEvent(await NextForBobAsync(), "welcome", "shared", "bob", null, members: 1);
         DemoScenarios.AssertEvent(await DemoScenarios.ReceiveJsonAsync(ann), "joined", "shared", "bob", null, members: 1);
 
         await ann.SendTextAsync("across instances");
         DemoScenarios.AssertEvent(await DemoScenarios.ReceiveJsonAsync(ann), "message", "shared", "ann", "across instances", members: 1);
-        DemoScenarios.AssertEvent(await DemoScenarios.ReceiveJsonAsync(bob), "message", "shared", "ann", "across instances", members: 1);
+        DemoScenarios.AssertEvent(await NextForBobAsync(), "message", "shared", "ann", "across instances", members: 1);
+        Assert.True(annJoinSeen <= 1);
 
         await bob.SendTextAsync("heard you");
         DemoScenarios.AssertEvent(await DemoScenarios.ReceiveJsonAsync(ann), "message", "shared", "bob", "heard you", members: 1);
@@ -35,5 +37,20 @@ public sealed class DemoRedisTests
         await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         Assert.Equal("", first.Errors);
         Assert.Equal("", second.Errors);
+
+        // Ann's own join notice travels through Redis too and may reach the second instance after Bob joined
+        // there, so Bob may see it once, anywhere before Ann's message. Nothing else may come in between.
+        async Task<System.Text.Json.JsonDocument> NextForBobAsync()
+        {
+            var next = await DemoScenarios.ReceiveJsonAsync(bob);
+            if (next.RootElement.GetProperty("type").GetString() == "joined" && next.RootElement.GetProperty("user").GetString() == "ann")
+            {
+                annJoinSeen++;
+                next.Dispose();
+                next = await DemoScenarios.ReceiveJsonAsync(bob);
+            }
+
+            return next;
+        }
     }
 }

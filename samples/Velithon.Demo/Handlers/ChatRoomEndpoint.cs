@@ -22,8 +22,10 @@ public sealed class ChatRoomEndpoint(string roomId, [FromQuery] string? name, IW
     public override async ValueTask OnConnectCompleteAsync(WebSocket ws)
     {
         hub.AddToGroup(ws, Group);
-        await ws.SendJsonAsync(NewEvent("welcome", null), DemoJsonContext.Default.ChatEvent);
+        // The room hears of the newcomer before the newcomer hears "welcome": whoever joins after that welcome
+        // cannot receive this notice too.
         await hub.Group(Group).Except(ws).SendJsonAsync(NewEvent("joined", null), DemoJsonContext.Default.ChatEvent);
+        await ws.SendJsonAsync(NewEvent("welcome", null), DemoJsonContext.Default.ChatEvent);
     }
 
     public override async ValueTask OnReceiveAsync(WebSocket ws, string data) =>
