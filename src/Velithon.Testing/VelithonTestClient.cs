@@ -1,6 +1,4 @@
 using System;
-using System.IO;
-using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -83,11 +81,12 @@ public sealed class VelithonTestClient
 
         var uri = new UriBuilder(_server.BaseAddress) { Scheme = "ws" }.Uri;
         uri = new Uri(uri, pathAndQuery);
-        using var timeout = Linked(cancellationToken, out var token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
         System.Net.WebSockets.WebSocket socket;
         try
         {
-            socket = await client.ConnectAsync(uri, token).ConfigureAwait(false);
+            socket = await client.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
         }
         catch (InvalidOperationException exception) when (handshake is { Response.StatusCode: not StatusCodes.Status101SwitchingProtocols })
         {
@@ -99,13 +98,5 @@ public sealed class VelithonTestClient
         }
 
         return new TestWebSocket(socket, handshake?.Response.Headers, Timeout);
-    }
-
-    private CancellationTokenSource Linked(CancellationToken cancellationToken, out CancellationToken token)
-    {
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        token = timeout.Token;
-        return timeout;
     }
 }
