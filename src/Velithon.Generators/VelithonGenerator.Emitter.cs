@@ -98,12 +98,14 @@ public sealed partial class VelithonGenerator
         // internal static class Chat_Room
         // {
         //     public const string Template = "/chat/<roomId>", Pattern = "/chat/{roomId}", HandlerName = "Chat.Room";
-        //     public static async Task HandleAsync(ServerWebSocket socket)
+        //     public static Task HandleAsync(ServerWebSocket socket)
         //     {
         //         var roomId = HandshakeBinder.GetRouteValue(httpContext, "roomId");    // one block per parameter,
-        //         if (roomId is null) { await socket.RejectAsync(400, ...); return; }   // refusing what does not bind
-        //         await global::Chat.Room(socket, roomId);
+        //         if (roomId is null) { return socket.RejectAsync(400, ...); }          // refusing what does not bind
+        //         return global::Chat.Room(socket, roomId);
         //     }
+        //
+        // HandleAsync is not async: it returns the handler's task, so an idle connection holds no frame for it.
         // }
         private static SourceWriter EmitHandler(HandlerSpec handler)
         {
@@ -146,7 +148,7 @@ public sealed partial class VelithonGenerator
             writer.WriteLine(handler.Endpoint is null
                 ? $"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>"
                 : $"/// <summary>Binds the handshake to the constructor of <c>{EscapeXml(handler.HandlerName)}</c>, creates the connection's instance and runs its lifecycle; a value that does not bind refuses the handshake with 400.</summary>");
-            writer.WriteLine($"public static async global::System.Threading.Tasks.Task HandleAsync(global::Velithon.Connections.ServerWebSocket {names.Socket})");
+            writer.WriteLine($"public static global::System.Threading.Tasks.Task HandleAsync(global::Velithon.Connections.ServerWebSocket {names.Socket})");
             writer.OpenBlock();
             bool needsContext = false;
             foreach (var parameter in handler.Parameters)
@@ -184,13 +186,14 @@ public sealed partial class VelithonGenerator
 
             if (handler.Endpoint is null)
             {
-                writer.WriteLine($"await {handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)});");
+                string call = $"{handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)})";
+                writer.WriteLine(handler.ReturnsValueTask ? $"return {call}.AsTask();" : $"return {call};");
                 writer.CloseBlock();
             }
             else
             {
                 writer.WriteLine($"var {names.Endpoint} = new {handler.ContainingTypeName}({string.Join(", ", arguments)});");
-                writer.WriteLine($"await global::Velithon.Endpoints.WebSocketEndpointRunner.RunAsync({names.Socket}, {names.Endpoint}, DispatchAsync);");
+                writer.WriteLine($"return global::Velithon.Endpoints.WebSocketEndpointRunner.RunAsync({names.Socket}, {names.Endpoint}, DispatchAsync);");
                 writer.CloseBlock();
                 WriteDispatch(writer, handler, handler.Endpoint);
             }
@@ -372,8 +375,7 @@ public sealed partial class VelithonGenerator
         {
             writer.WriteLine($"if ({condition})");
             writer.OpenBlock();
-            writer.WriteLine($"await {socket}.RejectAsync(global::Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest, {message});");
-            writer.WriteLine("return;");
+            writer.WriteLine($"return {socket}.RejectAsync(global::Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest, {message});");
             writer.CloseBlock();
         }
 

@@ -65,6 +65,7 @@ internal sealed record ParameterSpec(
 /// <param name="HandlerName">The display name: <c>Namespace.Type.Method</c>, or <c>Namespace.Type</c> for a class.</param>
 /// <param name="ContainingTypeName">The declaring type, or the endpoint class, fully qualified.</param>
 /// <param name="MethodName">The method's name; empty for an endpoint class.</param>
+/// <param name="ReturnsValueTask">True when the method returns <c>ValueTask</c> rather than <c>Task</c>; false for an endpoint class.</param>
 /// <param name="IdentifierName">A name for the generated class, unique per handler in the assembly.</param>
 /// <param name="Template">The template as written.</param>
 /// <param name="Route">The parsed template.</param>
@@ -75,6 +76,7 @@ internal sealed record HandlerSpec(
     string HandlerName,
     string ContainingTypeName,
     string MethodName,
+    bool ReturnsValueTask,
     string IdentifierName,
     string Template,
     RouteTemplateSpec Route,

@@ -83,6 +83,7 @@ internal static class EndpointClassParser
             HandlerName: handlerName,
             ContainingTypeName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             MethodName: "",
+            ReturnsValueTask: false,
             IdentifierName: HandlerParser.ToIdentifier(handlerName),
             Template: template!,
             Route: route,

@@ -45,6 +45,7 @@ internal static class HandlerParser
             HandlerName: handlerName,
             ContainingTypeName: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             MethodName: method.Name,
+            ReturnsValueTask: SymbolEqualityComparer.Default.Equals(method.ReturnType, knownTypes.ValueTask),
             IdentifierName: ToIdentifier(method.ContainingType.ToDisplayString()) + "_" + method.Name,
             Template: template!,
             Route: route,
