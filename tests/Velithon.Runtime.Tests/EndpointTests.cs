@@ -202,7 +202,7 @@ public sealed class EndpointTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task SeedBroadcastExample_ReachesEveryClient()
+    public async Task PythonOriginalBroadcastExample_ReachesEveryClient()
     {
         var clients = new List<ClientWebSocket>();
         try

@@ -72,7 +72,7 @@ public sealed class ConnectionScope(EventRecorder recorder) : IDisposable
     }
 }
 
-/// <summary>Records the seed's lifecycle, in order, and misbehaves on request.</summary>
+/// <summary>Records the Python original's lifecycle, in order, and misbehaves on request.</summary>
 [WebSocket("/lifecycle/<mode>")]
 public sealed class LifecycleEndpoint : WebSocketEndpoint, IDisposable
 {
@@ -174,7 +174,7 @@ public sealed class GameEndpoint(string gameId) : WebSocketEndpoint
     public ValueTask OnPing(WebSocket ws, Ping ping) => ws.SendJsonAsync(ping with { Sent = ping.Sent + 1 }, GameJsonContext.Default.Ping);
 }
 
-/// <summary>The seed's "Broadcasting to Multiple Clients", as a user would write it.</summary>
+/// <summary>The Python original's "Broadcasting to Multiple Clients", as a user would write it.</summary>
 [WebSocket("/broadcast")]
 public sealed class BroadcastEndpoint : WebSocketEndpoint
 {

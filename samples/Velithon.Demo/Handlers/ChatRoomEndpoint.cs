@@ -4,7 +4,7 @@ using Velithon;
 namespace Velithon.Demo.Handlers;
 
 /// <summary>
-/// Chat rooms, the seed's class-based endpoint: each connection joins the group of its room, every text
+/// Chat rooms, the Python original's class-based endpoint: each connection joins the group of its room, every text
 /// message goes to everyone in the room (the sender included, so each page shows the room's one order),
 /// and the room hears when someone joins or leaves. With the Redis backplane, the room spans instances.
 /// </summary>
@@ -17,28 +17,28 @@ public sealed class ChatRoomEndpoint(string roomId, [FromQuery] string? name, IW
         ? $"guest-{Random.Shared.Next(1000, 10000)}"
         : name.Trim()[..Math.Min(name.Trim().Length, MaxNameLength)];
 
-    private string Group => "chat:" + roomId;
+    private readonly string _group = "chat:" + roomId;
 
     public override async ValueTask OnConnectCompleteAsync(WebSocket ws)
     {
-        hub.AddToGroup(ws, Group);
+        hub.AddToGroup(ws, _group);
         // The room hears of the newcomer before the newcomer hears "welcome": whoever joins after that welcome
         // cannot receive this notice too.
-        await hub.Group(Group).Except(ws).SendJsonAsync(NewEvent("joined", null), DemoJsonContext.Default.ChatEvent);
+        await hub.Group(_group).Except(ws).SendJsonAsync(NewEvent("joined", null), DemoJsonContext.Default.ChatEvent);
         await ws.SendJsonAsync(NewEvent("welcome", null), DemoJsonContext.Default.ChatEvent);
     }
 
     public override async ValueTask OnReceiveAsync(WebSocket ws, string data) =>
-        await hub.Group(Group).SendJsonAsync(NewEvent("message", data), DemoJsonContext.Default.ChatEvent);
+        await hub.Group(_group).SendJsonAsync(NewEvent("message", data), DemoJsonContext.Default.ChatEvent);
 
     public override async ValueTask OnDisconnectAsync(WebSocket ws)
     {
         // The hub has already taken the connection out of the room, so the count excludes it.
-        await hub.Group(Group).SendJsonAsync(NewEvent("left", null), DemoJsonContext.Default.ChatEvent);
+        await hub.Group(_group).SendJsonAsync(NewEvent("left", null), DemoJsonContext.Default.ChatEvent);
     }
 
     private ChatEvent NewEvent(string type, string? text) =>
-        new(type, roomId, _user, text, hub.GetMemberCount(Group));
+        new(type, roomId, _user, text, hub.GetMemberCount(_group));
 }
 
 /// <summary>What the chat room sends: <c>welcome</c> (to the newcomer), <c>joined</c>, <c>message</c> and <c>left</c>.</summary>

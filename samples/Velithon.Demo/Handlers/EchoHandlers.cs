@@ -2,7 +2,7 @@ using Velithon;
 
 namespace Velithon.Demo.Handlers;
 
-/// <summary>The seed's first example: every text message comes back prefixed with "Echo: ".</summary>
+/// <summary>The Python original's first example: every text message comes back prefixed with "Echo: ".</summary>
 public static class EchoHandlers
 {
     [WebSocket("/echo")]

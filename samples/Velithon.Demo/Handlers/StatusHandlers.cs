@@ -3,7 +3,7 @@ using Velithon;
 
 namespace Velithon.Demo.Handlers;
 
-/// <summary>The seed's periodic status updates: one JSON message a second until the client leaves.</summary>
+/// <summary>The Python original's periodic status updates: one JSON message a second until the client leaves.</summary>
 public static class StatusHandlers
 {
     private static readonly long StartedAt = Stopwatch.GetTimestamp();

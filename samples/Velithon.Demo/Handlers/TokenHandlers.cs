@@ -3,7 +3,7 @@ using Velithon;
 
 namespace Velithon.Demo.Handlers;
 
-/// <summary>The seed's query-parameter example: a connection without <c>?token=</c> is closed with 1008.</summary>
+/// <summary>The Python original's query-parameter example: a connection without <c>?token=</c> is closed with 1008.</summary>
 public static class TokenHandlers
 {
     [WebSocket("/ws")]

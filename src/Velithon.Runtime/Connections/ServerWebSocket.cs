@@ -222,7 +222,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             }
         }
 
-        // Closing before accept refuses the handshake (the seed's query-token example).
+        // Closing before accept refuses the handshake (the Python original's query-token example).
         return acceptTask is null
             ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason)
             : CloseAcceptedAsync(acceptTask, code, reason);

@@ -6,7 +6,7 @@ using Velithon.Connections;
 namespace Velithon.Endpoints;
 
 /// <summary>
-/// Runs a <see cref="WebSocketEndpoint"/> through the seed's lifecycle: connect, accept,
+/// Runs a <see cref="WebSocketEndpoint"/> through the Python original's lifecycle: connect, accept,
 /// connect-complete, receive, disconnect, with error in between. Generated code calls it with the
 /// endpoint instance and the message dispatch the generator wrote for that endpoint.
 /// </summary>
