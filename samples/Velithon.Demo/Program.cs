@@ -19,3 +19,6 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapVelithon();
 app.Run();
+
+/// <summary>The demo's entry point; public so tests can host the whole application in memory.</summary>
+public partial class Program;

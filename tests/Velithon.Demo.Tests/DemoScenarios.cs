@@ -58,7 +58,7 @@ public static class DemoScenarios
         Assert.True(first.RootElement.TryGetProperty("uptimeSeconds", out _));
 
         await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        Assert.Equal(WebSocketState.Closed, client.State);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Closed, client.State);
     }
 
     public static async Task QueryTokenIsRequiredAsync(DemoProcess demo)
