@@ -1,3 +1,4 @@
+using Velithon.Runtime.Tests;
 using Xunit.Abstractions;
 
 namespace Velithon.Demo.Tests;
@@ -65,7 +66,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         // status message a second shows it once the server has let go of the connections that ended.
         await ann.WaitForAsync("[...document.querySelectorAll('#status .log li')].some(item => /^← #\\d+: 4 connections, 1 rooms$/.test(item.textContent))");
 
-        string screenshot = Path.Combine(DemoProcess.RepositoryRoot, "artifacts", "screenshots", "demo-chat.png");
+        string screenshot = Path.Combine(ExternalProcess.RepositoryRoot, "artifacts", "screenshots", "demo-chat.png");
         await ann.SaveScreenshotAsync(screenshot);
         Assert.True(new FileInfo(screenshot).Length > 10_000, "The screenshot is suspiciously small.");
         output.WriteLine($"Screenshot: {screenshot}");

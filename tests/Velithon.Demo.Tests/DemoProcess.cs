@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
+
+using Velithon.Runtime.Tests;
 
 namespace Velithon.Demo.Tests;
 
@@ -20,15 +21,13 @@ public sealed class DemoProcess : IAsyncDisposable
         Address = address;
     }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     /// <summary>The demo's build output for the configuration these tests were built in.</summary>
     public static string BuiltAssembly
     {
         get
         {
             string configuration = typeof(DemoProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-            return Path.Combine(RepositoryRoot, "samples", "Velithon.Demo", "bin", configuration, "net10.0", "Velithon.Demo.dll");
+            return Path.Combine(ExternalProcess.RepositoryRoot, "samples", "Velithon.Demo", "bin", configuration, "net10.0", "Velithon.Demo.dll");
         }
     }
 
@@ -131,7 +130,4 @@ public sealed class DemoProcess : IAsyncDisposable
         {
         }
     }
-
-    private static string FindRepositoryRoot([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
 }

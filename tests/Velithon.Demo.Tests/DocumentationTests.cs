@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Velithon.Runtime.Tests;
 
 namespace Velithon.Demo.Tests;
 
@@ -12,9 +13,9 @@ public sealed partial class DocumentationTests
     {
         var pages = new TheoryData<string>();
         pages.Add("README.md");
-        foreach (string page in Directory.EnumerateFiles(Path.Combine(DemoProcess.RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order())
+        foreach (string page in Directory.EnumerateFiles(Path.Combine(ExternalProcess.RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order())
         {
-            pages.Add(Path.GetRelativePath(DemoProcess.RepositoryRoot, page));
+            pages.Add(Path.GetRelativePath(ExternalProcess.RepositoryRoot, page));
         }
 
         return pages;
@@ -24,7 +25,7 @@ public sealed partial class DocumentationTests
     [MemberData(nameof(Pages))]
     public void RelativeLinks_PointAtFilesThatExist(string page)
     {
-        string path = Path.Combine(DemoProcess.RepositoryRoot, page);
+        string path = Path.Combine(ExternalProcess.RepositoryRoot, page);
         string folder = Path.GetDirectoryName(path)!;
         var broken = new List<string>();
         foreach (Match link in MarkdownLink().Matches(File.ReadAllText(path)))
@@ -48,7 +49,7 @@ public sealed partial class DocumentationTests
     [Fact]
     public void Index_ListsEveryPage()
     {
-        string docs = Path.Combine(DemoProcess.RepositoryRoot, "docs");
+        string docs = Path.Combine(ExternalProcess.RepositoryRoot, "docs");
         string index = File.ReadAllText(Path.Combine(docs, "README.md"));
         foreach (string page in Directory.EnumerateFiles(docs, "*.md").Select(file => Path.GetFileName(file)))
         {

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using Velithon.Runtime.Tests;
 
 namespace Velithon.Demo.Tests;
 
@@ -9,47 +8,24 @@ public static class DotNet
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="directory"/> and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var variables = new Dictionary<string, string?>
         {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+            // Builds started from inside a test run must not join the test run's MSBuild node or its settings.
+            ["MSBUILDNOINPROCNODE"] = "1",
+            ["MSBuildExtensionsPath"] = null,
+            ["MSBuildSDKsPath"] = null,
+            ["MSBUILD_EXE_PATH"] = null,
         };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        // Builds started from inside a test run must not join the test run's MSBuild node or its settings.
-        start.Environment["MSBUILDNOINPROCNODE"] = "1";
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = PumpAsync(process.StandardOutput, output);
-        var stderr = PumpAsync(process.StandardError, output);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 10 minutes:\n{output}");
-        }
-
-        await Task.WhenAll(stdout, stderr);
-        return (process.ExitCode, output.ToString());
+        var (exitCode, output, errors) = await ExternalProcess.RunAsync("dotnet", arguments, directory, variables, TimeSpan.FromMinutes(10));
+        return (exitCode, output + errors);
     }
 
     /// <summary>Runs <c>dotnet</c> and fails the test, showing the output, unless it succeeds.</summary>
@@ -67,7 +43,7 @@ public static class DotNet
     public static string CopyRepository()
     {
         string target = Directory.CreateTempSubdirectory("velithon-repo-").FullName;
-        string root = DemoProcess.RepositoryRoot;
+        string root = ExternalProcess.RepositoryRoot;
         foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "README.md", "LICENSE" })
         {
             File.Copy(Path.Combine(root, file), Path.Combine(target, file));
@@ -95,17 +71,6 @@ public static class DotNet
             if (name is not ("bin" or "obj"))
             {
                 CopyFolder(folder, Path.Combine(target, name));
-            }
-        }
-    }
-
-    private static async Task PumpAsync(StreamReader reader, StringBuilder output)
-    {
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
             }
         }
     }

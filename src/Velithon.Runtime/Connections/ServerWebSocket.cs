@@ -612,7 +612,11 @@ public sealed class ServerWebSocket : Velithon.WebSocket
                 _messageBuffer = buffer;
             }
 
-            _lastMessageTicks = Environment.TickCount64;
+            if (_runtime.TracksIdleTime)
+            {
+                _lastMessageTicks = Environment.TickCount64;
+            }
+
             _runtime.Metrics.MessageReceived(length);
             if (_runtime.MessageRateLimiter is { } rateLimiter && !TryAcquireMessagePermit(rateLimiter))
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ internal sealed class VelithonRuntime
         Metrics = metrics;
         ConnectionLimiter = ConnectionLimiter.Create(Options);
         OriginPolicy = new OriginPolicy(Options.AllowedOrigins);
+        TracksIdleTime = Options.IdleTimeout > TimeSpan.Zero;
         if (Options.MessageRateLimit is { } rateLimit)
         {
             var partitionOptions = new TokenBucketRateLimiterOptions
@@ -48,6 +50,9 @@ internal sealed class VelithonRuntime
     public ConnectionLimiter? ConnectionLimiter { get; }
 
     public OriginPolicy OriginPolicy { get; }
+
+    /// <summary>Whether connections note when each message arrives, for the idle timeout; without one, that clock read per message is skipped.</summary>
+    public bool TracksIdleTime { get; }
 
     /// <summary>The per-connection message rate limit; <see langword="null"/> when none is set.</summary>
     public PartitionedRateLimiter<ServerWebSocket>? MessageRateLimiter { get; }
