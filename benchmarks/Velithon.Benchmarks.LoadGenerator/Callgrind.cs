@@ -12,22 +12,76 @@ namespace Velithon.Benchmarks;
 /// </summary>
 public static class Callgrind
 {
-    public static async Task<string> MeasureAsync(IReadOnlyList<(string Name, string Binary)> servers, int connections, int size, int messages, int repetitions)
+    /// <summary>Server instructions per echoed message: <paramref name="connections"/> clients echo <paramref name="messages"/> in all.</summary>
+    public static Task<string> MeasureEchoAsync(IReadOnlyList<(string Name, string Binary)> servers, int connections, int size, int messages, int repetitions) =>
+        MeasureAsync(
+            servers,
+            repetitions,
+            $"Server instructions per echoed {size}-byte binary message, {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded.",
+            "instructions per message",
+            async (port, server) =>
+            {
+                var clients = await ConnectAsync(port, connections, server);
+                var payload = new byte[size];
+                return new Workload(
+                    Warm: () => EchoAsync(clients, payload, 2_000),
+                    Measured: async () =>
+                    {
+                        await EchoAsync(clients, payload, messages);
+                        return messages;
+                    },
+                    Clients: clients);
+            });
+
+    /// <summary>
+    /// Server instructions per handshake: <paramref name="workers"/> clients each open a connection to /echo and
+    /// close it again (handshake, routing, close handshake), <paramref name="handshakes"/> in all.
+    /// </summary>
+    public static Task<string> MeasureHandshakesAsync(IReadOnlyList<(string Name, string Binary)> servers, int workers, int handshakes, int repetitions) =>
+        MeasureAsync(
+            servers,
+            repetitions,
+            $"Server instructions per WebSocket handshake and close handshake to /echo, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
+            "instructions per handshake",
+            async (port, server) =>
+            {
+                // Connectable first: the server under valgrind takes a while to start.
+                var first = await ConnectAsync(port, 1, server);
+                await first[0].CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                first[0].Dispose();
+                return new Workload(
+                    Warm: () => HandshakeAsync(port, workers, 200),
+                    Measured: async () =>
+                    {
+                        await HandshakeAsync(port, workers, handshakes);
+                        return handshakes;
+                    },
+                    Clients: []);
+            });
+
+    private sealed record Workload(Func<Task> Warm, Func<Task<int>> Measured, ClientWebSocket[] Clients);
+
+    private static async Task<string> MeasureAsync(
+        IReadOnlyList<(string Name, string Binary)> servers,
+        int repetitions,
+        string title,
+        string unit,
+        Func<int, Process, Task<Workload>> prepare)
     {
         var counts = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int repetition = 0; repetition < repetitions; repetition++)
         {
             foreach (var (name, binary) in servers)
             {
-                counts[name].Add(await InstructionsPerMessageAsync(binary, connections, size, messages));
-                Console.Error.WriteLine($"callgrind {name} #{repetition + 1}: {counts[name][^1]:N0} instructions per message");
+                counts[name].Add(await InstructionsPerOperationAsync(binary, prepare));
+                Console.Error.WriteLine($"callgrind {name} #{repetition + 1}: {counts[name][^1]:N0} {unit}");
             }
         }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Server instructions per echoed {size}-byte binary message, {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded.");
+        report.AppendLine(title);
         report.AppendLine();
-        report.AppendLine("| Server | instructions per message | repetitions | ratio |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Server | {unit} | repetitions | ratio |");
         report.AppendLine("|---|---:|---|---:|");
         double baseline = counts[servers[0].Name].Skip(1).Average();
         foreach (var (name, _) in servers)
@@ -40,7 +94,7 @@ public static class Callgrind
         return report.ToString();
     }
 
-    private static async Task<double> InstructionsPerMessageAsync(string binary, int connections, int size, int messages)
+    private static async Task<double> InstructionsPerOperationAsync(string binary, Func<int, Process, Task<Workload>> prepare)
     {
         int port = Measure.FreePort();
         string output = Path.Combine(Path.GetTempPath(), $"callgrind.{Guid.NewGuid():N}.out");
@@ -58,16 +112,16 @@ public static class Callgrind
         using var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
+        int operations;
         try
         {
-            var clients = await ConnectAsync(port, connections, process);
-            var payload = new byte[size];
-            await EchoAsync(clients, payload, 2_000);
+            var workload = await prepare(port, process);
+            await workload.Warm();
             await ControlAsync("--instr=on", process.Id);
-            await EchoAsync(clients, payload, messages);
+            operations = await workload.Measured();
             await ControlAsync("--instr=off", process.Id);
             await ControlAsync("--dump", process.Id);
-            foreach (var client in clients)
+            foreach (var client in workload.Clients)
             {
                 client.Abort();
                 client.Dispose();
@@ -99,7 +153,22 @@ public static class Callgrind
             File.Delete(file);
         }
 
-        return instructions / (double)messages;
+        return instructions / (double)operations;
+    }
+
+    private static async Task HandshakeAsync(int port, int workers, int handshakes)
+    {
+        var uri = new Uri($"ws://127.0.0.1:{port}/echo");
+        int perWorker = handshakes / workers;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            for (int i = 0; i < perWorker; i++)
+            {
+                using var client = new ClientWebSocket();
+                await client.ConnectAsync(uri, CancellationToken.None);
+                await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+        }));
     }
 
     private static async Task<ClientWebSocket[]> ConnectAsync(int port, int count, Process server)

@@ -36,8 +36,12 @@ if (args.Length > 0 && args[0] == "demo")
 
 if (args.Length > 0 && args[0] == "callgrind")
 {
-    // callgrind BASELINE_BINARY SUBJECT_BINARY: server instructions per message (messages must divide by 64).
-    Console.WriteLine(await Callgrind.MeasureAsync([("baseline", args[1]), ("velithon", args[2])], connections: 64, size: 32, messages: 12_800, repetitions: 3));
+    // callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes]: server instructions per echoed message
+    // (messages must divide by the connections) or per handshake (handshakes must divide by the workers).
+    (string, string)[] measured = [("baseline", args[1]), ("velithon", args[2])];
+    Console.WriteLine(args.Contains("--handshakes")
+        ? await Callgrind.MeasureHandshakesAsync(measured, workers: 4, handshakes: 1_000, repetitions: 3)
+        : await Callgrind.MeasureEchoAsync(measured, connections: 64, size: 32, messages: 12_800, repetitions: 3));
     return;
 }
 

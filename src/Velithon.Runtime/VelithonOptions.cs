@@ -22,15 +22,18 @@ public sealed class VelithonOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How often the server pings each connection; <see cref="TimeSpan.Zero"/> disables keep-alive.
-    /// Default: 30 seconds.
+    /// How long a connection may stay silent before the server pings it (and pings it again after as long
+    /// without an answer); <see cref="TimeSpan.Zero"/> disables keep-alive. One timer checks every connection a
+    /// few times per interval, so a ping goes out up to a quarter of the interval late. Default: 30 seconds.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long the server waits for the pong that answers a keep-alive ping before it considers the peer
-    /// dead and ends the connection (its disconnect logic runs, with 1006). <see cref="TimeSpan.Zero"/>
-    /// sends unsolicited pongs instead and never times out. Default: 30 seconds.
+    /// How long the server waits for an answer to a keep-alive ping before it considers the peer dead and ends
+    /// the connection (its disconnect logic runs, with 1006). Anything the peer sends counts as an answer. The
+    /// timeout runs while the handler waits in a receive, since only then is the answer read; a handler that
+    /// only sends learns of a dead peer when its sends fail. <see cref="TimeSpan.Zero"/> keeps the pings and
+    /// never times out. Default: 30 seconds.
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Velithon;
+using Velithon.Connections;
 using Velithon.Groups;
 using Velithon.Hosting;
 using Velithon.Limits;
@@ -38,6 +39,7 @@ public static class VelithonServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, VelithonStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleTimeoutMonitor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeepAliveMonitor>());
         services.TryAddSingleton<VelithonMetrics>();
         services.TryAddSingleton<WebSocketHub>();
         services.TryAddSingleton<IWebSocketHub>(static provider => provider.GetRequiredService<WebSocketHub>());

@@ -177,6 +177,48 @@ public static class Handlers
         }
     }
 
+    /// <summary>Sends "ready", then receives nothing until the test signals; then echoes, and reports how it ended.</summary>
+    [WebSocket("/keepalive/paused")]
+    public static async Task PausedReceiver(WebSocket ws, [FromQuery] string id, Probe probe)
+    {
+        await ws.AcceptAsync();
+        await ws.SendTextAsync("ready");
+        await probe.WaitForSignalAsync(id);
+        try
+        {
+            while (true)
+            {
+                await ws.SendTextAsync("Echo: " + await ws.ReceiveTextAsync());
+            }
+        }
+        catch (WebSocketDisconnectException disconnect)
+        {
+            probe.Record(id, new Ending(disconnect.Code, disconnect.Reason, ws.ClientState, ws.Aborted.IsCancellationRequested));
+            throw;
+        }
+    }
+
+    /// <summary>Two tasks send numbered messages until the client says "stop", then "done".</summary>
+    [WebSocket("/keepalive/stream")]
+    public static async Task Stream(WebSocket ws)
+    {
+        await ws.AcceptAsync();
+        using var stop = new CancellationTokenSource();
+        var senders = Enumerable.Range(0, 2).Select(task => Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await ws.SendTextAsync(BurstMessage(task, i));
+            }
+        }));
+        var sending = Task.WhenAll(senders);
+        string command = await ws.ReceiveTextAsync();
+        await stop.CancelAsync();
+        await sending;
+        await ws.SendTextAsync(command == "stop" ? "done" : "unexpected: " + command);
+        await ws.ReceiveTextAsync();
+    }
+
     [WebSocket("/burst/<int:tasks>/<int:count>")]
     public static async Task Burst(WebSocket ws, int tasks, int count)
     {

@@ -158,6 +158,113 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task KeepAlive_KeepsAPeerThatAnswersPings()
+    {
+        await using var server = await TestServer.StartAsync(configure: options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
+            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=answers");
+        Assert.Equal("ready", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
+
+        // Five pings come at least 100 ms apart, so answering them outlasts the 300 ms timeout.
+        for (int pings = 0; pings < 5; pings++)
+        {
+            var ping = await peer.ReadFrameAsync();
+            Assert.Equal(Frame.Ping, ping!.Opcode);
+            Assert.True(ping.Fin);
+            await peer.SendFrameAsync(Frame.Pong, ping.Payload);
+        }
+
+        await peer.SendTextAsync("still here");
+        Assert.Equal("Echo: still here", await ReadTextSkippingPingsAsync(peer));
+    }
+
+    [Fact]
+    public async Task KeepAlive_TimesOutOnlyWhileTheHandlerWaitsToReceive()
+    {
+        await using var server = await TestServer.StartAsync(configure: options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
+            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/keepalive/paused?id=paused");
+        Assert.Equal("ready", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
+
+        // The handler is not receiving: pings keep coming, unanswered, and the connection stays.
+        for (int pings = 0; pings < 5; pings++)
+        {
+            Assert.Equal(Frame.Ping, (await peer.ReadFrameAsync())!.Opcode);
+        }
+
+        server.Probe.Signal("paused");
+        await peer.SendTextAsync("after the pause");
+        Assert.Equal("Echo: after the pause", await ReadTextSkippingPingsAsync(peer));
+
+        // Receiving now, and still not answering: the next pings time out.
+        var ending = await server.Probe.WaitAsync("paused");
+        Assert.Equal(WebSocketCloseCode.AbnormalClosure, ending.Code);
+    }
+
+    [Fact]
+    public async Task KeepAlive_PingsGoBetweenTheFramesOfConcurrentSends()
+    {
+        await using var server = await TestServer.StartAsync(configure: options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
+            options.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+        });
+        await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/keepalive/stream");
+
+        // Two tasks send without pause; every frame must arrive whole, in order per task, with pings between.
+        int[] next = [0, 0];
+        int pings = 0;
+        while (pings < 3)
+        {
+            var frame = (await peer.ReadFrameAsync())!;
+            if (frame.Opcode == Frame.Ping)
+            {
+                pings++;
+                await peer.SendFrameAsync(Frame.Pong, frame.Payload);
+                continue;
+            }
+
+            Assert.Equal(Frame.Text, frame.Opcode);
+            Assert.True(frame.Fin);
+            string text = Encoding.UTF8.GetString(frame.Payload);
+            int task = int.Parse(text.AsSpan(0, text.IndexOf(':')));
+            Assert.Equal(Handlers.BurstMessage(task, next[task]++), text);
+        }
+
+        await peer.SendTextAsync("stop");
+        string last;
+        do
+        {
+            last = await ReadTextSkippingPingsAsync(peer);
+        }
+        while (last != "done" && !last.StartsWith("unexpected", StringComparison.Ordinal));
+        Assert.Equal("done", last);
+        Assert.True(next[0] + next[1] > 0);
+    }
+
+    private static async Task<string> ReadTextSkippingPingsAsync(RawWebSocket peer)
+    {
+        while (true)
+        {
+            var frame = (await peer.ReadFrameAsync())!;
+            if (frame.Opcode == Frame.Ping)
+            {
+                await peer.SendFrameAsync(Frame.Pong, frame.Payload);
+                continue;
+            }
+
+            Assert.Equal(Frame.Text, frame.Opcode);
+            return Encoding.UTF8.GetString(frame.Payload);
+        }
+    }
+
+    [Fact]
     public async Task Compression_IsNegotiatedWithClientsThatOfferIt_PerRouteAndByOptions()
     {
         await using var plainServer = await TestServer.StartAsync();

@@ -126,6 +126,7 @@ public sealed record Ending(int Code, string Reason, WebSocketState ClientState,
 public sealed class Probe
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Ending>> _endings = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
     private int _running;
 
     /// <summary>How many handlers that report it are running now.</summary>
@@ -139,8 +140,16 @@ public sealed class Probe
 
     public Task<Ending> WaitAsync(string key) => Slot(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+    /// <summary>Lets a handler waiting in <see cref="WaitForSignalAsync"/> go on.</summary>
+    public void Signal(string key) => SignalSlot(key).TrySetResult();
+
+    public Task WaitForSignalAsync(string key) => SignalSlot(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
+
     private TaskCompletionSource<Ending> Slot(string key) =>
         _endings.GetOrAdd(key, static _ => new TaskCompletionSource<Ending>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private TaskCompletionSource SignalSlot(string key) =>
+        _signals.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>Collects the server's log entries so tests can assert what was logged.</summary>

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Debug, "A WebSocket connection received no message for {IdleTimeout}; it is closed with 1001.", EventName = "IdleTimeout")]
     public static partial void IdleTimeout(ILogger logger, TimeSpan idleTimeout);
+
+    [LoggerMessage(11, LogLevel.Debug, "A WebSocket peer left a keep-alive ping unanswered for {KeepAliveTimeout}; the connection is aborted (1006).", EventName = "KeepAliveTimedOut")]
+    public static partial void KeepAliveTimedOut(ILogger logger, TimeSpan keepAliveTimeout);
 }

@@ -51,7 +51,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private readonly Lock _stateLock = new();
 
     private TransportWebSocket? _socket;
-    private CloseFrameObservingStream? _transportStream;
+    private TransportStream? _transportStream;
     private DeferredAbortLifetimeFeature? _lifetime;
     private Task? _acceptTask;
     private CancellationTokenSource? _abortedSource;
@@ -77,6 +77,9 @@ public sealed class ServerWebSocket : Velithon.WebSocket
 
     // Environment.TickCount64 of the last message received (or of the accept), for the idle timeout.
     private long _lastMessageTicks;
+
+    // True while a receive waits for the peer, for the keep-alive timeout.
+    private volatile bool _receiving;
 
     internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime)
     {
@@ -403,6 +406,23 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     /// <summary>How long ago the last message arrived (or the connection was accepted), in milliseconds.</summary>
     internal long MillisecondsSinceLastMessage(long nowTicks) => nowTicks - Volatile.Read(ref _lastMessageTicks);
 
+    /// <summary>The transport stream the runtime watches; null when the server does not expose it (an in-memory test server).</summary>
+    internal TransportStream? Transport => _transportStream;
+
+    /// <summary>Whether the handler is waiting in a receive, so that a pong would be read.</summary>
+    internal bool IsReceiving => _receiving;
+
+    /// <summary>Ends a connection whose peer left a keep-alive ping unanswered: 1006, and the disconnect logic runs.</summary>
+    internal void AbortUnresponsivePeer(TimeSpan keepAliveTimeout)
+    {
+        if (_socket is { } socket)
+        {
+            Log.KeepAliveTimedOut(_runtime.Logger, keepAliveTimeout);
+            AbortTransport(socket);
+            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+        }
+    }
+
     internal bool TryJoin(string group)
     {
         lock (_stateLock)
@@ -573,6 +593,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         {
             // A zero-byte read waits for the next frame without holding a buffer, so an idle
             // connection costs no receive memory.
+            _receiving = true;
             var result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             while (true)
             {
@@ -607,6 +628,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
                 result = await socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), cancellationToken).ConfigureAwait(false);
             }
 
+            _receiving = false;
             if (buffer.Length > 0)
             {
                 _messageBuffer = buffer;
@@ -796,6 +818,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         if (_transportStream is not null)
         {
             _transportStream.Lifetime = _lifetime;
+            _transportStream.KeepAlive.LastHeard = Environment.TickCount64;
         }
 
         lock (_stateLock)
@@ -818,14 +841,19 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private WebSocketAcceptContext CreateAcceptContext(string? subProtocol)
     {
         var options = _runtime.Options;
-        var context = new WebSocketAcceptContext
+        var context = new WebSocketAcceptContext { SubProtocol = subProtocol };
+        if (RuntimeSeesTransport())
         {
-            SubProtocol = subProtocol,
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero
+            // The KeepAliveMonitor pings and times out; the framework WebSocket keeps neither timer nor state.
+            context.KeepAliveInterval = TimeSpan.Zero;
+        }
+        else
+        {
+            context.KeepAliveInterval = options.KeepAliveInterval;
+            context.KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero
                 ? options.KeepAliveTimeout
-                : System.Threading.Timeout.InfiniteTimeSpan,
-        };
+                : System.Threading.Timeout.InfiniteTimeSpan;
+        }
 
         // A route's [WebSocketCompression] (carried as endpoint metadata) overrides the options.
         var routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
@@ -839,6 +867,10 @@ public sealed class ServerWebSocket : Velithon.WebSocket
 
         return context;
     }
+
+    private bool RuntimeSeesTransport() =>
+        _httpContext.Features.Get<IHttpUpgradeFeature>() is ObservedUpgradeFeature { IsUpgradableRequest: true }
+        || _httpContext.Features.Get<IHttpExtendedConnectFeature>() is ObservedExtendedConnectFeature { IsExtendedConnect: true };
 
     private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
     {

@@ -33,13 +33,13 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     private readonly WebSocketBackplane? _backplane;
 
     public WebSocketHub(
-        IOptions<VelithonOptions> options,
+        IOptionsMonitor<VelithonOptions> options,
         VelithonMetrics metrics,
         ILoggerFactory loggerFactory,
         IHostApplicationLifetime lifetime,
         IEnumerable<WebSocketBackplane> backplanes)
     {
-        _options = options.Value;
+        _options = options.CurrentValue;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("Velithon.WebSockets.Hub");
         foreach (var backplane in backplanes)

@@ -12,9 +12,11 @@ namespace Velithon.Hosting;
 /// <summary>What every connection of the application shares: the validated options, the logger, the hub, the metrics and the limits.</summary>
 internal sealed class VelithonRuntime
 {
-    public VelithonRuntime(IOptions<VelithonOptions> options, ILoggerFactory loggerFactory, WebSocketHub hub, VelithonMetrics metrics)
+    // IOptionsMonitor rather than IOptions, here and in the hub and startup filter: ValidateOnStart builds and
+    // validates the options through the monitor, and IOptions would build and validate them a second time.
+    public VelithonRuntime(IOptionsMonitor<VelithonOptions> options, ILoggerFactory loggerFactory, WebSocketHub hub, VelithonMetrics metrics)
     {
-        Options = options.Value;
+        Options = options.CurrentValue;
         Logger = loggerFactory.CreateLogger("Velithon.WebSockets");
         Hub = hub;
         Metrics = metrics;

@@ -12,9 +12,9 @@ namespace Velithon.Hosting;
 /// routing: the matcher policy needs to know whether a request is a WebSocket handshake, and the
 /// application should not have to remember <c>app.UseWebSockets()</c>. Before it, the handshake's
 /// upgrade feature is wrapped so the runtime can see the close frames the transport sends
-/// (<see cref="CloseFrameObservingStream"/>); the middleware reads that feature when it runs.
+/// (<see cref="TransportStream"/>); the middleware reads that feature when it runs.
 /// </summary>
-internal sealed class VelithonStartupFilter(IOptions<VelithonOptions> options) : IStartupFilter
+internal sealed class VelithonStartupFilter(IOptionsMonitor<VelithonOptions> options) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -31,7 +31,7 @@ internal sealed class VelithonStartupFilter(IOptions<VelithonOptions> options) :
 
             return nextMiddleware(context);
         });
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Value.KeepAliveInterval });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.CurrentValue.KeepAliveInterval });
         next(app);
     };
 }

@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 namespace Velithon.Metrics;
 
 /// <summary>
-/// The instruments of the <c>Velithon</c> meter. Instruments cost a flag check per call while nobody
-/// listens, so the per-message counters stay on the hot path.
+/// The instruments of the <c>Velithon</c> meter. The per-message counters check <see cref="Instrument.Enabled"/>
+/// first: <c>Add</c> itself is an out-of-line call even while nobody listens, about 25 instructions a time.
 /// </summary>
 internal sealed class VelithonMetrics
 {
@@ -55,14 +55,28 @@ internal sealed class VelithonMetrics
 
     public void MessageReceived(int bytes)
     {
-        _messagesReceived.Add(1);
-        _bytesReceived.Add(bytes);
+        if (_messagesReceived.Enabled)
+        {
+            _messagesReceived.Add(1);
+        }
+
+        if (_bytesReceived.Enabled)
+        {
+            _bytesReceived.Add(bytes);
+        }
     }
 
     public void MessageSent(int bytes)
     {
-        _messagesSent.Add(1);
-        _bytesSent.Add(bytes);
+        if (_messagesSent.Enabled)
+        {
+            _messagesSent.Add(1);
+        }
+
+        if (_bytesSent.Enabled)
+        {
+            _bytesSent.Add(bytes);
+        }
     }
 
     public void BroadcastDropped(SlowConsumerPolicy policy) =>

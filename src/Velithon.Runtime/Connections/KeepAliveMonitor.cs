@@ -1,0 +1,128 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Velithon.Hosting;
+
+namespace Velithon.Connections;
+
+/// <summary>
+/// Pings connections that have been silent for <see cref="VelithonOptions.KeepAliveInterval"/>, and ends those
+/// that leave a ping unanswered for <see cref="VelithonOptions.KeepAliveTimeout"/> while their handler waits to
+/// receive (1006; the disconnect logic runs). One timer sweeps every connection, instead of the framework
+/// WebSocket's timer per connection, whose ping-and-pong bookkeeping also locks on every send and receive.
+/// </summary>
+/// <remarks>
+/// Connections whose transport the runtime does not see (an in-memory test server) keep the framework's own
+/// keep-alive instead; <see cref="ServerWebSocket"/> chooses at accept.
+/// </remarks>
+internal sealed class KeepAliveMonitor(VelithonRuntime runtime) : IHostedService, IDisposable
+{
+    private Timer? _timer;
+    private int _sweeping;
+
+    /// <summary>How often the sweep runs: a quarter of the shorter of interval and timeout, between 100 ms and a minute.</summary>
+    public static TimeSpan SweepPeriod(VelithonOptions options)
+    {
+        var shortest = options.KeepAliveTimeout > TimeSpan.Zero && options.KeepAliveTimeout < options.KeepAliveInterval
+            ? options.KeepAliveTimeout
+            : options.KeepAliveInterval;
+        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (runtime.Options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            var period = SweepPeriod(runtime.Options);
+            _timer = new Timer(static state => ((KeepAliveMonitor)state!).Sweep(), this, period, period);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Change(Timeout.Infinite, Timeout.Infinite);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    private void Sweep()
+    {
+        // A sweep slower than the period (a very large server on a loaded machine) is not run twice at once.
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var options = runtime.Options;
+            long interval = (long)options.KeepAliveInterval.TotalMilliseconds;
+            long timeout = (long)options.KeepAliveTimeout.TotalMilliseconds;
+            long now = Environment.TickCount64;
+            foreach (var socket in runtime.Hub.Connections)
+            {
+                if (socket.Transport is { } transport && socket.ApplicationState == WebSocketState.Connected)
+                {
+                    Check(socket, transport, now, interval, timeout);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private void Check(ServerWebSocket socket, TransportStream transport, long now, long interval, long timeout)
+    {
+        ref var state = ref transport.KeepAlive;
+        bool receiving = socket.IsReceiving;
+        int reads = transport.ReadCount;
+        if (reads != state.ReadsSeen)
+        {
+            // The WebSocket consumed something the peer sent (a pong included): it is alive.
+            state.ReadsSeen = reads;
+            state.LastHeard = now;
+            state.PongDeadline = 0;
+        }
+        else if (!receiving)
+        {
+            // Nobody reads, so an answer could not be seen: only a handler waiting to receive can time out.
+            state.PongDeadline = 0;
+        }
+        else if (state.PongDeadline != 0 && now >= state.PongDeadline)
+        {
+            socket.AbortUnresponsivePeer(runtime.Options.KeepAliveTimeout);
+            return;
+        }
+
+        if (now - Math.Max(state.LastHeard, state.LastPing) >= interval && transport.TryWritePing())
+        {
+            state.LastPing = now;
+            if (timeout > 0 && receiving && state.PongDeadline == 0)
+            {
+                state.PongDeadline = now + timeout;
+            }
+        }
+    }
+}
+
+/// <summary>A connection's keep-alive bookkeeping, in milliseconds of <see cref="Environment.TickCount64"/>.</summary>
+internal struct KeepAliveState
+{
+    /// <summary>The transport's read count at the last sweep.</summary>
+    public int ReadsSeen;
+
+    /// <summary>When the peer was last heard from (or the connection was accepted).</summary>
+    public long LastHeard;
+
+    /// <summary>When the last ping went out; 0 when none has.</summary>
+    public long LastPing;
+
+    /// <summary>When an unanswered ping times out; 0 when none is awaited.</summary>
+    public long PongDeadline;
+}
