@@ -984,10 +984,10 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             _closeReason ??= reason;
         }
 
-        if (socket.State == TransportState.CloseReceived)
+        // RFC 6455 section 5.5.1: answer a close frame with one, echoing its status code.
+        // WebSocketCloseStatus.Empty (1005) sends a close frame with no body, as the peer's was.
+        if (socket.State == TransportState.CloseReceived && !TryAnswerCloseAtOnce(socket, code))
         {
-            // RFC 6455 section 5.5.1: answer a close frame with one, echoing its status code.
-            // WebSocketCloseStatus.Empty (1005) sends a close frame with no body, as the peer's was.
             using var timeoutSource = new CancellationTokenSource(_runtime.Options.CloseTimeout);
             bool locked = false;
             try
@@ -1014,6 +1014,71 @@ public sealed class ServerWebSocket : Velithon.WebSocket
 
         MarkEnded(code, reason);
         return new WebSocketDisconnectException(code, reason);
+    }
+
+    /// <summary>
+    /// Answers the peer's close frame when no send is in progress and the transport takes the frame at once,
+    /// the usual case, without the timer a close timeout needs. Returns false when the answer must wait.
+    /// </summary>
+    private bool TryAnswerCloseAtOnce(TransportWebSocket socket, int code)
+    {
+        if (!_sendGate.TryEnter())
+        {
+            return false;
+        }
+
+        bool releaseGate = true;
+        try
+        {
+            if (socket.State != TransportState.CloseReceived)
+            {
+                return true;
+            }
+
+            // Without a cancelable token the framework's WebSocket writes the frame on its fast path.
+            var answer = socket.CloseOutputAsync((WebSocketCloseStatus)code, null, CancellationToken.None);
+            if (!answer.IsCompleted)
+            {
+                // The transport is applying backpressure: wait for it under the close timeout, holding the gate.
+                releaseGate = false;
+                _ = AbortUnlessAnsweredAsync(socket, answer);
+            }
+            else if (answer.IsFaulted)
+            {
+                _ = answer.Exception;
+                AbortTransport(socket);
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            AbortTransport(socket);
+            return true;
+        }
+        finally
+        {
+            if (releaseGate)
+            {
+                _sendGate.Exit();
+            }
+        }
+    }
+
+    private async Task AbortUnlessAnsweredAsync(TransportWebSocket socket, Task answer)
+    {
+        try
+        {
+            await answer.WaitAsync(_runtime.Options.CloseTimeout).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException || IsTransportFailure(exception))
+        {
+            AbortTransport(socket);
+        }
+        finally
+        {
+            _sendGate.Exit();
+        }
     }
 
     /// <summary>Closes the connection because of what the peer sent, and returns the exception the receive call throws.</summary>

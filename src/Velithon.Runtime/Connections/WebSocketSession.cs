@@ -65,29 +65,71 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         var socket = new ServerWebSocket(httpContext, runtime);
         try
         {
-            await handler(socket).ConfigureAwait(false);
-        }
-        catch (WebSocketDisconnectException)
-        {
-            // The connection ended (peer close, drop, or a limit); the handler had nothing left to do.
-        }
-        catch (OperationCanceledException) when (socket.HasEnded)
-        {
-            // The handler awaited the connection's Aborted token.
-        }
-        catch (JsonException exception) when (socket.ApplicationState == WebSocketState.Connected)
-        {
-            Log.InvalidJsonMessage(runtime.Logger, handlerName, exception);
-            await socket.CloseAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.").ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Log.HandlerFailed(runtime.Logger, handlerName, exception);
-            await socket.FailAsync().ConfigureAwait(false);
+            // Most connections end with WebSocketDisconnectException from the handler's receive. The handler's
+            // task is looked at rather than awaited with a rethrow: on Native AOT every throw walks the stack,
+            // tens of thousands of instructions, more than the rest of a connection's end.
+            var running = StartHandler(socket);
+            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!running.IsCompletedSuccessfully)
+            {
+                await EndFailedHandlerAsync(socket, HandlerException(running)).ConfigureAwait(false);
+            }
         }
         finally
         {
             await socket.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task StartHandler(ServerWebSocket socket)
+    {
+        try
+        {
+            return handler(socket);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
+    }
+
+    /// <summary>The exception an await of the faulted or canceled <paramref name="running"/> task would throw.</summary>
+    private static Exception HandlerException(Task running)
+    {
+        if (running.Exception?.InnerException is { } exception)
+        {
+            return exception;
+        }
+
+        try
+        {
+            running.GetAwaiter().GetResult();
+            throw new InvalidOperationException("The handler's task was expected to have faulted or been canceled.");
+        }
+        catch (OperationCanceledException cancellation)
+        {
+            return cancellation;
+        }
+    }
+
+    private async Task EndFailedHandlerAsync(ServerWebSocket socket, Exception exception)
+    {
+        switch (exception)
+        {
+            case WebSocketDisconnectException:
+                // The connection ended (peer close, drop, or a limit); the handler had nothing left to do.
+                return;
+            case OperationCanceledException when socket.HasEnded:
+                // The handler awaited the connection's Aborted token.
+                return;
+            case JsonException when socket.ApplicationState == WebSocketState.Connected:
+                Log.InvalidJsonMessage(runtime.Logger, handlerName, exception);
+                await socket.CloseAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.").ConfigureAwait(false);
+                return;
+            default:
+                Log.HandlerFailed(runtime.Logger, handlerName, exception);
+                await socket.FailAsync().ConfigureAwait(false);
+                return;
         }
     }
 
