@@ -33,7 +33,7 @@ namespace Velithon.Connections;
 /// Handlers see it as <see cref="Velithon.WebSocket"/>; generated code uses the members marked as
 /// infrastructure to reject a handshake whose parameters do not bind.
 /// </remarks>
-public sealed class ServerWebSocket : Velithon.WebSocket
+public sealed partial class ServerWebSocket : Velithon.WebSocket
 {
     /// <summary>Why the JSON calls without a <c>JsonTypeInfo</c> are not trim- and AOT-safe, for the runtime's own such calls.</summary>
     internal const string JsonWithoutTypeInfoMessage = JsonWithoutTypeInfo;
@@ -56,6 +56,7 @@ public sealed class ServerWebSocket : Velithon.WebSocket
     private Task? _acceptTask;
     private CancellationTokenSource? _abortedSource;
     private byte[]? _messageBuffer;
+    private MessageReceiver? _receiver;
     private PooledBufferWriter? _jsonBuffer;
     private Utf8JsonWriter? _jsonWriter;
     private Uri? _url;
@@ -573,93 +574,6 @@ public sealed class ServerWebSocket : Velithon.WebSocket
         if (_lifetime is { AbortRequested: true } && (_transportStream?.SentCloseCode ?? 0) == 0)
         {
             _lifetime.AbortNow();
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<WebSocketMessage> ReceiveMessageAsync(CancellationToken cancellationToken)
-    {
-        var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
-        ReturnMessageBuffer();
-        if (ClientState == WebSocketState.Disconnected)
-        {
-            throw CreateDisconnectException(null);
-        }
-
-        int maxMessageSize = _runtime.Options.MaxMessageSize;
-        byte[] buffer = [];
-        int length = 0;
-        try
-        {
-            // A zero-byte read waits for the next frame without holding a buffer, so an idle
-            // connection costs no receive memory.
-            _receiving = true;
-            var result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            while (true)
-            {
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    ReturnBuffer(buffer);
-                    throw await OnPeerClosedAsync(socket).ConfigureAwait(false);
-                }
-
-                length += result.Count;
-                if (length > maxMessageSize)
-                {
-                    ReturnBuffer(buffer);
-                    Log.MessageTooBig(_runtime.Logger, maxMessageSize);
-                    throw await CloseForPeerErrorAsync(WebSocketCloseCode.MessageTooBig,
-                        $"A message may be at most {maxMessageSize} bytes.").ConfigureAwait(false);
-                }
-
-                if (result.EndOfMessage)
-                {
-                    break;
-                }
-
-                // Read at most one byte past the limit: enough to know the message is too big.
-                int capacity = Math.Min(buffer.Length, maxMessageSize + 1);
-                if (length == capacity)
-                {
-                    buffer = Grow(buffer, length, Math.Min(Math.Max(InitialReceiveBufferSize, buffer.Length * 2), maxMessageSize + 1));
-                    capacity = Math.Min(buffer.Length, maxMessageSize + 1);
-                }
-
-                result = await socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), cancellationToken).ConfigureAwait(false);
-            }
-
-            _receiving = false;
-            if (buffer.Length > 0)
-            {
-                _messageBuffer = buffer;
-            }
-
-            if (_runtime.TracksIdleTime)
-            {
-                _lastMessageTicks = Environment.TickCount64;
-            }
-
-            _runtime.Metrics.MessageReceived(length);
-            if (_runtime.MessageRateLimiter is { } rateLimiter && !TryAcquireMessagePermit(rateLimiter))
-            {
-                throw await CloseForPeerErrorAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded.").ConfigureAwait(false);
-            }
-
-            return new WebSocketMessage(
-                result.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary,
-                buffer.AsMemory(0, length));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Canceling a receive aborts the transport: the connection is over.
-            ReturnBuffer(buffer);
-            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-            throw;
-        }
-        catch (Exception exception) when (IsTransportFailure(exception))
-        {
-            ReturnBuffer(buffer);
-            throw OnTransportFailed(socket, exception);
         }
     }
 
@@ -1225,22 +1139,6 @@ public sealed class ServerWebSocket : Velithon.WebSocket
             ArrayPool<byte>.Shared.Return(_messageBuffer);
             _messageBuffer = null;
         }
-    }
-
-    private static void ReturnBuffer(byte[] buffer)
-    {
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static byte[] Grow(byte[] buffer, int length, int minimumSize)
-    {
-        var larger = ArrayPool<byte>.Shared.Rent(minimumSize);
-        buffer.AsSpan(0, length).CopyTo(larger);
-        ReturnBuffer(buffer);
-        return larger;
     }
 
     private static Uri BuildUrl(HttpRequest request)

@@ -44,15 +44,15 @@ public static class WebSocketEndpointRunner
                 }
 
                 await endpoint.OnConnectCompleteAsync(socket).ConfigureAwait(false);
-                while (true)
+                while (await socket.ReceiveOrDisconnectAsync().ConfigureAwait(false) is { Kind: not 0 } message)
                 {
-                    var message = await socket.ReceiveAsync().ConfigureAwait(false);
                     await dispatch(endpoint, socket, message).ConfigureAwait(false);
                 }
             }
             catch (WebSocketDisconnectException)
             {
-                // The connection ended; OnDisconnectAsync below reports it.
+                // The connection ended during a lifecycle method or a send; OnDisconnectAsync below reports it.
+                // (The receive loop above ends without an exception.)
             }
             catch (OperationCanceledException) when (socket.HasEnded)
             {

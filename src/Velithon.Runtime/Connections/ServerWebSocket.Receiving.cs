@@ -1,0 +1,311 @@
+using System;
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
+using TransportWebSocket = System.Net.WebSockets.WebSocket;
+
+namespace Velithon.Connections;
+
+public sealed partial class ServerWebSocket
+{
+    /// <summary>Receives the next whole message; see <see cref="MessageReceiver"/>.</summary>
+    private ValueTask<WebSocketMessage> ReceiveMessageAsync(CancellationToken cancellationToken) =>
+        ReceiveMessageAsync(disconnectAsDefault: false, cancellationToken);
+
+    /// <summary>
+    /// Receives the next whole message, or <c>default</c> (whose <see cref="WebSocketMessage.Kind"/> is 0) where
+    /// <see cref="ReceiveAsync"/> would throw <see cref="WebSocketDisconnectException"/>: for the endpoint runner,
+    /// which owns its receive loop and so need not pay for a throw when the connection ends.
+    /// </summary>
+    internal ValueTask<WebSocketMessage> ReceiveOrDisconnectAsync() =>
+        ReceiveMessageAsync(disconnectAsDefault: true, CancellationToken.None);
+
+    private ValueTask<WebSocketMessage> ReceiveMessageAsync(bool disconnectAsDefault, CancellationToken cancellationToken)
+    {
+        if (_socket is not { } socket)
+        {
+            return AcceptThenReceiveAsync(disconnectAsDefault, cancellationToken);
+        }
+
+        ReturnMessageBuffer();
+        if (ClientState == WebSocketState.Disconnected)
+        {
+            return disconnectAsDefault ? default : ValueTask.FromException<WebSocketMessage>(CreateDisconnectException(null));
+        }
+
+        return (_receiver ??= new MessageReceiver(this)).ReceiveAsync(socket, disconnectAsDefault, cancellationToken);
+    }
+
+    private async ValueTask<WebSocketMessage> AcceptThenReceiveAsync(bool disconnectAsDefault, CancellationToken cancellationToken)
+    {
+        await AcceptImplicitlyAsync().ConfigureAwait(false);
+        return await ReceiveMessageAsync(disconnectAsDefault, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reassembles one message at a time from the framework's WebSocket, as a reusable operation rather than an
+    /// async method. Two reasons. A connection usually ends with the peer's close frame, which the handler's
+    /// receive reports as <see cref="WebSocketDisconnectException"/>; an async method can only fail its task by
+    /// throwing, and on Native AOT each throw walks the stack (about 15,000 instructions), so here the exception
+    /// is handed to the awaiting handler without being thrown first. And an idle connection holds this one
+    /// object instead of a suspended state machine.
+    /// </summary>
+    /// <remarks>
+    /// The first read has an empty buffer: it waits for the next frame without holding a buffer, so an idle
+    /// connection costs no receive memory. Only then is a pooled buffer rented for the payload. Receives are
+    /// one at a time, so one instance per connection serves them all.
+    /// </remarks>
+    private sealed class MessageReceiver : IValueTaskSource<WebSocketMessage>
+    {
+        private readonly ServerWebSocket _owner;
+        private readonly Action _onReadCompleted;
+        private ManualResetValueTaskSourceCore<WebSocketMessage> _core;
+        private ConfiguredValueTaskAwaitable<ValueWebSocketReceiveResult>.ConfiguredValueTaskAwaiter _pendingRead;
+        private TransportWebSocket? _socket;
+        private CancellationToken _cancellationToken;
+        private byte[] _buffer = [];
+        private int _length;
+        private bool _disconnectAsDefault;
+        private int _busy;
+
+        public MessageReceiver(ServerWebSocket owner)
+        {
+            _owner = owner;
+            _onReadCompleted = OnReadCompleted;
+        }
+
+        public ValueTask<WebSocketMessage> ReceiveAsync(TransportWebSocket socket, bool disconnectAsDefault, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Exchange(ref _busy, 1) != 0)
+            {
+                return ValueTask.FromException<WebSocketMessage>(new InvalidOperationException(
+                    "A receive is already in progress on this connection; receive one message at a time."));
+            }
+
+            _core.Reset();
+            _socket = socket;
+            _cancellationToken = cancellationToken;
+            _disconnectAsDefault = disconnectAsDefault;
+            _buffer = [];
+            _length = 0;
+            _owner._receiving = true;
+            short version = _core.Version;
+            if (StartRead(Memory<byte>.Empty))
+            {
+                OnReadCompleted();
+            }
+
+            return new ValueTask<WebSocketMessage>(this, version);
+        }
+
+        public WebSocketMessage GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        /// <summary>
+        /// Starts a read from the transport. Returns true when it completed at once, for the caller to go on in
+        /// its loop (a message of many small frames would otherwise recurse once per frame); otherwise
+        /// <see cref="OnReadCompleted"/> goes on when it completes.
+        /// </summary>
+        private bool StartRead(Memory<byte> destination)
+        {
+            ValueTask<ValueWebSocketReceiveResult> read;
+            try
+            {
+                read = _socket!.ReceiveAsync(destination, _cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                read = ValueTask.FromException<ValueWebSocketReceiveResult>(exception);
+            }
+
+            _pendingRead = read.ConfigureAwait(false).GetAwaiter();
+            if (_pendingRead.IsCompleted)
+            {
+                return true;
+            }
+
+            _pendingRead.UnsafeOnCompleted(_onReadCompleted);
+            return false;
+        }
+
+        private void OnReadCompleted()
+        {
+            while (true)
+            {
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = _pendingRead.GetResult();
+                }
+                catch (Exception exception)
+                {
+                    _pendingRead = default;
+                    Fail(exception);
+                    return;
+                }
+
+                _pendingRead = default;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    ReturnBuffer();
+                    FailWith(_owner.OnPeerClosedAsync(_socket!));
+                    return;
+                }
+
+                int maxMessageSize = _owner._runtime.Options.MaxMessageSize;
+                _length += result.Count;
+                if (_length > maxMessageSize)
+                {
+                    ReturnBuffer();
+                    Log.MessageTooBig(_owner._runtime.Logger, maxMessageSize);
+                    FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes."));
+                    return;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    Complete(result.MessageType);
+                    return;
+                }
+
+                // Read at most one byte past the limit: enough to know the message is too big.
+                int capacity = Math.Min(_buffer.Length, maxMessageSize + 1);
+                if (_length == capacity)
+                {
+                    Grow(Math.Min(Math.Max(InitialReceiveBufferSize, _buffer.Length * 2), maxMessageSize + 1));
+                    capacity = Math.Min(_buffer.Length, maxMessageSize + 1);
+                }
+
+                if (!StartRead(_buffer.AsMemory(_length, capacity - _length)))
+                {
+                    return;
+                }
+            }
+        }
+
+        private void Complete(WebSocketMessageType messageType)
+        {
+            var owner = _owner;
+            owner._receiving = false;
+            if (_buffer.Length > 0)
+            {
+                owner._messageBuffer = _buffer;
+            }
+
+            if (owner._runtime.TracksIdleTime)
+            {
+                owner._lastMessageTicks = Environment.TickCount64;
+            }
+
+            owner._runtime.Metrics.MessageReceived(_length);
+            if (owner._runtime.MessageRateLimiter is { } rateLimiter && !owner.TryAcquireMessagePermit(rateLimiter))
+            {
+                FailWith(owner.CloseForPeerErrorAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded."));
+                return;
+            }
+
+            var message = new WebSocketMessage(
+                messageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary,
+                _buffer.AsMemory(0, _length));
+            _socket = null;
+            _buffer = [];
+            _core.SetResult(message);
+        }
+
+        /// <summary>Fails the receive as the transport's failure requires: canceled, dropped, or as thrown.</summary>
+        private void Fail(Exception exception)
+        {
+            ReturnBuffer();
+            if (exception is OperationCanceledException && _cancellationToken.IsCancellationRequested)
+            {
+                // Canceling a receive aborts the transport: the connection is over.
+                _owner.MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+                SetException(exception);
+            }
+            else if (IsTransportFailure(exception))
+            {
+                SetException(_owner.OnTransportFailed(_socket!, exception));
+            }
+            else
+            {
+                SetException(exception);
+            }
+        }
+
+        /// <summary>Fails the receive with the disconnect a close produced, once the close is done.</summary>
+        private void FailWith(ValueTask<WebSocketDisconnectException> closing)
+        {
+            if (closing.IsCompletedSuccessfully)
+            {
+                SetException(closing.Result);
+            }
+            else
+            {
+                _ = FailWhenClosedAsync(closing);
+            }
+        }
+
+        private async Task FailWhenClosedAsync(ValueTask<WebSocketDisconnectException> closing)
+        {
+            Exception exception;
+            try
+            {
+                exception = await closing.ConfigureAwait(false);
+            }
+            catch (Exception closeFailure)
+            {
+                exception = closeFailure;
+            }
+
+            SetException(exception);
+        }
+
+        private void SetException(Exception exception)
+        {
+            _owner._receiving = false;
+            _socket = null;
+            if (_disconnectAsDefault && exception is WebSocketDisconnectException)
+            {
+                _core.SetResult(default);
+            }
+            else
+            {
+                _core.SetException(exception);
+            }
+        }
+
+        private void Grow(int minimumSize)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(minimumSize);
+            _buffer.AsSpan(0, _length).CopyTo(larger);
+            ReturnBuffer();
+            _buffer = larger;
+        }
+
+        private void ReturnBuffer()
+        {
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = [];
+            }
+        }
+    }
+}
