@@ -25,25 +25,37 @@ public sealed partial class ServerWebSocket
 
     private ValueTask<WebSocketMessage> ReceiveMessageAsync(bool disconnectAsDefault, CancellationToken cancellationToken)
     {
-        if (_socket is not { } socket)
+        Task? accepting = null;
+        if (_socket is null)
         {
-            return AcceptThenReceiveAsync(disconnectAsDefault, cancellationToken);
+            // The first receive accepts the handshake if the handler has not: the receiver goes on once it is done.
+            lock (_stateLock)
+            {
+                if (_acceptTask is null && _applicationState == WebSocketState.Connecting)
+                {
+                    _acceptTask = AcceptCoreAsync(null, null);
+                }
+
+                accepting = _acceptTask;
+            }
+
+            if (accepting is null)
+            {
+                return Disconnected(disconnectAsDefault);
+            }
         }
 
         ReturnMessageBuffer();
         if (ClientState == WebSocketState.Disconnected)
         {
-            return disconnectAsDefault ? default : ValueTask.FromException<WebSocketMessage>(CreateDisconnectException(null));
+            return Disconnected(disconnectAsDefault);
         }
 
-        return (_receiver ??= new MessageReceiver(this)).ReceiveAsync(socket, disconnectAsDefault, cancellationToken);
+        return (_receiver ??= new MessageReceiver(this)).ReceiveAsync(accepting, disconnectAsDefault, cancellationToken);
     }
 
-    private async ValueTask<WebSocketMessage> AcceptThenReceiveAsync(bool disconnectAsDefault, CancellationToken cancellationToken)
-    {
-        await AcceptImplicitlyAsync().ConfigureAwait(false);
-        return await ReceiveMessageAsync(disconnectAsDefault, cancellationToken).ConfigureAwait(false);
-    }
+    private ValueTask<WebSocketMessage> Disconnected(bool disconnectAsDefault) =>
+        disconnectAsDefault ? default : ValueTask.FromException<WebSocketMessage>(CreateDisconnectException(null));
 
     /// <summary>
     /// Reassembles one message at a time from the framework's WebSocket, as a reusable operation rather than an
@@ -62,6 +74,8 @@ public sealed partial class ServerWebSocket
     {
         private readonly ServerWebSocket _owner;
         private readonly Action _onReadCompleted;
+        private readonly Action _onAccepted;
+        private Task? _accepting;
         private ManualResetValueTaskSourceCore<WebSocketMessage> _core;
         private ConfiguredValueTaskAwaitable<ValueWebSocketReceiveResult>.ConfiguredValueTaskAwaiter _pendingRead;
         private TransportWebSocket? _socket;
@@ -75,9 +89,11 @@ public sealed partial class ServerWebSocket
         {
             _owner = owner;
             _onReadCompleted = OnReadCompleted;
+            _onAccepted = OnAccepted;
         }
 
-        public ValueTask<WebSocketMessage> ReceiveAsync(TransportWebSocket socket, bool disconnectAsDefault, CancellationToken cancellationToken)
+        /// <summary>Starts receiving; <paramref name="accepting"/>, when not null, is the handshake to finish first.</summary>
+        public ValueTask<WebSocketMessage> ReceiveAsync(Task? accepting, bool disconnectAsDefault, CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref _busy, 1) != 0)
             {
@@ -86,16 +102,20 @@ public sealed partial class ServerWebSocket
             }
 
             _core.Reset();
-            _socket = socket;
             _cancellationToken = cancellationToken;
             _disconnectAsDefault = disconnectAsDefault;
             _buffer = [];
             _length = 0;
-            _owner._receiving = true;
             short version = _core.Version;
-            if (StartRead(Memory<byte>.Empty))
+            if (accepting is null || accepting.IsCompleted)
             {
-                OnReadCompleted();
+                _accepting = accepting;
+                OnAccepted();
+            }
+            else
+            {
+                _accepting = accepting;
+                accepting.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onAccepted);
             }
 
             return new ValueTask<WebSocketMessage>(this, version);
@@ -117,6 +137,34 @@ public sealed partial class ServerWebSocket
 
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _core.OnCompleted(continuation, state, token, flags);
+
+        private void OnAccepted()
+        {
+            if (_accepting is { } accepting)
+            {
+                _accepting = null;
+                if (!accepting.IsCompletedSuccessfully)
+                {
+                    // Looked at rather than rethrown: see the class remarks.
+                    SetException(accepting.Exception?.InnerException ?? _owner.CreateDisconnectException(null));
+                    return;
+                }
+
+                _owner.ReturnMessageBuffer();
+                if (_owner.ClientState == WebSocketState.Disconnected)
+                {
+                    SetException(_owner.CreateDisconnectException(null));
+                    return;
+                }
+            }
+
+            _socket = _owner._socket;
+            _owner._receiving = true;
+            if (StartRead(Memory<byte>.Empty))
+            {
+                OnReadCompleted();
+            }
+        }
 
         /// <summary>
         /// Starts a read from the transport. Returns true when it completed at once, for the caller to go on in

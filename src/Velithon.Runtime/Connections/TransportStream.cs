@@ -279,6 +279,17 @@ internal sealed class TransportStream(Stream inner) : Stream
     private void Observe(ReadOnlySpan<byte> data)
     {
         // Writes are claimed (see TryClaimWrite), so this runs on one thread at a time.
+        // The usual write: one whole frame of fewer than 126 bytes (a server's frames are never masked).
+        if (_payloadRemaining == 0 && !_lostTrack && data.Length >= 2 && data[1] < 126 && data.Length == 2 + data[1])
+        {
+            if ((data[0] & 0x0F) == 0x8 && SentCloseCode == 0)
+            {
+                Volatile.Write(ref _sentCloseCode, data.Length >= 4 ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(2)) : WebSocketCloseCode.NoStatusReceived);
+            }
+
+            return;
+        }
+
         while (!data.IsEmpty && !_lostTrack)
         {
             if (_payloadRemaining > 0)
