@@ -35,6 +35,16 @@ public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task ConcurrentReceive_IsRefused_AndTheFirstReceiveStillGetsTheMessage()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/receive-twice"));
+        Assert.Equal("second receive refused: A receive is already in progress on this connection; receive one message at a time.",
+            await client.ReceiveTextAsync());
+        await client.SendTextAsync("hello");
+        Assert.Equal("first got: hello", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task EchoBytes_ReturnsTheSameBytes()
     {
         using var client = await Client.ConnectAsync(Server.Url("/echo"));

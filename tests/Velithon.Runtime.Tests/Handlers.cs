@@ -219,6 +219,25 @@ public static class Handlers
         await ws.ReceiveTextAsync();
     }
 
+    /// <summary>Starts two receives at once: the second is refused, the first still gets the message.</summary>
+    [WebSocket("/receive-twice")]
+    public static async Task ReceiveTwice(WebSocket ws)
+    {
+        await ws.AcceptAsync();
+        var first = ws.ReceiveTextAsync();
+        try
+        {
+            await ws.ReceiveTextAsync();
+            await ws.SendTextAsync("second receive allowed");
+        }
+        catch (InvalidOperationException refused)
+        {
+            await ws.SendTextAsync("second receive refused: " + refused.Message);
+        }
+
+        await ws.SendTextAsync("first got: " + await first);
+    }
+
     [WebSocket("/burst/<int:tasks>/<int:count>")]
     public static async Task Burst(WebSocket ws, int tasks, int count)
     {
