@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
@@ -11,9 +12,21 @@ namespace Velithon.Connections;
 
 public sealed partial class ServerWebSocket
 {
-    /// <summary>Receives the next whole message; see <see cref="MessageReceiver"/>.</summary>
-    private ValueTask<WebSocketMessage> ReceiveMessageAsync(CancellationToken cancellationToken) =>
-        ReceiveMessageAsync(disconnectAsDefault: false, cancellationToken);
+    /// <inheritdoc />
+    public override ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
+        ReceiveMessageAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public override ValueTask<string> ReceiveTextAsync(CancellationToken cancellationToken = default) =>
+        StartReceive(ReceiveMode.Text, disconnectAsDefault: false, cancellationToken, out short version, out var error) is { } receiver
+            ? new ValueTask<string>(receiver, version)
+            : ValueTask.FromException<string>(error!);
+
+    /// <inheritdoc />
+    public override ValueTask<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken = default) =>
+        StartReceive(ReceiveMode.Bytes, disconnectAsDefault: false, cancellationToken, out short version, out var error) is { } receiver
+            ? new ValueTask<byte[]>(receiver, version)
+            : ValueTask.FromException<byte[]>(error!);
 
     /// <summary>
     /// Receives the next whole message, or <c>default</c> (whose <see cref="WebSocketMessage.Kind"/> is 0) where
@@ -21,10 +34,23 @@ public sealed partial class ServerWebSocket
     /// which owns its receive loop and so need not pay for a throw when the connection ends.
     /// </summary>
     internal ValueTask<WebSocketMessage> ReceiveOrDisconnectAsync() =>
-        ReceiveMessageAsync(disconnectAsDefault: true, CancellationToken.None);
+        StartReceive(ReceiveMode.Message, disconnectAsDefault: true, CancellationToken.None, out short version, out var error) is { } receiver
+            ? new ValueTask<WebSocketMessage>(receiver, version)
+            : error is null ? default : ValueTask.FromException<WebSocketMessage>(error);
 
-    private ValueTask<WebSocketMessage> ReceiveMessageAsync(bool disconnectAsDefault, CancellationToken cancellationToken)
+    /// <summary>Receives the next whole message; see <see cref="MessageReceiver"/>.</summary>
+    private ValueTask<WebSocketMessage> ReceiveMessageAsync(CancellationToken cancellationToken) =>
+        StartReceive(ReceiveMode.Message, disconnectAsDefault: false, cancellationToken, out short version, out var error) is { } receiver
+            ? new ValueTask<WebSocketMessage>(receiver, version)
+            : ValueTask.FromException<WebSocketMessage>(error!);
+
+    /// <summary>
+    /// Starts the connection's receive operation and returns it with the version its result carries, or null
+    /// with the error to report (null too when the connection is over and <paramref name="disconnectAsDefault"/>).
+    /// </summary>
+    private MessageReceiver? StartReceive(ReceiveMode mode, bool disconnectAsDefault, CancellationToken cancellationToken, out short version, out Exception? error)
     {
+        version = 0;
         Task? accepting = null;
         if (_socket is null)
         {
@@ -38,24 +64,33 @@ public sealed partial class ServerWebSocket
 
                 accepting = _acceptTask;
             }
-
-            if (accepting is null)
-            {
-                return Disconnected(disconnectAsDefault);
-            }
         }
 
         ReturnMessageBuffer();
-        if (ClientState == WebSocketState.Disconnected)
+        if ((_socket is null && accepting is null) || ClientState == WebSocketState.Disconnected)
         {
-            return Disconnected(disconnectAsDefault);
+            error = disconnectAsDefault ? null : CreateDisconnectException(null);
+            return null;
         }
 
-        return (_receiver ??= new MessageReceiver(this)).ReceiveAsync(accepting, disconnectAsDefault, cancellationToken);
+        var receiver = _receiver ??= new MessageReceiver(this);
+        if (!receiver.TryStart(accepting, mode, disconnectAsDefault, cancellationToken, out version))
+        {
+            error = new InvalidOperationException("A receive is already in progress on this connection; receive one message at a time.");
+            return null;
+        }
+
+        error = null;
+        return receiver;
     }
 
-    private ValueTask<WebSocketMessage> Disconnected(bool disconnectAsDefault) =>
-        disconnectAsDefault ? default : ValueTask.FromException<WebSocketMessage>(CreateDisconnectException(null));
+    /// <summary>What a receive returns: the message, or its text or bytes checked and converted.</summary>
+    private enum ReceiveMode
+    {
+        Message,
+        Text,
+        Bytes,
+    }
 
     /// <summary>
     /// Reassembles one message at a time from the framework's WebSocket, as a reusable operation rather than an
@@ -68,9 +103,11 @@ public sealed partial class ServerWebSocket
     /// <remarks>
     /// The first read has an empty buffer: it waits for the next frame without holding a buffer, so an idle
     /// connection costs no receive memory. Only then is a pooled buffer rented for the payload. Receives are
-    /// one at a time, so one instance per connection serves them all.
+    /// one at a time, so one instance per connection serves them all, and it completes as a message, a string
+    /// (<see cref="ReceiveTextAsync"/>) or an array (<see cref="ReceiveBytesAsync"/>), checked and converted
+    /// before the caller resumes.
     /// </remarks>
-    private sealed class MessageReceiver : IValueTaskSource<WebSocketMessage>
+    private sealed class MessageReceiver : IValueTaskSource<WebSocketMessage>, IValueTaskSource<string>, IValueTaskSource<byte[]>
     {
         private readonly ServerWebSocket _owner;
         private readonly Action _onReadCompleted;
@@ -83,6 +120,9 @@ public sealed partial class ServerWebSocket
         private byte[] _buffer = [];
         private int _length;
         private bool _disconnectAsDefault;
+        private ReceiveMode _mode;
+        private string? _text;
+        private byte[]? _bytes;
         private int _busy;
 
         public MessageReceiver(ServerWebSocket owner)
@@ -91,21 +131,25 @@ public sealed partial class ServerWebSocket
             _onReadCompleted = OnReadCompleted;
         }
 
-        /// <summary>Starts receiving; <paramref name="accepting"/>, when not null, is the handshake to finish first.</summary>
-        public ValueTask<WebSocketMessage> ReceiveAsync(Task? accepting, bool disconnectAsDefault, CancellationToken cancellationToken)
+        /// <summary>
+        /// Starts receiving, unless a receive is in progress; <paramref name="accepting"/>, when not null, is the
+        /// handshake to finish first. The result carries <paramref name="version"/>.
+        /// </summary>
+        public bool TryStart(Task? accepting, ReceiveMode mode, bool disconnectAsDefault, CancellationToken cancellationToken, out short version)
         {
             if (Interlocked.Exchange(ref _busy, 1) != 0)
             {
-                return ValueTask.FromException<WebSocketMessage>(new InvalidOperationException(
-                    "A receive is already in progress on this connection; receive one message at a time."));
+                version = 0;
+                return false;
             }
 
             _core.Reset();
+            _mode = mode;
             _cancellationToken = cancellationToken;
             _disconnectAsDefault = disconnectAsDefault;
             _buffer = [];
             _length = 0;
-            short version = _core.Version;
+            version = _core.Version;
             _accepting = accepting;
             if (accepting is null || accepting.IsCompleted)
             {
@@ -117,7 +161,7 @@ public sealed partial class ServerWebSocket
                 accepting.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onAccepted ??= OnAccepted);
             }
 
-            return new ValueTask<WebSocketMessage>(this, version);
+            return true;
         }
 
         public WebSocketMessage GetResult(short token)
@@ -128,6 +172,34 @@ public sealed partial class ServerWebSocket
             }
             finally
             {
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+
+        string IValueTaskSource<string>.GetResult(short token)
+        {
+            try
+            {
+                _core.GetResult(token);
+                return _text!;
+            }
+            finally
+            {
+                _text = null;
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+
+        byte[] IValueTaskSource<byte[]>.GetResult(short token)
+        {
+            try
+            {
+                _core.GetResult(token);
+                return _bytes!;
+            }
+            finally
+            {
+                _bytes = null;
                 Volatile.Write(ref _busy, 0);
             }
         }
@@ -251,9 +323,13 @@ public sealed partial class ServerWebSocket
         {
             var owner = _owner;
             owner._receiving = false;
-            if (_buffer.Length > 0)
+
+            // The payload stays valid until the next receive, which returns the buffer to the pool.
+            byte[] payload = _buffer;
+            _buffer = [];
+            if (payload.Length > 0)
             {
-                owner._messageBuffer = _buffer;
+                owner._messageBuffer = payload;
             }
 
             if (owner._runtime.TracksIdleTime)
@@ -270,10 +346,55 @@ public sealed partial class ServerWebSocket
 
             var message = new WebSocketMessage(
                 messageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary,
-                _buffer.AsMemory(0, _length));
+                payload.AsMemory(0, _length));
+            if (_mode != ReceiveMode.Message)
+            {
+                if (!TryConvert(message))
+                {
+                    return;
+                }
+
+                // Converted into a string or array of its own: the payload buffer can go back now.
+                owner.ReturnMessageBuffer();
+                message = default;
+            }
+
             _socket = null;
-            _buffer = [];
             _core.SetResult(message);
+        }
+
+        /// <summary>Checks the message against what the caller asked for, and converts it; on a mismatch, closes as the protocol says.</summary>
+        private bool TryConvert(WebSocketMessage message)
+        {
+            if (_mode == ReceiveMode.Bytes)
+            {
+                if (message.Kind != WebSocketMessageKind.Binary)
+                {
+                    FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a binary message, received a text one."));
+                    return false;
+                }
+
+                _bytes = message.Data.ToArray();
+                return true;
+            }
+
+            if (message.Kind != WebSocketMessageKind.Text)
+            {
+                FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a text message, received a binary one."));
+                return false;
+            }
+
+            try
+            {
+                _text = StrictUtf8.GetString(message.Data.Span);
+                return true;
+            }
+            catch (DecoderFallbackException)
+            {
+                // The transport validates UTF-8 as frames arrive (RFC 6455 section 8.1); this is the backstop.
+                FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8."));
+                return false;
+            }
         }
 
         /// <summary>Fails the receive as the transport's failure requires: canceled, dropped, or as thrown.</summary>

@@ -321,44 +321,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         SendJsonAsync(value, GetJsonTypeInfo<T>(), cancellationToken);
 
     /// <inheritdoc />
-    public override ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
-        ReceiveMessageAsync(cancellationToken);
-
-    /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<string> ReceiveTextAsync(CancellationToken cancellationToken = default)
-    {
-        var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        if (message.Kind != WebSocketMessageKind.Text)
-        {
-            throw await CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a text message, received a binary one.").ConfigureAwait(false);
-        }
-
-        try
-        {
-            return StrictUtf8.GetString(message.Data.Span);
-        }
-        catch (DecoderFallbackException)
-        {
-            // The transport validates UTF-8 as frames arrive (RFC 6455 section 8.1); this is the backstop.
-            throw await CloseForPeerErrorAsync(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8.").ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken = default)
-    {
-        var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        if (message.Kind != WebSocketMessageKind.Binary)
-        {
-            throw await CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a binary message, received a text one.").ConfigureAwait(false);
-        }
-
-        return message.Data.ToArray();
-    }
-
-    /// <inheritdoc />
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
