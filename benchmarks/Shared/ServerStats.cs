@@ -5,7 +5,7 @@ namespace Velithon.Benchmarks;
 
 /// <summary>
 /// What the load generator reads from a server under test, the same way for the baseline and for
-/// Velithon: allocated bytes (precise) and the process's resident memory.
+/// Velithon: allocated bytes (precise), the process's resident memory, and the GC's heap figures.
 /// </summary>
 public static class ServerStats
 {
@@ -13,6 +13,11 @@ public static class ServerStats
     {
         app.MapGet("/stats", () => Results.Text(
             $"{GC.GetTotalAllocatedBytes(precise: true)} {Environment.WorkingSet} {GC.CollectionCount(0)}"));
+        app.MapGet("/gc", () =>
+        {
+            var info = GC.GetGCMemoryInfo();
+            return Results.Text($"heap {info.HeapSizeBytes} committed {info.TotalCommittedBytes} fragmented {info.FragmentedBytes} ws {Environment.WorkingSet}");
+        });
         app.MapGet("/collect", () =>
         {
             GC.Collect();
