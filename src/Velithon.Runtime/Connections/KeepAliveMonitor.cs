@@ -67,7 +67,15 @@ internal sealed class KeepAliveMonitor(VelithonRuntime runtime) : IHostedService
             {
                 if (socket.Transport is { } transport && socket.ApplicationState == WebSocketState.Connected)
                 {
-                    Check(socket, transport, now, interval, timeout);
+                    try
+                    {
+                        Check(socket, transport, now, interval, timeout);
+                    }
+                    catch (Exception exception)
+                    {
+                        // A timer callback that throws ends the process; one connection's failure must not.
+                        Log.ConnectionFailed(runtime.Logger, exception.Message, exception);
+                    }
                 }
             }
         }

@@ -179,8 +179,9 @@ internal sealed class TransportStream(Stream inner) : Stream
             Volatile.Write(ref _pendingPing, ReleaseAfterPingAsync(write));
             return true;
         }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
+            // Kestrel reports a write to an aborted connection as ConnectionAbortedException, an OperationCanceledException.
             ReleaseWrite();
             return false;
         }
