@@ -163,18 +163,7 @@ public static class Handlers
     {
         await ws.AcceptAsync();
         await ws.SendTextAsync("ready");
-        try
-        {
-            while (true)
-            {
-                await ws.SendTextAsync("Echo: " + await ws.ReceiveTextAsync());
-            }
-        }
-        catch (WebSocketDisconnectException disconnect)
-        {
-            probe.Record(id, new Ending(disconnect.Code, disconnect.Reason, ws.ClientState, ws.Aborted.IsCancellationRequested));
-            throw;
-        }
+        await EchoAndReportEndingAsync(ws, id, probe);
     }
 
     /// <summary>Sends "ready", then receives nothing until the test signals; then echoes, and reports how it ended.</summary>
@@ -184,6 +173,11 @@ public static class Handlers
         await ws.AcceptAsync();
         await ws.SendTextAsync("ready");
         await probe.WaitForSignalAsync(id);
+        await EchoAndReportEndingAsync(ws, id, probe);
+    }
+
+    private static async Task EchoAndReportEndingAsync(WebSocket ws, string id, Probe probe)
+    {
         try
         {
             while (true)

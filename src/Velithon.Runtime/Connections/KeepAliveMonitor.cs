@@ -1,7 +1,4 @@
 using System;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.Hosting;
 using Velithon.Hosting;
 
 namespace Velithon.Connections;
@@ -9,79 +6,52 @@ namespace Velithon.Connections;
 /// <summary>
 /// Pings connections that have been silent for <see cref="VelithonOptions.KeepAliveInterval"/>, and ends those
 /// that leave a ping unanswered for <see cref="VelithonOptions.KeepAliveTimeout"/> while their handler waits to
-/// receive (1006; the disconnect logic runs). One timer sweeps every connection, instead of the framework
+/// receive (1006; the disconnect logic runs). One sweep visits every connection, instead of the framework
 /// WebSocket's timer per connection, whose ping-and-pong bookkeeping also locks on every send and receive.
 /// </summary>
 /// <remarks>
 /// Connections whose transport the runtime does not see (an in-memory test server) keep the framework's own
 /// keep-alive instead; <see cref="ServerWebSocket"/> chooses at accept.
 /// </remarks>
-internal sealed class KeepAliveMonitor(VelithonRuntime runtime) : IHostedService, IDisposable
+internal sealed class KeepAliveMonitor(VelithonRuntime runtime) : ConnectionSweep
 {
-    private Timer? _timer;
-    private int _sweeping;
-
-    /// <summary>How often the sweep runs: a quarter of the shorter of interval and timeout, between 100 ms and a minute.</summary>
-    public static TimeSpan SweepPeriod(VelithonOptions options)
+    // A quarter of the shorter of interval and timeout.
+    protected override TimeSpan? Period
     {
-        var shortest = options.KeepAliveTimeout > TimeSpan.Zero && options.KeepAliveTimeout < options.KeepAliveInterval
-            ? options.KeepAliveTimeout
-            : options.KeepAliveInterval;
-        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (runtime.Options.KeepAliveInterval > TimeSpan.Zero)
-        {
-            var period = SweepPeriod(runtime.Options);
-            _timer = new Timer(static state => ((KeepAliveMonitor)state!).Sweep(), this, period, period);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _timer?.Change(Timeout.Infinite, Timeout.Infinite);
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _timer?.Dispose();
-
-    private void Sweep()
-    {
-        // A sweep slower than the period (a very large server on a loaded machine) is not run twice at once.
-        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
-        {
-            return;
-        }
-
-        try
+        get
         {
             var options = runtime.Options;
-            long interval = (long)options.KeepAliveInterval.TotalMilliseconds;
-            long timeout = (long)options.KeepAliveTimeout.TotalMilliseconds;
-            long now = Environment.TickCount64;
-            foreach (var socket in runtime.Hub.Connections)
+            if (options.KeepAliveInterval <= TimeSpan.Zero)
             {
-                if (socket.Transport is { } transport && socket.ApplicationState == WebSocketState.Connected)
+                return null;
+            }
+
+            return QuarterOf(options.KeepAliveTimeout > TimeSpan.Zero && options.KeepAliveTimeout < options.KeepAliveInterval
+                ? options.KeepAliveTimeout
+                : options.KeepAliveInterval);
+        }
+    }
+
+    protected override void Sweep()
+    {
+        var options = runtime.Options;
+        long interval = (long)options.KeepAliveInterval.TotalMilliseconds;
+        long timeout = (long)options.KeepAliveTimeout.TotalMilliseconds;
+        long now = Environment.TickCount64;
+        foreach (var socket in runtime.Hub.Connections)
+        {
+            if (socket.Transport is { } transport && socket.ApplicationState == WebSocketState.Connected)
+            {
+                try
                 {
-                    try
-                    {
-                        Check(socket, transport, now, interval, timeout);
-                    }
-                    catch (Exception exception)
-                    {
-                        // A timer callback that throws ends the process; one connection's failure must not.
-                        Log.ConnectionFailed(runtime.Logger, exception.Message, exception);
-                    }
+                    Check(socket, transport, now, interval, timeout);
+                }
+                catch (Exception exception)
+                {
+                    // A timer callback that throws ends the process; one connection's failure must not.
+                    Log.ConnectionFailed(runtime.Logger, exception.Message, exception);
                 }
             }
-        }
-        finally
-        {
-            Volatile.Write(ref _sweeping, 0);
         }
     }
 

@@ -121,8 +121,7 @@ public sealed partial class ServerWebSocket
         private int _length;
         private bool _disconnectAsDefault;
         private ReceiveMode _mode;
-        private string? _text;
-        private byte[]? _bytes;
+        private object? _converted;
         private int _busy;
 
         public MessageReceiver(ServerWebSocket owner)
@@ -176,30 +175,21 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        string IValueTaskSource<string>.GetResult(short token)
-        {
-            try
-            {
-                _core.GetResult(token);
-                return _text!;
-            }
-            finally
-            {
-                _text = null;
-                Volatile.Write(ref _busy, 0);
-            }
-        }
+        string IValueTaskSource<string>.GetResult(short token) => (string)TakeConverted(token);
 
-        byte[] IValueTaskSource<byte[]>.GetResult(short token)
+        byte[] IValueTaskSource<byte[]>.GetResult(short token) => (byte[])TakeConverted(token);
+
+        /// <summary>The string or array a text or bytes receive produced (or its exception).</summary>
+        private object TakeConverted(short token)
         {
             try
             {
                 _core.GetResult(token);
-                return _bytes!;
+                return _converted!;
             }
             finally
             {
-                _bytes = null;
+                _converted = null;
                 Volatile.Write(ref _busy, 0);
             }
         }
@@ -374,7 +364,7 @@ public sealed partial class ServerWebSocket
                     return false;
                 }
 
-                _bytes = message.Data.ToArray();
+                _converted = message.Data.ToArray();
                 return true;
             }
 
@@ -386,7 +376,7 @@ public sealed partial class ServerWebSocket
 
             try
             {
-                _text = StrictUtf8.GetString(message.Data.Span);
+                _converted = StrictUtf8.GetString(message.Data.Span);
                 return true;
             }
             catch (DecoderFallbackException)

@@ -1,7 +1,4 @@
 using System;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.Hosting;
 using Velithon.Connections;
 using Velithon.Hosting;
 
@@ -12,32 +9,13 @@ namespace Velithon.Limits;
 /// One timer sweeps every connection, a few times per timeout, instead of a timer per connection: an idle
 /// connection then costs one timestamp.
 /// </summary>
-internal sealed class IdleTimeoutMonitor(VelithonRuntime runtime) : IHostedService, IDisposable
+internal sealed class IdleTimeoutMonitor(VelithonRuntime runtime) : ConnectionSweep
 {
-    private Timer? _timer;
+    // A connection ends at most a quarter of the timeout late.
+    protected override TimeSpan? Period =>
+        runtime.Options.IdleTimeout > TimeSpan.Zero ? QuarterOf(runtime.Options.IdleTimeout) : null;
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        var timeout = runtime.Options.IdleTimeout;
-        if (timeout > TimeSpan.Zero)
-        {
-            // A connection ends at most a quarter of the timeout late, checked at most ten times a second.
-            var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
-            _timer = new Timer(static state => ((IdleTimeoutMonitor)state!).Sweep(), this, period, period);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _timer?.Change(Timeout.Infinite, Timeout.Infinite);
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _timer?.Dispose();
-
-    private void Sweep()
+    protected override void Sweep()
     {
         var timeout = runtime.Options.IdleTimeout;
         long limit = (long)timeout.TotalMilliseconds;
