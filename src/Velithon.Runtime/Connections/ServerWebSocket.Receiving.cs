@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
+using Velithon.Protocol;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
 
 namespace Velithon.Connections;
@@ -110,11 +111,13 @@ public sealed partial class ServerWebSocket
     private sealed class MessageReceiver : IValueTaskSource<WebSocketMessage>, IValueTaskSource<string>, IValueTaskSource<byte[]>
     {
         private readonly ServerWebSocket _owner;
-        private readonly Action _onReadCompleted;
+        private Action? _onReadCompleted;
         private Action? _onAccepted;
         private Task? _accepting;
         private ManualResetValueTaskSourceCore<WebSocketMessage> _core;
+        private Action? _onMessageReceived;
         private ConfiguredValueTaskAwaitable<ValueWebSocketReceiveResult>.ConfiguredValueTaskAwaiter _pendingRead;
+        private ConfiguredValueTaskAwaitable<FrameMessage>.ConfiguredValueTaskAwaiter _pendingMessage;
         private TransportWebSocket? _socket;
         private CancellationToken _cancellationToken;
         private byte[] _buffer = [];
@@ -127,7 +130,6 @@ public sealed partial class ServerWebSocket
         public MessageReceiver(ServerWebSocket owner)
         {
             _owner = owner;
-            _onReadCompleted = OnReadCompleted;
         }
 
         /// <summary>
@@ -221,9 +223,68 @@ public sealed partial class ServerWebSocket
 
             _socket = _owner._socket;
             _owner._receiving = true;
-            if (StartRead(Memory<byte>.Empty))
+            if (_socket is FrameWebSocket frames)
+            {
+                ReceiveFrames(frames);
+            }
+            else if (StartRead(Memory<byte>.Empty))
             {
                 OnReadCompleted();
+            }
+        }
+
+        /// <summary>Receives a whole message from Velithon's own framing, which needs neither the empty read nor the loop.</summary>
+        private void ReceiveFrames(FrameWebSocket frames)
+        {
+            ValueTask<FrameMessage> receive;
+            try
+            {
+                receive = frames.ReceiveMessageAsync(_owner._runtime.Options.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                receive = ValueTask.FromException<FrameMessage>(exception);
+            }
+
+            _pendingMessage = receive.ConfigureAwait(false).GetAwaiter();
+            if (_pendingMessage.IsCompleted)
+            {
+                OnMessageReceived();
+            }
+            else
+            {
+                _pendingMessage.UnsafeOnCompleted(_onMessageReceived ??= OnMessageReceived);
+            }
+        }
+
+        private void OnMessageReceived()
+        {
+            FrameMessage message;
+            try
+            {
+                message = _pendingMessage.GetResult();
+            }
+            catch (Exception exception)
+            {
+                _pendingMessage = default;
+                Fail(exception);
+                return;
+            }
+
+            _pendingMessage = default;
+            switch (message.Kind)
+            {
+                case FrameMessageKind.Close:
+                    FailWith(_owner.OnPeerClosedAsync(_socket!));
+                    break;
+                case FrameMessageKind.TooBig:
+                    FailWithMessageTooBig();
+                    break;
+                default:
+                    _buffer = message.RentedBuffer ?? [];
+                    _length = message.Payload.Length;
+                    Complete(message.Type, message.Payload);
+                    break;
             }
         }
 
@@ -250,7 +311,7 @@ public sealed partial class ServerWebSocket
                 return true;
             }
 
-            _pendingRead.UnsafeOnCompleted(_onReadCompleted);
+            _pendingRead.UnsafeOnCompleted(_onReadCompleted ??= OnReadCompleted);
             return false;
         }
 
@@ -283,14 +344,13 @@ public sealed partial class ServerWebSocket
                 if (_length > maxMessageSize)
                 {
                     ReturnBuffer();
-                    Log.MessageTooBig(_owner._runtime.Logger, maxMessageSize);
-                    FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes."));
+                    FailWithMessageTooBig();
                     return;
                 }
 
                 if (result.EndOfMessage)
                 {
-                    Complete(result.MessageType);
+                    Complete(result.MessageType, _buffer.AsMemory(0, _length));
                     return;
                 }
 
@@ -309,7 +369,15 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        private void Complete(WebSocketMessageType messageType)
+        private void FailWithMessageTooBig()
+        {
+            int maxMessageSize = _owner._runtime.Options.MaxMessageSize;
+            Log.MessageTooBig(_owner._runtime.Logger, maxMessageSize);
+            FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes."));
+        }
+
+        /// <summary>Completes the receive with <paramref name="data"/>, which lies in <see cref="_buffer"/> when that is a rented array.</summary>
+        private void Complete(WebSocketMessageType messageType, ReadOnlyMemory<byte> data)
         {
             var owner = _owner;
             owner._receiving = false;
@@ -336,7 +404,7 @@ public sealed partial class ServerWebSocket
 
             var message = new WebSocketMessage(
                 messageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary,
-                payload.AsMemory(0, _length));
+                data);
             if (_mode != ReceiveMode.Message)
             {
                 if (!TryConvert(message))

@@ -20,6 +20,7 @@ using Velithon.Buffers;
 using Velithon.Groups;
 using Velithon.Hosting;
 using Velithon.Metrics;
+using Velithon.Protocol;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
 using TransportState = System.Net.WebSockets.WebSocketState;
 
@@ -681,7 +682,10 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         TransportWebSocket socket;
         try
         {
-            socket = await _httpContext.WebSockets.AcceptWebSocketAsync(CreateAcceptContext(subProtocol)).ConfigureAwait(false);
+            // Velithon's own framing where it can see the transport and no extension is negotiated; else the framework's.
+            socket = WebSocketHandshake.CanServe(_httpContext, RouteCompression(out _))
+                ? await WebSocketHandshake.AcceptAsync(_httpContext, subProtocol).ConfigureAwait(false)
+                : await _httpContext.WebSockets.AcceptWebSocketAsync(CreateAcceptContext(subProtocol)).ConfigureAwait(false);
         }
         catch (IOException exception)
         {
@@ -731,9 +735,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
                 : System.Threading.Timeout.InfiniteTimeSpan;
         }
 
-        // A route's [WebSocketCompression] (carried as endpoint metadata) overrides the options.
-        var routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
-        if (routeCompression?.Enabled ?? options.Compression.Enabled)
+        if (RouteCompression(out var routeCompression))
         {
             // RFC 7692: negotiated only when the client offers permessage-deflate.
             context.DangerousEnableCompression = true;
@@ -742,6 +744,13 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         }
 
         return context;
+    }
+
+    /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
+    private bool RouteCompression(out WebSocketCompressionAttribute? routeCompression)
+    {
+        routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
+        return routeCompression?.Enabled ?? _runtime.Options.Compression.Enabled;
     }
 
     private bool RuntimeSeesTransport() =>

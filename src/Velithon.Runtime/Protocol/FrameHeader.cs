@@ -1,0 +1,186 @@
+using System;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Velithon.Protocol;
+
+/// <summary>The header of one WebSocket frame (RFC 6455 section 5.2), and the byte-level work on frames.</summary>
+internal readonly struct FrameHeader
+{
+    public const int Continuation = 0x0;
+    public const int Text = 0x1;
+    public const int Binary = 0x2;
+    public const int Close = 0x8;
+    public const int Ping = 0x9;
+    public const int Pong = 0xA;
+
+    /// <summary>Control frames carry at most 125 bytes (section 5.5).</summary>
+    public const int MaxControlPayloadLength = 125;
+
+    /// <summary>The longest header a server writes: 2 bytes, then a 64-bit length; a server's frames are never masked.</summary>
+    public const int MaxServerHeaderLength = 10;
+
+    private FrameHeader(bool fin, int reservedBits, int opcode, bool masked, long payloadLength, uint maskKey, int length)
+    {
+        Fin = fin;
+        ReservedBits = reservedBits;
+        Opcode = opcode;
+        Masked = masked;
+        PayloadLength = payloadLength;
+        MaskKey = maskKey;
+        Length = length;
+    }
+
+    public bool Fin { get; }
+
+    /// <summary>RSV1 to RSV3; non-zero only with an extension that defines them, and none is negotiated here.</summary>
+    public int ReservedBits { get; }
+
+    public int Opcode { get; }
+
+    public bool Masked { get; }
+
+    /// <summary>The payload length as sent; a 64-bit length with its top bit set is negative here.</summary>
+    public long PayloadLength { get; }
+
+    /// <summary>The masking key as read from memory in the machine's byte order, ready for <see cref="Unmask"/>.</summary>
+    public uint MaskKey { get; }
+
+    /// <summary>The header's own length in bytes.</summary>
+    public int Length { get; }
+
+    public bool IsControl => (Opcode & 0x8) != 0;
+
+    /// <summary>Reads a header from the start of <paramref name="data"/>; false when the data holds only part of one.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> data, out FrameHeader header)
+    {
+        header = default;
+        if (data.Length < 2)
+        {
+            return false;
+        }
+
+        byte first = data[0];
+        byte second = data[1];
+        bool masked = (second & 0x80) != 0;
+        long payloadLength = second & 0x7F;
+        int length = 2;
+        if (payloadLength == 126)
+        {
+            if (data.Length < 4)
+            {
+                return false;
+            }
+
+            payloadLength = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(2));
+            length = 4;
+        }
+        else if (payloadLength == 127)
+        {
+            if (data.Length < 10)
+            {
+                return false;
+            }
+
+            payloadLength = BinaryPrimitives.ReadInt64BigEndian(data.Slice(2));
+            length = 10;
+        }
+
+        uint maskKey = 0;
+        if (masked)
+        {
+            if (data.Length < length + 4)
+            {
+                return false;
+            }
+
+            maskKey = MemoryMarshal.Read<uint>(data.Slice(length));
+            length += 4;
+        }
+
+        header = new FrameHeader((first & 0x80) != 0, (first >> 4) & 0x7, first & 0x0F, masked, payloadLength, maskKey, length);
+        return true;
+    }
+
+    /// <summary>Writes a server frame's header (final flag, opcode, length; never masked) and returns its length.</summary>
+    public static int Write(Span<byte> destination, int opcode, bool fin, int payloadLength)
+    {
+        destination[0] = (byte)((fin ? 0x80 : 0) | opcode);
+        if (payloadLength < 126)
+        {
+            destination[1] = (byte)payloadLength;
+            return 2;
+        }
+
+        if (payloadLength <= ushort.MaxValue)
+        {
+            destination[1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(destination.Slice(2), (ushort)payloadLength);
+            return 4;
+        }
+
+        destination[1] = 127;
+        BinaryPrimitives.WriteUInt64BigEndian(destination.Slice(2), (ulong)payloadLength);
+        return 10;
+    }
+
+    /// <summary>
+    /// Removes the client's masking (section 5.3) from <paramref name="data"/> in place; <paramref name="offset"/> is
+    /// the position of <paramref name="data"/>'s first byte within the frame's payload.
+    /// </summary>
+    public static void Unmask(Span<byte> data, uint maskKey, long offset)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            UnmaskBytewise(data, maskKey, offset);
+            return;
+        }
+
+        // Rotated so that the key byte for data[0] is the lowest: the key then lines up with every aligned word.
+        uint key = BitOperations.RotateRight(maskKey, (int)(offset & 3) * 8);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && data.Length >= Vector<byte>.Count)
+        {
+            var mask = Vector.AsVectorByte(new Vector<uint>(key));
+            for (; i <= data.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                var block = data.Slice(i, Vector<byte>.Count);
+                (new Vector<byte>(block) ^ mask).CopyTo(block);
+            }
+        }
+
+        ulong wideKey = key | ((ulong)key << 32);
+        for (; i <= data.Length - sizeof(ulong); i += sizeof(ulong))
+        {
+            var word = data.Slice(i, sizeof(ulong));
+            MemoryMarshal.Write(word, MemoryMarshal.Read<ulong>(word) ^ wideKey);
+        }
+
+        for (; i < data.Length; i++)
+        {
+            data[i] ^= (byte)(key >> ((i & 3) * 8));
+        }
+    }
+
+    private static void UnmaskBytewise(Span<byte> data, uint maskKey, long offset)
+    {
+        Span<byte> key = stackalloc byte[4];
+        MemoryMarshal.Write(key, maskKey);
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] ^= key[(int)((offset + i) & 3)];
+        }
+    }
+
+    /// <summary>
+    /// Whether a peer may send <paramref name="code"/> in a close frame (section 7.4): the defined codes except those
+    /// reserved for local use (1004 to 1006, 1015), and 3000 to 4999 for libraries and applications.
+    /// </summary>
+    public static bool IsValidCloseCode(int code) => code switch
+    {
+        >= 3000 and <= 4999 => true,
+        1000 or 1001 or 1002 or 1003 or 1007 or 1008 or 1009 or 1010 or 1011 => true,
+        _ => false,
+    };
+}
