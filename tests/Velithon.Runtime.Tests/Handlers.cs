@@ -61,6 +61,16 @@ public static class Handlers
         }
     }
 
+    /// <summary>Echoes text received as strings: the conformance cases for handlers that decode text themselves.</summary>
+    [WebSocket("/conformance/echo-text")]
+    public static async Task ConformanceEchoText(WebSocket ws)
+    {
+        while (true)
+        {
+            await ws.SendTextAsync(await ws.ReceiveTextAsync());
+        }
+    }
+
     /// <summary>Echoes like the conformance peer, and counts itself while it runs: the soak test's peer.</summary>
     [WebSocket("/soak")]
     public static async Task Soak(WebSocket ws, Probe probe)

@@ -95,9 +95,15 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
         byte[]? message = null;
         try
         {
-            if (_closeStatus is not null || State is not (TransportState.Open or TransportState.CloseSent))
+            var state = State;
+            if (state == TransportState.CloseReceived || (state == TransportState.Closed && _closeStatus is not null))
             {
                 return FrameMessage.PeerClosed;
+            }
+
+            if (state is not (TransportState.Open or TransportState.CloseSent))
+            {
+                throw new WebSocketException(WebSocketError.InvalidState, $"The WebSocket is {state}: nothing more can be received.");
             }
 
             int length = 0;
@@ -108,7 +114,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                 FrameHeader header;
                 while (!FrameHeader.TryRead(_readBuffer.AsSpan(_readOffset, _readCount), out header))
                 {
-                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
                 }
 
                 if (Violation(header, messageOpcode) is { } violation)
@@ -122,7 +128,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                 {
                     while (_readCount < payloadLength)
                     {
-                        await FillAsync(cancellationToken).ConfigureAwait(false);
+                        CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
                     }
 
                     var payload = _readBuffer.AsMemory(_readOffset, payloadLength);
@@ -160,7 +166,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                     // The usual message: one frame that fits in the read buffer, handed over where it lies.
                     while (_readCount < payloadLength)
                     {
-                        await FillAsync(cancellationToken).ConfigureAwait(false);
+                        CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
                     }
 
                     var payload = _readBuffer.AsMemory(_readOffset, payloadLength);
@@ -468,8 +474,16 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
     private static WebSocketException ClosedPrematurely() =>
         new(WebSocketError.ConnectionClosedPrematurely, "The peer closed the connection without a close frame.");
 
-    /// <summary>Reads more of the stream into the read buffer, after moving what is left of it to the front.</summary>
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    /// <summary>Reads more of the stream into the read buffer.</summary>
+    private async ValueTask FillAsync(CancellationToken cancellationToken) =>
+        CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Moves what is left in the read buffer to its front and returns the free space after it. The receive path
+    /// reads into it itself (<see cref="CommitFill"/> after): a helper method awaiting the read would be one more
+    /// async state machine per message.
+    /// </summary>
+    private Memory<byte> PrepareFill()
     {
         if (_readOffset > 0)
         {
@@ -477,7 +491,11 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
             _readOffset = 0;
         }
 
-        int read = await _stream.ReadAsync(_readBuffer.AsMemory(_readCount), cancellationToken).ConfigureAwait(false);
+        return _readBuffer.AsMemory(_readCount);
+    }
+
+    private void CommitFill(int read)
+    {
         if (read == 0)
         {
             throw ClosedPrematurely();

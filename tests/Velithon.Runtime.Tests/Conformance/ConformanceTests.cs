@@ -9,6 +9,7 @@ namespace Velithon.Runtime.Tests.Conformance;
 public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private const string EchoPath = "/conformance/echo";
+    private const string EchoTextPath = "/conformance/echo-text";
 
     private Task<RawWebSocket> ConnectAsync() => RawWebSocket.ConnectAsync(fixture.Server.Http1Base, EchoPath);
 
@@ -233,6 +234,29 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
         await AssertClosesWithAsync(socket, 1007);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xC0, 0x80 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0x41, 0xE2, 0x82 })]
+    public async Task Utf8_InvalidTextToAHandlerReceivingStrings_Closes1007(byte[] payload)
+    {
+        await using var socket = await RawWebSocket.ConnectAsync(fixture.Server.Http1Base, EchoTextPath);
+        await socket.SendFrameAsync(Frame.Text, payload);
+        await AssertClosesWithAsync(socket, 1007);
+    }
+
+    [Fact]
+    public async Task Utf8_TextSplitAcrossFragmentsToAHandlerReceivingStrings_IsEchoed()
+    {
+        await using var socket = await RawWebSocket.ConnectAsync(fixture.Server.Http1Base, EchoTextPath);
+        var bytes = Encoding.UTF8.GetBytes("κόσμε \U0001F600");
+        await socket.SendFrameAsync(Frame.Text, bytes.AsSpan(0, 3), fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, bytes.AsSpan(3, bytes.Length - 5), fin: false);
+        await socket.SendFrameAsync(Frame.Continuation, bytes.AsSpan(bytes.Length - 2), fin: true);
+        var frame = await socket.ReadFrameAsync();
+        Assert.Equal("κόσμε \U0001F600", Encoding.UTF8.GetString(frame!.Payload));
+    }
+
     // 6. The close handshake (sections 5.5.1, 7.4).
 
     [Fact]
@@ -340,5 +364,64 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
         await socket.SendFrameAsync(Frame.Continuation, new byte[half].Select(_ => (byte)'b').ToArray(), fin: false);
         await socket.SendFrameAsync(Frame.Continuation, "c"u8, fin: true);
         await AssertClosesWithAsync(socket, 1009);
+    }
+
+    // 8. How frames arrive: a frame split across TCP segments, several frames in one segment.
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(250)]
+    [InlineData(251)]
+    [InlineData(300)]
+    [InlineData(TestServer.MaxMessageSize)]
+    public async Task Transport_FrameArrivingInSmallPieces_IsEchoed(int length)
+    {
+        await using var socket = await ConnectAsync();
+        var payload = new byte[length];
+        new Random(length).NextBytes(payload);
+        byte[] frame = socket.EncodeFrame(Frame.Binary, payload);
+
+        // One byte at a time for the header and small payloads; larger pieces past that, to stay quick.
+        int offset = 0;
+        while (offset < frame.Length)
+        {
+            int piece = offset < 16 || length < 1000 ? 1 : 4093;
+            int count = Math.Min(piece, frame.Length - offset);
+            await socket.SendRawAsync(frame.AsSpan(offset, count).ToArray());
+            offset += count;
+        }
+
+        var echoed = await socket.ReadFrameAsync();
+        Assert.Equal(Frame.Binary, echoed!.Opcode);
+        Assert.Equal(payload, echoed.Payload);
+    }
+
+    [Fact]
+    public async Task Transport_SeveralFramesInOneSegment_AreHandledInOrder()
+    {
+        await using var socket = await ConnectAsync();
+        string longText = new('x', 300);
+        byte[] bytes =
+        [
+            .. socket.EncodeFrame(Frame.Text, "first"u8),
+            .. socket.EncodeFrame(Frame.Ping, "p"u8),
+            .. socket.EncodeFrame(Frame.Binary, new byte[] { 1, 2, 3 }),
+            .. socket.EncodeFrame(Frame.Text, Encoding.UTF8.GetBytes(longText)),
+            .. socket.EncodeFrame(Frame.Text, "sp"u8, fin: false),
+            .. socket.EncodeFrame(Frame.Continuation, "lit"u8),
+            .. socket.EncodeFrame(Frame.Text, "last"u8),
+        ];
+        await socket.SendRawAsync(bytes);
+
+        var frames = new List<(int Opcode, string Payload)>();
+        for (int i = 0; i < 6; i++)
+        {
+            var frame = await socket.ReadFrameAsync();
+            frames.Add((frame!.Opcode, Encoding.UTF8.GetString(frame.Payload)));
+        }
+
+        Assert.Equal(
+            [(Frame.Text, "first"), (Frame.Pong, "p"), (Frame.Binary, "\u0001\u0002\u0003"), (Frame.Text, longText), (Frame.Text, "split"), (Frame.Text, "last")],
+            frames);
     }
 }
