@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using Velithon.Protocol;
+using TransportWebSocket = System.Net.WebSockets.WebSocket;
+
+namespace Velithon.Runtime.Tests;
+
+/// <summary>
+/// Velithon's own framing, driven directly through the <see cref="TransportWebSocket"/> contract rather than
+/// through a handler, against the framework's client WebSocket over a loopback TCP connection: the parts of the
+/// contract the runtime itself does not use (receiving into a caller's buffer, fragmented sends) and the close
+/// handshake started by the server.
+/// </summary>
+public sealed class FrameWebSocketTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private TcpListener? _listener;
+    private TcpClient? _clientTcp;
+    private TcpClient? _serverTcp;
+    private FrameWebSocket _server = null!;
+    private TransportWebSocket _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        _clientTcp = new TcpClient { NoDelay = true };
+        var accepting = _listener.AcceptTcpClientAsync();
+        await _clientTcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)_listener.LocalEndpoint).Port);
+        _serverTcp = await accepting;
+        _server = new FrameWebSocket(_serverTcp.GetStream(), subProtocol: "chat");
+        _client = TransportWebSocket.CreateFromStream(_clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
+    }
+
+    public Task DisposeAsync()
+    {
+        _client.Dispose();
+        _server.Dispose();
+        _clientTcp?.Dispose();
+        _serverTcp?.Dispose();
+        _listener?.Stop();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ReceiveIntoASmallBuffer_HandsOutTheMessageInPieces()
+    {
+        var payload = new byte[1000];
+        new Random(7).NextBytes(payload);
+        await _client.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+
+        var received = new List<byte>();
+        var buffer = new byte[300];
+        ValueWebSocketReceiveResult result;
+        int pieces = 0;
+        do
+        {
+            result = await _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+            received.AddRange(buffer.AsSpan(0, result.Count).ToArray());
+            pieces++;
+        }
+        while (!result.EndOfMessage);
+
+        Assert.Equal(4, pieces);
+        Assert.Equal(payload, received.ToArray());
+        Assert.Equal("chat", _server.SubProtocol);
+    }
+
+    [Fact]
+    public async Task FragmentedSend_ArrivesAsOneMessage()
+    {
+        await _server.SendAsync("frag"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await _server.SendAsync("ment"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await _server.SendAsync("ed"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        var buffer = new byte[64];
+        int count = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await _client.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).AsTask().WaitAsync(Timeout);
+            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+            count += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        Assert.Equal("fragmented", Encoding.UTF8.GetString(buffer, 0, count));
+    }
+
+    [Fact]
+    public async Task CloseWhileAReceiveWaits_TheReceiveSeesThePeersCloseAndTheHandshakeEnds()
+    {
+        var waiting = _server.ReceiveMessageAsync(1024, callerDecodesText: false, CancellationToken.None).AsTask();
+        var closing = _server.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+
+        // The client reads the server's close frame and answers it.
+        var result = await _client.ReceiveAsync(new byte[16].AsMemory(), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, _client.CloseStatus);
+        Assert.Equal("bye", _client.CloseStatusDescription);
+        await _client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "ok", CancellationToken.None).WaitAsync(Timeout);
+
+        var message = await waiting.WaitAsync(Timeout);
+        Assert.Equal(FrameMessageKind.Close, message.Kind);
+        await closing.WaitAsync(Timeout);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Closed, _server.State);
+        Assert.Equal((WebSocketCloseStatus.NormalClosure, "ok"), (_server.CloseStatus, _server.CloseStatusDescription));
+    }
+
+    [Fact]
+    public async Task CloseWithNoReceiveWaiting_ReadsUntilThePeersClose_DiscardingMessages()
+    {
+        var closing = _server.CloseAsync(WebSocketCloseStatus.PolicyViolation, null, CancellationToken.None);
+
+        // The client still sends a message before it answers the close: the server discards it.
+        await _client.SendAsync("late"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        var result = await _client.ReceiveAsync(new byte[16].AsMemory(), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal((WebSocketMessageType.Close, WebSocketCloseStatus.PolicyViolation), (result.MessageType, _client.CloseStatus));
+        await _client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+
+        await closing.WaitAsync(Timeout);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Closed, _server.State);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, _server.CloseStatus);
+    }
+
+    [Fact]
+    public async Task PeersClose_IsReportedOnce_ThenEveryReceiveReportsIt()
+    {
+        await _client.CloseOutputAsync((WebSocketCloseStatus)4000, "done", CancellationToken.None);
+        var first = await _server.ReceiveMessageAsync(1024, callerDecodesText: false, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(FrameMessageKind.Close, first.Kind);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.CloseReceived, _server.State);
+        var again = await _server.ReceiveAsync(new byte[4].AsMemory(), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Close, again.MessageType);
+        Assert.Equal(((WebSocketCloseStatus)4000, "done"), (_server.CloseStatus, _server.CloseStatusDescription));
+
+        await _server.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Closed, _server.State);
+        await Assert.ThrowsAsync<WebSocketException>(async () =>
+            await _server.SendAsync("x"u8.ToArray().AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Abort_FailsTheWaitingReceive()
+    {
+        var waiting = _server.ReceiveMessageAsync(1024, callerDecodesText: false, CancellationToken.None).AsTask();
+        _server.Abort();
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Aborted, _server.State);
+        var failure = await Record.ExceptionAsync(() => waiting.WaitAsync(Timeout));
+        Assert.True(failure is IOException or ObjectDisposedException or WebSocketException or OperationCanceledException, failure?.ToString());
+    }
+
+    [Fact]
+    public void AcceptKey_IsTheOneRfc6455Shows()
+    {
+        // RFC 6455 section 1.3's worked example.
+        Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WebSocketHandshake.ComputeAcceptKey("dGhlIHNhbXBsZSBub25jZQ=="));
+    }
+}
