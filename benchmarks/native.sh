@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Publishes the baseline and the Velithon subject with Native AOT (warnings are errors), then measures:
-#   benchmarks/native.sh aot [--rounds 5]          binary size, start to first echo, idle memory
+#   benchmarks/native.sh aot [--rounds 5] [--idle 10000]  binary size, start to first echo, idle RSS;
+#                                                  with --idle, memory per idle connection too
 #   benchmarks/native.sh callgrind [--handshakes]   server instructions per echoed message, or per handshake (valgrind)
 # Each publish starts from a clean obj folder: a second publish over a failed one can wrongly succeed.
 set -euo pipefail

@@ -20,6 +20,38 @@ public static class NativeAot
             rounds,
             "start to first echo (ms)");
 
+    /// <summary>
+    /// Memory per idle connection of the native builds, measured as the load generator measures the JIT builds
+    /// (<see cref="Scenarios.IdleMemoryPerConnectionAsync"/>), alternating the servers over the rounds.
+    /// </summary>
+    public static async Task<string> MeasureIdleMemoryAsync(IReadOnlyList<(string Name, string Binary)> binaries, int rounds, int connections)
+    {
+        var perConnection = binaries.ToDictionary(b => b.Name, _ => new List<double>());
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var (name, binary) in round % 2 == 0 ? binaries : binaries.Reverse())
+            {
+                await using var server = await ServerProcess.StartAsync(name, binary);
+                perConnection[name].Add(await Scenarios.IdleMemoryPerConnectionAsync(server, "/echo", connections) / 1024.0);
+            }
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Native AOT, memory per idle connection with {connections:N0} connections (server RSS delta / connections), {rounds} rounds, medians.");
+        report.AppendLine();
+        report.AppendLine("| Server | KiB per connection | rounds | ratio |");
+        report.AppendLine("|---|---:|---|---:|");
+        double baseline = Measure.Median(perConnection[binaries[0].Name]);
+        foreach (var (name, _) in binaries)
+        {
+            double median = Measure.Median(perConnection[name]);
+            string all = string.Join(", ", perConnection[name].Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {median:0.00} | {all} | {median / baseline:0.000} |");
+        }
+
+        return report.ToString();
+    }
+
     public static async Task<string> MeasureAsync(IReadOnlyList<Server> servers, int rounds, string startupColumn)
     {
         var startup = servers.ToDictionary(s => s.Name, _ => new List<double>());

@@ -7,13 +7,20 @@ using Velithon.Benchmarks;
 // alternating them over several rounds in one run, and prints each figure's median and the ratio
 // Velithon / baseline. Usage:
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
-//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5] [--idle 10000]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
 if (args.Length > 0 && args[0] == "aot")
 {
-    // aot BASELINE_BINARY SUBJECT_BINARY [--rounds N]: Native AOT start-up, size and idle memory.
+    // aot BASELINE_BINARY SUBJECT_BINARY [--rounds N] [--idle N]: Native AOT start-up, size and idle memory.
     int aotRounds = Array.IndexOf(args, "--rounds") is int at and >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5;
-    Console.WriteLine(await NativeAot.MeasureAsync([("baseline", args[1]), ("velithon", args[2])], aotRounds));
+    (string, string)[] native = [("baseline", args[1]), ("velithon", args[2])];
+    Console.WriteLine(await NativeAot.MeasureAsync(native, aotRounds));
+    if (Array.IndexOf(args, "--idle") is int idleAt and >= 0)
+    {
+        // --idle N: also memory per idle connection of the native builds, N connections each.
+        Console.WriteLine(await NativeAot.MeasureIdleMemoryAsync(native, aotRounds, int.Parse(args[idleAt + 1], CultureInfo.InvariantCulture)));
+    }
+
     return;
 }
 

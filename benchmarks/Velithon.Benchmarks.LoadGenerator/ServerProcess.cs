@@ -23,19 +23,27 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri WebSocketBase => new($"ws://127.0.0.1:{Port}");
 
-    public static async Task<ServerProcess> StartAsync(string name, string assemblyPath)
+    /// <summary>Starts <paramref name="path"/>: an assembly (.dll) through <c>dotnet</c>, or a native executable as it is.</summary>
+    public static async Task<ServerProcess> StartAsync(string name, string path)
     {
         int port = Measure.FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        bool assembly = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(assembly ? "dotnet" : path)
         {
-            ArgumentList = { assemblyPath, "--port", port.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (assembly)
+        {
+            start.ArgumentList.Add(path);
+        }
+
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
 
         // Precise allocation counts need a GC that does not adapt its heap count under load.
         start.Environment["DOTNET_GCDynamicAdaptationMode"] = "0";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + assemblyPath);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + path);
         var server = new ServerProcess(name, process, port);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
