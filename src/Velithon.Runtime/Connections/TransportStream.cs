@@ -9,13 +9,13 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Velithon.Connections;
 
 /// <summary>
-/// The transport stream under an accepted WebSocket. It does three things the framework's WebSocket does not
-/// expose:
+/// The transport stream under an accepted WebSocket, Velithon's own (<see cref="Protocol.FrameWebSocket"/>) or,
+/// with compression, the framework's. It does three things for the runtime, whichever WebSocket writes:
 /// <list type="bullet">
 /// <item>It notes whether the server has sent a close frame, and with which code. On a protocol error (invalid
-/// UTF-8, a malformed frame) the framework's WebSocket sends its own close frame (1007 or 1002) and then aborts
-/// without saying which code it sent; this is how the runtime knows, and so can report the right code to the
-/// handler and end the connection gracefully instead of resetting it under the close frame.</item>
+/// UTF-8, a malformed frame) the WebSocket sends its own close frame (1007 or 1002) and then fails the receive;
+/// the framework's says not which code it sent, so this is how the runtime knows, and so can report the right
+/// code to the handler and end the connection gracefully instead of resetting it under the close frame.</item>
 /// <item>It counts reads, so the <see cref="KeepAliveMonitor"/> can tell that the peer sent something (a pong
 /// included: the WebSocket reads again after handling one) without a clock read per message.</item>
 /// <item>It writes the keep-alive pings, between the WebSocket's own frames: each write claims the stream, so
