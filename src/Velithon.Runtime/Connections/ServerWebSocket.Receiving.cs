@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -125,6 +126,7 @@ public sealed partial class ServerWebSocket
         private bool _disconnectAsDefault;
         private ReceiveMode _mode;
         private object? _converted;
+        private Exception? _failure;
         private int _busy;
 
         public MessageReceiver(ServerWebSocket owner)
@@ -145,6 +147,7 @@ public sealed partial class ServerWebSocket
             }
 
             _core.Reset();
+            _failure = null;
             _mode = mode;
             _cancellationToken = cancellationToken;
             _disconnectAsDefault = disconnectAsDefault;
@@ -169,7 +172,9 @@ public sealed partial class ServerWebSocket
         {
             try
             {
-                return _core.GetResult(token);
+                var message = _core.GetResult(token);
+                ThrowIfFailed();
+                return message;
             }
             finally
             {
@@ -187,6 +192,7 @@ public sealed partial class ServerWebSocket
             try
             {
                 _core.GetResult(token);
+                ThrowIfFailed();
                 return _converted!;
             }
             finally
@@ -196,7 +202,35 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+        public ValueTaskSourceStatus GetStatus(short token)
+        {
+            var status = _core.GetStatus(token);
+            return status == ValueTaskSourceStatus.Succeeded && _failure is { } failure
+                ? failure is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted
+                : status;
+        }
+
+        /// <summary>
+        /// Throws the receive's failure from here rather than through the completion source, which would rethrow it
+        /// with <see cref="ExceptionDispatchInfo"/> two frames deeper: on Native AOT the unwinder's cost grows with
+        /// every frame, and a connection's end (the peer's close) is reported this way to every static handler.
+        /// </summary>
+        private void ThrowIfFailed()
+        {
+            if (_failure is not { } failure)
+            {
+                return;
+            }
+
+            _failure = null;
+            if (failure.StackTrace is null)
+            {
+                // Never thrown before (the usual case: a disconnect made for this receive).
+                throw failure;
+            }
+
+            ExceptionDispatchInfo.Throw(failure);
+        }
 
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _core.OnCompleted(continuation, state, token, flags);
@@ -507,14 +541,13 @@ public sealed partial class ServerWebSocket
         {
             _owner._receiving = false;
             _socket = null;
-            if (_disconnectAsDefault && exception is WebSocketDisconnectException)
+            if (!(_disconnectAsDefault && exception is WebSocketDisconnectException))
             {
-                _core.SetResult(default);
+                // Kept here and thrown by GetResult; see ThrowIfFailed.
+                _failure = exception;
             }
-            else
-            {
-                _core.SetException(exception);
-            }
+
+            _core.SetResult(default);
         }
 
         private void Grow(int minimumSize)
