@@ -127,6 +127,7 @@ public sealed partial class ServerWebSocket
         private ReceiveMode _mode;
         private object? _converted;
         private Exception? _failure;
+        private bool _failureUnthrown;
         private int _busy;
 
         public MessageReceiver(ServerWebSocket owner)
@@ -223,12 +224,13 @@ public sealed partial class ServerWebSocket
             }
 
             _failure = null;
-            if (failure.StackTrace is null)
+            if (_failureUnthrown)
             {
-                // Never thrown before (the usual case: a disconnect made for this receive).
+                // The usual case: a disconnect made for this receive.
                 throw failure;
             }
 
+            // Thrown before, by the transport or the handshake: keep its stack trace.
             ExceptionDispatchInfo.Throw(failure);
         }
 
@@ -250,7 +252,7 @@ public sealed partial class ServerWebSocket
                 _owner.ReturnMessageBuffer();
                 if (_owner.ClientState == WebSocketState.Disconnected)
                 {
-                    SetException(_owner.CreateDisconnectException(null));
+                    SetException(_owner.CreateDisconnectException(null), unthrown: true);
                     return;
                 }
             }
@@ -501,7 +503,7 @@ public sealed partial class ServerWebSocket
             }
             else if (IsTransportFailure(exception))
             {
-                SetException(_owner.OnTransportFailed(_socket!, exception));
+                SetException(_owner.OnTransportFailed(_socket!, exception), unthrown: true);
             }
             else
             {
@@ -514,7 +516,7 @@ public sealed partial class ServerWebSocket
         {
             if (closing.IsCompletedSuccessfully)
             {
-                SetException(closing.Result);
+                SetException(closing.Result, unthrown: true);
             }
             else
             {
@@ -525,20 +527,28 @@ public sealed partial class ServerWebSocket
         private async Task FailWhenClosedAsync(ValueTask<WebSocketDisconnectException> closing)
         {
             Exception exception;
+            bool unthrown;
             try
             {
                 exception = await closing.ConfigureAwait(false);
+                unthrown = true;
             }
             catch (Exception closeFailure)
             {
                 exception = closeFailure;
+                unthrown = false;
             }
 
-            SetException(exception);
+            SetException(exception, unthrown);
         }
 
-        private void SetException(Exception exception)
+        /// <summary>
+        /// Fails the receive; <paramref name="unthrown"/> says the exception was made for it and never thrown, so
+        /// GetResult can throw it plainly (see <see cref="ThrowIfFailed"/>).
+        /// </summary>
+        private void SetException(Exception exception, bool unthrown = false)
         {
+            _failureUnthrown = unthrown;
             _owner._receiving = false;
             _socket = null;
             if (!(_disconnectAsDefault && exception is WebSocketDisconnectException))
