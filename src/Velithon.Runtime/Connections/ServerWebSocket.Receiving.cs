@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -126,8 +125,6 @@ public sealed partial class ServerWebSocket
         private bool _disconnectAsDefault;
         private ReceiveMode _mode;
         private object? _converted;
-        private Exception? _failure;
-        private bool _failureUnthrown;
         private int _busy;
 
         public MessageReceiver(ServerWebSocket owner)
@@ -148,7 +145,6 @@ public sealed partial class ServerWebSocket
             }
 
             _core.Reset();
-            _failure = null;
             _mode = mode;
             _cancellationToken = cancellationToken;
             _disconnectAsDefault = disconnectAsDefault;
@@ -173,9 +169,7 @@ public sealed partial class ServerWebSocket
         {
             try
             {
-                var message = _core.GetResult(token);
-                ThrowIfFailed();
-                return message;
+                return _core.GetResult(token);
             }
             finally
             {
@@ -193,7 +187,6 @@ public sealed partial class ServerWebSocket
             try
             {
                 _core.GetResult(token);
-                ThrowIfFailed();
                 return _converted!;
             }
             finally
@@ -203,36 +196,7 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        public ValueTaskSourceStatus GetStatus(short token)
-        {
-            var status = _core.GetStatus(token);
-            return status == ValueTaskSourceStatus.Succeeded && _failure is { } failure
-                ? failure is OperationCanceledException ? ValueTaskSourceStatus.Canceled : ValueTaskSourceStatus.Faulted
-                : status;
-        }
-
-        /// <summary>
-        /// Throws the receive's failure from here rather than through the completion source, which would rethrow it
-        /// with <see cref="ExceptionDispatchInfo"/> two frames deeper: on Native AOT the unwinder's cost grows with
-        /// every frame, and a connection's end (the peer's close) is reported this way to every static handler.
-        /// </summary>
-        private void ThrowIfFailed()
-        {
-            if (_failure is not { } failure)
-            {
-                return;
-            }
-
-            _failure = null;
-            if (_failureUnthrown)
-            {
-                // The usual case: a disconnect made for this receive.
-                throw failure;
-            }
-
-            // Thrown before, by the transport or the handshake: keep its stack trace.
-            ExceptionDispatchInfo.Throw(failure);
-        }
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _core.OnCompleted(continuation, state, token, flags);
@@ -252,7 +216,7 @@ public sealed partial class ServerWebSocket
                 _owner.ReturnMessageBuffer();
                 if (_owner.ClientState == WebSocketState.Disconnected)
                 {
-                    SetException(_owner.CreateDisconnectException(null), unthrown: true);
+                    SetException(_owner.CreateDisconnectException(null));
                     return;
                 }
             }
@@ -503,7 +467,7 @@ public sealed partial class ServerWebSocket
             }
             else if (IsTransportFailure(exception))
             {
-                SetException(_owner.OnTransportFailed(_socket!, exception), unthrown: true);
+                SetException(_owner.OnTransportFailed(_socket!, exception));
             }
             else
             {
@@ -516,7 +480,7 @@ public sealed partial class ServerWebSocket
         {
             if (closing.IsCompletedSuccessfully)
             {
-                SetException(closing.Result, unthrown: true);
+                SetException(closing.Result);
             }
             else
             {
@@ -527,37 +491,30 @@ public sealed partial class ServerWebSocket
         private async Task FailWhenClosedAsync(ValueTask<WebSocketDisconnectException> closing)
         {
             Exception exception;
-            bool unthrown;
             try
             {
                 exception = await closing.ConfigureAwait(false);
-                unthrown = true;
             }
             catch (Exception closeFailure)
             {
                 exception = closeFailure;
-                unthrown = false;
             }
 
-            SetException(exception, unthrown);
+            SetException(exception);
         }
 
-        /// <summary>
-        /// Fails the receive; <paramref name="unthrown"/> says the exception was made for it and never thrown, so
-        /// GetResult can throw it plainly (see <see cref="ThrowIfFailed"/>).
-        /// </summary>
-        private void SetException(Exception exception, bool unthrown = false)
+        private void SetException(Exception exception)
         {
-            _failureUnthrown = unthrown;
             _owner._receiving = false;
             _socket = null;
-            if (!(_disconnectAsDefault && exception is WebSocketDisconnectException))
+            if (_disconnectAsDefault && exception is WebSocketDisconnectException)
             {
-                // Kept here and thrown by GetResult; see ThrowIfFailed.
-                _failure = exception;
+                _core.SetResult(default);
             }
-
-            _core.SetResult(default);
+            else
+            {
+                _core.SetException(exception);
+            }
         }
 
         private void Grow(int minimumSize)
