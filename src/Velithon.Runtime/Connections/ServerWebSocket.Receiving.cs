@@ -94,7 +94,7 @@ public sealed partial class ServerWebSocket
     }
 
     /// <summary>
-    /// Reassembles one message at a time from the framework's WebSocket, as a reusable operation rather than an
+    /// Receives one message at a time from the connection's WebSocket, as a reusable operation rather than an
     /// async method. Two reasons. A connection usually ends with the peer's close frame, which the handler's
     /// receive reports as <see cref="WebSocketDisconnectException"/>; an async method can only fail its task by
     /// throwing, and on Native AOT each throw walks the stack (15,000 to 35,000 instructions), so here the exception
@@ -102,11 +102,12 @@ public sealed partial class ServerWebSocket
     /// object instead of a suspended state machine.
     /// </summary>
     /// <remarks>
-    /// The first read has an empty buffer: it waits for the next frame without holding a buffer, so an idle
-    /// connection costs no receive memory. Only then is a pooled buffer rented for the payload. Receives are
-    /// one at a time, so one instance per connection serves them all, and it completes as a message, a string
-    /// (<see cref="ReceiveTextAsync"/>) or an array (<see cref="ReceiveBytesAsync"/>), checked and converted
-    /// before the caller resumes.
+    /// With Velithon's own framing (<see cref="FrameWebSocket"/>) one call returns the whole message. With the
+    /// framework's WebSocket (compression, the in-memory test server) the message is reassembled here: the first
+    /// read has an empty buffer, so it waits for the next frame without holding one, and only then is a pooled
+    /// buffer rented for the payload. Receives are one at a time, so one instance per connection serves them all,
+    /// and it completes as a message, a string (<see cref="ReceiveTextAsync"/>) or an array
+    /// (<see cref="ReceiveBytesAsync"/>), checked and converted before the caller resumes.
     /// </remarks>
     private sealed class MessageReceiver : IValueTaskSource<WebSocketMessage>, IValueTaskSource<string>, IValueTaskSource<byte[]>
     {

@@ -12,7 +12,7 @@ internal enum FrameMessageKind
     /// <summary>The peer's close frame; its code and reason are the socket's <c>CloseStatus</c> and <c>CloseStatusDescription</c>.</summary>
     Close,
 
-    /// <summary>A message longer than the limit the caller gave; nothing of it is kept.</summary>
+    /// <summary>A message longer than the limit the caller gave; nothing of it is kept, and the caller closes the connection (1009).</summary>
     TooBig,
 }
 

@@ -38,6 +38,9 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
     // take one read; an idle connection holds it and nothing else.
     private const int ReadBufferSize = 256;
 
+    // After closing for a message over the limit, how much of its frame is read past to find the peer's close frame.
+    private const long MaxBytesSkippedForClose = 1024 * 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
@@ -123,6 +126,13 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                 }
 
                 Consume(header.Length);
+                if (!header.IsControl && length + header.PayloadLength > maxMessageSize)
+                {
+                    // Checked on the 64-bit length before anything is read or rented.
+                    _skipRemaining = header.PayloadLength;
+                    return FrameMessage.TooBig;
+                }
+
                 int payloadLength = (int)header.PayloadLength;
                 if (header.IsControl)
                 {
@@ -152,12 +162,6 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                 if (messageOpcode < 0)
                 {
                     messageOpcode = header.Opcode;
-                }
-
-                if ((long)length + payloadLength > maxMessageSize)
-                {
-                    _skipRemaining = header.PayloadLength;
-                    return FrameMessage.TooBig;
                 }
 
                 var type = messageOpcode == FrameHeader.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
@@ -238,10 +242,15 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
     {
         if (_unreadBuffer is null && _unread.IsEmpty)
         {
-            var message = await ReceiveMessageAsync(int.MaxValue, callerDecodesText: false, cancellationToken).ConfigureAwait(false);
+            var message = await ReceiveMessageAsync(Array.MaxLength, callerDecodesText: false, cancellationToken).ConfigureAwait(false);
             if (message.Kind == FrameMessageKind.Close)
             {
                 return new ValueWebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true);
+            }
+
+            if (message.Kind == FrameMessageKind.TooBig)
+            {
+                throw await FailAsync(WebSocketCloseStatus.MessageTooBig, "The message is larger than an array can hold.").ConfigureAwait(false);
             }
 
             _unread = message.Payload;
@@ -409,7 +418,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
             case FrameHeader.Continuation:
                 return messageOpcode < 0 ? "A continuation frame arrived with no message to continue." : null;
             case FrameHeader.Text or FrameHeader.Binary:
-                return messageOpcode >= 0 ? "A new message started before the last one ended." : header.PayloadLength > int.MaxValue ? "The frame is too long." : null;
+                return messageOpcode >= 0 ? "A new message started before the last one ended." : null;
             default:
                 return $"Unknown opcode {header.Opcode}.";
         }
@@ -574,6 +583,14 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
     /// <summary>After our close frame: skips data until the peer's close frame, which ends the handshake.</summary>
     private async ValueTask DiscardUntilCloseAsync(CancellationToken cancellationToken)
     {
+        if (_skipRemaining > MaxBytesSkippedForClose)
+        {
+            // The peer's close frame cannot be told from the payload until the oversized frame ends; reading that
+            // far for it is not worth it. The close frame went out, so the connection still ends gracefully.
+            Abort();
+            return;
+        }
+
         while (_closeStatus is null && State == TransportState.CloseSent)
         {
             if (_skipRemaining > 0)

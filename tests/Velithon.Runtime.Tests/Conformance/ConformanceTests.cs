@@ -366,6 +366,23 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
         await AssertClosesWithAsync(socket, 1009);
     }
 
+    [Theory]
+    [InlineData(Frame.Binary)]
+    [InlineData(Frame.Continuation)]
+    public async Task Limits_FrameClaimingATerabyte_Closes1009WithoutWaitingForIt(int opcode)
+    {
+        await using var socket = await ConnectAsync();
+        if (opcode == Frame.Continuation)
+        {
+            await socket.SendFrameAsync(Frame.Binary, new byte[] { 1, 2, 3 }, fin: false);
+        }
+
+        // A header announcing 2^40 bytes (64-bit length, masked), then nothing more.
+        byte[] header = [(byte)(0x80 | opcode), 0x80 | 127, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4];
+        await socket.SendRawAsync(header);
+        await AssertClosesWithAsync(socket, 1009);
+    }
+
     // 8. How frames arrive: a frame split across TCP segments, several frames in one segment.
 
     [Theory]
