@@ -29,13 +29,14 @@ namespace Velithon.Protocol;
 /// The runtime uses this socket when it sees the upgraded stream itself and no extension is negotiated; with
 /// permessage-deflate, or on a server whose WebSocket it cannot see (the in-memory test server), it uses the
 /// framework's. <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/> exists for the
-/// <see cref="System.Net.WebSockets.WebSocket"/> contract and hands out a message received whole, in pieces as large as the caller's buffer.
+/// <see cref="System.Net.WebSockets.WebSocket"/> contract and hands out a message received whole, in pieces as
+/// large as the caller's buffer.
 /// </para>
 /// </remarks>
 internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
 {
     // Holds the header and payload of the messages most applications exchange (chat lines, small JSON), so those
-    // take one read; an idle connection holds it and nothing else.
+    // take one read; it is the only buffer an idle connection's waiting read holds.
     private const int ReadBufferSize = 256;
 
     // After closing for a message over the limit, how much of its frame is read past to find the peer's close frame.
