@@ -168,7 +168,8 @@ public abstract class WebSocket
     /// <c>await foreach (var message in ws.ReceiveTextMessagesAsync())</c>. The enumeration ends
     /// quietly on a close from the peer; other ends throw <see cref="WebSocketDisconnectException"/>.
     /// </summary>
-    public async IAsyncEnumerable<string> ReceiveTextMessagesAsync(
+    /// <remarks>Implementations may override this to end the enumeration without an exception internally.</remarks>
+    public virtual async IAsyncEnumerable<string> ReceiveTextMessagesAsync(
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (true)

@@ -265,4 +265,16 @@ public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerF
         var ending = await Server.Probe.WaitAsync("enumerate");
         Assert.Equal(new Ending(1000, "finished", WebSocketState.Disconnected, AbortedFired: true), ending);
     }
+
+    [Fact]
+    public async Task ReceiveTextMessages_ThrowsWhenTheClientClosesWithAnApplicationCode()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/enumerate?key=app-code"));
+        await client.SendTextAsync("a");
+        Assert.Equal("1:a", await client.ReceiveTextAsync());
+        await client.CloseAsync((WebSocketCloseStatus)4000, "odd", CancellationToken.None).WaitAsync(Client.Timeout);
+
+        var ending = await Server.Probe.WaitAsync("app-code:threw");
+        Assert.Equal(new Ending(4000, "odd", WebSocketState.Disconnected, AbortedFired: true), ending);
+    }
 }

@@ -317,16 +317,25 @@ public static class Handlers
     [WebSocket("/no-accept")]
     public static Task NoAccept(WebSocket ws) => Task.CompletedTask;
 
+    /// <summary>Numbers each text message; records how the enumeration ended under <paramref name="key"/> (with ":threw" if it threw).</summary>
     [WebSocket("/enumerate")]
-    public static async ValueTask Enumerate(WebSocket ws, Probe probe)
+    public static async ValueTask Enumerate(WebSocket ws, Probe probe, [FromQuery] string? key)
     {
         int count = 0;
-        await foreach (var message in ws.ReceiveTextMessagesAsync())
+        string ending = key ?? "enumerate";
+        try
         {
-            count++;
-            await ws.SendTextAsync($"{count}:{message}");
+            await foreach (var message in ws.ReceiveTextMessagesAsync())
+            {
+                count++;
+                await ws.SendTextAsync($"{count}:{message}");
+            }
+        }
+        catch (WebSocketDisconnectException)
+        {
+            ending += ":threw";
         }
 
-        probe.Record("enumerate", new Ending(ws.CloseCode ?? 0, ws.CloseReason ?? "", ws.ClientState, ws.Aborted.IsCancellationRequested));
+        probe.Record(ending, new Ending(ws.CloseCode ?? 0, ws.CloseReason ?? "", ws.ClientState, ws.Aborted.IsCancellationRequested));
     }
 }
