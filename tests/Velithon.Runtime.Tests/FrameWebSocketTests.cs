@@ -127,6 +127,25 @@ public sealed class FrameWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReceiveStartedWhileACloseReadsForThePeersClose_WaitsForIt_AndReportsTheClose()
+    {
+        // The server closes with no receive waiting, so the close itself reads the stream for the peer's answer;
+        // a receive the handler starts just then must wait for that, not fail as a second receive.
+        var closing = _server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "shutting down", CancellationToken.None);
+        Assert.True(SpinWait.SpinUntil(() => _server.IsReading, Timeout));
+        var receiving = _server.ReceiveMessageAsync(1024, callerDecodesText: false, CancellationToken.None).AsTask();
+        Assert.False(receiving.IsCompleted);
+
+        var result = await _client.ReceiveAsync(new byte[32].AsMemory(), CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        await _client.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, null, CancellationToken.None).WaitAsync(Timeout);
+
+        await closing.WaitAsync(Timeout);
+        Assert.Equal(FrameMessageKind.Close, (await receiving.WaitAsync(Timeout)).Kind);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, _server.CloseStatus);
+    }
+
+    [Fact]
     public async Task PeersClose_IsReportedOnce_ThenEveryReceiveReportsIt()
     {
         await _client.CloseOutputAsync((WebSocketCloseStatus)4000, "done", CancellationToken.None);

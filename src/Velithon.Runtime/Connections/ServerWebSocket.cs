@@ -722,7 +722,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     {
         var options = _runtime.Options;
         var context = new WebSocketAcceptContext { SubProtocol = subProtocol };
-        if (RuntimeSeesTransport())
+        if (WebSocketHandshake.SeesTransport(_httpContext))
         {
             // The KeepAliveMonitor pings and times out; the framework WebSocket keeps neither timer nor state.
             context.KeepAliveInterval = TimeSpan.Zero;
@@ -752,10 +752,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
         return routeCompression?.Enabled ?? _runtime.Options.Compression.Enabled;
     }
-
-    private bool RuntimeSeesTransport() =>
-        _httpContext.Features.Get<IHttpUpgradeFeature>() is ObservedUpgradeFeature { IsUpgradableRequest: true }
-        || _httpContext.Features.Get<IHttpExtendedConnectFeature>() is ObservedExtendedConnectFeature { IsExtendedConnect: true };
 
     private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
     {

@@ -91,9 +91,11 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FrameMessage> ReceiveMessageAsync(int maxMessageSize, bool callerDecodesText, CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
+        while (!TryClaimReceive(out var released))
         {
-            throw new InvalidOperationException("A receive is already in progress on this connection.");
+            // A close in progress is reading the stream for the peer's close frame (the runtime lets only one
+            // receive of its own run at a time): wait for it, then report how the connection ended.
+            await released.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         byte[]? message = null;
@@ -142,9 +144,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                         CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
                     }
 
-                    var payload = _readBuffer.AsMemory(_readOffset, payloadLength);
-                    FrameHeader.Unmask(payload.Span, header.MaskKey, 0);
-                    Consume(payloadLength);
+                    var payload = TakeUnmasked(payloadLength, header.MaskKey);
                     if (header.Opcode == FrameHeader.Close)
                     {
                         await OnCloseFrameAsync(payload).ConfigureAwait(false);
@@ -174,9 +174,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                         CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
                     }
 
-                    var payload = _readBuffer.AsMemory(_readOffset, payloadLength);
-                    FrameHeader.Unmask(payload.Span, header.MaskKey, 0);
-                    Consume(payloadLength);
+                    var payload = TakeUnmasked(payloadLength, header.MaskKey);
                     if (type == WebSocketMessageType.Text && !callerDecodesText && !Utf8.IsValid(payload.Span))
                     {
                         throw await FailAsync(WebSocketCloseStatus.InvalidPayloadData, "The text message is not valid UTF-8.").ConfigureAwait(false);
@@ -335,15 +333,12 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
         while (_closeStatus is null && State == TransportState.CloseSent)
         {
             // A receive in progress (the handler's) will see the close frame; otherwise read until it comes.
-            var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _receiveReleased, released);
-            if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
+            if (!TryClaimReceive(out var released))
             {
-                await released.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await released.WaitAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            Volatile.Write(ref _receiveReleased, null);
             try
             {
                 await DiscardUntilCloseAsync(cancellationToken).ConfigureAwait(false);
@@ -514,6 +509,15 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
         _readCount += read;
     }
 
+    /// <summary>Takes a whole frame payload of <paramref name="length"/> bytes from the read buffer, unmasked where it lies.</summary>
+    private Memory<byte> TakeUnmasked(int length, uint maskKey)
+    {
+        var payload = _readBuffer.AsMemory(_readOffset, length);
+        FrameHeader.Unmask(payload.Span, maskKey, 0);
+        Consume(length);
+        return payload;
+    }
+
     private void Consume(int count)
     {
         _readOffset += count;
@@ -633,10 +637,7 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
                 await FillAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var payload = _readBuffer.AsMemory(_readOffset, payloadLength);
-            FrameHeader.Unmask(payload.Span, header.MaskKey, 0);
-            Consume(payloadLength);
-            await OnCloseFrameAsync(payload).ConfigureAwait(false);
+            await OnCloseFrameAsync(TakeUnmasked(payloadLength, header.MaskKey)).ConfigureAwait(false);
         }
     }
 
@@ -651,11 +652,28 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
         int headerLength = FrameHeader.Write(frame, opcode, fin, payload.Length);
         payload.CopyTo(frame.AsSpan(headerLength));
         var bytes = frame.AsMemory(0, headerLength + payload.Length);
-        if (!_writeGate.TryEnter())
+        return _writeGate.TryEnter() ? WriteHoldingGate(frame, bytes, cancellationToken) : WriteWhenFreeAsync(frame, bytes, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteWhenFreeAsync(byte[] frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
         {
-            return WriteWhenFreeAsync(frame, bytes, cancellationToken);
+            await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            throw;
         }
 
+        await WriteHoldingGate(frame, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> (in <paramref name="frame"/>, rented) with the write gate held; releases both when done.</summary>
+    private ValueTask WriteHoldingGate(byte[] frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
         ValueTask write;
         try
         {
@@ -680,34 +698,6 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteWhenFreeAsync(byte[] frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-            throw;
-        }
-
-        ValueTask write;
-        try
-        {
-            write = _stream.WriteAsync(bytes, cancellationToken);
-        }
-        catch
-        {
-            _writeGate.Exit();
-            ArrayPool<byte>.Shared.Return(frame);
-            throw;
-        }
-
-        await FinishWriteAsync(frame, write).ConfigureAwait(false);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FinishWriteAsync(byte[] frame, ValueTask write)
     {
         try
@@ -729,6 +719,35 @@ internal sealed class FrameWebSocket : System.Net.WebSockets.WebSocket
 
     private bool TrySetState(TransportState from, TransportState to) =>
         Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
+
+    /// <summary>
+    /// Claims the stream's read side for one receive; when another holds it, returns false with a task that
+    /// completes when it lets go. The first try costs one interlocked operation; the task is made only on contention.
+    /// </summary>
+    private bool TryClaimReceive(out Task released)
+    {
+        released = Task.CompletedTask;
+        if (Interlocked.CompareExchange(ref _receiving, 1, 0) == 0)
+        {
+            return true;
+        }
+
+        // Published before the second try: either that try succeeds, or ReleaseReceive (which frees the claim and
+        // then takes this) sees it.
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _receiveReleased, waiter);
+        if (Interlocked.CompareExchange(ref _receiving, 1, 0) == 0)
+        {
+            Interlocked.CompareExchange(ref _receiveReleased, null, waiter);
+            return true;
+        }
+
+        released = waiter.Task;
+        return false;
+    }
+
+    /// <summary>Whether a receive or a close holds the read side, for tests that need a close to be reading.</summary>
+    internal bool IsReading => Volatile.Read(ref _receiving) != 0;
 
     private void ReleaseReceive()
     {

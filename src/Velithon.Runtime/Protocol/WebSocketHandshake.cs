@@ -22,12 +22,13 @@ internal static class WebSocketHandshake
     /// Whether the runtime can serve this request with <see cref="FrameWebSocket"/>: it sees the upgraded stream
     /// (a Kestrel or other server connection, not the in-memory test server), and no extension will be negotiated.
     /// </summary>
-    public static bool CanServe(HttpContext context, bool compressionEnabled)
-    {
-        bool sees = context.Features.Get<IHttpUpgradeFeature>() is ObservedUpgradeFeature { IsUpgradableRequest: true }
-            || context.Features.Get<IHttpExtendedConnectFeature>() is ObservedExtendedConnectFeature { IsExtendedConnect: true };
-        return sees && !(compressionEnabled && OffersPerMessageDeflate(context.Request.Headers.SecWebSocketExtensions));
-    }
+    public static bool CanServe(HttpContext context, bool compressionEnabled) =>
+        SeesTransport(context) && !(compressionEnabled && OffersPerMessageDeflate(context.Request.Headers.SecWebSocketExtensions));
+
+    /// <summary>Whether the upgraded stream will pass through the runtime's <see cref="TransportStream"/> (not so on the in-memory test server).</summary>
+    public static bool SeesTransport(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is ObservedUpgradeFeature { IsUpgradableRequest: true }
+        || context.Features.Get<IHttpExtendedConnectFeature>() is ObservedExtendedConnectFeature { IsExtendedConnect: true };
 
     /// <summary>Writes the response headers, switches protocols and returns the socket over the upgraded stream.</summary>
     public static async Task<FrameWebSocket> AcceptAsync(HttpContext context, string? subProtocol)
