@@ -11,15 +11,8 @@ cd "$(dirname "$0")/.."
 
 results="${VELITHON_TEST_RESULTS:-artifacts/test-results}"
 
-# Debian packages the tests use, installed only when missing: the Python client, Redis, the browser,
-# and the native toolchain for the Native AOT publish.
-debian_packages=(python3-websockets redis-server chromium clang zlib1g-dev)
-missing=()
-for package in "${debian_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
+# Debian packages the tests use, installed only when missing (scripts/missing-packages.sh says which).
+read -r -a missing <<<"$(scripts/missing-packages.sh)"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   sudo_cmd=""
@@ -35,6 +28,15 @@ rm -rf "$results"
 mkdir -p "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Velithon.sln --nologo -v quiet
-dotnet test Velithon.sln --no-build --nologo \
-  --logger "trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@"
+test_arguments=(--no-build --nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results")
+if [ $# -gt 0 ]; then
+  dotnet test Velithon.sln "${test_arguments[@]}" "$@"
+  exit
+fi
+
+# The tests that build the repository from a clean copy (the Native AOT publish, the packages in a fresh app)
+# run last and alone: beside the other test assemblies on two busy cores they can take several times as long.
+status=0
+dotnet test Velithon.sln "${test_arguments[@]}" --filter "Category!=CleanBuild" || status=$?
+dotnet test tests/Velithon.Demo.Tests "${test_arguments[@]}" --filter "Category=CleanBuild" || status=$?
+exit $status

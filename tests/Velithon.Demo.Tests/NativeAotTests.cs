@@ -7,6 +7,8 @@ namespace Velithon.Demo.Tests;
 /// The demo published with Native AOT for linux-x64 from a clean tree (zero trim and AOT warnings: warnings are
 /// errors), and the native binary serving every endpoint the JIT build serves.
 /// </summary>
+[Trait("Category", CleanBuildCollection.Category)]
+[Collection(CleanBuildCollection.Name)]
 public sealed class NativeAotTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private string _repository = null!;

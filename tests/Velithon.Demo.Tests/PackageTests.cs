@@ -11,6 +11,8 @@ namespace Velithon.Demo.Tests;
 /// nothing but that feed and the SDK, with one PackageReference; the generator runs from the package, its
 /// diagnostics fail a wrong declaration, and the app serves a WebSocket.
 /// </summary>
+[Trait("Category", CleanBuildCollection.Category)]
+[Collection(CleanBuildCollection.Name)]
 public sealed class PackageTests(ITestOutputHelper output) : IDisposable
 {
     private const string Version = "0.1.0";
