@@ -1,21 +1,28 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using Velithon.Runtime.Tests;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Velithon.Demo.Tests;
 
 /// <summary>
-/// A person's view of the demo: two headless Chromium tabs open the page, chat in the same room, and use the
-/// other panels. Each step asserts what the page shows. The last screen is kept in artifacts/screenshots.
+/// A person's view of the demo: headless Chromium pages open it, chat in the same room, and use the other
+/// panels. Each step asserts what the page shows: the text of each line, its colour, how many lines there
+/// are, what the status panel holds. The last screen is kept in artifacts/screenshots.
 /// </summary>
 public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private const string Grey = "rgb(74, 82, 98)";   // demo.css: .log li.closed, a normal closure
+    private const string Red = "rgb(170, 51, 51)";   // demo.css: .log li.failed, any other ending
+
     private DemoProcess _demo = null!;
-    private Chromium _browser = null!;
+    private HeadlessChromium _browser = null!;
 
     public async Task InitializeAsync()
     {
         _demo = await DemoProcess.StartAsync();
-        _browser = await Chromium.StartAsync();
+        _browser = await HeadlessChromium.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -31,57 +38,126 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         var bob = await _browser.OpenAsync(_demo.Address);
 
         await JoinAsync(ann, "ann", "browser-room");
-        await ann.WaitForLogAsync("chat", "you are ann in browser-room (1 here)");
+        await WaitForLogAsync(ann, "chat", "you are ann in browser-room (1 here)");
         await JoinAsync(bob, "bob", "browser-room");
-        await bob.WaitForLogAsync("chat", "you are bob in browser-room (2 here)");
-        await ann.WaitForLogAsync("chat", "bob joined (2 here)");
+        await WaitForLogAsync(bob, "chat", "you are bob in browser-room (2 here)");
+        await WaitForLogAsync(ann, "chat", "bob joined (2 here)");
 
         await SendAsync(ann, "chat", "hello from ann");
-        await bob.WaitForLogAsync("chat", "ann: hello from ann");
-        await ann.WaitForLogAsync("chat", "ann: hello from ann");
+        await WaitForLogAsync(bob, "chat", "ann: hello from ann");
         await SendAsync(bob, "chat", "hi ann");
-        await ann.WaitForLogAsync("chat", "bob: hi ann");
+        await WaitForLogAsync(ann, "chat", "bob: hi ann");
 
         await bob.ClickAsync("#chat .disconnect");
-        await bob.WaitForLogAsync("chat", "closed: 1000"); // the server answers the page's close with the same code
-        await ann.WaitForLogAsync("chat", "bob left (1 here)");
+        // The server answers the page's close with the same code: a normal closure, not shown as a failure.
+        await Expect(LogLine(bob, "chat", "closed: 1000")).ToHaveCSSAsync("color", Grey);
+        await Expect(bob.Locator("#chat .state")).ToHaveTextAsync("closed");
+        await WaitForLogAsync(ann, "chat", "bob left (1 here)");
+
+        // Each chat line once: the sender's own message is the room's copy, in the room's order.
         Assert.Equal(
-            ["→ hello from ann", "ann: hello from ann", "bob: hi ann", "bob left (1 here)"],
-            (await ann.LogAsync("chat")).SkipWhile(line => !line.StartsWith('→')).ToArray());
+            [
+                $"connected to {_demo.WebSocketUrl("/chat/browser-room?name=ann")}",
+                "you are ann in browser-room (1 here)",
+                "bob joined (2 here)",
+                "ann: hello from ann",
+                "bob: hi ann",
+                "bob left (1 here)",
+            ],
+            await ann.Locator("#chat .log li").AllTextContentsAsync());
 
         await ann.ClickAsync("#echo .connect");
-        await ann.WaitForAsync("document.querySelector('#echo .state').textContent === 'open'");
+        await Expect(ann.Locator("#echo .state")).ToHaveTextAsync("open");
         await SendAsync(ann, "echo", "ping");
-        await ann.WaitForLogAsync("echo", "← Echo: ping");
+        await WaitForLogAsync(ann, "echo", "← Echo: ping");
+        Assert.Equal(["→ ping", "← Echo: ping"], (await ann.Locator("#echo .log li").AllTextContentsAsync()).Skip(1));
 
         await ann.ClickAsync("#token .connect");
-        await ann.WaitForLogAsync("token", "closed: 1008 Missing token");
+        await Expect(LogLine(ann, "token", "closed: 1008 Missing token")).ToHaveCSSAsync("color", Red);
         await ann.FillAsync("#token [name=token]", "letmein");
         await ann.ClickAsync("#token .connect");
-        await ann.WaitForLogAsync("token", "← Authenticated with token letmein");
+        await WaitForLogAsync(ann, "token", "← Authenticated with token letmein");
 
         await ann.ClickAsync("#status .connect");
-        await ann.WaitForAsync("[...document.querySelectorAll('#status .latest dt')].some(term => term.textContent === 'sequence')");
         // Ann's page holds four connections now (chat, echo, token, status) and her room is the only one; a
         // status message a second shows it once the server has let go of the connections that ended.
-        await ann.WaitForAsync("[...document.querySelectorAll('#status .log li')].some(item => /^← #\\d+: 4 connections, 1 rooms$/.test(item.textContent))");
+        await Expect(StatusLine(ann, 4, 1).First).ToBeAttachedAsync();
+        var time = ann.Locator("#status .latest dt:text-is('time') + dd");
+        await Expect(time).ToHaveTextAsync(new Regex(@"^\d{2}:\d{2}:\d{2} UTC$"));
+        await SaveScreenshotAsync(ann, "demo-chat.png");
 
-        string screenshot = Path.Combine(ExternalProcess.RepositoryRoot, "artifacts", "screenshots", "demo-chat.png");
-        await ann.SaveScreenshotAsync(screenshot);
-        Assert.True(new FileInfo(screenshot).Length > 10_000, "The screenshot is suspiciously small.");
-        output.WriteLine($"Screenshot: {screenshot}");
+        // On a phone-sized screen the panels are at their narrowest: every status value still ends inside the
+        // panel's padding.
+        await ann.SetViewportSizeAsync(400, 1100);
+        foreach (var value in await ann.Locator("#status .latest dd").AllAsync())
+        {
+            double overflow = await value.EvaluateAsync<double>("""
+                value => {
+                  const panel = value.closest(".panel");
+                  const inner = panel.getBoundingClientRect().right - parseFloat(getComputedStyle(panel).paddingRight);
+                  return value.getBoundingClientRect().right - inner;
+                }
+                """);
+            Assert.True(overflow <= 0, $"'{await value.TextContentAsync()}' runs {overflow} px past the panel's padding.");
+        }
+
+        await ann.Locator("#status").ScreenshotAsync(new LocatorScreenshotOptions { Path = ScreenshotPath("demo-status-narrow.png") });
+
+        // After Disconnect the panel shows no values of a connection that is gone.
+        await ann.ClickAsync("#status .disconnect");
+        await Expect(LogLine(ann, "status", "closed: 1000")).ToHaveCSSAsync("color", Grey);
+        await Expect(ann.Locator("#status .latest > *")).ToHaveCountAsync(0);
+
         Assert.Equal("", _demo.Errors);
     }
 
-    private static async Task JoinAsync(BrowserPage page, string name, string room)
+    [Fact]
+    public async Task Connect_ClickedTwice_OpensOneConnection_ThatDisconnectCloses()
+    {
+        var page = await _browser.OpenAsync(_demo.Address);
+
+        // Two clicks before the handshake completes, as a quick double click gives.
+        await page.Locator("#echo .connect").EvaluateAsync("button => { button.click(); button.click(); }");
+        await Expect(page.Locator("#echo .state")).ToHaveTextAsync("open");
+        await page.ClickAsync("#echo .disconnect");
+        await Expect(LogLine(page, "echo", "closed: 1000")).ToHaveCSSAsync("color", Grey);
+        await Expect(page.Locator("#echo .connect")).ToBeEnabledAsync();
+
+        // The server's own count: once the echo connection is gone, the status connection is the only one.
+        await page.ClickAsync("#status .connect");
+        await Expect(StatusLine(page, 1, 0).First).ToBeAttachedAsync();
+        Assert.Equal(1, await page.Locator("#echo .log li").Filter(new LocatorFilterOptions { HasTextString = "connected to" }).CountAsync());
+
+        Assert.Equal("", _demo.Errors);
+    }
+
+    private static string ScreenshotPath(string name) => Path.Combine(ExternalProcess.RepositoryRoot, "artifacts", "screenshots", name);
+
+    private async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        string path = ScreenshotPath(name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        Assert.True(new FileInfo(path).Length > 10_000, "The screenshot is suspiciously small.");
+        output.WriteLine($"Screenshot: {path}");
+    }
+
+    private static ILocator LogLine(IPage page, string panel, string line) =>
+        page.Locator($"#{panel} .log li").Filter(new LocatorFilterOptions { HasTextRegex = new Regex($"^{Regex.Escape(line)}$") }).First;
+
+    private static ILocator StatusLine(IPage page, int connections, int rooms) =>
+        page.Locator("#status .log li").Filter(new LocatorFilterOptions { HasTextRegex = new Regex($@"^← #\d+: {connections} connections, {rooms} rooms$") });
+
+    private static Task WaitForLogAsync(IPage page, string panel, string line) => Expect(LogLine(page, panel, line)).ToBeAttachedAsync();
+
+    private static async Task JoinAsync(IPage page, string name, string room)
     {
         await page.FillAsync("#chat [name=name]", name);
         await page.FillAsync("#chat [name=room]", room);
         await page.ClickAsync("#chat .connect");
-        await page.WaitForAsync("document.querySelector('#chat .state').textContent === 'open'");
+        await Expect(page.Locator("#chat .state")).ToHaveTextAsync("open");
     }
 
-    private static async Task SendAsync(BrowserPage page, string panel, string message)
+    private static async Task SendAsync(IPage page, string panel, string message)
     {
         await page.FillAsync($"#{panel} [name=message]", message);
         await page.ClickAsync($"#{panel} form.send button");

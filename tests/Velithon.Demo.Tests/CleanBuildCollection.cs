@@ -1,7 +1,8 @@
 namespace Velithon.Demo.Tests;
 
 /// <summary>
-/// The tests that build the repository from a clean copy (the Native AOT publish, the packages in a fresh app).
+/// The tests that build the repository from a clean copy (the Native AOT publish, the packages in a fresh app, the
+/// getting-started steps).
 /// They share one collection so they run one after another, each with both cores, and carry the trait
 /// <see cref="Category"/> so <c>scripts/test.sh</c> runs them after every other test assembly.
 /// </summary>

@@ -15,10 +15,10 @@ public sealed class DemoProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _errors = new();
 
-    private DemoProcess(Process process, Uri address)
+    private DemoProcess(Process process, IReadOnlyList<Uri> addresses)
     {
         _process = process;
-        Address = address;
+        Addresses = addresses;
     }
 
     /// <summary>The demo's build output for the configuration these tests were built in.</summary>
@@ -31,8 +31,11 @@ public sealed class DemoProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The HTTP address the demo listens on, for example <c>http://127.0.0.1:41234</c>.</summary>
-    public Uri Address { get; }
+    /// <summary>The first address the demo listens on, for example <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Address => Addresses[0];
+
+    /// <summary>Every address the demo listens on, in the order it logged them.</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
 
     public Uri WebSocketUrl(string pathAndQuery) => new($"ws://{Address.Authority}{pathAndQuery}");
 
@@ -44,33 +47,58 @@ public sealed class DemoProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> and <c>--urls http://127.0.0.1:0</c>, and waits until it listens.</summary>
-    public static async Task<DemoProcess> StartAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<DemoProcess> StartAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        string directory = Path.GetDirectoryName(Path.GetFullPath(arguments.FirstOrDefault() ?? program))!;
+        return StartInAsync(directory, program, [.. arguments, "--urls", "http://127.0.0.1:0"], variables, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> in <paramref name="directory"/> with exactly <paramref name="arguments"/>
+    /// (a null value in <paramref name="environment"/> removes that variable), and waits up to
+    /// <paramref name="startTimeout"/> until it has logged every address it listens on.
+    /// </summary>
+    public static async Task<DemoProcess> StartInAsync(
+        string directory, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan startTimeout)
     {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(arguments.FirstOrDefault() ?? program))!,
+            WorkingDirectory = directory,
         };
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         try
         {
-            var address = await WaitForListeningAddressAsync(process);
-            var demo = new DemoProcess(process, address);
+            var addresses = await WaitForListeningAddressesAsync(process, startTimeout);
+            var demo = new DemoProcess(process, addresses);
             process.ErrorDataReceived += (_, line) => { lock (demo._errors) { demo._errors.AppendLine(line.Data); } };
             process.BeginErrorReadLine();
             _ = DrainAsync(process.StandardOutput);
@@ -107,20 +135,28 @@ public sealed class DemoProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task<Uri> WaitForListeningAddressAsync(Process process)
+    // Kestrel logs "Now listening on: <address>" for each address, then "Application started".
+    private static async Task<IReadOnlyList<Uri>> WaitForListeningAddressesAsync(Process process, TimeSpan startTimeout)
     {
         const string Marker = "Now listening on: ";
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var addresses = new List<Uri>();
+        var log = new StringBuilder();
+        using var timeout = new CancellationTokenSource(startTimeout);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
+            log.AppendLine(line);
             int index = line.IndexOf(Marker, StringComparison.Ordinal);
             if (index >= 0)
             {
-                return new Uri(line[(index + Marker.Length)..].Trim());
+                addresses.Add(new Uri(line[(index + Marker.Length)..].Trim()));
+            }
+            else if (line.Contains("Application started", StringComparison.Ordinal) && addresses.Count > 0)
+            {
+                return addresses;
             }
         }
 
-        throw new InvalidOperationException("The demo exited before listening: " + await process.StandardError.ReadToEndAsync());
+        throw new InvalidOperationException($"The process exited before listening:\n{log}{await process.StandardError.ReadToEndAsync()}");
     }
 
     // Keeps reading the log so a full pipe never blocks the demo.

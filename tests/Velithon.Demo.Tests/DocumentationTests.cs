@@ -3,7 +3,11 @@ using Velithon.Runtime.Tests;
 
 namespace Velithon.Demo.Tests;
 
-/// <summary>The documentation holds together: every relative link resolves, and the index lists every page.</summary>
+/// <summary>
+/// The documentation holds together: every relative link resolves, the index lists every page, and the
+/// READMEs that packages carry link only absolutely (a package gallery shows the README without the repository
+/// around it), to files that exist.
+/// </summary>
 public sealed partial class DocumentationTests
 {
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
@@ -45,6 +49,22 @@ public sealed partial class DocumentationTests
 
         Assert.Empty(broken);
     }
+
+    public static TheoryData<string> PackageReadmes()
+    {
+        var readmes = new TheoryData<string>();
+        foreach (string readme in Directory.EnumerateFiles(Path.Combine(ExternalProcess.RepositoryRoot, "src"), "README.md", SearchOption.AllDirectories).Order())
+        {
+            readmes.Add(Path.GetRelativePath(ExternalProcess.RepositoryRoot, readme));
+        }
+
+        return readmes;
+    }
+
+    [Theory]
+    [MemberData(nameof(PackageReadmes))]
+    public void PackageReadme_LinksAreAbsolute(string readme) =>
+        RepositoryLinks.AssertAbsolute(File.ReadAllText(Path.Combine(ExternalProcess.RepositoryRoot, readme)));
 
     [Fact]
     public void Index_ListsEveryPage()

@@ -11,6 +11,16 @@ public static class DotNet
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="directory"/> and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
+        var (exitCode, output, errors) = await ExternalProcess.RunAsync("dotnet", arguments, directory, Variables(environment), CommandTimeout);
+        return (exitCode, output + errors);
+    }
+
+    /// <summary>
+    /// The environment for a <c>dotnet</c> command started from a test: <paramref name="environment"/> over the
+    /// test run's own, less what would tie the command to the test run (a null value removes a variable).
+    /// </summary>
+    public static Dictionary<string, string?> Variables(IReadOnlyDictionary<string, string>? environment)
+    {
         var variables = new Dictionary<string, string?>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -27,8 +37,7 @@ public static class DotNet
             variables[name] = value;
         }
 
-        var (exitCode, output, errors) = await ExternalProcess.RunAsync("dotnet", arguments, directory, variables, CommandTimeout);
-        return (exitCode, output + errors);
+        return variables;
     }
 
     /// <summary>Runs <c>dotnet</c> and fails the test, showing the output, unless it succeeds.</summary>

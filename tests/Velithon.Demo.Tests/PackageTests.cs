@@ -85,6 +85,23 @@ public sealed class PackageTests(ITestOutputHelper output) : IDisposable
                 public override ValueTask OnReceiveAsync(WebSocket ws, string data) => ws.SendTextAsync((_next++).ToString());
             }
             """);
+        // The getting-started case: both usings in one file. The package's global using aliases make WebSocket
+        // and WebSocketState Velithon's; the rest of System.Net.WebSockets keeps its names.
+        await File.WriteAllTextAsync(Path.Combine(app, "BothNamespaces.cs"), """
+            using System.Net.WebSockets;
+            using Velithon;
+
+            public static class StateReport
+            {
+                [WebSocket("/state")]
+                public static async Task Report(WebSocket ws)
+                {
+                    WebSocketState before = ws.ApplicationState;
+                    await ws.AcceptAsync();
+                    await ws.SendTextAsync($"{before} {ws.ApplicationState} {WebSocketCloseStatus.NormalClosure}");
+                }
+            }
+            """);
         await DotNet.RunOrFailAsync(app, environment, "build", "-c", "Release", "--nologo");
 
         string assembly = Path.Combine(app, "bin", "Release", "net10.0", "app.dll");
@@ -102,6 +119,9 @@ public sealed class PackageTests(ITestOutputHelper output) : IDisposable
             await counter.SendTextAsync("next");
             Assert.Equal("42", await counter.ReceiveTextAsync());
             await counter.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+            using var state = await Client.ConnectAsync(server.WebSocketUrl("/state"));
+            Assert.Equal("Connecting Connected NormalClosure", await state.ReceiveTextAsync());
         }
 
         // The analyzer came with the package too: a parameter that matches nothing is a compile error.
@@ -116,6 +136,13 @@ public sealed class PackageTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(buildOutput);
         Assert.NotEqual(0, exitCode);
         Assert.Matches(@"Broken\.cs\(4,\d+\): error VLT\d{4}: .*roomName", buildOutput);
+
+        // With the aliases turned off, as docs/getting-started.md says, the two usings clash again.
+        File.Delete(Path.Combine(app, "Broken.cs"));
+        (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore", "-p:VelithonUsingAliases=false");
+        output.WriteLine(buildOutput);
+        Assert.NotEqual(0, exitCode);
+        Assert.Matches(@"BothNamespaces\.cs\(\d+,\d+\): error CS0104: 'WebSocket' is an ambiguous reference", buildOutput);
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
@@ -146,8 +173,12 @@ public sealed class PackageTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Version, Value("version"));
         Assert.Equal("MIT", Value("license"));
         Assert.Equal("README.md", Value("readme"));
-        Assert.NotNull(archive.GetEntry("README.md"));
-        Assert.StartsWith("https://github.com/", metadata.Element(metadata.Name.Namespace + "repository")!.Attribute("url")!.Value, StringComparison.Ordinal);
+        Assert.Equal(RepositoryLinks.RepositoryUrl, metadata.Element(metadata.Name.Namespace + "repository")!.Attribute("url")!.Value);
+        using (var readme = new StreamReader(archive.GetEntry("README.md")!.Open()))
+        {
+            RepositoryLinks.AssertAbsolute(readme.ReadToEnd());
+        }
+
         Assert.False(string.IsNullOrWhiteSpace(Value("description")));
         Assert.False(string.IsNullOrWhiteSpace(Value("tags")));
         Assert.False(string.IsNullOrWhiteSpace(Value("projectUrl")));

@@ -3,7 +3,10 @@
 // One small controller per panel: connect, send, show what arrives and how the connection ended.
 const base = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 
-function setUp(panel, { url, render }) {
+// echoSent: whether the page logs what it sent (→). The chat room sends every message back to its sender too,
+// in the room's one order, so the chat panel leaves that to the server and shows each line once.
+// onClose: what else the panel clears when its connection ends.
+function setUp(panel, { url, render, echoSent = true, onClose }) {
   const connect = panel.querySelector(".connect");
   const disconnect = panel.querySelector(".disconnect");
   const state = panel.querySelector(".state");
@@ -19,24 +22,30 @@ function setUp(panel, { url, render }) {
     log.scrollTop = log.scrollHeight;
   };
 
-  const setOpen = open => {
-    connect.disabled = open;
-    disconnect.disabled = !open;
-    state.textContent = open ? "open" : "closed";
-    state.classList.toggle("open", open);
-    if (form) for (const control of form.elements) control.disabled = !open;
+  const show = value => {
+    // One connection per panel: Connect stays disabled from the click until that connection has closed.
+    connect.disabled = value !== "closed";
+    disconnect.disabled = value !== "open";
+    state.textContent = value;
+    state.classList.toggle("open", value === "open");
+    if (form) for (const control of form.elements) control.disabled = value !== "open";
   };
 
   connect.addEventListener("click", () => {
+    if (socket) return;
     const target = url();
-    socket = new WebSocket(target);
-    state.textContent = "connecting";
-    socket.addEventListener("open", () => { setOpen(true); write(`connected to ${target}`); });
-    socket.addEventListener("message", event => write(render ? render(event.data) : `← ${event.data}`));
-    socket.addEventListener("close", event => {
-      setOpen(false);
-      write(`closed: ${event.code}${event.reason ? ` ${event.reason}` : ""}`, "closed");
+    const current = new WebSocket(target);
+    socket = current;
+    show("connecting");
+    current.addEventListener("open", () => { show("open"); write(`connected to ${target}`); });
+    current.addEventListener("message", event => write(render ? render(event.data) : `← ${event.data}`));
+    current.addEventListener("close", event => {
       socket = null;
+      show("closed");
+      onClose?.();
+      // 1000 is a normal closure (RFC 6455 section 7.4.1): only the other endings are shown as failures.
+      const normal = event.wasClean && event.code === 1000;
+      write(`closed: ${event.code}${event.reason ? ` ${event.reason}` : ""}`, normal ? "closed" : "closed failed");
     });
   });
 
@@ -47,7 +56,7 @@ function setUp(panel, { url, render }) {
     const input = form.elements.message;
     if (!socket || socket.readyState !== WebSocket.OPEN || input.value === "") return;
     socket.send(input.value);
-    write(`→ ${input.value}`, "sent");
+    if (echoSent) write(`→ ${input.value}`, "sent");
     input.value = "";
     input.focus();
   });
@@ -60,6 +69,7 @@ setUp(echo, { url: () => `${base}/echo` });
 
 const chat = document.getElementById("chat");
 setUp(chat, {
+  echoSent: false,
   url: () => {
     const name = field(chat, "name");
     const room = encodeURIComponent(field(chat, "room") || "lobby");
@@ -78,8 +88,11 @@ setUp(chat, {
 
 const status = document.getElementById("status");
 const latest = status.querySelector(".latest");
+// The server sends the time with seven fractional digits; a person reads it to the second, in UTC like the server.
+const showValue = (name, value) => name === "time" ? `${new Date(value).toISOString().slice(11, 19)} UTC` : String(value);
 setUp(status, {
   url: () => `${base}/status`,
+  onClose: () => latest.replaceChildren(),
   render: data => {
     const update = JSON.parse(data);
     latest.replaceChildren();
@@ -87,7 +100,7 @@ setUp(status, {
       const term = document.createElement("dt");
       term.textContent = name;
       const description = document.createElement("dd");
-      description.textContent = String(value);
+      description.textContent = showValue(name, value);
       latest.append(term, description);
     }
     return `← #${update.sequence}: ${update.connections} connections, ${update.chatRooms} rooms`;
