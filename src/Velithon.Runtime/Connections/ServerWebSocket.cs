@@ -70,6 +70,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     private volatile bool _ended;
     private bool _completing;
     private bool _completed;
+    private bool _closedByApplication;
 
     // Group membership, guarded by _stateLock; allocated on the first join.
     private List<string>? _groups;
@@ -83,10 +84,26 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     // True while a receive waits for the peer, for the keep-alive timeout.
     private volatile bool _receiving;
 
-    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime)
+    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime, string handlerName = "")
     {
         _httpContext = httpContext;
         _runtime = runtime;
+        HandlerName = handlerName;
+    }
+
+    /// <summary>The handler serving this connection, for logs.</summary>
+    internal string HandlerName { get; }
+
+    /// <summary>True once the application closed the connection or refused its handshake itself (<see cref="CloseAsync"/>).</summary>
+    internal bool ClosedByApplication
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _closedByApplication;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -175,13 +192,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     /// <inheritdoc />
     public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        if (subProtocol is not null && !IsRequestedSubProtocol(subProtocol))
-        {
-            throw new ArgumentException(
-                $"The subprotocol '{subProtocol}' was not offered by the client, which offered: {DescribeRequestedSubProtocols()}. Choose one of RequestedSubProtocols, or none.",
-                nameof(subProtocol));
-        }
-
         lock (_stateLock)
         {
             if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
@@ -189,6 +199,16 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
                 throw new InvalidOperationException(_acceptTask is not null
                     ? "The WebSocket connection has already been accepted."
                     : "The WebSocket handshake has already been rejected or closed; it cannot be accepted.");
+            }
+
+            if (subProtocol is not null && !IsRequestedSubProtocol(subProtocol))
+            {
+                // The client's handshake lacks what this handler needs: the client's problem, answered with a 4xx
+                // (RFC 6455 section 4.2.2 lets the server refuse a handshake with "an appropriate error code").
+                _closeCode = WebSocketCloseCode.PolicyViolation;
+                _closeReason = $"The client did not offer the subprotocol '{subProtocol}'.";
+                BeginRejectLocked();
+                return RefuseSubProtocolAsync(subProtocol);
             }
 
             _acceptTask = AcceptCoreAsync(subProtocol, headers);
@@ -218,6 +238,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
                 return Task.CompletedTask;
             }
 
+            _closedByApplication = true;
             acceptTask = _acceptTask;
             if (acceptTask is null)
             {
@@ -229,7 +250,8 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
 
         // Closing before accept refuses the handshake (the Python original's query-token example).
         return acceptTask is null
-            ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason)
+            ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason, RejectionReasons.Application,
+                string.IsNullOrEmpty(reason) ? $"the handler closed it with {code} before accepting it" : $"the handler closed it with {code} before accepting it: {reason}")
             : CloseAcceptedAsync(acceptTask, code, reason);
     }
 
@@ -250,7 +272,8 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
             BeginRejectLocked();
         }
 
-        return WriteRejectionAsync(statusCode, message);
+        return WriteRejectionAsync(statusCode, message,
+            statusCode == StatusCodes.Status400BadRequest ? RejectionReasons.Binding : RejectionReasons.Application, message);
     }
 
     /// <inheritdoc />
@@ -452,31 +475,69 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         return lease.IsAcquired;
     }
 
-    /// <summary>Ends the connection after the handler threw: 1011 once accepted, HTTP 500 before.</summary>
-    internal async Task FailAsync()
+    /// <summary>
+    /// Ends the connection after <paramref name="handler"/> threw <paramref name="exception"/>: 1011 once accepted,
+    /// HTTP 500 before. The one Error line says which of the two happened (or that the connection had already ended).
+    /// </summary>
+    internal async Task FailAsync(string handler, Exception exception)
     {
         Task? acceptTask;
+        bool ended;
         lock (_stateLock)
         {
-            if (_applicationState == WebSocketState.Disconnected)
-            {
-                return;
-            }
-
+            ended = _applicationState == WebSocketState.Disconnected;
             acceptTask = _acceptTask;
-            if (acceptTask is null)
+            if (!ended && acceptTask is null)
             {
                 BeginRejectLocked();
             }
         }
 
-        if (acceptTask is null)
+        if (ended)
         {
-            await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null).ConfigureAwait(false);
+            Log.HandlerFailedAfterClose(_runtime.Logger, handler, CloseCode ?? WebSocketCloseCode.AbnormalClosure, exception);
             return;
         }
 
+        if (acceptTask is null)
+        {
+            Log.HandlerFailedBeforeAccept(_runtime.Logger, handler, exception);
+            await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null, RejectionReasons.Error, logReason: null).ConfigureAwait(false);
+            return;
+        }
+
+        Log.HandlerFailedAfterAccept(_runtime.Logger, handler, exception);
         await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.InternalError, "Internal server error").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the connection as a <see cref="WebSocketCloseException"/> thrown by <paramref name="handler"/> asks:
+    /// its code and reason once accepted, HTTP 403 with the reason before. A deliberate close, logged at Debug.
+    /// </summary>
+    internal Task CloseForAsync(string handler, WebSocketCloseException exception)
+    {
+        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            Log.ClosedByException(_runtime.Logger, handler, DescribeClose(exception.Code, exception.Reason));
+        }
+
+        return CloseAsync(exception.Code, exception.Reason);
+    }
+
+    /// <summary>What a close with <paramref name="code"/> and <paramref name="reason"/> will do to this connection, in words for a log line.</summary>
+    private string DescribeClose(int code, string? reason)
+    {
+        string close = string.IsNullOrEmpty(reason) ? $"{code}" : $"{code} ({reason})";
+        return ApplicationState == WebSocketState.Disconnected ? $"the connection had already ended, so {close} was not sent"
+            : WasAccepted ? $"the connection is closed with {close}"
+            : $"the handshake is refused with HTTP 403 for {close}";
+    }
+
+    /// <summary>How the connection ended, once it has, in words for a log line.</summary>
+    internal string DescribeEnding()
+    {
+        string close = string.IsNullOrEmpty(CloseReason) ? $"{CloseCode}" : $"{CloseCode} ({CloseReason})";
+        return WasAccepted ? $"closed with {close}" : $"handshake refused with HTTP 403 for {close}";
     }
 
     /// <summary>
@@ -505,7 +566,8 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
 
         if (reject)
         {
-            await WriteRejectionAsync(StatusCodes.Status403Forbidden, null).ConfigureAwait(false);
+            await WriteRejectionAsync(StatusCodes.Status403Forbidden, null, RejectionReasons.Application,
+                "the handler returned without accepting it").ConfigureAwait(false);
         }
         else if (acceptTask is not null && ApplicationState == WebSocketState.Connected)
         {
@@ -524,7 +586,12 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         _broadcastQueue?.Close();
         if (_socket is not null)
         {
-            _runtime.Metrics.ConnectionClosed(CloseCode ?? WebSocketCloseCode.AbnormalClosure);
+            int closeCode = CloseCode ?? WebSocketCloseCode.AbnormalClosure;
+            _runtime.Metrics.ConnectionClosed(closeCode);
+            if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+            {
+                Log.ConnectionClosed(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", closeCode, CloseReason ?? "");
+            }
         }
 
         ReturnMessageBuffer();
@@ -716,6 +783,10 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         _runtime.Metrics.HandshakeAccepted();
         _runtime.Metrics.ConnectionOpened();
         _runtime.Hub.Add(this);
+        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            Log.ConnectionAccepted(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", HandlerName, subProtocol ?? "none");
+        }
     }
 
     private WebSocketAcceptContext CreateAcceptContext(string? subProtocol)
@@ -1033,15 +1104,20 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         _applicationState = WebSocketState.Disconnected;
     }
 
-    private async Task WriteRejectionAsync(int statusCode, string? message)
+    /// <summary>
+    /// Answers the handshake with <paramref name="statusCode"/> and <paramref name="message"/> as the body, counts it
+    /// under <paramref name="category"/>, and logs <paramref name="logReason"/> through the rate-limited refusal log
+    /// (none for a 500, which the handler's failure already logged at Error).
+    /// </summary>
+    private async Task WriteRejectionAsync(int statusCode, string? message, string category, string? logReason)
     {
         MarkEnded(_closeCode ?? WebSocketCloseCode.PolicyViolation, _closeReason);
-        _runtime.Metrics.HandshakeRejected(statusCode switch
+        _runtime.Metrics.HandshakeRejected(category);
+        if (logReason is not null)
         {
-            StatusCodes.Status400BadRequest => RejectionReasons.Binding,
-            StatusCodes.Status500InternalServerError => RejectionReasons.Error,
-            _ => RejectionReasons.Application,
-        });
+            _runtime.RefusalLog.Refused(category, statusCode, _httpContext.Request.Path.Value ?? "/", logReason);
+        }
+
         var response = _httpContext.Response;
         if (response.HasStarted)
         {
@@ -1065,23 +1141,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
 
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    private JsonTypeInfo<T> GetJsonTypeInfo<T>() => GetJsonTypeInfo<T>(_runtime.Options.JsonSerializerOptions);
-
-    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
-    [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    internal static JsonTypeInfo<T> GetJsonTypeInfo<T>(JsonSerializerOptions options)
-    {
-        try
-        {
-            return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-        }
-        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
-        {
-            throw new InvalidOperationException(
-                $"No JSON metadata for {typeof(T)}. Add [JsonSerializable(typeof({typeof(T).Name}))] to a JsonSerializerContext and insert it into VelithonOptions.JsonSerializerOptions.TypeInfoResolverChain, or pass a JsonTypeInfo<T>.",
-                exception);
-        }
-    }
+    private JsonTypeInfo<T> GetJsonTypeInfo<T>() => _runtime.Json.GetTypeInfo<T>();
 
     private bool IsRequestedSubProtocol(string subProtocol)
     {
@@ -1097,7 +1157,17 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     }
 
     private string DescribeRequestedSubProtocols() =>
-        RequestedSubProtocols.Count == 0 ? "none" : string.Join(", ", RequestedSubProtocols);
+        RequestedSubProtocols.Count == 0 ? "none" : "'" + string.Join("', '", RequestedSubProtocols) + "'";
+
+    /// <summary>Refuses the handshake with 400 because the client did not offer <paramref name="subProtocol"/>, then ends the handler.</summary>
+    private async Task RefuseSubProtocolAsync(string subProtocol)
+    {
+        string message = $"This endpoint needs the WebSocket subprotocol '{subProtocol}' (Sec-WebSocket-Protocol); the client offered {DescribeRequestedSubProtocols()}.";
+        await WriteRejectionAsync(StatusCodes.Status400BadRequest, message, RejectionReasons.SubProtocol, message).ConfigureAwait(false);
+
+        // The handler cannot go on without a connection: the same exception a receive on an ended connection throws.
+        throw CreateDisconnectException(null);
+    }
 
     private void ReturnMessageBuffer()
     {
