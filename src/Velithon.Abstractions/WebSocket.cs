@@ -37,7 +37,7 @@ public abstract class WebSocket
     protected const string JsonWithoutTypeInfo = JsonWithoutTypeInfoMessage;
 
     internal const string JsonWithoutTypeInfoMessage =
-        "JSON without a JsonTypeInfo<T> looks metadata up at run time and may need reflection. Pass a JsonTypeInfo<T> from a source-generated JsonSerializerContext instead.";
+        "JSON without a JsonTypeInfo<T> looks T up in the app's HTTP JSON options at run time, by reflection unless a source-generated JsonSerializerContext registered there knows T. Pass a JsonTypeInfo<T> from such a context, or list T in one and register it with ConfigureHttpJsonOptions.";
 
     /// <summary>The HTTP context of the opening handshake.</summary>
     public abstract HttpContext HttpContext { get; }
