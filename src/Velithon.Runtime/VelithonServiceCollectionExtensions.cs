@@ -24,7 +24,7 @@ public static class VelithonServiceCollectionExtensions
     /// (<see cref="IWebSocketHub"/>), the <c>Velithon</c> meter, and the options, validated when the host starts.
     /// </summary>
     /// <remarks>
-    /// The options are bound from the <c>Velithon</c> configuration section first (a key that matches no option
+    /// The options are bound from the <c>Velithon</c> configuration section first (a value that does not parse
     /// fails at start), then <paramref name="configure"/> runs, so a value set in code wins over configuration.
     /// </remarks>
     /// <returns>A builder to add a backplane to, such as Redis.</returns>

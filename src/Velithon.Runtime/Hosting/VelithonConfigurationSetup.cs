@@ -24,7 +24,9 @@ internal sealed class VelithonConfigurationSetup(IServiceProvider services) : IC
             return;
         }
 
-        // A key that matches no option (a typo such as Velithon:MaxMesageSize) fails at start rather than being ignored.
-        configuration.GetSection(SectionName).Bind(options, static binder => binder.ErrorOnUnknownConfiguration = true);
+        // Keys that match no option are left alone, as ASP.NET Core's own sections do: the section is shared with
+        // settings of other parts (the demo reads Velithon:Redis for its backplane). A value that does not parse
+        // still fails at start, naming its key.
+        configuration.GetSection(SectionName).Bind(options);
     }
 }
