@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Net;
@@ -14,13 +13,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.Http.Features;
 using System.Threading.RateLimiting;
 using Velithon.Buffers;
 using Velithon.Groups;
 using Velithon.Hosting;
 using Velithon.Metrics;
-using Velithon.Protocol;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
 using TransportState = System.Net.WebSockets.WebSocketState;
 
@@ -190,33 +187,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     internal VelithonRuntime Runtime => _runtime;
 
     /// <inheritdoc />
-    public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
-    {
-        lock (_stateLock)
-        {
-            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
-            {
-                throw new InvalidOperationException(_acceptTask is not null
-                    ? "The WebSocket connection has already been accepted."
-                    : "The WebSocket handshake has already been rejected or closed; it cannot be accepted.");
-            }
-
-            if (subProtocol is not null && !IsRequestedSubProtocol(subProtocol))
-            {
-                // The client's handshake lacks what this handler needs: the client's problem, answered with a 4xx
-                // (RFC 6455 section 4.2.2 lets the server refuse a handshake with "an appropriate error code").
-                _closeCode = WebSocketCloseCode.PolicyViolation;
-                _closeReason = $"The client did not offer the subprotocol '{subProtocol}'.";
-                BeginRejectLocked();
-                return RefuseSubProtocolAsync(subProtocol);
-            }
-
-            _acceptTask = AcceptCoreAsync(subProtocol, headers);
-            return _acceptTask;
-        }
-    }
-
-    /// <inheritdoc />
     public override Task CloseAsync(int code = WebSocketCloseCode.NormalClosure, string? reason = null)
     {
         if (!WebSocketCloseCode.CanBeSent(code))
@@ -253,27 +223,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
             ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason, RejectionReasons.Application,
                 string.IsNullOrEmpty(reason) ? $"the handler closed it with {code} before accepting it" : $"the handler closed it with {code} before accepting it: {reason}")
             : CloseAcceptedAsync(acceptTask, code, reason);
-    }
-
-    /// <summary>
-    /// Refuses the handshake with <paramref name="statusCode"/> and <paramref name="message"/> as a plain-text
-    /// body. Generated code calls it when a parameter does not bind.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public Task RejectAsync(int statusCode, string message)
-    {
-        lock (_stateLock)
-        {
-            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
-            {
-                throw new InvalidOperationException("A WebSocket handshake can be rejected only before it is accepted.");
-            }
-
-            BeginRejectLocked();
-        }
-
-        return WriteRejectionAsync(statusCode, message,
-            statusCode == StatusCodes.Status400BadRequest ? RejectionReasons.Binding : RejectionReasons.Application, message);
     }
 
     /// <inheritdoc />
@@ -476,138 +425,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <summary>
-    /// Ends the connection after <paramref name="handler"/> threw <paramref name="exception"/>: 1011 once accepted,
-    /// HTTP 500 before. The one Error line says which of the two happened (or that the connection had already ended).
-    /// </summary>
-    internal async Task FailAsync(string handler, Exception exception)
-    {
-        Task? acceptTask;
-        bool ended;
-        lock (_stateLock)
-        {
-            ended = _applicationState == WebSocketState.Disconnected;
-            acceptTask = _acceptTask;
-            if (!ended && acceptTask is null)
-            {
-                BeginRejectLocked();
-            }
-        }
-
-        if (ended)
-        {
-            Log.HandlerFailedAfterClose(_runtime.Logger, handler, CloseCode ?? WebSocketCloseCode.AbnormalClosure, exception);
-            return;
-        }
-
-        if (acceptTask is null)
-        {
-            Log.HandlerFailedBeforeAccept(_runtime.Logger, handler, exception);
-            await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null, RejectionReasons.Error, logReason: null).ConfigureAwait(false);
-            return;
-        }
-
-        Log.HandlerFailedAfterAccept(_runtime.Logger, handler, exception);
-        await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.InternalError, "Internal server error").ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Ends the connection as a <see cref="WebSocketCloseException"/> thrown by <paramref name="handler"/> asks:
-    /// its code and reason once accepted, HTTP 403 with the reason before. A deliberate close, logged at Debug.
-    /// </summary>
-    internal Task CloseForAsync(string handler, WebSocketCloseException exception)
-    {
-        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-        {
-            Log.ClosedByException(_runtime.Logger, handler, DescribeClose(exception.Code, exception.Reason));
-        }
-
-        return CloseAsync(exception.Code, exception.Reason);
-    }
-
-    /// <summary>What a close with <paramref name="code"/> and <paramref name="reason"/> will do to this connection, in words for a log line.</summary>
-    private string DescribeClose(int code, string? reason)
-    {
-        string close = string.IsNullOrEmpty(reason) ? $"{code}" : $"{code} ({reason})";
-        return ApplicationState == WebSocketState.Disconnected ? $"the connection had already ended, so {close} was not sent"
-            : WasAccepted ? $"the connection is closed with {close}"
-            : $"the handshake is refused with HTTP 403 for {close}";
-    }
-
-    /// <summary>How the connection ended, once it has, in words for a log line.</summary>
-    internal string DescribeEnding()
-    {
-        string close = string.IsNullOrEmpty(CloseReason) ? $"{CloseCode}" : $"{CloseCode} ({CloseReason})";
-        return WasAccepted ? $"closed with {close}" : $"handshake refused with HTTP 403 for {close}";
-    }
-
-    /// <summary>
-    /// Ends the connection after the handler returned: a handshake never accepted is refused with 403, an
-    /// open connection is closed with 1000; then the connection's buffers go back to the pool.
-    /// </summary>
-    internal async Task CompleteAsync()
-    {
-        Task? acceptTask;
-        bool reject = false;
-        lock (_stateLock)
-        {
-            if (_completing)
-            {
-                return;
-            }
-
-            _completing = true;
-            acceptTask = _acceptTask;
-            if (acceptTask is null && _applicationState == WebSocketState.Connecting)
-            {
-                BeginRejectLocked();
-                reject = true;
-            }
-        }
-
-        if (reject)
-        {
-            await WriteRejectionAsync(StatusCodes.Status403Forbidden, null, RejectionReasons.Application,
-                "the handler returned without accepting it").ConfigureAwait(false);
-        }
-        else if (acceptTask is not null && ApplicationState == WebSocketState.Connected)
-        {
-            await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.NormalClosure, null).ConfigureAwait(false);
-        }
-
-        MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-        lock (_stateLock)
-        {
-            _completed = true;
-            _abortedSource?.Dispose();
-            _abortedSource = null;
-        }
-
-        _runtime.Hub.Remove(this);
-        _broadcastQueue?.Close();
-        if (_socket is not null)
-        {
-            int closeCode = CloseCode ?? WebSocketCloseCode.AbnormalClosure;
-            _runtime.Metrics.ConnectionClosed(closeCode);
-            if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-            {
-                Log.ConnectionClosed(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", closeCode, CloseReason ?? "");
-            }
-        }
-
-        ReturnMessageBuffer();
-        _jsonBuffer?.Reset();
-        _jsonWriter?.Dispose();
-        _socket?.Dispose();
-
-        // A close frame went out: let Kestrel end the connection gracefully so the peer reads it.
-        // None did: the abort was about a dead transport, so carry it out.
-        if (_lifetime is { AbortRequested: true } && (_transportStream?.SentCloseCode ?? 0) == 0)
-        {
-            _lifetime.AbortNow();
-        }
-    }
-
-    /// <summary>
     /// Sends one whole message. When the connection is open, no other send is in progress and the transport
     /// writes synchronously (the usual case: the socket's send buffer has room), this completes without an
     /// async state machine; anything else takes <see cref="SendSlowAsync"/> or <see cref="AwaitSendAsync"/>.
@@ -727,123 +544,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         {
             throw OnTransportFailed(socket, exception);
         }
-    }
-
-    private async Task AcceptCoreAsync(string? subProtocol, IEnumerable<KeyValuePair<string, string>>? headers)
-    {
-        if (headers is not null)
-        {
-            foreach (var (name, value) in headers)
-            {
-                _httpContext.Response.Headers.Append(name, value);
-            }
-        }
-
-        // Hold back aborts from the transport until the handler is done; see DeferredAbortLifetimeFeature.
-        if (_httpContext.Features.Get<IHttpRequestLifetimeFeature>() is { } lifetime)
-        {
-            _lifetime = new DeferredAbortLifetimeFeature(lifetime);
-            _httpContext.Features.Set<IHttpRequestLifetimeFeature>(_lifetime);
-        }
-
-        TransportWebSocket socket;
-        try
-        {
-            // Velithon's own framing where it can see the transport and no extension is negotiated; else the framework's.
-            socket = WebSocketHandshake.CanServe(_httpContext, RouteCompression(out _))
-                ? await WebSocketHandshake.AcceptAsync(_httpContext, subProtocol).ConfigureAwait(false)
-                : await _httpContext.WebSockets.AcceptWebSocketAsync(CreateAcceptContext(subProtocol)).ConfigureAwait(false);
-        }
-        catch (IOException exception)
-        {
-            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-            throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
-        }
-
-        _transportStream = (_httpContext.Features.Get<IHttpUpgradeFeature>() as ObservedUpgradeFeature)?.Stream
-            ?? (_httpContext.Features.Get<IHttpExtendedConnectFeature>() as ObservedExtendedConnectFeature)?.Stream;
-        if (_transportStream is not null)
-        {
-            _transportStream.Lifetime = _lifetime;
-            _transportStream.KeepAlive.LastHeard = Environment.TickCount64;
-        }
-
-        lock (_stateLock)
-        {
-            _socket = socket;
-            _subProtocol = subProtocol;
-            if (!_ended)
-            {
-                _clientState = WebSocketState.Connected;
-                _applicationState = WebSocketState.Connected;
-            }
-        }
-
-        _lastMessageTicks = Environment.TickCount64;
-        _runtime.Metrics.HandshakeAccepted();
-        _runtime.Metrics.ConnectionOpened();
-        _runtime.Hub.Add(this);
-        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-        {
-            Log.ConnectionAccepted(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", HandlerName, subProtocol ?? "none");
-        }
-    }
-
-    private WebSocketAcceptContext CreateAcceptContext(string? subProtocol)
-    {
-        var options = _runtime.Options;
-        var context = new WebSocketAcceptContext { SubProtocol = subProtocol };
-        if (WebSocketHandshake.SeesTransport(_httpContext))
-        {
-            // The KeepAliveMonitor pings and times out; the framework WebSocket keeps neither timer nor state.
-            context.KeepAliveInterval = TimeSpan.Zero;
-        }
-        else
-        {
-            context.KeepAliveInterval = options.KeepAliveInterval;
-            context.KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero
-                ? options.KeepAliveTimeout
-                : System.Threading.Timeout.InfiniteTimeSpan;
-        }
-
-        if (RouteCompression(out var routeCompression))
-        {
-            // RFC 7692: negotiated only when the client offers permessage-deflate.
-            context.DangerousEnableCompression = true;
-            context.ServerMaxWindowBits = routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.Compression.ServerMaxWindowBits;
-            context.DisableServerContextTakeover = routeCompression?.DisableServerContextTakeover ?? options.Compression.DisableServerContextTakeover;
-        }
-
-        return context;
-    }
-
-    /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
-    private bool RouteCompression(out WebSocketCompressionAttribute? routeCompression)
-    {
-        routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
-        return routeCompression?.Enabled ?? _runtime.Options.Compression.Enabled;
-    }
-
-    private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
-    {
-        Task acceptTask;
-        lock (_stateLock)
-        {
-            if (_acceptTask is null)
-            {
-                if (_applicationState != WebSocketState.Connecting)
-                {
-                    throw CreateDisconnectException(null);
-                }
-
-                _acceptTask = AcceptCoreAsync(null, null);
-            }
-
-            acceptTask = _acceptTask;
-        }
-
-        await acceptTask.ConfigureAwait(false);
-        return _socket!;
     }
 
     private async Task CloseAcceptedAsync(Task acceptTask, int code, string? reason)
@@ -1098,76 +798,9 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         abortedSource?.Cancel();
     }
 
-    private void BeginRejectLocked()
-    {
-        _clientState = WebSocketState.Disconnected;
-        _applicationState = WebSocketState.Disconnected;
-    }
-
-    /// <summary>
-    /// Answers the handshake with <paramref name="statusCode"/> and <paramref name="message"/> as the body, counts it
-    /// under <paramref name="category"/>, and logs <paramref name="logReason"/> through the rate-limited refusal log
-    /// (none for a 500, which the handler's failure already logged at Error).
-    /// </summary>
-    private async Task WriteRejectionAsync(int statusCode, string? message, string category, string? logReason)
-    {
-        MarkEnded(_closeCode ?? WebSocketCloseCode.PolicyViolation, _closeReason);
-        _runtime.Metrics.HandshakeRejected(category);
-        if (logReason is not null)
-        {
-            _runtime.RefusalLog.Refused(category, statusCode, _httpContext.Request.Path.Value ?? "/", logReason);
-        }
-
-        var response = _httpContext.Response;
-        if (response.HasStarted)
-        {
-            return;
-        }
-
-        response.StatusCode = statusCode;
-        if (!string.IsNullOrEmpty(message))
-        {
-            response.ContentType = "text/plain; charset=utf-8";
-            try
-            {
-                await response.WriteAsync(message, _httpContext.RequestAborted).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or OperationCanceledException)
-            {
-                // The client left before reading the rejection.
-            }
-        }
-    }
-
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
     private JsonTypeInfo<T> GetJsonTypeInfo<T>() => _runtime.Json.GetTypeInfo<T>();
-
-    private bool IsRequestedSubProtocol(string subProtocol)
-    {
-        foreach (var offered in RequestedSubProtocols)
-        {
-            if (string.Equals(offered, subProtocol, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private string DescribeRequestedSubProtocols() =>
-        RequestedSubProtocols.Count == 0 ? "none" : "'" + string.Join("', '", RequestedSubProtocols) + "'";
-
-    /// <summary>Refuses the handshake with 400 because the client did not offer <paramref name="subProtocol"/>, then ends the handler.</summary>
-    private async Task RefuseSubProtocolAsync(string subProtocol)
-    {
-        string message = $"This endpoint needs the WebSocket subprotocol '{subProtocol}' (Sec-WebSocket-Protocol); the client offered {DescribeRequestedSubProtocols()}.";
-        await WriteRejectionAsync(StatusCodes.Status400BadRequest, message, RejectionReasons.SubProtocol, message).ConfigureAwait(false);
-
-        // The handler cannot go on without a connection: the same exception a receive on an ended connection throws.
-        throw CreateDisconnectException(null);
-    }
 
     private void ReturnMessageBuffer()
     {
