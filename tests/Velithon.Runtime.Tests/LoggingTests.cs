@@ -63,6 +63,7 @@ public sealed class LoggingTests
         Assert.Equal(HttpStatusCode.UpgradeRequired, (await http.GetAsync(new Uri(server.HttpBase, "/echo"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Client.HandshakeAsync(new Uri(server.HttpBase, "/echo"), ("Origin", "https://evil.example"))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await Client.HandshakeAsync(new Uri(server.HttpBase, "/ws"))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.HandshakeAsync(new Uri(server.HttpBase, "/no-accept"))).Status);
         string bindPath = $"/bind/notanumber/alice/{Guid.NewGuid()}/a";
         var (bindStatus, bindBody) = await Client.HandshakeAsync(new Uri(server.HttpBase, bindPath));
         Assert.Equal(HttpStatusCode.BadRequest, bindStatus);
@@ -73,6 +74,7 @@ public sealed class LoggingTests
                 "A WebSocket handshake for /echo was refused with HTTP 426: a GET request without a WebSocket upgrade",
                 "A WebSocket handshake for /echo was refused with HTTP 403: the origin https://evil.example is not allowed (VelithonOptions.AllowedOrigins)",
                 "A WebSocket handshake for /ws was refused with HTTP 403: the handler closed it with 1008 before accepting it: Missing token",
+                "A WebSocket handshake for /no-accept was refused with HTTP 403: the handler returned without accepting it",
                 $"A WebSocket handshake for {bindPath} was refused with HTTP 400: {bindBody}",
             ],
             Refusals(server));
