@@ -86,6 +86,14 @@ public class ConnectionBenchmarks
     [Benchmark]
     public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);
 
+    // Without a JsonTypeInfo: the metadata comes from the app's HTTP JSON options (here reflection-based, as in an
+    // app that is not trimmed), looked up in their cache per call; it should allocate what the rows above do.
+    [Benchmark]
+    public async ValueTask<int> ReceiveJsonWithAppOptions() => (await _json.ReceiveJsonAsync<Move>())!.X;
+
+    [Benchmark]
+    public ValueTask SendJsonWithAppOptions() => _json.SendJsonAsync(Message);
+
     // The runtime as AddVelithon registers it, with the hub, metrics and default options.
     internal static readonly Lazy<VelithonRuntime> Runtime = new(() => new ServiceCollection()
         .AddLogging()

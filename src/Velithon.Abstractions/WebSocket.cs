@@ -37,7 +37,7 @@ public abstract class WebSocket
     protected const string JsonWithoutTypeInfo = JsonWithoutTypeInfoMessage;
 
     internal const string JsonWithoutTypeInfoMessage =
-        "JSON without a JsonTypeInfo<T> looks metadata up at run time and may need reflection. Pass a JsonTypeInfo<T> from a source-generated JsonSerializerContext instead.";
+        "JSON without a JsonTypeInfo<T> looks T up in the app's HTTP JSON options at run time, by reflection unless a source-generated JsonSerializerContext registered there knows T. Pass a JsonTypeInfo<T> from such a context, or list T in one and register it with ConfigureHttpJsonOptions.";
 
     /// <summary>The HTTP context of the opening handshake.</summary>
     public abstract HttpContext HttpContext { get; }
@@ -90,11 +90,14 @@ public abstract class WebSocket
     /// Accepts the handshake (HTTP 101, or 200 for WebSockets over HTTP/2).
     /// </summary>
     /// <param name="subProtocol">
-    /// The subprotocol to confirm. It must be one of <see cref="RequestedSubProtocols"/>; any other value
-    /// throws <see cref="ArgumentException"/> and the handshake is not accepted.
+    /// The subprotocol to confirm, or <see langword="null"/> for none. When the client did not offer it (see
+    /// <see cref="RequestedSubProtocols"/>), the handshake is refused with HTTP 400 and a body naming the wanted
+    /// and the offered subprotocols, logged at Information, and the returned task throws
+    /// <see cref="WebSocketDisconnectException"/> so the handler ends without an error.
     /// </param>
     /// <param name="headers">Extra headers for the handshake response.</param>
     /// <exception cref="InvalidOperationException">The connection was already accepted or closed.</exception>
+    /// <exception cref="WebSocketDisconnectException">The client did not offer <paramref name="subProtocol"/>, or left during the handshake.</exception>
     public abstract Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null);
 
     /// <summary>
@@ -118,10 +121,14 @@ public abstract class WebSocket
     public abstract ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Serializes <paramref name="value"/> with the application's configured <see cref="JsonSerializerOptions"/>
-    /// and sends it as one text message. For Native AOT, give those options a source-generated
-    /// <c>JsonSerializerContext</c> that knows <typeparamref name="T"/>.
+    /// Serializes <paramref name="value"/> with the application's HTTP JSON options
+    /// (<c>Microsoft.AspNetCore.Http.Json.JsonOptions</c>, set with <c>ConfigureHttpJsonOptions</c>), as minimal APIs
+    /// do, and sends it as one text message. In a trimmed or Native AOT app only the source-generated
+    /// <c>JsonSerializerContext</c>s registered in those options know any type.
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The options have no metadata for <typeparamref name="T"/>; the message names the type as C# and what to add.
+    /// </exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
@@ -155,8 +162,10 @@ public abstract class WebSocket
     public abstract ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Receives the next message and deserializes it as JSON with the application's configured
-    /// <see cref="JsonSerializerOptions"/>. Errors as for <see cref="ReceiveJsonAsync{T}(JsonTypeInfo{T}, CancellationToken)"/>.
+    /// Receives the next message and deserializes it as JSON with the application's HTTP JSON options, as
+    /// <see cref="SendJsonAsync{T}(T, CancellationToken)"/> serializes. Errors as for
+    /// <see cref="ReceiveJsonAsync{T}(JsonTypeInfo{T}, CancellationToken)"/>, and <see cref="InvalidOperationException"/>
+    /// when the options have no metadata for <typeparamref name="T"/>.
     /// </summary>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]

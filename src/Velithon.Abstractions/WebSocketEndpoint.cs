@@ -24,9 +24,12 @@ namespace Velithon;
 /// <see cref="WebSocket.CloseCode"/> tells how.</item>
 /// </list>
 /// <para>
-/// When a lifecycle method throws, <see cref="OnErrorAsync"/> runs, then the connection closes with 1011
-/// (or the handshake is answered with 500 if it was not accepted yet). A <see cref="WebSocketDisconnectException"/>
-/// is not an error: it only ends the connection.
+/// When a lifecycle method throws, <see cref="OnErrorAsync"/> runs first. If it closes the connection
+/// (<see cref="WebSocket.CloseAsync"/>, or throwing <see cref="WebSocketCloseException"/>), the error is handled:
+/// the connection ends with that code and reason and the runtime logs the exception at Debug. Otherwise the
+/// runtime logs it at Error and closes with 1011 (or answers the handshake with 500 if it was not accepted yet).
+/// A <see cref="WebSocketDisconnectException"/> is not an error: it only ends the connection. A
+/// <see cref="WebSocketCloseException"/> is a deliberate close: <see cref="OnErrorAsync"/> does not run for it.
 /// </para>
 /// <para>An endpoint that implements <see cref="IDisposable"/> or <see cref="IAsyncDisposable"/> is disposed at the end.</para>
 /// </remarks>
@@ -50,6 +53,11 @@ public abstract class WebSocketEndpoint
     /// <summary>Runs once when an accepted connection ends, for whatever reason.</summary>
     public virtual ValueTask OnDisconnectAsync(WebSocket ws) => default;
 
-    /// <summary>Runs when a lifecycle method throws, before the connection closes with 1011.</summary>
+    /// <summary>
+    /// Runs when a lifecycle method throws, before anything is logged. Close the connection here
+    /// (<see cref="WebSocket.CloseAsync"/> or <c>throw new WebSocketCloseException(code, reason)</c>) to choose the
+    /// close code and reason and handle the error; return without closing to leave it to the runtime, which logs it
+    /// at Error and closes with 1011 (HTTP 500 before accept).
+    /// </summary>
     public virtual ValueTask OnErrorAsync(WebSocket ws, Exception exception) => default;
 }

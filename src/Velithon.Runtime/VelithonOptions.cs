@@ -1,11 +1,18 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using System.Threading.RateLimiting;
 
 namespace Velithon;
 
-/// <summary>Options of the Velithon runtime, set with <c>services.AddVelithon(options => ...)</c>; validated when the host starts.</summary>
+/// <summary>
+/// Options of the Velithon runtime: bound from the <c>Velithon</c> section of the application's configuration
+/// (appsettings.json, environment variables such as <c>Velithon__MaxMessageSize</c>), then set in code with
+/// <c>services.AddVelithon(options => ...)</c>, which wins; validated when the host starts.
+/// </summary>
+/// <remarks>
+/// JSON sent and received without a <c>JsonTypeInfo</c> uses the application's HTTP JSON options
+/// (<c>builder.Services.ConfigureHttpJsonOptions(...)</c>), as minimal APIs do; there is no separate setting here.
+/// </remarks>
 public sealed class VelithonOptions
 {
     /// <summary>
@@ -88,10 +95,4 @@ public sealed class VelithonOptions
     /// cannot dispatch: close the connection (the default) or answer with an error message and go on.
     /// </summary>
     public InvalidMessageBehavior InvalidMessageBehavior { get; set; } = InvalidMessageBehavior.Close;
-
-    /// <summary>
-    /// The serializer options of the JSON calls that take no <c>JsonTypeInfo</c>. For Native AOT, add a
-    /// source-generated context: <c>options.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)</c>.
-    /// </summary>
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }

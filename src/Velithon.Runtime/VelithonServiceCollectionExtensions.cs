@@ -8,6 +8,7 @@ using Velithon;
 using Velithon.Connections;
 using Velithon.Groups;
 using Velithon.Hosting;
+using Velithon.Json;
 using Velithon.Limits;
 using Velithon.Metrics;
 using Velithon.Routing;
@@ -22,12 +23,20 @@ public static class VelithonServiceCollectionExtensions
     /// routing policy that lets a WebSocket route and an HTTP route share a path, the connection hub
     /// (<see cref="IWebSocketHub"/>), the <c>Velithon</c> meter, and the options, validated when the host starts.
     /// </summary>
+    /// <remarks>
+    /// The options are bound from the <c>Velithon</c> configuration section first (a value that does not parse
+    /// fails at start), then <paramref name="configure"/> runs, so a value set in code wins over configuration.
+    /// </remarks>
     /// <returns>A builder to add a backplane to, such as Redis.</returns>
     public static IVelithonBuilder AddVelithon(this IServiceCollection services, Action<VelithonOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
         var options = services.AddOptions<VelithonOptions>().ValidateOnStart();
+
+        // Before the delegate below: configuration first, then code. TryAdd keeps a second AddVelithon from
+        // binding again after the first one's delegate.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<VelithonOptions>, VelithonConfigurationSetup>());
         if (configure is not null)
         {
             options.Configure(configure);
@@ -40,6 +49,9 @@ public static class VelithonServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleTimeoutMonitor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeepAliveMonitor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VelithonStartupLog>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApplicationJson>();
         services.TryAddSingleton<VelithonMetrics>();
         services.TryAddSingleton<WebSocketHub>();
         services.TryAddSingleton<IWebSocketHub>(static provider => provider.GetRequiredService<WebSocketHub>());

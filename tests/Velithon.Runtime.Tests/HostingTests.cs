@@ -27,8 +27,10 @@ public sealed class HostingTests
             app.MapVelithon();
             await app.StartAsync();
         });
-        Assert.Contains("MaxMessageSize must be a positive number of bytes; it is 0.", error.Failures);
-        Assert.Contains("CloseTimeout must be positive; it is 00:00:00.", error.Failures);
+        Assert.Equal(["MaxMessageSize must be a positive number of bytes (it is 0)", "CloseTimeout must be positive (it is 00:00:00)"], error.Failures);
+
+        // OptionsValidationException joins the failures with "; ": each is a clause, without a period before the semicolon.
+        Assert.Equal("MaxMessageSize must be a positive number of bytes (it is 0); CloseTimeout must be positive (it is 00:00:00)", error.Message);
     }
 
     [Fact]
@@ -53,13 +55,18 @@ public sealed class HostingTests
             app.MapVelithon();
             await app.StartAsync();
         });
-        Assert.Contains("MaxConnections must be positive, or null for no limit; it is 0.", error.Failures);
-        Assert.Contains("MaxConnectionsPerIp must be positive, or null for no limit; it is -1.", error.Failures);
-        Assert.Contains("IdleTimeout must be zero (off) or positive; it is -00:00:01.", error.Failures);
-        Assert.Contains("AllowedOrigins holds 'example.com', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin.", error.Failures);
-        Assert.Contains("MessageRateLimit needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod; it has 0, 0 and 00:00:00.", error.Failures);
-        Assert.Contains("Compression.ServerMaxWindowBits must be between 9 and 15 (RFC 7692); it is 16.", error.Failures);
-        Assert.Contains("BroadcastQueueLimit must be a positive number of messages; it is 0.", error.Failures);
+        Assert.Equal(
+            [
+                "IdleTimeout must be zero (off) or positive (it is -00:00:01)",
+                "MaxConnections must be positive, or null for no limit (it is 0)",
+                "MaxConnectionsPerIp must be positive, or null for no limit (it is -1)",
+                "AllowedOrigins holds 'example.com', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin",
+                "MessageRateLimit needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod (it has 0, 0 and 00:00:00)",
+                "Compression.ServerMaxWindowBits must be between 9 and 15, as RFC 7692 allows (it is 16)",
+                "BroadcastQueueLimit must be a positive number of messages (it is 0)",
+            ],
+            error.Failures);
+        Assert.DoesNotContain(".;", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

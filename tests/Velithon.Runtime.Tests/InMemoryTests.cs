@@ -51,7 +51,7 @@ public sealed class InMemoryTests(InMemoryServerFixture fixture) : IClassFixture
         var (code, _) = await ws.ReceiveCloseAsync();
         Assert.Equal(WebSocketCloseCode.InternalError, code);
         Assert.Contains(fixture.Logs.Entries, entry => entry.Exception is InvalidOperationException { Message: var message }
-            && message.StartsWith("No JSON metadata for Velithon.Runtime.Tests.Unlisted. Add [JsonSerializable(typeof(Unlisted))]", StringComparison.Ordinal));
+            && message.StartsWith("No JSON metadata for Unlisted in the application's JSON options (Microsoft.AspNetCore.Http.Json.JsonOptions). Add [JsonSerializable(typeof(Unlisted))]", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -143,11 +143,13 @@ public sealed class InMemoryTests(InMemoryServerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task SubProtocolNotOffered_FailsTheHandshakeAndLogs()
+    public async Task SubProtocolNotOffered_RefusesTheHandshakeWith400()
     {
         var rejection = await Assert.ThrowsAsync<WebSocketHandshakeRejectedException>(() => Client.ConnectAsync("/subprotocol/unoffered"));
-        Assert.Equal(500, rejection.StatusCode);
-        Assert.Contains(fixture.Logs.Entries, entry => entry.Exception is ArgumentException { ParamName: "subProtocol" });
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains(fixture.Logs.Entries, entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Information
+            && entry.Message.StartsWith("A WebSocket handshake for /subprotocol/unoffered was refused with HTTP 400", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Logs.Entries, entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Warning && entry.Message.Contains("UnofferedSubProtocol", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -40,6 +40,8 @@ public sealed class LimitTests
         var (status, body) = await Client.HandshakeAsync(new Uri(server.HttpBase, "/rooms/full"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("The server holds as many WebSocket connections as it allows.", body);
+        Assert.Contains("A WebSocket handshake for /rooms/full was refused with HTTP 503: the server holds as many connections as VelithonOptions.MaxConnections allows",
+            server.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Information));
         Assert.Equal(1, metrics.Total("velithon.handshakes", "velithon.handshake.rejection_reason=too_many_connections"));
 
         // The two open connections did not notice.
@@ -64,6 +66,8 @@ public sealed class LimitTests
         var (status, body) = await Client.HandshakeAsync(new Uri(server.HttpBase, "/rooms/per-ip"));
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
         Assert.Equal("This address holds as many WebSocket connections as the server allows.", body);
+        Assert.Contains("A WebSocket handshake for /rooms/per-ip was refused with HTTP 429: 127.0.0.1 holds as many connections as VelithonOptions.MaxConnectionsPerIp allows",
+            server.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Information));
 
         using var other = await ConnectFromAsync(IPAddress.Parse("127.0.0.2"), server.Url("/rooms/per-ip"));
         Assert.Equal("joined", await other.ReceiveTextAsync());

@@ -53,7 +53,10 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(
         Action<WebApplication>? mapMore = null,
         Action<VelithonOptions>? configure = null,
-        Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? routeConventions = null)
+        Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? routeConventions = null,
+        Action<WebApplicationBuilder>? configureBuilder = null,
+        bool sourceGeneratedJsonOnly = true,
+        bool testLimits = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         ListenOptions? http1 = null;
@@ -71,7 +74,8 @@ public sealed class TestServer : IAsyncDisposable
                 http2 = listen;
             });
         });
-        ConfigureServices(builder, configure);
+        ConfigureServices(builder, configure, sourceGeneratedJsonOnly, testLimits);
+        configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         var routes = app.MapVelithon();
@@ -82,7 +86,8 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>The services every test server has, in memory or on Kestrel.</summary>
-    public static void ConfigureServices(WebApplicationBuilder builder, Action<VelithonOptions>? configure = null)
+    /// <param name="testLimits">Whether code sets the message size and close timeout the tests expect; off to see configuration alone.</param>
+    public static void ConfigureServices(WebApplicationBuilder builder, Action<VelithonOptions>? configure = null, bool sourceGeneratedJsonOnly = true, bool testLimits = true)
     {
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders();
@@ -92,16 +97,19 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddVelithon(options =>
         {
-            options.MaxMessageSize = MaxMessageSize;
-            options.CloseTimeout = TimeSpan.FromSeconds(5);
-
-            // Only source-generated metadata, as under Native AOT: a type the context lacks must fail clearly.
-            options.JsonSerializerOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+            if (testLimits)
             {
-                TypeInfoResolver = GameJsonContext.Default,
-            };
+                options.MaxMessageSize = MaxMessageSize;
+                options.CloseTimeout = TimeSpan.FromSeconds(5);
+            }
+
             configure?.Invoke(options);
         });
+        if (sourceGeneratedJsonOnly)
+        {
+            // Only source-generated metadata, as under Native AOT: a type the context lacks must fail clearly.
+            builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolver = GameJsonContext.Default);
+        }
         builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
@@ -152,30 +160,71 @@ public sealed class Probe
         _signals.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
-/// <summary>Collects the server's log entries so tests can assert what was logged.</summary>
+/// <summary>
+/// Collects the server's log entries so tests can assert what was logged. The host's filter decides the levels
+/// (Information by default; a test that checks Debug lines sets the minimum level).
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> _entries = new();
+    private readonly Lock _waitersLock = new();
+    private readonly List<(Func<(string Category, LogLevel Level, string Message, Exception? Exception), bool> Match, TaskCompletionSource Done)> _waiters = [];
 
     public IReadOnlyCollection<(string Category, LogLevel Level, string Message, Exception? Exception)> Entries => _entries;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+    /// <summary>The messages of the entries at <paramref name="level"/> from the Velithon runtime.</summary>
+    public IReadOnlyList<string> Messages(LogLevel level) =>
+        [.. _entries.Where(entry => entry.Level == level && entry.Category.StartsWith("Velithon", StringComparison.Ordinal)).Select(entry => entry.Message)];
+
+    /// <summary>Completes when an entry matching <paramref name="match"/> has been logged (or already was).</summary>
+    public Task WaitForAsync(Func<(string Category, LogLevel Level, string Message, Exception? Exception), bool> match)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersLock)
+        {
+            _waiters.Add((match, done));
+        }
+
+        if (_entries.Any(match))
+        {
+            done.TrySetResult();
+        }
+
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string, Exception?)> entries) : ILogger
+    private void Add((string Category, LogLevel Level, string Message, Exception? Exception) entry)
+    {
+        _entries.Enqueue(entry);
+        lock (_waitersLock)
+        {
+            foreach (var (match, done) in _waiters)
+            {
+                if (match(entry))
+                {
+                    done.TrySetResult();
+                }
+            }
+        }
+    }
+
+    private sealed class Logger(string category, CapturedLogs logs) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
             {
-                entries.Enqueue((category, logLevel, formatter(state, exception), exception));
+                logs.Add((category, logLevel, formatter(state, exception), exception));
             }
         }
     }

@@ -5,8 +5,14 @@ namespace Velithon.Connections;
 
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Error, "The WebSocket handler {Handler} threw an exception; its connection is closed with 1011 (or rejected with 500 before accept).", EventName = "HandlerFailed")]
-    public static partial void HandlerFailed(ILogger logger, string handler, Exception exception);
+    [LoggerMessage(1, LogLevel.Error, "The WebSocket handler {Handler} threw an exception after accepting; its connection is closed with 1011 (internal error).", EventName = "HandlerFailed")]
+    public static partial void HandlerFailedAfterAccept(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Error, "The WebSocket handler {Handler} threw an exception before accepting; the handshake is refused with HTTP 500.", EventName = "HandlerFailedBeforeAccept")]
+    public static partial void HandlerFailedBeforeAccept(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "The WebSocket handler {Handler} threw an exception after its connection had ended with {CloseCode}.", EventName = "HandlerFailedAfterClose")]
+    public static partial void HandlerFailedAfterClose(ILogger logger, string handler, int closeCode, Exception exception);
 
     [LoggerMessage(2, LogLevel.Debug, "The WebSocket handler {Handler} received a message that is not valid JSON; the connection is closed with 1007.", EventName = "InvalidJsonMessage")]
     public static partial void InvalidJsonMessage(ILogger logger, string handler, Exception exception);
@@ -17,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Debug, "A WebSocket close handshake did not complete within {Timeout}; the connection is aborted.", EventName = "CloseTimedOut")]
     public static partial void CloseTimedOut(ILogger logger, TimeSpan timeout);
 
-    [LoggerMessage(6, LogLevel.Error, "The WebSocket endpoint {Endpoint} threw an exception; its connection is closed with 1011 (or rejected with 500 before accept).", EventName = "EndpointFailed")]
+    [LoggerMessage(6, LogLevel.Error, "The WebSocket endpoint {Endpoint} threw an exception.", EventName = "EndpointFailed")]
     public static partial void EndpointFailed(ILogger logger, string endpoint, Exception exception);
 
     [LoggerMessage(7, LogLevel.Debug, "The WebSocket endpoint {Endpoint} could not dispatch a message: {Reason}", EventName = "InvalidMessage")]
@@ -26,15 +32,33 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Debug, "The WebSocket connection failed: {Reason}.", EventName = "ConnectionFailed")]
     public static partial void ConnectionFailed(ILogger logger, string reason, Exception exception);
 
-    [LoggerMessage(8, LogLevel.Debug, "A WebSocket handshake from the origin {Origin} was refused with 403: the origin is not allowed.", EventName = "OriginRefused")]
-    public static partial void OriginRefused(ILogger logger, string origin);
-
-    [LoggerMessage(9, LogLevel.Debug, "A WebSocket handshake was refused: {Reason}.", EventName = "ConnectionLimitReached")]
-    public static partial void ConnectionLimitReached(ILogger logger, string reason);
-
     [LoggerMessage(10, LogLevel.Debug, "A WebSocket connection received no message for {IdleTimeout}; it is closed with 1001.", EventName = "IdleTimeout")]
     public static partial void IdleTimeout(ILogger logger, TimeSpan idleTimeout);
 
     [LoggerMessage(11, LogLevel.Debug, "A WebSocket peer left a keep-alive ping unanswered for {KeepAliveTimeout}; the connection is aborted (1006).", EventName = "KeepAliveTimedOut")]
     public static partial void KeepAliveTimedOut(ILogger logger, TimeSpan keepAliveTimeout);
+
+    [LoggerMessage(14, LogLevel.Information, "A WebSocket handshake for {Path} was refused with HTTP {StatusCode}: {Reason}", EventName = "HandshakeRefused")]
+    public static partial void HandshakeRefused(ILogger logger, string path, int statusCode, string reason);
+
+    [LoggerMessage(15, LogLevel.Information, "{Count} more WebSocket handshakes were refused with HTTP {StatusCode} ({Category}) in the last {Period} without a line each.", EventName = "HandshakeRefusalsSuppressed")]
+    public static partial void HandshakeRefusalsSuppressed(ILogger logger, int count, int statusCode, string category, TimeSpan period);
+
+    [LoggerMessage(16, LogLevel.Debug, "WebSocket connection {ConnectionId} for {Path} accepted by {Handler} (subprotocol: {SubProtocol}).", EventName = "ConnectionAccepted")]
+    public static partial void ConnectionAccepted(ILogger logger, string connectionId, string path, string handler, string subProtocol);
+
+    [LoggerMessage(17, LogLevel.Debug, "WebSocket connection {ConnectionId} for {Path} closed with {CloseCode} (reason: {CloseReason}).", EventName = "ConnectionClosed")]
+    public static partial void ConnectionClosed(ILogger logger, string connectionId, string path, int closeCode, string closeReason);
+
+    [LoggerMessage(18, LogLevel.Debug, "The WebSocket handler {Handler} threw WebSocketCloseException: {Outcome}.", EventName = "ClosedByException")]
+    public static partial void ClosedByException(ILogger logger, string handler, string outcome);
+
+    [LoggerMessage(19, LogLevel.Debug, "The WebSocket endpoint {Endpoint} threw an exception that its OnErrorAsync handled by closing the connection: {Outcome}.", EventName = "ErrorHandled")]
+    public static partial void ErrorHandled(ILogger logger, string endpoint, string outcome, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Information, "WebSocket route {Route} is served by {Handler}.", EventName = "RouteMapped")]
+    public static partial void RouteMapped(ILogger logger, string route, string handler);
+
+    [LoggerMessage(21, LogLevel.Warning, "AddVelithon() was called but no Velithon WebSocket route is mapped, so every WebSocket handshake gets 404. Call app.MapVelithon() after building the app.", EventName = "NoRoutesMapped")]
+    public static partial void NoRoutesMapped(ILogger logger);
 }

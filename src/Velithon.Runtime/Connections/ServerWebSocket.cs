@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Net;
@@ -14,13 +13,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.Http.Features;
 using System.Threading.RateLimiting;
 using Velithon.Buffers;
 using Velithon.Groups;
 using Velithon.Hosting;
 using Velithon.Metrics;
-using Velithon.Protocol;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
 using TransportState = System.Net.WebSockets.WebSocketState;
 
@@ -70,6 +67,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     private volatile bool _ended;
     private bool _completing;
     private bool _completed;
+    private bool _closedByApplication;
 
     // Group membership, guarded by _stateLock; allocated on the first join.
     private List<string>? _groups;
@@ -83,10 +81,26 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     // True while a receive waits for the peer, for the keep-alive timeout.
     private volatile bool _receiving;
 
-    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime)
+    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime, string handlerName = "")
     {
         _httpContext = httpContext;
         _runtime = runtime;
+        HandlerName = handlerName;
+    }
+
+    /// <summary>The handler serving this connection, for logs.</summary>
+    internal string HandlerName { get; }
+
+    /// <summary>True once the application closed the connection or refused its handshake itself (<see cref="CloseAsync"/>).</summary>
+    internal bool ClosedByApplication
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _closedByApplication;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -173,30 +187,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     internal VelithonRuntime Runtime => _runtime;
 
     /// <inheritdoc />
-    public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
-    {
-        if (subProtocol is not null && !IsRequestedSubProtocol(subProtocol))
-        {
-            throw new ArgumentException(
-                $"The subprotocol '{subProtocol}' was not offered by the client, which offered: {DescribeRequestedSubProtocols()}. Choose one of RequestedSubProtocols, or none.",
-                nameof(subProtocol));
-        }
-
-        lock (_stateLock)
-        {
-            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
-            {
-                throw new InvalidOperationException(_acceptTask is not null
-                    ? "The WebSocket connection has already been accepted."
-                    : "The WebSocket handshake has already been rejected or closed; it cannot be accepted.");
-            }
-
-            _acceptTask = AcceptCoreAsync(subProtocol, headers);
-            return _acceptTask;
-        }
-    }
-
-    /// <inheritdoc />
     public override Task CloseAsync(int code = WebSocketCloseCode.NormalClosure, string? reason = null)
     {
         if (!WebSocketCloseCode.CanBeSent(code))
@@ -218,6 +208,7 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
                 return Task.CompletedTask;
             }
 
+            _closedByApplication = true;
             acceptTask = _acceptTask;
             if (acceptTask is null)
             {
@@ -229,28 +220,9 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
 
         // Closing before accept refuses the handshake (the Python original's query-token example).
         return acceptTask is null
-            ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason)
+            ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason, RejectionReasons.Application,
+                string.IsNullOrEmpty(reason) ? $"the handler closed it with {code} before accepting it" : $"the handler closed it with {code} before accepting it: {reason}")
             : CloseAcceptedAsync(acceptTask, code, reason);
-    }
-
-    /// <summary>
-    /// Refuses the handshake with <paramref name="statusCode"/> and <paramref name="message"/> as a plain-text
-    /// body. Generated code calls it when a parameter does not bind.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public Task RejectAsync(int statusCode, string message)
-    {
-        lock (_stateLock)
-        {
-            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
-            {
-                throw new InvalidOperationException("A WebSocket handshake can be rejected only before it is accepted.");
-            }
-
-            BeginRejectLocked();
-        }
-
-        return WriteRejectionAsync(statusCode, message);
     }
 
     /// <inheritdoc />
@@ -452,94 +424,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         return lease.IsAcquired;
     }
 
-    /// <summary>Ends the connection after the handler threw: 1011 once accepted, HTTP 500 before.</summary>
-    internal async Task FailAsync()
-    {
-        Task? acceptTask;
-        lock (_stateLock)
-        {
-            if (_applicationState == WebSocketState.Disconnected)
-            {
-                return;
-            }
-
-            acceptTask = _acceptTask;
-            if (acceptTask is null)
-            {
-                BeginRejectLocked();
-            }
-        }
-
-        if (acceptTask is null)
-        {
-            await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null).ConfigureAwait(false);
-            return;
-        }
-
-        await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.InternalError, "Internal server error").ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Ends the connection after the handler returned: a handshake never accepted is refused with 403, an
-    /// open connection is closed with 1000; then the connection's buffers go back to the pool.
-    /// </summary>
-    internal async Task CompleteAsync()
-    {
-        Task? acceptTask;
-        bool reject = false;
-        lock (_stateLock)
-        {
-            if (_completing)
-            {
-                return;
-            }
-
-            _completing = true;
-            acceptTask = _acceptTask;
-            if (acceptTask is null && _applicationState == WebSocketState.Connecting)
-            {
-                BeginRejectLocked();
-                reject = true;
-            }
-        }
-
-        if (reject)
-        {
-            await WriteRejectionAsync(StatusCodes.Status403Forbidden, null).ConfigureAwait(false);
-        }
-        else if (acceptTask is not null && ApplicationState == WebSocketState.Connected)
-        {
-            await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.NormalClosure, null).ConfigureAwait(false);
-        }
-
-        MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-        lock (_stateLock)
-        {
-            _completed = true;
-            _abortedSource?.Dispose();
-            _abortedSource = null;
-        }
-
-        _runtime.Hub.Remove(this);
-        _broadcastQueue?.Close();
-        if (_socket is not null)
-        {
-            _runtime.Metrics.ConnectionClosed(CloseCode ?? WebSocketCloseCode.AbnormalClosure);
-        }
-
-        ReturnMessageBuffer();
-        _jsonBuffer?.Reset();
-        _jsonWriter?.Dispose();
-        _socket?.Dispose();
-
-        // A close frame went out: let Kestrel end the connection gracefully so the peer reads it.
-        // None did: the abort was about a dead transport, so carry it out.
-        if (_lifetime is { AbortRequested: true } && (_transportStream?.SentCloseCode ?? 0) == 0)
-        {
-            _lifetime.AbortNow();
-        }
-    }
-
     /// <summary>
     /// Sends one whole message. When the connection is open, no other send is in progress and the transport
     /// writes synchronously (the usual case: the socket's send buffer has room), this completes without an
@@ -660,119 +544,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         {
             throw OnTransportFailed(socket, exception);
         }
-    }
-
-    private async Task AcceptCoreAsync(string? subProtocol, IEnumerable<KeyValuePair<string, string>>? headers)
-    {
-        if (headers is not null)
-        {
-            foreach (var (name, value) in headers)
-            {
-                _httpContext.Response.Headers.Append(name, value);
-            }
-        }
-
-        // Hold back aborts from the transport until the handler is done; see DeferredAbortLifetimeFeature.
-        if (_httpContext.Features.Get<IHttpRequestLifetimeFeature>() is { } lifetime)
-        {
-            _lifetime = new DeferredAbortLifetimeFeature(lifetime);
-            _httpContext.Features.Set<IHttpRequestLifetimeFeature>(_lifetime);
-        }
-
-        TransportWebSocket socket;
-        try
-        {
-            // Velithon's own framing where it can see the transport and no extension is negotiated; else the framework's.
-            socket = WebSocketHandshake.CanServe(_httpContext, RouteCompression(out _))
-                ? await WebSocketHandshake.AcceptAsync(_httpContext, subProtocol).ConfigureAwait(false)
-                : await _httpContext.WebSockets.AcceptWebSocketAsync(CreateAcceptContext(subProtocol)).ConfigureAwait(false);
-        }
-        catch (IOException exception)
-        {
-            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-            throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
-        }
-
-        _transportStream = (_httpContext.Features.Get<IHttpUpgradeFeature>() as ObservedUpgradeFeature)?.Stream
-            ?? (_httpContext.Features.Get<IHttpExtendedConnectFeature>() as ObservedExtendedConnectFeature)?.Stream;
-        if (_transportStream is not null)
-        {
-            _transportStream.Lifetime = _lifetime;
-            _transportStream.KeepAlive.LastHeard = Environment.TickCount64;
-        }
-
-        lock (_stateLock)
-        {
-            _socket = socket;
-            _subProtocol = subProtocol;
-            if (!_ended)
-            {
-                _clientState = WebSocketState.Connected;
-                _applicationState = WebSocketState.Connected;
-            }
-        }
-
-        _lastMessageTicks = Environment.TickCount64;
-        _runtime.Metrics.HandshakeAccepted();
-        _runtime.Metrics.ConnectionOpened();
-        _runtime.Hub.Add(this);
-    }
-
-    private WebSocketAcceptContext CreateAcceptContext(string? subProtocol)
-    {
-        var options = _runtime.Options;
-        var context = new WebSocketAcceptContext { SubProtocol = subProtocol };
-        if (WebSocketHandshake.SeesTransport(_httpContext))
-        {
-            // The KeepAliveMonitor pings and times out; the framework WebSocket keeps neither timer nor state.
-            context.KeepAliveInterval = TimeSpan.Zero;
-        }
-        else
-        {
-            context.KeepAliveInterval = options.KeepAliveInterval;
-            context.KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero
-                ? options.KeepAliveTimeout
-                : System.Threading.Timeout.InfiniteTimeSpan;
-        }
-
-        if (RouteCompression(out var routeCompression))
-        {
-            // RFC 7692: negotiated only when the client offers permessage-deflate.
-            context.DangerousEnableCompression = true;
-            context.ServerMaxWindowBits = routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.Compression.ServerMaxWindowBits;
-            context.DisableServerContextTakeover = routeCompression?.DisableServerContextTakeover ?? options.Compression.DisableServerContextTakeover;
-        }
-
-        return context;
-    }
-
-    /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
-    private bool RouteCompression(out WebSocketCompressionAttribute? routeCompression)
-    {
-        routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
-        return routeCompression?.Enabled ?? _runtime.Options.Compression.Enabled;
-    }
-
-    private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
-    {
-        Task acceptTask;
-        lock (_stateLock)
-        {
-            if (_acceptTask is null)
-            {
-                if (_applicationState != WebSocketState.Connecting)
-                {
-                    throw CreateDisconnectException(null);
-                }
-
-                _acceptTask = AcceptCoreAsync(null, null);
-            }
-
-            acceptTask = _acceptTask;
-        }
-
-        await acceptTask.ConfigureAwait(false);
-        return _socket!;
     }
 
     private async Task CloseAcceptedAsync(Task acceptTask, int code, string? reason)
@@ -1027,77 +798,9 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         abortedSource?.Cancel();
     }
 
-    private void BeginRejectLocked()
-    {
-        _clientState = WebSocketState.Disconnected;
-        _applicationState = WebSocketState.Disconnected;
-    }
-
-    private async Task WriteRejectionAsync(int statusCode, string? message)
-    {
-        MarkEnded(_closeCode ?? WebSocketCloseCode.PolicyViolation, _closeReason);
-        _runtime.Metrics.HandshakeRejected(statusCode switch
-        {
-            StatusCodes.Status400BadRequest => RejectionReasons.Binding,
-            StatusCodes.Status500InternalServerError => RejectionReasons.Error,
-            _ => RejectionReasons.Application,
-        });
-        var response = _httpContext.Response;
-        if (response.HasStarted)
-        {
-            return;
-        }
-
-        response.StatusCode = statusCode;
-        if (!string.IsNullOrEmpty(message))
-        {
-            response.ContentType = "text/plain; charset=utf-8";
-            try
-            {
-                await response.WriteAsync(message, _httpContext.RequestAborted).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or OperationCanceledException)
-            {
-                // The client left before reading the rejection.
-            }
-        }
-    }
-
     [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
     [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    private JsonTypeInfo<T> GetJsonTypeInfo<T>() => GetJsonTypeInfo<T>(_runtime.Options.JsonSerializerOptions);
-
-    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
-    [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    internal static JsonTypeInfo<T> GetJsonTypeInfo<T>(JsonSerializerOptions options)
-    {
-        try
-        {
-            return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-        }
-        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
-        {
-            throw new InvalidOperationException(
-                $"No JSON metadata for {typeof(T)}. Add [JsonSerializable(typeof({typeof(T).Name}))] to a JsonSerializerContext and insert it into VelithonOptions.JsonSerializerOptions.TypeInfoResolverChain, or pass a JsonTypeInfo<T>.",
-                exception);
-        }
-    }
-
-    private bool IsRequestedSubProtocol(string subProtocol)
-    {
-        foreach (var offered in RequestedSubProtocols)
-        {
-            if (string.Equals(offered, subProtocol, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private string DescribeRequestedSubProtocols() =>
-        RequestedSubProtocols.Count == 0 ? "none" : string.Join(", ", RequestedSubProtocols);
+    private JsonTypeInfo<T> GetJsonTypeInfo<T>() => _runtime.Json.GetTypeInfo<T>();
 
     private void ReturnMessageBuffer()
     {

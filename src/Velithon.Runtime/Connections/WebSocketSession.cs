@@ -24,9 +24,9 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 
         if (!runtime.OriginPolicy.IsAllowed(httpContext.Request))
         {
-            Log.OriginRefused(runtime.Logger, httpContext.Request.Headers[HeaderNames.Origin].ToString());
             return RejectAsync(httpContext, StatusCodes.Status403Forbidden, RejectionReasons.Origin,
-                "This origin may not open WebSocket connections to this server.");
+                "This origin may not open WebSocket connections to this server.",
+                $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins)");
         }
 
         if (runtime.ConnectionLimiter is { } limiter)
@@ -35,11 +35,13 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             if (limiter.TryAcquire(address) is { } reason)
             {
                 bool global = reason == RejectionReasons.TooManyConnections;
-                Log.ConnectionLimitReached(runtime.Logger, reason);
                 return RejectAsync(httpContext,
                     global ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,
                     reason,
-                    global ? "The server holds as many WebSocket connections as it allows." : "This address holds as many WebSocket connections as the server allows.");
+                    global ? "The server holds as many WebSocket connections as it allows." : "This address holds as many WebSocket connections as the server allows.",
+                    global
+                        ? "the server holds as many connections as VelithonOptions.MaxConnections allows"
+                        : $"{address} holds as many connections as VelithonOptions.MaxConnectionsPerIp allows");
             }
 
             return RunLimitedAsync(httpContext, limiter);
@@ -62,7 +64,7 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 
     private async Task RunAsync(HttpContext httpContext)
     {
-        var socket = new ServerWebSocket(httpContext, runtime);
+        var socket = new ServerWebSocket(httpContext, runtime, handlerName);
         try
         {
             // Most connections end with WebSocketDisconnectException from the handler's receive. The handler's
@@ -122,20 +124,24 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             case OperationCanceledException when socket.HasEnded:
                 // The handler awaited the connection's Aborted token.
                 return;
+            case WebSocketCloseException close:
+                // A deliberate close (Starlette's WebSocketException): exactly its code and reason, no error.
+                await socket.CloseForAsync(handlerName, close).ConfigureAwait(false);
+                return;
             case JsonException when socket.ApplicationState == WebSocketState.Connected:
                 Log.InvalidJsonMessage(runtime.Logger, handlerName, exception);
                 await socket.CloseAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.").ConfigureAwait(false);
                 return;
             default:
-                Log.HandlerFailed(runtime.Logger, handlerName, exception);
-                await socket.FailAsync().ConfigureAwait(false);
+                await socket.FailAsync(handlerName, exception).ConfigureAwait(false);
                 return;
         }
     }
 
-    private Task RejectAsync(HttpContext httpContext, int statusCode, string reason, string message)
+    private Task RejectAsync(HttpContext httpContext, int statusCode, string reason, string message, string logReason)
     {
         runtime.Metrics.HandshakeRejected(reason);
+        runtime.RefusalLog.Refused(reason, statusCode, httpContext.Request.Path.Value ?? "/", logReason);
         httpContext.Response.StatusCode = statusCode;
         httpContext.Response.ContentType = "text/plain; charset=utf-8";
         return httpContext.Response.WriteAsync(message, httpContext.RequestAborted);
@@ -144,6 +150,8 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
     private Task RejectPlainRequestAsync(HttpContext httpContext)
     {
         runtime.Metrics.HandshakeRejected(RejectionReasons.NotWebSocket);
+        runtime.RefusalLog.Refused(RejectionReasons.NotWebSocket, StatusCodes.Status426UpgradeRequired, httpContext.Request.Path.Value ?? "/",
+            $"a {httpContext.Request.Method} request without a WebSocket upgrade");
 
         // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs.
         httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
@@ -155,6 +163,10 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         }
 
         httpContext.Response.ContentType = "text/plain; charset=utf-8";
-        return httpContext.Response.WriteAsync("This endpoint accepts only WebSocket connections.", httpContext.RequestAborted);
+
+        // RFC 9110 section 9.3.2: HEAD gets the status and headers a GET would, without the body.
+        return HttpMethods.IsHead(httpContext.Request.Method)
+            ? Task.CompletedTask
+            : httpContext.Response.WriteAsync("This endpoint accepts only WebSocket connections.", httpContext.RequestAborted);
     }
 }

@@ -51,26 +51,22 @@ public static class WebSocketEndpointRunner
             }
             catch (WebSocketDisconnectException)
             {
-                // The connection ended during a lifecycle method or a send; OnDisconnectAsync below reports it.
+                // The connection ended during a lifecycle method or a send (or a refused subprotocol ended the
+                // handshake); OnDisconnectAsync below reports it.
                 // (The receive loop above ends without an exception.)
             }
             catch (OperationCanceledException) when (socket.HasEnded)
             {
                 // A lifecycle method awaited the connection's Aborted token.
             }
+            catch (WebSocketCloseException close)
+            {
+                // A deliberate close, not an error: OnErrorAsync does not run.
+                await socket.CloseForAsync(endpointName, close).ConfigureAwait(false);
+            }
             catch (Exception exception)
             {
-                Log.EndpointFailed(logger, endpointName, exception);
-                try
-                {
-                    await endpoint.OnErrorAsync(socket, exception).ConfigureAwait(false);
-                }
-                catch (Exception onErrorException)
-                {
-                    Log.EndpointFailed(logger, endpointName + ".OnErrorAsync", onErrorException);
-                }
-
-                await socket.FailAsync().ConfigureAwait(false);
+                await HandleErrorAsync(socket, endpoint, endpointName, exception).ConfigureAwait(false);
             }
 
             if (socket.WasAccepted)
@@ -81,13 +77,17 @@ public static class WebSocketEndpointRunner
                 {
                     await endpoint.OnDisconnectAsync(socket).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is not (OperationCanceledException or WebSocketDisconnectException))
+                catch (Exception exception) when (exception is not (OperationCanceledException or WebSocketDisconnectException or WebSocketCloseException))
                 {
                     // The connection is over; a send from here fails with WebSocketDisconnectException, which is no error.
                     Log.EndpointFailed(logger, endpointName + ".OnDisconnectAsync", exception);
                 }
                 catch (WebSocketDisconnectException)
                 {
+                }
+                catch (WebSocketCloseException)
+                {
+                    // Nothing is left to close.
                 }
             }
         }
@@ -102,6 +102,43 @@ public static class WebSocketEndpointRunner
                 disposable.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="exception"/> to <see cref="WebSocketEndpoint.OnErrorAsync"/> first. If it ends the
+    /// connection itself (<see cref="WebSocket.CloseAsync"/>, or throwing <see cref="WebSocketCloseException"/>),
+    /// the error is handled: the connection ends as it chose and the exception is logged at Debug. Otherwise the
+    /// error is unhandled: logged at Error, and the connection closes with 1011 (HTTP 500 before accept).
+    /// </summary>
+    private static async Task HandleErrorAsync<TEndpoint>(ServerWebSocket socket, TEndpoint endpoint, string endpointName, Exception exception)
+        where TEndpoint : WebSocketEndpoint
+    {
+        var logger = socket.Runtime.Logger;
+        bool closedBefore = socket.ClosedByApplication;
+        try
+        {
+            await endpoint.OnErrorAsync(socket, exception).ConfigureAwait(false);
+        }
+        catch (WebSocketCloseException close)
+        {
+            await socket.CloseAsync(close.Code, close.Reason).ConfigureAwait(false);
+        }
+        catch (WebSocketDisconnectException)
+        {
+            // OnErrorAsync tried to send on a connection that has ended; the unhandled error is logged below.
+        }
+        catch (Exception onErrorException)
+        {
+            Log.EndpointFailed(logger, endpointName + ".OnErrorAsync", onErrorException);
+        }
+
+        if (!closedBefore && socket.ClosedByApplication)
+        {
+            Log.ErrorHandled(logger, endpointName, socket.DescribeEnding(), exception);
+            return;
+        }
+
+        await socket.FailAsync(endpointName, exception).ConfigureAwait(false);
     }
 
     /// <summary>

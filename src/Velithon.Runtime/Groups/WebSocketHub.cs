@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Velithon.Buffers;
 using Velithon.Connections;
+using Velithon.Json;
 using Velithon.Metrics;
 using Velithon.Scaling;
 
@@ -31,14 +32,17 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     private readonly VelithonMetrics _metrics;
     private readonly ILogger _logger;
     private readonly WebSocketBackplane? _backplane;
+    private readonly ApplicationJson _json;
 
     public WebSocketHub(
         IOptionsMonitor<VelithonOptions> options,
         VelithonMetrics metrics,
         ILoggerFactory loggerFactory,
         IHostApplicationLifetime lifetime,
-        IEnumerable<WebSocketBackplane> backplanes)
+        IEnumerable<WebSocketBackplane> backplanes,
+        ApplicationJson json)
     {
+        _json = json;
         _options = options.CurrentValue;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("Velithon.WebSockets.Hub");
@@ -178,7 +182,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     [RequiresUnreferencedCode(ServerWebSocket.JsonWithoutTypeInfoMessage)]
     [RequiresDynamicCode(ServerWebSocket.JsonWithoutTypeInfoMessage)]
     public ValueTask<int> BroadcastJsonAsync<T>(BroadcastTarget target, T value, CancellationToken cancellationToken = default) =>
-        BroadcastJsonAsync(target, value, ServerWebSocket.GetJsonTypeInfo<T>(_options.JsonSerializerOptions), cancellationToken);
+        BroadcastJsonAsync(target, value, _json.GetTypeInfo<T>(), cancellationToken);
 
     /// <summary>Delivers a broadcast that another server published.</summary>
     internal int DeliverFromBackplane(BackplaneMessage message)

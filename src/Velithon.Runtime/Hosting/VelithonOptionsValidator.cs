@@ -5,6 +5,11 @@ using Microsoft.Extensions.Options;
 namespace Velithon.Hosting;
 
 /// <summary>Checks <see cref="VelithonOptions"/> when the host starts, so a bad value fails early with a clear message.</summary>
+/// <remarks>
+/// <see cref="OptionsValidationException.Message"/> joins the failures with <c>"; "</c>, so each failure is one
+/// clause without a final period and without a semicolon of its own: two failures read
+/// "MaxMessageSize must be ... (it is 0); CloseTimeout must be ... (it is -00:00:01)".
+/// </remarks>
 internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOptions>
 {
     public ValidateOptionsResult Validate(string? name, VelithonOptions options)
@@ -12,76 +17,76 @@ internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOption
         var failures = new List<string>();
         if (options.MaxMessageSize <= 0)
         {
-            failures.Add($"{nameof(VelithonOptions.MaxMessageSize)} must be a positive number of bytes; it is {options.MaxMessageSize}.");
+            failures.Add($"{nameof(VelithonOptions.MaxMessageSize)} must be a positive number of bytes (it is {options.MaxMessageSize})");
         }
 
         if (options.MaxMessageSize == int.MaxValue)
         {
-            failures.Add($"{nameof(VelithonOptions.MaxMessageSize)} must be less than int.MaxValue.");
+            failures.Add($"{nameof(VelithonOptions.MaxMessageSize)} must be less than int.MaxValue");
         }
 
         if (options.CloseTimeout <= TimeSpan.Zero)
         {
-            failures.Add($"{nameof(VelithonOptions.CloseTimeout)} must be positive; it is {options.CloseTimeout}.");
+            failures.Add($"{nameof(VelithonOptions.CloseTimeout)} must be positive (it is {options.CloseTimeout})");
         }
 
         if (options.KeepAliveInterval < TimeSpan.Zero)
         {
-            failures.Add($"{nameof(VelithonOptions.KeepAliveInterval)} must be zero (off) or positive; it is {options.KeepAliveInterval}.");
+            failures.Add($"{nameof(VelithonOptions.KeepAliveInterval)} must be zero (off) or positive (it is {options.KeepAliveInterval})");
         }
 
         if (options.KeepAliveTimeout < TimeSpan.Zero)
         {
-            failures.Add($"{nameof(VelithonOptions.KeepAliveTimeout)} must be zero (no timeout) or positive; it is {options.KeepAliveTimeout}.");
+            failures.Add($"{nameof(VelithonOptions.KeepAliveTimeout)} must be zero (no timeout) or positive (it is {options.KeepAliveTimeout})");
         }
 
         if (options.IdleTimeout < TimeSpan.Zero)
         {
-            failures.Add($"{nameof(VelithonOptions.IdleTimeout)} must be zero (off) or positive; it is {options.IdleTimeout}.");
+            failures.Add($"{nameof(VelithonOptions.IdleTimeout)} must be zero (off) or positive (it is {options.IdleTimeout})");
         }
 
         if (options.MaxConnections is <= 0)
         {
-            failures.Add($"{nameof(VelithonOptions.MaxConnections)} must be positive, or null for no limit; it is {options.MaxConnections}.");
+            failures.Add($"{nameof(VelithonOptions.MaxConnections)} must be positive, or null for no limit (it is {options.MaxConnections})");
         }
 
         if (options.MaxConnectionsPerIp is <= 0)
         {
-            failures.Add($"{nameof(VelithonOptions.MaxConnectionsPerIp)} must be positive, or null for no limit; it is {options.MaxConnectionsPerIp}.");
+            failures.Add($"{nameof(VelithonOptions.MaxConnectionsPerIp)} must be positive, or null for no limit (it is {options.MaxConnectionsPerIp})");
         }
 
         foreach (var origin in options.AllowedOrigins)
         {
             if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query)))
             {
-                failures.Add($"{nameof(VelithonOptions.AllowedOrigins)} holds '{origin}', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin.");
+                failures.Add($"{nameof(VelithonOptions.AllowedOrigins)} holds '{origin}', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin");
             }
         }
 
         if (options.MessageRateLimit is { } rateLimit
             && (rateLimit.TokenLimit <= 0 || rateLimit.TokensPerPeriod <= 0 || rateLimit.ReplenishmentPeriod <= TimeSpan.Zero))
         {
-            failures.Add($"{nameof(VelithonOptions.MessageRateLimit)} needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod; it has {rateLimit.TokenLimit}, {rateLimit.TokensPerPeriod} and {rateLimit.ReplenishmentPeriod}.");
+            failures.Add($"{nameof(VelithonOptions.MessageRateLimit)} needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod (it has {rateLimit.TokenLimit}, {rateLimit.TokensPerPeriod} and {rateLimit.ReplenishmentPeriod})");
         }
 
         if (options.Compression.ServerMaxWindowBits is < 9 or > 15)
         {
-            failures.Add($"{nameof(VelithonOptions.Compression)}.{nameof(WebSocketCompressionOptions.ServerMaxWindowBits)} must be between 9 and 15 (RFC 7692); it is {options.Compression.ServerMaxWindowBits}.");
+            failures.Add($"{nameof(VelithonOptions.Compression)}.{nameof(WebSocketCompressionOptions.ServerMaxWindowBits)} must be between 9 and 15, as RFC 7692 allows (it is {options.Compression.ServerMaxWindowBits})");
         }
 
         if (options.BroadcastQueueLimit <= 0)
         {
-            failures.Add($"{nameof(VelithonOptions.BroadcastQueueLimit)} must be a positive number of messages; it is {options.BroadcastQueueLimit}.");
+            failures.Add($"{nameof(VelithonOptions.BroadcastQueueLimit)} must be a positive number of messages (it is {options.BroadcastQueueLimit})");
         }
 
         if (!Enum.IsDefined(options.SlowConsumerPolicy))
         {
-            failures.Add($"{nameof(VelithonOptions.SlowConsumerPolicy)} has the undefined value {(int)options.SlowConsumerPolicy}.");
+            failures.Add($"{nameof(VelithonOptions.SlowConsumerPolicy)} has the undefined value {(int)options.SlowConsumerPolicy}");
         }
 
-        if (options.JsonSerializerOptions is null)
+        if (!Enum.IsDefined(options.InvalidMessageBehavior))
         {
-            failures.Add($"{nameof(VelithonOptions.JsonSerializerOptions)} must not be null.");
+            failures.Add($"{nameof(VelithonOptions.InvalidMessageBehavior)} has the undefined value {(int)options.InvalidMessageBehavior}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -4,22 +4,31 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Velithon.Connections;
 using Velithon.Groups;
+using Velithon.Json;
 using Velithon.Limits;
 using Velithon.Metrics;
 
 namespace Velithon.Hosting;
 
 /// <summary>What every connection of the application shares: the validated options, the logger, the hub, the metrics and the limits.</summary>
-internal sealed class VelithonRuntime
+internal sealed class VelithonRuntime : IDisposable
 {
     // IOptionsMonitor rather than IOptions, here and in the hub and startup filter: ValidateOnStart builds and
     // validates the options through the monitor, and IOptions would build and validate them a second time.
-    public VelithonRuntime(IOptionsMonitor<VelithonOptions> options, ILoggerFactory loggerFactory, WebSocketHub hub, VelithonMetrics metrics)
+    public VelithonRuntime(
+        IOptionsMonitor<VelithonOptions> options,
+        ILoggerFactory loggerFactory,
+        WebSocketHub hub,
+        VelithonMetrics metrics,
+        ApplicationJson json,
+        TimeProvider timeProvider)
     {
         Options = options.CurrentValue;
-        Logger = loggerFactory.CreateLogger("Velithon.WebSockets");
+        Logger = loggerFactory.CreateLogger(LoggerCategory);
         Hub = hub;
         Metrics = metrics;
+        Json = json;
+        RefusalLog = new HandshakeRefusalLog(Logger, timeProvider);
         ConnectionLimiter = ConnectionLimiter.Create(Options);
         OriginPolicy = new OriginPolicy(Options.AllowedOrigins);
         TracksIdleTime = Options.IdleTimeout > TimeSpan.Zero;
@@ -40,6 +49,9 @@ internal sealed class VelithonRuntime
         }
     }
 
+    /// <summary>The category of the runtime's log lines.</summary>
+    public const string LoggerCategory = "Velithon.WebSockets";
+
     public VelithonOptions Options { get; }
 
     public ILogger Logger { get; }
@@ -47,6 +59,12 @@ internal sealed class VelithonRuntime
     public WebSocketHub Hub { get; }
 
     public VelithonMetrics Metrics { get; }
+
+    /// <summary>The application's JSON options, for the JSON calls without a <c>JsonTypeInfo</c>.</summary>
+    public ApplicationJson Json { get; }
+
+    /// <summary>Logs refused handshakes, rate-limited.</summary>
+    public HandshakeRefusalLog RefusalLog { get; }
 
     /// <summary>Counts connections against the global and per-IP limits; <see langword="null"/> when neither is set.</summary>
     public ConnectionLimiter? ConnectionLimiter { get; }
@@ -58,4 +76,6 @@ internal sealed class VelithonRuntime
 
     /// <summary>The per-connection message rate limit; <see langword="null"/> when none is set.</summary>
     public PartitionedRateLimiter<ServerWebSocket>? MessageRateLimiter { get; }
+
+    public void Dispose() => RefusalLog.Dispose();
 }

@@ -98,6 +98,7 @@ internal static class RejectionReasons
     public const string TooManyConnectionsFromIp = "too_many_connections_from_ip";
     public const string Origin = "origin";
     public const string Binding = "binding";
+    public const string SubProtocol = "subprotocol";
     public const string Application = "application";
     public const string Error = "error";
 }

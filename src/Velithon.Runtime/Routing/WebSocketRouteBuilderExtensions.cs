@@ -17,8 +17,9 @@ namespace Velithon.Routing;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WebSocketRouteBuilderExtensions
 {
-    // RFC 8441 section 4: WebSockets over HTTP/2 arrive as an extended CONNECT request, not a GET.
-    private static readonly string[] HandshakeMethods = [HttpMethods.Get, HttpMethods.Connect];
+    // RFC 8441 section 4: WebSockets over HTTP/2 arrive as an extended CONNECT request, not a GET. HEAD is no
+    // handshake, but RFC 9110 section 9.3.2 wants it answered as GET is (426 and its headers), not with 405.
+    private static readonly string[] HandshakeMethods = [HttpMethods.Get, HttpMethods.Connect, HttpMethods.Head];
 
     /// <summary>
     /// Maps <paramref name="pattern"/> (ASP.NET Core route syntax) to <paramref name="handler"/> for
