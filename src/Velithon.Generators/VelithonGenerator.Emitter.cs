@@ -180,6 +180,8 @@ public sealed partial class VelithonGenerator
                     BindingSource.WebSocket => names.Socket,
                     BindingSource.CancellationToken => names.Socket + ".Aborted",
                     BindingSource.HttpContext => names.HttpContext,
+                    BindingSource.HttpRequest => names.HttpContext + ".Request",
+                    BindingSource.HttpResponse => names.HttpContext + ".Response",
                     _ => LocalNames.Local(parameter),
                 });
             }
@@ -286,6 +288,8 @@ public sealed partial class VelithonGenerator
                 case BindingSource.WebSocket:
                 case BindingSource.CancellationToken:
                 case BindingSource.HttpContext:
+                case BindingSource.HttpRequest:
+                case BindingSource.HttpResponse:
                     return;
                 case BindingSource.User:
                     writer.WriteLine();

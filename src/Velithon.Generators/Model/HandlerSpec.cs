@@ -12,6 +12,12 @@ internal enum BindingSource
     CancellationToken,
     HttpContext,
 
+    /// <summary><c>HttpContext.Request</c>, the handshake request.</summary>
+    HttpRequest,
+
+    /// <summary><c>HttpContext.Response</c>, whose headers go out with the 101 response.</summary>
+    HttpResponse,
+
     /// <summary><c>HttpContext.User</c>.</summary>
     User,
     Route,

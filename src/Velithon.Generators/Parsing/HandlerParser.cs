@@ -35,7 +35,8 @@ internal static class HandlerParser
         string handlerName = method.ContainingType.ToDisplayString() + "." + method.Name;
         var (template, route) = ParseTemplate(attribute, context);
         CheckSignature(method, knownTypes, handlerName, context);
-        var parameters = ParseParameters(method.Parameters, route, knownTypes, handlerName, isConstructor: false, context);
+        var usage = route is null ? PathParameterUsage.None : PathParameterUsage.Find(method, knownTypes, cancellationToken);
+        var parameters = ParseParameters(method.Parameters, route, usage, knownTypes, handlerName, isConstructor: false, context);
         if (context.HasErrors || route is null)
         {
             return null;
@@ -74,12 +75,16 @@ internal static class HandlerParser
     }
 
     /// <summary>
-    /// Parses the parameters of a handler method or an endpoint constructor, then reports the route
-    /// parameters none of them takes (VLT0003).
+    /// Parses the parameters of a handler method or an endpoint constructor, then matches what is left over:
+    /// a route parameter no parameter takes and that <paramref name="usage"/> does not read (VLT0003), a
+    /// parameter that binds from nothing (VLT0004), or the two together when their names differ only by
+    /// spelling (VLT0023, one diagnostic for one mistake). A bad template (VLT0001) reports nothing more here:
+    /// with no route parameters known, every parameter would look unbound.
     /// </summary>
     internal static EquatableArray<ParameterSpec> ParseParameters(
         IEnumerable<IParameterSymbol> symbols,
         RouteTemplateSpec? route,
+        PathParameterUsage usage,
         KnownTypes knownTypes,
         string handlerName,
         bool isConstructor,
@@ -87,6 +92,7 @@ internal static class HandlerParser
     {
         var parameters = new List<ParameterSpec>();
         var usedRouteParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var unbound = new List<IParameterSymbol>();
         foreach (var parameter in symbols)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -97,26 +103,114 @@ internal static class HandlerParser
                 continue;
             }
 
-            var spec = ParseParameter(parameter, route, knownTypes, usedRouteParameters, context);
+            var spec = ParseParameter(parameter, route, knownTypes, usedRouteParameters, unbound, context);
             if (spec is not null)
             {
                 parameters.Add(spec);
             }
         }
 
-        if (route is not null)
+        if (route is null)
         {
-            foreach (var routeParameter in route.Parameters)
+            return new EquatableArray<ParameterSpec>(parameters.ToArray());
+        }
+
+        // RouteValueDictionary compares keys ignoring case, so a read does too.
+        foreach (var read in usage.Reads)
+        {
+            if (route.Parameters.Any(p => string.Equals(p.Name, read.Key, StringComparison.OrdinalIgnoreCase)))
             {
-                if (!usedRouteParameters.Contains(routeParameter.Name))
-                {
-                    context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
-                        context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
-                }
+                usedRouteParameters.Add(read.Key);
+            }
+            else
+            {
+                context.Report(VelithonDiagnostics.PathParameterNotInTemplate, read.Location, read.Key, context.Template ?? "", DescribeRouteParameters(route));
             }
         }
 
+        var unused = usage.HasUnknownReads
+            ? []
+            : route.Parameters.Where(p => !usedRouteParameters.Contains(p.Name)).ToList();
+        foreach (var parameter in unbound)
+        {
+            var match = unused.FirstOrDefault(p => NamesLookAlike(p.Name, parameter.Name));
+            if (match is not null)
+            {
+                unused.Remove(match);
+                context.Report(VelithonDiagnostics.RouteParameterNameMismatch,
+                    context.TemplateLocation(match.Offset, match.Length),
+                    [parameter.Locations.FirstOrDefault()],
+                    match.Name, handlerName, parameter.Name);
+                continue;
+            }
+
+            context.Report(VelithonDiagnostics.ParameterBindsFromNothing, parameter.Locations.FirstOrDefault(), parameter.Name);
+        }
+
+        foreach (var routeParameter in unused)
+        {
+            context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
+                context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
+        }
+
         return new EquatableArray<ParameterSpec>(parameters.ToArray());
+    }
+
+    private static string DescribeRouteParameters(RouteTemplateSpec route) =>
+        route.Parameters.Count == 0
+            ? "it has no parameters"
+            : "its parameters are " + string.Join(", ", route.Parameters.Select(p => "'" + p.Name + "'"));
+
+    /// <summary>
+    /// True when two names differ only by case, '_' and '-' (<c>room_id</c> and <c>roomId</c>), or by one
+    /// typed character (<c>roomId</c> and <c>romId</c>).
+    /// </summary>
+    internal static bool NamesLookAlike(string routeName, string parameterName)
+    {
+        string a = Normalize(routeName), b = Normalize(parameterName);
+        return a == b || (Math.Min(a.Length, b.Length) > 3 && EditDistanceIsOne(a, b));
+
+        static string Normalize(string name) => new string(name.Where(c => c != '_' && c != '-').Select(char.ToLowerInvariant).ToArray());
+    }
+
+    private static bool EditDistanceIsOne(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 1)
+        {
+            return false;
+        }
+
+        int i = 0, j = 0, edits = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                i++;
+                j++;
+                continue;
+            }
+
+            if (++edits > 1)
+            {
+                return false;
+            }
+
+            if (a.Length > b.Length)
+            {
+                i++;
+            }
+            else if (a.Length < b.Length)
+            {
+                j++;
+            }
+            else
+            {
+                i++;
+                j++;
+            }
+        }
+
+        return edits + (a.Length - i) + (b.Length - j) == 1;
     }
 
     private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
@@ -163,6 +257,7 @@ internal static class HandlerParser
         RouteTemplateSpec? route,
         KnownTypes knownTypes,
         HashSet<string> usedRouteParameters,
+        List<IParameterSymbol> unbound,
         ParseContext context)
     {
         var location = parameter.Locations.FirstOrDefault();
@@ -193,6 +288,26 @@ internal static class HandlerParser
         if (SymbolEqualityComparer.Default.Equals(type, knownTypes.ClaimsPrincipal))
         {
             return Fixed(parameter, typeName, BindingSource.User);
+        }
+
+        // Minimal APIs bind these from the request too; on a handshake the response's headers go out with the 101.
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.HttpRequest))
+        {
+            return Fixed(parameter, typeName, BindingSource.HttpRequest);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.HttpResponse))
+        {
+            return Fixed(parameter, typeName, BindingSource.HttpResponse);
+        }
+
+        // Minimal APIs bind these to the request body or form, which a WebSocket handshake does not have
+        // (RFC 6455 section 4.1: the opening handshake is a GET); as services they would fail every handshake.
+        if (IsBodyType(type, knownTypes))
+        {
+            context.Report(VelithonDiagnostics.UnsupportedParameter, location, parameter.Name,
+                $"a WebSocket handshake has no request body, so '{type.ToDisplayString()}' has nothing to bind to; receive the data as messages after accepting");
+            return null;
         }
 
         foreach (var attribute in parameter.GetAttributes())
@@ -269,12 +384,25 @@ internal static class HandlerParser
         if (GetParseKind(Unwrap(type), knownTypes) is not null)
         {
             // A string, number or other parsable value with no source is almost always a typo in a
-            // route parameter's name or a forgotten [FromQuery]: say so rather than guess.
-            context.Report(VelithonDiagnostics.ParameterBindsFromNothing, location, parameter.Name);
+            // route parameter's name or a forgotten [FromQuery]: ParseParameters says so rather than guess.
+            unbound.Add(parameter);
             return null;
         }
 
         return Service(parameter, typeName, BindingSource.Service, null);
+    }
+
+    private static bool IsBodyType(ITypeSymbol type, KnownTypes knownTypes)
+    {
+        foreach (var candidate in new[] { knownTypes.Stream, knownTypes.PipeReader, knownTypes.FormFile, knownTypes.FormFileCollection, knownTypes.FormCollection })
+        {
+            if (candidate is not null && SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ParameterSpec Fixed(IParameterSymbol parameter, string typeName, BindingSource source) =>

@@ -1,0 +1,44 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Velithon.Generators.Diagnostics;
+
+/// <summary>
+/// The two ways an application ends up serving 404 to every WebSocket request with nothing in the log:
+/// routes declared but <c>MapVelithon()</c> never called (VLT0025), and <c>MapVelithon()</c> called where
+/// there are no routes to map (VLT0026), typically a test project whose generated <c>MapVelithon()</c> maps
+/// its own (absent) routes rather than the application's. Both are warnings: the code is valid, and another
+/// method of the assembly may do the mapping on its behalf.
+/// </summary>
+internal static class MappingAnalysis
+{
+    public static void ReportUnmappedRoutes(CompilationAnalysisContext context, CompilationState state)
+    {
+        var routes = state.RouteAttributes.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
+        var mapCalls = state.MapCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
+        var addCalls = state.AddCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
+
+        // A library may declare routes that an application maps; an executable, or an assembly that registers
+        // Velithon, is the application and has no one else to map them.
+        bool isApplication = addCalls.Count > 0 || context.Compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication;
+        if (routes.Count > 0 && mapCalls.Count == 0 && isApplication)
+        {
+            string declared = routes.Count == 1 ? "This assembly declares a [WebSocket] route" : $"This assembly declares {routes.Count} [WebSocket] routes";
+            context.ReportDiagnostic(Diagnostic.Create(
+                VelithonDiagnostics.RoutesNeverMapped,
+                addCalls.Count > 0 ? addCalls[0] : routes[0],
+                additionalLocations: addCalls.Count > 0 ? [routes[0]] : [],
+                declared));
+        }
+
+        if (routes.Count == 0)
+        {
+            foreach (var call in mapCalls)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(VelithonDiagnostics.MapVelithonMapsNothing, call));
+            }
+        }
+    }
+}
