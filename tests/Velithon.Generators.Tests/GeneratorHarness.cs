@@ -15,17 +15,27 @@ internal static class GeneratorHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CreateCompilation(OutputKind.DynamicallyLinkedLibrary, sources);
+
+    public static CSharpCompilation CreateCompilation(OutputKind kind, params string[] sources) =>
         CSharpCompilation.Create(
             "TestApp",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(
             [new VelithonGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator on a compilation with mistakes; returns what it reports and the compilation with its sources.</summary>
+    public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output, GeneratorRunResult Result) RunWithDiagnostics(Compilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return (diagnostics, output, driver.GetRunResult().Results.Single());
+    }
 
     /// <summary>Runs the generator; returns the driver (for re-runs) and the compilation with the generated sources.</summary>
     public static (GeneratorDriver Driver, Compilation Output, GeneratorRunResult Result) Run(Compilation compilation, GeneratorDriver? driver = null)

@@ -14,17 +14,24 @@ internal sealed class CompilationState
     /// <summary>Every <c>[WebSocket]</c> attribute, valid or not: the routes the author meant to declare.</summary>
     public ConcurrentBag<Location> RouteAttributes { get; } = new();
 
+    /// <summary>The <c>[WebSocket]</c> attributes of handlers the route table serves.</summary>
+    public ConcurrentBag<Location> ServedRouteAttributes { get; } = new();
+
     /// <summary>Calls of <c>MapVelithon()</c>.</summary>
     public ConcurrentBag<Location> MapCalls { get; } = new();
 
     /// <summary>Calls of <c>AddVelithon()</c>: the compilation is the application that hosts the routes.</summary>
     public ConcurrentBag<Location> AddCalls { get; } = new();
 
-    public void RecordRouteAttribute(AttributeData attribute, CancellationToken cancellationToken)
+    public void RecordRouteAttribute(AttributeData attribute, bool served, CancellationToken cancellationToken)
     {
         if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { } syntax)
         {
             RouteAttributes.Add(syntax.GetLocation());
+            if (served)
+            {
+                ServedRouteAttributes.Add(syntax.GetLocation());
+            }
         }
     }
 

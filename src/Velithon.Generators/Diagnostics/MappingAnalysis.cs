@@ -16,7 +16,8 @@ internal static class MappingAnalysis
 {
     public static void ReportUnmappedRoutes(CompilationAnalysisContext context, CompilationState state)
     {
-        var routes = state.RouteAttributes.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
+        // Only routes the table serves count as unmapped: a handler with errors already fails the build.
+        var routes = state.ServedRouteAttributes.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
         var mapCalls = state.MapCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
         var addCalls = state.AddCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
 
@@ -33,7 +34,8 @@ internal static class MappingAnalysis
                 declared));
         }
 
-        if (routes.Count == 0)
+        // Any [WebSocket], even a broken one, shows the author declares routes here: its error says enough.
+        if (state.RouteAttributes.IsEmpty)
         {
             foreach (var call in mapCalls)
             {

@@ -109,9 +109,9 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        state.RecordRouteAttribute(attribute, context.CancellationToken);
         var diagnostics = new List<Diagnostic>();
-        DeclarationParser.Parse(symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+        var handler = DeclarationParser.Parse(symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+        state.RecordRouteAttribute(attribute, served: handler is not null, context.CancellationToken);
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
@@ -156,9 +156,9 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        state.RecordRouteAttribute(attribute, context.CancellationToken);
         var diagnostics = new List<Diagnostic>();
-        DeclarationParser.Parse(symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+        var handler = DeclarationParser.Parse(symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+        state.RecordRouteAttribute(attribute, served: handler is not null, context.CancellationToken);
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
