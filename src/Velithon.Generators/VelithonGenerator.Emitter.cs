@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -80,11 +81,18 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine($"{route}.Pattern,");
                 writer.WriteLine($"{route}.Template,");
                 writer.WriteLine($"{route}.HandlerName,");
-                writer.WriteLine(handler.Metadata.Count == 0 ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
-                if (handler.Metadata.Count > 0)
+                bool hasServices = RequiredServices(handler).Any();
+                writer.WriteLine(handler.Metadata.Count == 0 && !hasServices ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
+                if (hasServices)
+                {
+                    writer.WriteLine(handler.Metadata.Count > 0 ? $"{route}.CreateMetadata()," : "[],");
+                    writer.WriteLine($"{route}.CreateServices());");
+                }
+                else if (handler.Metadata.Count > 0)
                 {
                     writer.WriteLine($"{route}.CreateMetadata());");
                 }
+
                 writer.Unindent();
             }
 
@@ -138,6 +146,26 @@ public sealed partial class VelithonGenerator
                 foreach (var expression in handler.Metadata)
                 {
                     writer.WriteLine(expression + ",");
+                }
+
+                writer.Unindent();
+                writer.WriteLine("];");
+                writer.WriteLine();
+            }
+
+            var services = RequiredServices(handler).ToList();
+            if (services.Count > 0)
+            {
+                // public static HandlerServiceDependency[] CreateServices() => [ new("rooms", typeof(IRoomRegistry), "IRoomRegistry", null, false), ... ];
+                writer.WriteLine("/// <summary>The services the handler requires, which mapping checks are registered so a missing one fails the start.</summary>");
+                writer.WriteLine("public static global::Velithon.Routing.HandlerServiceDependency[] CreateServices() =>");
+                writer.WriteLine("[");
+                writer.Indent();
+                foreach (var service in services)
+                {
+                    string key = service.Source == BindingSource.KeyedService ? service.Key! : "null";
+                    string isConstructor = handler.Endpoint is null ? "false" : "true";
+                    writer.WriteLine($"new({Literal(service.Name)}, typeof({service.ServiceTypeOf}), {Literal(service.ServiceDisplayName)}, {key}, {isConstructor}),");
                 }
 
                 writer.Unindent();
@@ -278,6 +306,10 @@ public sealed partial class VelithonGenerator
             writer.WriteLine($"return global::Velithon.Endpoints.JsonMessages.RejectUnknownAsync(socket, {discriminatorLiteral}, discriminator.GetString());");
             writer.CloseBlock();
         }
+
+        /// <summary>The service parameters that must be registered: optional ones (nullable or defaulted) may be missing.</summary>
+        private static IEnumerable<ParameterSpec> RequiredServices(HandlerSpec handler) =>
+            handler.Parameters.Where(static p => p.Source is BindingSource.Service or BindingSource.KeyedService && !p.IsOptional);
 
         private static void WriteBinding(SourceWriter writer, ParameterSpec parameter, LocalNames names)
         {

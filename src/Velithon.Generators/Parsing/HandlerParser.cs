@@ -411,8 +411,11 @@ internal static class HandlerParser
     private static ParameterSpec Service(IParameterSymbol parameter, string typeName, BindingSource source, string? key)
     {
         bool optional = parameter.Type.NullableAnnotation == NullableAnnotation.Annotated || parameter.HasExplicitDefaultValue;
-        var serviceType = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat);
-        return new(parameter.Name, typeName, source, key, ParseKind.None, serviceType, optional, "default", "");
+        var type = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+        var serviceType = type.ToDisplayString(TypeFormat);
+        return new(parameter.Name, typeName, source, key, ParseKind.None, serviceType, optional, "default", "",
+            ServiceTypeOf: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            ServiceDisplayName: type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat));
     }
 
     private static ParameterSpec? Textual(
