@@ -5,6 +5,7 @@ internal static class KnownTypeNames
 {
     public const string WebSocketAttribute = "Velithon.WebSocketAttribute";
     public const string WebSocket = "Velithon.WebSocket";
+    public const string VelithonRouteTableAttribute = "Velithon.Routing.VelithonRouteTableAttribute";
     public const string WebSocketEndpoint = "Velithon.WebSocketEndpoint";
     public const string OnMessageAttribute = "Velithon.OnMessageAttribute";
     public const string JsonMessagesAttribute = "Velithon.JsonMessagesAttribute";

@@ -10,15 +10,16 @@ namespace Velithon.Generators;
 public sealed partial class VelithonGenerator
 {
     /// <summary>Writes the generated sources from the route table.</summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         public const string RouteTableHintName = "Velithon.Routes.g.cs";
+        public const string PublicRouteTableHintName = "Velithon.RouteTable.g.cs";
         private const string GeneratedNamespace = "Velithon.Generated";
         private const string Binder = "global::Velithon.Binding.HandshakeBinder";
         private static readonly string GeneratedCodeAttribute =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Velithon.Generators\", \"{typeof(VelithonGenerator).Assembly.GetName().Version}\")]";
 
-        public static void Emit(SourceProductionContext context, EquatableArray<HandlerSpec> handlers)
+        public static void Emit(SourceProductionContext context, EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
         {
             foreach (var handler in handlers)
             {
@@ -26,81 +27,12 @@ public sealed partial class VelithonGenerator
                 context.AddSource($"Velithon.Handlers.{handler.IdentifierName}.g.cs", EmitHandler(handler).ToSourceText());
             }
 
-            context.AddSource(RouteTableHintName, EmitRouteTable(handlers).ToSourceText());
-        }
-
-        // internal static class VelithonEndpointRouteBuilderExtensions
-        // {
-        //     public static RouteGroupBuilder MapVelithon(this IEndpointRouteBuilder endpoints)
-        //     {
-        //         var routes = endpoints.MapGroup("");
-        //         routes.MapWebSocketRoute(Pattern, Template, HandlerName, HandleAsync);   // one per handler
-        //         return routes;
-        //     }
-        // }
-        private static SourceWriter EmitRouteTable(EquatableArray<HandlerSpec> handlers)
-        {
-            var writer = new SourceWriter();
-            WriteHeader(writer);
-            writer.WriteLine("namespace Microsoft.AspNetCore.Builder;");
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>Maps the WebSocket routes this assembly declares with <c>[WebSocket]</c>.</summary>");
-            writer.WriteLine(GeneratedCodeAttribute);
-            writer.WriteLine("internal static class VelithonEndpointRouteBuilderExtensions");
-            writer.OpenBlock();
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine(handlers.Count == 0
-                ? "/// Maps the <c>[WebSocket]</c> handlers of this assembly; it declares none yet."
-                : "/// Maps every <c>[WebSocket]</c> handler of this assembly:");
             if (handlers.Count > 0)
             {
-                writer.WriteLine("/// <list type=\"bullet\">");
-                foreach (var handler in handlers)
-                {
-                    writer.WriteLine($"/// <item><c>{EscapeXml(handler.Template)}</c>: <c>{EscapeXml(handler.HandlerName)}</c></item>");
-                }
-
-                writer.WriteLine("/// </list>");
+                context.AddSource(PublicRouteTableHintName, EmitPublicRouteTable(handlers, compilation).ToSourceText());
             }
 
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine("/// <param name=\"endpoints\">The application's route builder, usually the <c>WebApplication</c>.</param>");
-            writer.WriteLine("/// <returns>The group of all these routes, for conventions such as <c>RequireAuthorization()</c>.</returns>");
-            writer.WriteLine("public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapVelithon(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)");
-            writer.OpenBlock();
-            writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
-            writer.WriteLine("var routes = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, \"\");");
-            foreach (var handler in handlers)
-            {
-                string route = $"global::{GeneratedNamespace}.{handler.IdentifierName}";
-                writer.WriteLine();
-                writer.WriteLine($"// {handler.Template} => {handler.HandlerName}");
-                writer.WriteLine("global::Velithon.Routing.WebSocketRouteBuilderExtensions.MapWebSocketRoute(");
-                writer.Indent();
-                writer.WriteLine("routes,");
-                writer.WriteLine($"{route}.Pattern,");
-                writer.WriteLine($"{route}.Template,");
-                writer.WriteLine($"{route}.HandlerName,");
-                bool hasServices = RequiredServices(handler).Any();
-                writer.WriteLine(handler.Metadata.Count == 0 && !hasServices ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
-                if (hasServices)
-                {
-                    writer.WriteLine(handler.Metadata.Count > 0 ? $"{route}.CreateMetadata()," : "[],");
-                    writer.WriteLine($"{route}.CreateServices());");
-                }
-                else if (handler.Metadata.Count > 0)
-                {
-                    writer.WriteLine($"{route}.CreateMetadata());");
-                }
-
-                writer.Unindent();
-            }
-
-            writer.WriteLine();
-            writer.WriteLine("return routes;");
-            writer.CloseBlock();
-            writer.CloseBlock();
-            return writer;
+            context.AddSource(RouteTableHintName, EmitRouteTable(handlers, compilation).ToSourceText());
         }
 
         // internal static class Chat_Room

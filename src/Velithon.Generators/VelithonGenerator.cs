@@ -52,7 +52,12 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(diagnostic);
             }
         });
-        context.RegisterSourceOutput(routeTable, static (output, table) => Emitter.Emit(output, table));
+        // The referenced assemblies' route tables, so a test project's MapVelithon() maps the application's routes.
+        var compilationSpec = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => ReferencedRouteTables.Describe(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.ReferencedRouteTables);
+
+        context.RegisterSourceOutput(routeTable.Combine(compilationSpec), static (output, input) => Emitter.Emit(output, input.Left, input.Right));
     }
 
     private static ParsedHandler ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

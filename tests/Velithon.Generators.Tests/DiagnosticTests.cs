@@ -286,7 +286,7 @@ public sealed class DiagnosticTests
             }
             """);
         var (diagnostics, output, result) = GeneratorHarness.RunWithDiagnostics(compilation);
-        Assert.Equal(["Velithon.Handlers.Handlers_Good.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(["Velithon.Handlers.Handlers_Good.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
 
         // With analyzers off (RunAnalyzers=false) the build still fails on the handler left out.
         var error = Assert.Single(diagnostics);
@@ -300,7 +300,7 @@ public sealed class DiagnosticTests
     {
         var analyzer = new Velithon.Generators.Diagnostics.VelithonEndpointAnalyzer();
         var ids = analyzer.SupportedDiagnostics.Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(1, 26).Select(i => $"VLT{i:D4}"), ids);
+        Assert.Equal(Enumerable.Range(1, 27).Select(i => $"VLT{i:D4}"), ids);
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal("Velithon", d.Category);

@@ -65,7 +65,13 @@ internal static class GeneratorHarness
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Where(path => frameworkFolders.Contains(Path.GetDirectoryName(path)!));
-        var velithon = new[] { typeof(WebSocket).Assembly.Location, typeof(Velithon.Connections.ServerWebSocket).Assembly.Location };
+        var velithon = new[]
+        {
+            typeof(WebSocket).Assembly.Location,
+            typeof(Velithon.Connections.ServerWebSocket).Assembly.Location,
+            typeof(Velithon.Testing.VelithonTestServer).Assembly.Location,
+            typeof(Microsoft.AspNetCore.TestHost.TestServer).Assembly.Location,
+        };
         return [.. platform.Concat(velithon).Distinct(StringComparer.Ordinal).Select(path => MetadataReference.CreateFromFile(path))];
     }
 }

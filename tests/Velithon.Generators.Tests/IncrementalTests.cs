@@ -76,7 +76,7 @@ public sealed class IncrementalTests
         Assert.Contains(IncrementalStepRunReason.Cached, reasons);
         Assert.Contains(IncrementalStepRunReason.New, reasons);
         AssertStep(result, TrackingNames.RouteTable, IncrementalStepRunReason.Modified);
-        Assert.Equal(["Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(["Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
     }
 
     [Fact]

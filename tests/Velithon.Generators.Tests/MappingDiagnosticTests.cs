@@ -81,7 +81,7 @@ public sealed class MappingDiagnosticTests
             }
             """, OutputKind.DynamicallyLinkedLibrary, DiagnosticSeverity.Warning);
         Assert.Equal(
-            "MapVelithon() maps the [WebSocket] routes declared in this assembly, and it declares none, so every WebSocket request gets 404; declare handlers here, or, to map another project's routes (from a test project), call a public method of that project that calls its own MapVelithon()",
+            "MapVelithon() maps the [WebSocket] routes of this assembly and of the assemblies it references, and there are none, so every WebSocket request gets 404; declare handlers here, or reference the project that declares them (from a test project, a ProjectReference to the application)",
             Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture));
     }
 }

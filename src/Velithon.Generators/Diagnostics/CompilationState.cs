@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Velithon.Generators.Model;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -6,8 +8,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Velithon.Generators.Diagnostics;
 
 /// <summary>What the analyzer collects over one compilation for its compilation-end rules.</summary>
-internal sealed class CompilationState
+internal sealed class CompilationState(IReadOnlyList<ReferencedRouteTableSpec> referencedTables)
 {
+    /// <summary>The route tables of referenced assemblies, which this assembly's MapVelithon() maps too.</summary>
+    public IReadOnlyList<ReferencedRouteTableSpec> ReferencedTables => referencedTables;
+
     /// <summary>Routes with a valid template, for duplicates (VLT0002).</summary>
     public ConcurrentBag<DeclaredRoute> Routes { get; } = new();
 

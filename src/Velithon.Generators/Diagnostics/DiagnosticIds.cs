@@ -29,4 +29,5 @@ internal static class DiagnosticIds
     public const string UnsupportedHandlerDeclaration = "VLT0024";
     public const string RoutesNeverMapped = "VLT0025";
     public const string MapVelithonMapsNothing = "VLT0026";
+    public const string DuplicateRouteAcrossAssemblies = "VLT0027";
 }

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Velithon.Generators.Parsing;
 
 namespace Velithon.Generators.Diagnostics;
 
@@ -14,6 +16,59 @@ namespace Velithon.Generators.Diagnostics;
 /// </summary>
 internal static class MappingAnalysis
 {
+    /// <summary>
+    /// VLT0027: a route that matches the same paths as a route of a referenced assembly, which MapVelithon()
+    /// maps too. A local route is reported at its template; two referenced routes at each MapVelithon() call.
+    /// </summary>
+    public static void ReportClashesWithReferencedRoutes(CompilationAnalysisContext context, CompilationState state)
+    {
+        var referenced = new List<(string Key, string Template, string HandlerName, string AssemblyName)>();
+        foreach (var table in state.ReferencedTables)
+        {
+            foreach (var route in table.Routes)
+            {
+                if (RouteTemplateParser.TryParse(route.Template, out var parsed, out _))
+                {
+                    referenced.Add((parsed!.Key, route.Template, route.HandlerName, table.AssemblyName));
+                }
+            }
+        }
+
+        if (referenced.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var local in state.Routes.OrderBy(static r => r.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static r => r.Location.SourceSpan.Start))
+        {
+            foreach (var other in referenced.Where(r => r.Key == local.Key))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    VelithonDiagnostics.DuplicateRouteAcrossAssemblies, local.Location, local.Template, local.HandlerName, other.Template, other.HandlerName, other.AssemblyName));
+            }
+        }
+
+        var mapCalls = state.MapCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
+        for (int i = 0; i < referenced.Count; i++)
+        {
+            for (int j = i + 1; j < referenced.Count; j++)
+            {
+                if (referenced[i].Key != referenced[j].Key || referenced[i].AssemblyName == referenced[j].AssemblyName)
+                {
+                    continue;
+                }
+
+                foreach (var call in mapCalls)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        VelithonDiagnostics.DuplicateRouteAcrossAssemblies, call,
+                        referenced[i].Template, $"{referenced[i].HandlerName} in the referenced assembly {referenced[i].AssemblyName}",
+                        referenced[j].Template, referenced[j].HandlerName, referenced[j].AssemblyName));
+                }
+            }
+        }
+    }
+
     public static void ReportUnmappedRoutes(CompilationAnalysisContext context, CompilationState state)
     {
         // Only routes the table serves count as unmapped: a handler with errors already fails the build.
@@ -35,7 +90,7 @@ internal static class MappingAnalysis
         }
 
         // Any [WebSocket], even a broken one, shows the author declares routes here: its error says enough.
-        if (state.RouteAttributes.IsEmpty)
+        if (state.RouteAttributes.IsEmpty && state.ReferencedTables.All(static t => t.Routes.Count == 0))
         {
             foreach (var call in mapCalls)
             {

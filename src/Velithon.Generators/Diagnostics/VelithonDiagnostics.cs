@@ -139,8 +139,14 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor MapVelithonMapsNothing = Create(
         DiagnosticIds.MapVelithonMapsNothing,
         title: "MapVelithon() maps no routes",
-        messageFormat: "MapVelithon() maps the [WebSocket] routes declared in this assembly, and it declares none, so every WebSocket request gets 404; declare handlers here, or, to map another project's routes (from a test project), call a public method of that project that calls its own MapVelithon()",
+        messageFormat: "MapVelithon() maps the [WebSocket] routes of this assembly and of the assemblies it references, and there are none, so every WebSocket request gets 404; declare handlers here, or reference the project that declares them (from a test project, a ProjectReference to the application)",
         severity: DiagnosticSeverity.Warning,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor DuplicateRouteAcrossAssemblies = Create(
+        DiagnosticIds.DuplicateRouteAcrossAssemblies,
+        title: "Route clashes with a route of a referenced assembly",
+        messageFormat: "The route '{0}' of {1} matches the same paths as '{2}' of {3} in the referenced assembly {4}, and MapVelithon() maps both; change one of the templates",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>

@@ -47,7 +47,8 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.RouteParameterNameMismatch,
         VelithonDiagnostics.UnsupportedHandlerDeclaration,
         VelithonDiagnostics.RoutesNeverMapped,
-        VelithonDiagnostics.MapVelithonMapsNothing);
+        VelithonDiagnostics.MapVelithonMapsNothing,
+        VelithonDiagnostics.DuplicateRouteAcrossAssemblies);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -63,7 +64,7 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             }
 
             var knownTypes = new KnownTypes(start.Compilation);
-            var state = new CompilationState();
+            var state = new CompilationState(ReferencedRouteTables.Find(start.Compilation, start.CancellationToken));
             start.RegisterSymbolAction(
                 symbolContext => AnalyzeSymbol(symbolContext, attributeType, knownTypes, state),
                 SymbolKind.Method,
@@ -86,6 +87,7 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             {
                 ReportDuplicateRoutes(endContext, state.Routes);
                 MappingAnalysis.ReportUnmappedRoutes(endContext, state);
+                MappingAnalysis.ReportClashesWithReferencedRoutes(endContext, state);
             });
         });
     }
