@@ -12,7 +12,10 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
+
+    /// <summary>.NET, ASP.NET Core, Velithon and Velithon.Testing, from the test process.</summary>
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
         CreateCompilation(OutputKind.DynamicallyLinkedLibrary, sources);
@@ -21,7 +24,7 @@ internal static class GeneratorHarness
         CSharpCompilation.Create(
             "TestApp",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
-            References.Value,
+            References,
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver() =>
