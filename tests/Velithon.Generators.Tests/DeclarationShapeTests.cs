@@ -90,10 +90,17 @@ public sealed class DeclarationShapeTests
     }
 
     [Fact]
-    public async Task ExplicitInterfaceImplementationAndAbstractMethod_ReportVLT0024()
+    public async Task ExplicitInterfaceImplementationAbstractAndStaticVirtualMethods_ReportVLT0024()
     {
         await DiagnosticMarkup.VerifyAsync("""
-            public interface IHandler { static abstract Task Handle(WebSocket ws); }
+            public interface IHandler
+            {
+                static abstract Task Handle(WebSocket ws);
+
+                [{|VLT0024:WebSocket("/c")|}]
+                static virtual Task Virtual(WebSocket ws) => Task.CompletedTask;
+            }
+
             public sealed class Handler : IHandler
             {
                 [{|VLT0024:WebSocket("/a")|}]

@@ -13,7 +13,7 @@ namespace Velithon.Generators.Parsing;
 /// <c>AttributeTargets.Method | AttributeTargets.Class</c> lets the attribute sit on more than the two
 /// handler shapes (a static method of a type, an endpoint class): local functions (top-level statements
 /// make them easy to write by mistake), lambdas, property and event accessors, operators, finalizers,
-/// explicit interface implementations and abstract methods. The route table cannot call those, so each
+/// explicit interface implementations, abstract methods and static virtual interface methods. The route table cannot call those, so each
 /// gets VLT0024 at the attribute rather than being left out in silence.
 /// </summary>
 internal static class DeclarationParser
@@ -59,6 +59,9 @@ internal static class DeclarationParser
         MethodKind.Destructor => "a finalizer",
         MethodKind.ExplicitInterfaceImplementation => $"the explicit interface implementation '{method.Name}'",
         MethodKind.Ordinary when method.IsAbstract => $"the abstract method '{method.Name}'",
+
+        // C# reaches a static virtual interface member only through a type parameter (CS8926).
+        MethodKind.Ordinary when method.IsStatic && method.IsVirtual => $"the static virtual method '{method.Name}'",
         MethodKind.Ordinary => null,
         _ => $"the method '{method.Name}'",
     };
