@@ -133,7 +133,7 @@ internal static class HandlerParser
             : route.Parameters.Where(p => !usedRouteParameters.Contains(p.Name)).ToList();
         foreach (var parameter in unbound)
         {
-            var match = unused.FirstOrDefault(p => NamesLookAlike(p.Name, parameter.Name));
+            var match = unused.FirstOrDefault(p => NameSimilarity.LookAlike(p.Name, parameter.Name));
             if (match is not null)
             {
                 unused.Remove(match);
@@ -160,58 +160,6 @@ internal static class HandlerParser
         route.Parameters.Count == 0
             ? "it has no parameters"
             : "its parameters are " + string.Join(", ", route.Parameters.Select(p => "'" + p.Name + "'"));
-
-    /// <summary>
-    /// True when two names differ only by case, '_' and '-' (<c>room_id</c> and <c>roomId</c>), or by one
-    /// typed character (<c>roomId</c> and <c>romId</c>).
-    /// </summary>
-    internal static bool NamesLookAlike(string routeName, string parameterName)
-    {
-        string a = Normalize(routeName), b = Normalize(parameterName);
-        return a == b || (Math.Min(a.Length, b.Length) > 3 && EditDistanceIsOne(a, b));
-
-        static string Normalize(string name) => new string(name.Where(c => c != '_' && c != '-').Select(char.ToLowerInvariant).ToArray());
-    }
-
-    private static bool EditDistanceIsOne(string a, string b)
-    {
-        if (Math.Abs(a.Length - b.Length) > 1)
-        {
-            return false;
-        }
-
-        int i = 0, j = 0, edits = 0;
-        while (i < a.Length && j < b.Length)
-        {
-            if (a[i] == b[j])
-            {
-                i++;
-                j++;
-                continue;
-            }
-
-            if (++edits > 1)
-            {
-                return false;
-            }
-
-            if (a.Length > b.Length)
-            {
-                i++;
-            }
-            else if (a.Length < b.Length)
-            {
-                j++;
-            }
-            else
-            {
-                i++;
-                j++;
-            }
-        }
-
-        return edits + (a.Length - i) + (b.Length - j) == 1;
-    }
 
     private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
     {
@@ -442,11 +390,11 @@ internal static class HandlerParser
             return null;
         }
 
-        var required = RequiredSpecialType(converter);
+        var required = RouteConverters.RequiredSpecialType(converter);
         if (required != SpecialType.None && valueType.SpecialType != required)
         {
             context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location,
-                key, ConverterName(converter), type.ToDisplayString(), ConverterTypeName(converter));
+                key, RouteConverters.Name(converter), type.ToDisplayString(), RouteConverters.TypeName(converter));
             return null;
         }
 
@@ -531,42 +479,6 @@ internal static class HandlerParser
             _ => type.ToDisplayString() == "System.Guid" ? "a GUID" : $"a valid {type.Name}",
         };
     }
-
-    private static SpecialType RequiredSpecialType(RouteConverter converter) => converter switch
-    {
-        RouteConverter.String or RouteConverter.Path => SpecialType.System_String,
-        RouteConverter.Int => SpecialType.System_Int32,
-        RouteConverter.Long => SpecialType.System_Int64,
-        RouteConverter.Double => SpecialType.System_Double,
-        RouteConverter.Decimal => SpecialType.System_Decimal,
-        RouteConverter.Bool => SpecialType.System_Boolean,
-        _ => SpecialType.None,
-    };
-
-    private static string ConverterName(RouteConverter converter) => converter switch
-    {
-        RouteConverter.String => "str",
-        RouteConverter.Int => "int",
-        RouteConverter.Long => "long",
-        RouteConverter.Double => "double",
-        RouteConverter.Decimal => "decimal",
-        RouteConverter.Bool => "bool",
-        RouteConverter.Guid => "guid",
-        RouteConverter.Path => "path",
-        _ => "",
-    };
-
-    private static string ConverterTypeName(RouteConverter converter) => converter switch
-    {
-        RouteConverter.String or RouteConverter.Path => "string",
-        RouteConverter.Int => "int",
-        RouteConverter.Long => "long",
-        RouteConverter.Double => "double",
-        RouteConverter.Decimal => "decimal",
-        RouteConverter.Bool => "bool",
-        RouteConverter.Guid => "Guid",
-        _ => "",
-    };
 
     private static string FormatDefault(IParameterSymbol parameter)
     {
