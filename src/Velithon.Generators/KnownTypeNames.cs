@@ -5,6 +5,7 @@ internal static class KnownTypeNames
 {
     public const string WebSocketAttribute = "Velithon.WebSocketAttribute";
     public const string WebSocket = "Velithon.WebSocket";
+    public const string VelithonRouteTableAttribute = "Velithon.Routing.VelithonRouteTableAttribute";
     public const string WebSocketEndpoint = "Velithon.WebSocketEndpoint";
     public const string OnMessageAttribute = "Velithon.OnMessageAttribute";
     public const string JsonMessagesAttribute = "Velithon.JsonMessagesAttribute";
@@ -15,6 +16,13 @@ internal static class KnownTypeNames
     public const string Task = "System.Threading.Tasks.Task";
     public const string ValueTask = "System.Threading.Tasks.ValueTask";
     public const string HttpContext = "Microsoft.AspNetCore.Http.HttpContext";
+    public const string HttpRequest = "Microsoft.AspNetCore.Http.HttpRequest";
+    public const string HttpResponse = "Microsoft.AspNetCore.Http.HttpResponse";
+    public const string Stream = "System.IO.Stream";
+    public const string PipeReader = "System.IO.Pipelines.PipeReader";
+    public const string FormFile = "Microsoft.AspNetCore.Http.IFormFile";
+    public const string FormFileCollection = "Microsoft.AspNetCore.Http.IFormFileCollection";
+    public const string FormCollection = "Microsoft.AspNetCore.Http.IFormCollection";
     public const string ClaimsPrincipal = "System.Security.Claims.ClaimsPrincipal";
     public const string Parsable = "System.IParsable`1";
     public const string FromRouteMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromRouteMetadata";

@@ -5,4 +5,6 @@ internal static class TrackingNames
 {
     public const string Handlers = nameof(Handlers);
     public const string RouteTable = nameof(RouteTable);
+    public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
+    public const string ReferencedRouteTables = nameof(ReferencedRouteTables);
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -9,15 +10,16 @@ namespace Velithon.Generators;
 public sealed partial class VelithonGenerator
 {
     /// <summary>Writes the generated sources from the route table.</summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         public const string RouteTableHintName = "Velithon.Routes.g.cs";
+        public const string PublicRouteTableHintName = "Velithon.RouteTable.g.cs";
         private const string GeneratedNamespace = "Velithon.Generated";
         private const string Binder = "global::Velithon.Binding.HandshakeBinder";
         private static readonly string GeneratedCodeAttribute =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Velithon.Generators\", \"{typeof(VelithonGenerator).Assembly.GetName().Version}\")]";
 
-        public static void Emit(SourceProductionContext context, EquatableArray<HandlerSpec> handlers)
+        public static void Emit(SourceProductionContext context, EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
         {
             foreach (var handler in handlers)
             {
@@ -25,74 +27,12 @@ public sealed partial class VelithonGenerator
                 context.AddSource($"Velithon.Handlers.{handler.IdentifierName}.g.cs", EmitHandler(handler).ToSourceText());
             }
 
-            context.AddSource(RouteTableHintName, EmitRouteTable(handlers).ToSourceText());
-        }
-
-        // internal static class VelithonEndpointRouteBuilderExtensions
-        // {
-        //     public static RouteGroupBuilder MapVelithon(this IEndpointRouteBuilder endpoints)
-        //     {
-        //         var routes = endpoints.MapGroup("");
-        //         routes.MapWebSocketRoute(Pattern, Template, HandlerName, HandleAsync);   // one per handler
-        //         return routes;
-        //     }
-        // }
-        private static SourceWriter EmitRouteTable(EquatableArray<HandlerSpec> handlers)
-        {
-            var writer = new SourceWriter();
-            WriteHeader(writer);
-            writer.WriteLine("namespace Microsoft.AspNetCore.Builder;");
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>Maps the WebSocket routes this assembly declares with <c>[WebSocket]</c>.</summary>");
-            writer.WriteLine(GeneratedCodeAttribute);
-            writer.WriteLine("internal static class VelithonEndpointRouteBuilderExtensions");
-            writer.OpenBlock();
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine(handlers.Count == 0
-                ? "/// Maps the <c>[WebSocket]</c> handlers of this assembly; it declares none yet."
-                : "/// Maps every <c>[WebSocket]</c> handler of this assembly:");
             if (handlers.Count > 0)
             {
-                writer.WriteLine("/// <list type=\"bullet\">");
-                foreach (var handler in handlers)
-                {
-                    writer.WriteLine($"/// <item><c>{EscapeXml(handler.Template)}</c>: <c>{EscapeXml(handler.HandlerName)}</c></item>");
-                }
-
-                writer.WriteLine("/// </list>");
+                context.AddSource(PublicRouteTableHintName, EmitPublicRouteTable(handlers, compilation).ToSourceText());
             }
 
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine("/// <param name=\"endpoints\">The application's route builder, usually the <c>WebApplication</c>.</param>");
-            writer.WriteLine("/// <returns>The group of all these routes, for conventions such as <c>RequireAuthorization()</c>.</returns>");
-            writer.WriteLine("public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapVelithon(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)");
-            writer.OpenBlock();
-            writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
-            writer.WriteLine("var routes = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, \"\");");
-            foreach (var handler in handlers)
-            {
-                string route = $"global::{GeneratedNamespace}.{handler.IdentifierName}";
-                writer.WriteLine();
-                writer.WriteLine($"// {handler.Template} => {handler.HandlerName}");
-                writer.WriteLine("global::Velithon.Routing.WebSocketRouteBuilderExtensions.MapWebSocketRoute(");
-                writer.Indent();
-                writer.WriteLine("routes,");
-                writer.WriteLine($"{route}.Pattern,");
-                writer.WriteLine($"{route}.Template,");
-                writer.WriteLine($"{route}.HandlerName,");
-                writer.WriteLine(handler.Metadata.Count == 0 ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
-                if (handler.Metadata.Count > 0)
-                {
-                    writer.WriteLine($"{route}.CreateMetadata());");
-                }
-                writer.Unindent();
-            }
-
-            writer.WriteLine();
-            writer.WriteLine("return routes;");
-            writer.CloseBlock();
-            writer.CloseBlock();
-            return writer;
+            context.AddSource(RouteTableHintName, EmitRouteTable(handlers, compilation).ToSourceText());
         }
 
         // internal static class Chat_Room
@@ -145,6 +85,26 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine();
             }
 
+            var services = RequiredServices(handler).ToList();
+            if (services.Count > 0)
+            {
+                // public static HandlerServiceDependency[] CreateServices() => [ new("rooms", typeof(IRoomRegistry), "IRoomRegistry", null, false), ... ];
+                writer.WriteLine("/// <summary>The services the handler requires, which mapping checks are registered so a missing one fails the start.</summary>");
+                writer.WriteLine("public static global::Velithon.Routing.HandlerServiceDependency[] CreateServices() =>");
+                writer.WriteLine("[");
+                writer.Indent();
+                foreach (var service in services)
+                {
+                    string key = service.Source == BindingSource.KeyedService ? service.Key! : "null";
+                    string isConstructor = handler.Endpoint is null ? "false" : "true";
+                    writer.WriteLine($"new({Literal(service.Name)}, typeof({service.ServiceTypeOf}), {Literal(service.ServiceDisplayName)}, {key}, {isConstructor}),");
+                }
+
+                writer.Unindent();
+                writer.WriteLine("];");
+                writer.WriteLine();
+            }
+
             writer.WriteLine(handler.Endpoint is null
                 ? $"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>"
                 : $"/// <summary>Binds the handshake to the constructor of <c>{EscapeXml(handler.HandlerName)}</c>, creates the connection's instance and runs its lifecycle; a value that does not bind refuses the handshake with 400.</summary>");
@@ -180,6 +140,8 @@ public sealed partial class VelithonGenerator
                     BindingSource.WebSocket => names.Socket,
                     BindingSource.CancellationToken => names.Socket + ".Aborted",
                     BindingSource.HttpContext => names.HttpContext,
+                    BindingSource.HttpRequest => names.HttpContext + ".Request",
+                    BindingSource.HttpResponse => names.HttpContext + ".Response",
                     _ => LocalNames.Local(parameter),
                 });
             }
@@ -277,6 +239,10 @@ public sealed partial class VelithonGenerator
             writer.CloseBlock();
         }
 
+        /// <summary>The service parameters that must be registered: optional ones (nullable or defaulted) may be missing.</summary>
+        private static IEnumerable<ParameterSpec> RequiredServices(HandlerSpec handler) =>
+            handler.Parameters.Where(static p => p.Source is BindingSource.Service or BindingSource.KeyedService && !p.IsOptional);
+
         private static void WriteBinding(SourceWriter writer, ParameterSpec parameter, LocalNames names)
         {
             string local = LocalNames.Local(parameter);
@@ -286,6 +252,8 @@ public sealed partial class VelithonGenerator
                 case BindingSource.WebSocket:
                 case BindingSource.CancellationToken:
                 case BindingSource.HttpContext:
+                case BindingSource.HttpRequest:
+                case BindingSource.HttpResponse:
                     return;
                 case BindingSource.User:
                     writer.WriteLine();

@@ -21,37 +21,56 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var handlers = context.SyntaxProvider
+        var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypeNames.WebSocketAttribute,
-                static (node, _) => node is MethodDeclarationSyntax or ClassDeclarationSyntax,
-                static (attributeContext, cancellationToken) => ParseHandler(attributeContext, cancellationToken))
-            .Where(static handler => handler is not null)
-            .Select(static (handler, _) => handler!)
+                static (node, _) => DeclarationParser.IsCandidate(node),
+                static (attributeContext, cancellationToken) => ParseHandler(attributeContext, cancellationToken));
+
+        var handlers = parsed
+            .Where(static result => result.Handler is not null)
+            .Select(static (result, _) => result.Handler!)
             .WithTrackingName(TrackingNames.Handlers);
+
+        // A diagnostics-only output, as System.Text.Json's generator has: a handler the route table leaves out
+        // fails the build even when analyzers do not run (RunAnalyzers=false). The diagnostics hold source
+        // locations, so #pragma and editors treat them as the analyzer's; they never reach the route table.
+        var diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static all => all.Count > 0)
+            .WithTrackingName(TrackingNames.HandlerDiagnostics);
 
         var routeTable = handlers
             .Collect()
             .Select(static (all, _) => BuildRouteTable(all))
             .WithTrackingName(TrackingNames.RouteTable);
 
-        context.RegisterSourceOutput(routeTable, static (output, table) => Emitter.Emit(output, table));
+        context.RegisterSourceOutput(diagnostics, static (output, all) =>
+        {
+            foreach (var diagnostic in all)
+            {
+                output.ReportDiagnostic(diagnostic);
+            }
+        });
+        // The referenced assemblies' route tables, so a test project's MapVelithon() maps the application's routes.
+        var compilationSpec = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => ReferencedRouteTables.Describe(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.ReferencedRouteTables);
+
+        context.RegisterSourceOutput(routeTable.Combine(compilationSpec), static (output, input) => Emitter.Emit(output, input.Left, input.Right));
     }
 
-    private static HandlerSpec? ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    private static ParsedHandler ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.Attributes.Length == 0)
         {
-            return null;
+            return ParsedHandler.Empty;
         }
 
         var knownTypes = new KnownTypes(context.SemanticModel.Compilation);
-        return context.TargetSymbol switch
-        {
-            IMethodSymbol method => HandlerParser.Parse(method, context.Attributes[0], knownTypes, diagnostics: null, cancellationToken),
-            INamedTypeSymbol type => EndpointClassParser.Parse(type, context.Attributes[0], knownTypes, diagnostics: null, cancellationToken),
-            _ => null,
-        };
+        var diagnostics = new List<Diagnostic>();
+        var handler = DeclarationParser.Parse(context.TargetSymbol, context.Attributes[0], knownTypes, diagnostics, cancellationToken);
+        return new ParsedHandler(handler, new EquatableArray<Diagnostic>(diagnostics.ToArray()));
     }
 
     /// <summary>Orders handlers deterministically and gives each generated class a unique name.</summary>

@@ -3,7 +3,9 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Velithon.Routing;
 
 namespace Velithon.Testing;
 
@@ -38,6 +40,10 @@ public sealed class VelithonTestServer : IAsyncDisposable
     /// </summary>
     /// <param name="configureApp">Maps routes and adds middleware.</param>
     /// <param name="configureServices">Registers the services the handlers need.</param>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="configureApp"/> mapped no WebSocket route (for example a <c>MapVelithon()</c> with no
+    /// handlers to map), or a handler's required service is not registered; the message says what to do.
+    /// </exception>
     public static async Task<VelithonTestServer> StartAsync(
         Action<WebApplication> configureApp,
         Action<WebApplicationBuilder>? configureServices = null)
@@ -51,7 +57,36 @@ public sealed class VelithonTestServer : IAsyncDisposable
         var app = builder.Build();
         configureApp(app);
         await app.StartAsync().ConfigureAwait(false);
+
+        // A server without WebSocket routes answers every connect with 404 and says nothing else: the usual
+        // cause is a MapVelithon() that maps the test project's own (absent) handlers. Fail here, loudly.
+        if (!MapsWebSocketRoutes(app))
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException(NoRoutesMessage);
+        }
+
         return new VelithonTestServer(app);
+    }
+
+    internal const string NoRoutesMessage =
+        "The test server maps no WebSocket routes, so every connect would get 404. configureApp must map them: "
+        + "app => app.MapVelithon() maps the [WebSocket] handlers of the test project and of every project it references, "
+        + "so add a ProjectReference to the project that declares the handlers (it must build with the Velithon package), "
+        + "or declare the handlers in the test project.";
+
+    private static bool MapsWebSocketRoutes(WebApplication app)
+    {
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints)
+        {
+            if (endpoint.Metadata.GetMetadata<WebSocketRouteMetadata>() is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Stops the application; connections still open are closed with 1001, as on a real shutdown.</summary>

@@ -155,6 +155,7 @@ public sealed class PackageTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("lib/net10.0/Velithon.Abstractions.dll", entries);
         Assert.Contains("lib/net10.0/Velithon.Abstractions.xml", entries);
         Assert.Contains("analyzers/dotnet/cs/Velithon.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Velithon.CodeFixes.dll", entries);
         Assert.DoesNotContain(entries, entry => entry.StartsWith("lib/", StringComparison.Ordinal) && entry.Contains("Generators", StringComparison.Ordinal));
 
         // Everything is inside: the main package depends on no other package.

@@ -11,21 +11,38 @@ namespace Velithon.Generators.Tests;
 /// </summary>
 internal static partial class DiagnosticMarkup
 {
-    public static async Task<IReadOnlyList<Diagnostic>> VerifyAsync(string markedSource)
+    /// <summary>
+    /// Checks the analyzer's diagnostics against the markers, and that the generator reports the same
+    /// diagnostics for every handler it leaves out (equal, so the compiler shows each once): a build with
+    /// analyzers off fails on the same mistakes.
+    /// </summary>
+    public static async Task<IReadOnlyList<Diagnostic>> VerifyAsync(string markedSource) =>
+        await VerifyAsync(markedSource, OutputKind.DynamicallyLinkedLibrary, DiagnosticSeverity.Error);
+
+    public static async Task<IReadOnlyList<Diagnostic>> VerifyAsync(string markedSource, OutputKind kind, DiagnosticSeverity severity)
     {
         var (source, expected) = Parse(markedSource);
-        var compilation = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + source);
+        var compilation = GeneratorHarness.CreateCompilation(kind, SnapshotTests.Usings + source);
         int offset = SnapshotTests.Usings.Length;
 
-        var compilerErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        // The analyzer runs after the generator, as in a build: code may call the generated MapVelithon().
+        var (generated, output, _) = GeneratorHarness.RunWithDiagnostics(compilation);
+        var compilerErrors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(compilerErrors.Count == 0, "The test source does not compile:\n" + string.Join("\n", compilerErrors));
 
-        var actual = (await GeneratorHarness.AnalyzeAsync(compilation))
+        var actual = (await GeneratorHarness.AnalyzeAsync(output))
             .OrderBy(d => d.Location.SourceSpan.Start)
             .ToList();
         var actualMarks = actual.Select(d => (d.Id, Start: d.Location.SourceSpan.Start - offset, End: d.Location.SourceSpan.End - offset)).ToList();
         Assert.Equal(expected, actualMarks);
-        Assert.All(actual, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+        Assert.All(actual, d => Assert.Equal(severity, d.Severity));
+
+        // Compilation-end rules (duplicates, mapping) look at the whole compilation: only the analyzer has them.
+        var perHandler = actual.Where(d => !d.Descriptor.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)).ToList();
+        Assert.Equal(
+            perHandler.Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal),
+            generated.Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal));
+        Assert.All(generated, d => Assert.Contains(d, perHandler));
         return actual;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Velithon.Generators.Tests;
@@ -93,7 +94,7 @@ public sealed class DiagnosticTests
             }
             """);
         Assert.Equal(
-            "The route parameter 'roomId' has no matching parameter on Handlers.Handle; add a parameter named 'roomId' or mark one [FromRoute(Name = \"roomId\")]",
+            "The route parameter 'roomId' has no matching parameter on Handlers.Handle; add a parameter named 'roomId', mark one [FromRoute(Name = \"roomId\")], or read ws.PathParameters[\"roomId\"] in the handler",
             Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -272,7 +273,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void InvalidHandlers_AreSkippedByTheGenerator()
+    public void InvalidHandlers_AreSkippedByTheGeneratorWithAnError()
     {
         var compilation = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + """
             public static class Handlers
@@ -284,8 +285,13 @@ public sealed class DiagnosticTests
                 public static Task Good(WebSocket ws) => Task.CompletedTask;
             }
             """);
-        var (_, output, result) = GeneratorHarness.Run(compilation);
-        Assert.Equal(["Velithon.Handlers.Handlers_Good.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        var (diagnostics, output, result) = GeneratorHarness.RunWithDiagnostics(compilation);
+        Assert.Equal(["Velithon.Handlers.Handlers_Good.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+
+        // With analyzers off (RunAnalyzers=false) the build still fails on the handler left out.
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(("VLT0003", DiagnosticSeverity.Error), (error.Id, error.Severity));
+        Assert.True(error.Location.IsInSource);
         GeneratorHarness.AssertClean(output);
     }
 
@@ -294,7 +300,7 @@ public sealed class DiagnosticTests
     {
         var analyzer = new Velithon.Generators.Diagnostics.VelithonEndpointAnalyzer();
         var ids = analyzer.SupportedDiagnostics.Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(1, 21).Select(i => $"VLT{i:D4}"), ids);
+        Assert.Equal(Enumerable.Range(1, 27).Select(i => $"VLT{i:D4}"), ids);
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal("Velithon", d.Category);

@@ -12,20 +12,33 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
+
+    /// <summary>.NET, ASP.NET Core, Velithon and Velithon.Testing, from the test process.</summary>
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CreateCompilation(OutputKind.DynamicallyLinkedLibrary, sources);
+
+    public static CSharpCompilation CreateCompilation(OutputKind kind, params string[] sources) =>
         CSharpCompilation.Create(
             "TestApp",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            References,
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(
             [new VelithonGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator on a compilation with mistakes; returns what it reports and the compilation with its sources.</summary>
+    public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output, GeneratorRunResult Result) RunWithDiagnostics(Compilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return (diagnostics, output, driver.GetRunResult().Results.Single());
+    }
 
     /// <summary>Runs the generator; returns the driver (for re-runs) and the compilation with the generated sources.</summary>
     public static (GeneratorDriver Driver, Compilation Output, GeneratorRunResult Result) Run(Compilation compilation, GeneratorDriver? driver = null)
@@ -55,7 +68,13 @@ internal static class GeneratorHarness
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Where(path => frameworkFolders.Contains(Path.GetDirectoryName(path)!));
-        var velithon = new[] { typeof(WebSocket).Assembly.Location, typeof(Velithon.Connections.ServerWebSocket).Assembly.Location };
+        var velithon = new[]
+        {
+            typeof(WebSocket).Assembly.Location,
+            typeof(Velithon.Connections.ServerWebSocket).Assembly.Location,
+            typeof(Velithon.Testing.VelithonTestServer).Assembly.Location,
+            typeof(Microsoft.AspNetCore.TestHost.TestServer).Assembly.Location,
+        };
         return [.. platform.Concat(velithon).Distinct(StringComparer.Ordinal).Select(path => MetadataReference.CreateFromFile(path))];
     }
 }

@@ -29,6 +29,9 @@ public sealed class IncrementalTests
 
         AssertStep(result, TrackingNames.Handlers, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
         AssertStep(result, TrackingNames.RouteTable, IncrementalStepRunReason.Cached);
+
+        // The referenced route tables are looked up again for the new compilation, and found equal.
+        AssertStep(result, TrackingNames.ReferencedRouteTables, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
         AssertOutputsCached(result);
     }
 
@@ -76,7 +79,7 @@ public sealed class IncrementalTests
         Assert.Contains(IncrementalStepRunReason.Cached, reasons);
         Assert.Contains(IncrementalStepRunReason.New, reasons);
         AssertStep(result, TrackingNames.RouteTable, IncrementalStepRunReason.Modified);
-        Assert.Equal(["Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(["Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
     }
 
     [Fact]
@@ -84,7 +87,7 @@ public sealed class IncrementalTests
     {
         var compilation = GeneratorHarness.CreateCompilation(Handlers);
         var result = GeneratorHarness.Run(compilation).Result;
-        foreach (var (name, steps) in result.TrackedSteps.Where(step => step.Key is TrackingNames.Handlers or TrackingNames.RouteTable))
+        foreach (var (name, steps) in result.TrackedSteps.Where(step => step.Key is TrackingNames.Handlers or TrackingNames.RouteTable or TrackingNames.ReferencedRouteTables))
         {
             foreach (var output in steps.SelectMany(step => step.Outputs))
             {

@@ -24,4 +24,10 @@ internal static class DiagnosticIds
     public const string JsonMessagesContextMissing = "VLT0019";
     public const string InvalidMessageHandler = "VLT0020";
     public const string ConflictingTextReceivers = "VLT0021";
+    public const string PathParameterNotInTemplate = "VLT0022";
+    public const string RouteParameterNameMismatch = "VLT0023";
+    public const string UnsupportedHandlerDeclaration = "VLT0024";
+    public const string RoutesNeverMapped = "VLT0025";
+    public const string MapVelithonMapsNothing = "VLT0026";
+    public const string DuplicateRouteAcrossAssemblies = "VLT0027";
 }

@@ -22,7 +22,7 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor RouteParameterWithoutMethodParameter = Create(
         DiagnosticIds.RouteParameterWithoutMethodParameter,
         title: "Route parameter has no method parameter",
-        messageFormat: "The route parameter '{0}' has no matching parameter on {1}; add a parameter named '{0}' or mark one [FromRoute(Name = \"{0}\")]");
+        messageFormat: "The route parameter '{0}' has no matching parameter on {1}; add a parameter named '{0}', mark one [FromRoute(Name = \"{0}\")], or read ws.PathParameters[\"{0}\"] in the handler");
 
     public static readonly DiagnosticDescriptor ParameterBindsFromNothing = Create(
         DiagnosticIds.ParameterBindsFromNothing,
@@ -114,13 +114,51 @@ internal static class VelithonDiagnostics
         title: "Text messages have two receivers",
         messageFormat: "The endpoint '{0}' overrides OnReceiveAsync and has [OnMessage] methods, but each text message goes to one of them; remove the override or the [OnMessage] methods");
 
+    public static readonly DiagnosticDescriptor PathParameterNotInTemplate = Create(
+        DiagnosticIds.PathParameterNotInTemplate,
+        title: "Path parameter read that the route does not have",
+        messageFormat: "The handler reads the path parameter '{0}', but the route '{1}' has no parameter '{0}' ({2}), so the read always finds nothing; use one of them or add <{0}> to the template");
+
+    public static readonly DiagnosticDescriptor RouteParameterNameMismatch = Create(
+        DiagnosticIds.RouteParameterNameMismatch,
+        title: "Route parameter and method parameter are spelled differently",
+        messageFormat: "The route parameter '{0}' matches no parameter of {1}; did you mean the parameter '{2}'? Rename one of them so they match, or mark the parameter [FromRoute(Name = \"{0}\")]");
+
+    public static readonly DiagnosticDescriptor UnsupportedHandlerDeclaration = Create(
+        DiagnosticIds.UnsupportedHandlerDeclaration,
+        title: "[WebSocket] on a declaration that cannot be a handler",
+        messageFormat: "[WebSocket] is on {0}, which the route table cannot call, so no route is mapped; put it on a static method of a class, or on a class deriving from WebSocketEndpoint");
+
+    public static readonly DiagnosticDescriptor RoutesNeverMapped = Create(
+        DiagnosticIds.RoutesNeverMapped,
+        title: "WebSocket routes are declared but never mapped",
+        messageFormat: "{0}, but nothing calls app.MapVelithon(), so every WebSocket request gets 404; call app.MapVelithon() after builder.Build()",
+        severity: DiagnosticSeverity.Warning,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor MapVelithonMapsNothing = Create(
+        DiagnosticIds.MapVelithonMapsNothing,
+        title: "MapVelithon() maps no routes",
+        messageFormat: "MapVelithon() maps the [WebSocket] routes of this assembly and of the assemblies it references, and there are none, so every WebSocket request gets 404; declare handlers here, or reference the project that declares them (from a test project, a ProjectReference to the application)",
+        severity: DiagnosticSeverity.Warning,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor DuplicateRouteAcrossAssemblies = Create(
+        DiagnosticIds.DuplicateRouteAcrossAssemblies,
+        title: "Route clashes with a route of a referenced assembly",
+        messageFormat: "The route '{0}' of {1} matches the same paths as '{2}' of {3} in the referenced assembly {4}, and MapVelithon() maps both; change one of the templates",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
+        Create(id, title, messageFormat, DiagnosticSeverity.Error, customTags);
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, DiagnosticSeverity severity, params string[] customTags) =>
         new(
             id: id,
             title: title,
             messageFormat: messageFormat,
             category: Category,
-            defaultSeverity: DiagnosticSeverity.Error,
+            defaultSeverity: severity,
             isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md",
             customTags: customTags);

@@ -4,15 +4,18 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Velithon.Generators.Parsing;
 
 namespace Velithon.Generators.Diagnostics;
 
 /// <summary>
 /// Reports what is wrong with <c>[WebSocket]</c> handlers, at the template or parameter at fault. It runs
-/// the generator's own parser, so what it accepts is exactly what the generator emits.
+/// the generator's own parser, so what it accepts is exactly what the generator emits. At the end of the
+/// compilation it also reports duplicate routes, and an application that declares routes but never maps them.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
@@ -39,7 +42,13 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.MessageTypeWithoutJsonMetadata,
         VelithonDiagnostics.JsonMessagesContextMissing,
         VelithonDiagnostics.InvalidMessageHandler,
-        VelithonDiagnostics.ConflictingTextReceivers);
+        VelithonDiagnostics.ConflictingTextReceivers,
+        VelithonDiagnostics.PathParameterNotInTemplate,
+        VelithonDiagnostics.RouteParameterNameMismatch,
+        VelithonDiagnostics.UnsupportedHandlerDeclaration,
+        VelithonDiagnostics.RoutesNeverMapped,
+        VelithonDiagnostics.MapVelithonMapsNothing,
+        VelithonDiagnostics.DuplicateRouteAcrossAssemblies);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -55,22 +64,46 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             }
 
             var knownTypes = new KnownTypes(start.Compilation);
-            var routes = new ConcurrentBag<DeclaredRoute>();
+            var state = new CompilationState(ReferencedRouteTables.Find(start.Compilation, start.CancellationToken));
             start.RegisterSymbolAction(
-                symbolContext => AnalyzeHandler(symbolContext, attributeType, knownTypes, routes),
+                symbolContext => AnalyzeSymbol(symbolContext, attributeType, knownTypes, state),
                 SymbolKind.Method,
                 SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(endContext => ReportDuplicateRoutes(endContext, routes));
+
+            // Symbol actions do not visit local functions and lambdas, and accessors are not handler shapes
+            // either: these get VLT0024 from a syntax action instead.
+            start.RegisterSyntaxNodeAction(
+                nodeContext => AnalyzeNestedFunction(nodeContext, attributeType, knownTypes, state),
+                SyntaxKind.LocalFunctionStatement,
+                SyntaxKind.ParenthesizedLambdaExpression,
+                SyntaxKind.SimpleLambdaExpression,
+                SyntaxKind.GetAccessorDeclaration,
+                SyntaxKind.SetAccessorDeclaration,
+                SyntaxKind.InitAccessorDeclaration,
+                SyntaxKind.AddAccessorDeclaration,
+                SyntaxKind.RemoveAccessorDeclaration);
+            start.RegisterOperationAction(operationContext => state.RecordCall((IInvocationOperation)operationContext.Operation), OperationKind.Invocation);
+            start.RegisterCompilationEndAction(endContext =>
+            {
+                ReportDuplicateRoutes(endContext, state.Routes);
+                MappingAnalysis.ReportUnmappedRoutes(endContext, state);
+                MappingAnalysis.ReportClashesWithReferencedRoutes(endContext, state);
+            });
         });
     }
 
-    private static void AnalyzeHandler(
+    private static void AnalyzeSymbol(
         SymbolAnalysisContext context,
         INamedTypeSymbol attributeType,
         KnownTypes knownTypes,
-        ConcurrentBag<DeclaredRoute> routes)
+        CompilationState state)
     {
         var symbol = context.Symbol;
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove or MethodKind.EventRaise })
+        {
+            return;
+        }
+
         var attribute = symbol.GetAttributes()
             .FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
         if (attribute is null)
@@ -79,30 +112,58 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         }
 
         var diagnostics = new List<Diagnostic>();
-        string handlerName;
-        if (symbol is IMethodSymbol method)
-        {
-            HandlerParser.Parse(method, attribute, knownTypes, diagnostics, context.CancellationToken);
-            handlerName = method.ContainingType.ToDisplayString() + "." + method.Name;
-        }
-        else
-        {
-            EndpointClassParser.Parse((INamedTypeSymbol)symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
-            handlerName = symbol.ToDisplayString();
-        }
-
+        var handler = DeclarationParser.Parse(symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+        state.RecordRouteAttribute(attribute, served: handler is not null, context.CancellationToken);
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
         }
 
+        if (symbol is IMethodSymbol method && DeclarationParser.DescribeUnsupported(method) is not null)
+        {
+            return;
+        }
+
+        string handlerName = symbol is IMethodSymbol m ? m.ContainingType.ToDisplayString() + "." + m.Name : symbol.ToDisplayString();
         if (attribute.ConstructorArguments.Length == 1
             && attribute.ConstructorArguments[0].Value is string template
             && RouteTemplateParser.TryParse(template, out var route, out _)
             && attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax)
         {
             var location = syntax.ArgumentList.Arguments[0].GetLocation();
-            routes.Add(new DeclaredRoute(route!.Key, template, handlerName, location));
+            state.Routes.Add(new DeclaredRoute(route!.Key, template, handlerName, location));
+        }
+    }
+
+    private static void AnalyzeNestedFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes knownTypes, CompilationState state)
+    {
+        var attributeLists = context.Node switch
+        {
+            LocalFunctionStatementSyntax local => local.AttributeLists,
+            AnonymousFunctionExpressionSyntax lambda => lambda is LambdaExpressionSyntax l ? l.AttributeLists : default,
+            AccessorDeclarationSyntax accessor => accessor.AttributeLists,
+            _ => default,
+        };
+        if (attributeLists.Count == 0)
+        {
+            return;
+        }
+
+        var symbol = context.Node is AnonymousFunctionExpressionSyntax
+            ? context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol
+            : context.SemanticModel.GetDeclaredSymbol(context.Node, context.CancellationToken);
+        var attribute = symbol?.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
+        if (symbol is null || attribute is null)
+        {
+            return;
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        var handler = DeclarationParser.Parse(symbol, attribute, knownTypes, diagnostics, context.CancellationToken);
+        state.RecordRouteAttribute(attribute, served: handler is not null, context.CancellationToken);
+        foreach (var diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
         }
     }
 
@@ -133,6 +194,4 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             }
         }
     }
-
-    private sealed record DeclaredRoute(string Key, string Template, string HandlerName, Location Location);
 }

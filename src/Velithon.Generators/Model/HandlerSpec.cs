@@ -12,6 +12,12 @@ internal enum BindingSource
     CancellationToken,
     HttpContext,
 
+    /// <summary><c>HttpContext.Request</c>, the handshake request.</summary>
+    HttpRequest,
+
+    /// <summary><c>HttpContext.Response</c>, whose headers go out with the 101 response.</summary>
+    HttpResponse,
+
     /// <summary><c>HttpContext.User</c>.</summary>
     User,
     Route,
@@ -50,6 +56,8 @@ internal enum ParseKind
 /// <param name="IsOptional">True when a missing value is allowed.</param>
 /// <param name="DefaultValue">The C# expression of the value when missing, for optional parameters.</param>
 /// <param name="ExpectedValue">How a 400 response describes a valid value, for example "a valid Int32".</param>
+/// <param name="ServiceTypeOf">For a service, its type as <c>typeof</c> takes it (no nullable annotations); else empty.</param>
+/// <param name="ServiceDisplayName">For a service, its type as an error message shows it; else empty.</param>
 internal sealed record ParameterSpec(
     string Name,
     string TypeName,
@@ -59,7 +67,9 @@ internal sealed record ParameterSpec(
     string ParsedTypeName,
     bool IsOptional,
     string DefaultValue,
-    string ExpectedValue);
+    string ExpectedValue,
+    string ServiceTypeOf = "",
+    string ServiceDisplayName = "");
 
 /// <summary>A <c>[WebSocket]</c> handler, a static method or an endpoint class, as the emitter needs it.</summary>
 /// <param name="HandlerName">The display name: <c>Namespace.Type.Method</c>, or <c>Namespace.Type</c> for a class.</param>

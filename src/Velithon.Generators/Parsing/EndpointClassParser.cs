@@ -69,8 +69,11 @@ internal static class EndpointClassParser
 
         // An abstract or static class has no constructor worth reporting on: VLT0014 says it all.
         var constructor = instantiable ? FindConstructor(type, knownTypes, handlerName, context) : null;
+        // A route parameter the class reads through ws.PathParameters in any member counts as used, as in a
+        // static handler's body: the class is the handler.
+        var usage = route is null || !instantiable ? PathParameterUsage.None : PathParameterUsage.Find(type, knownTypes, cancellationToken);
         var parameters = HandlerParser.ParseParameters(
-            constructor?.Parameters ?? [], route, knownTypes, handlerName, isConstructor: true, context);
+            constructor?.Parameters ?? [], route, usage, knownTypes, handlerName, isConstructor: true, context);
         CheckLifecycleMethods(type, context);
         var endpoint = ParseReceivers(type, knownTypes, handlerName, context);
 

@@ -35,7 +35,8 @@ internal static class HandlerParser
         string handlerName = method.ContainingType.ToDisplayString() + "." + method.Name;
         var (template, route) = ParseTemplate(attribute, context);
         CheckSignature(method, knownTypes, handlerName, context);
-        var parameters = ParseParameters(method.Parameters, route, knownTypes, handlerName, isConstructor: false, context);
+        var usage = route is null ? PathParameterUsage.None : PathParameterUsage.Find(method, knownTypes, cancellationToken);
+        var parameters = ParseParameters(method.Parameters, route, usage, knownTypes, handlerName, isConstructor: false, context);
         if (context.HasErrors || route is null)
         {
             return null;
@@ -74,12 +75,16 @@ internal static class HandlerParser
     }
 
     /// <summary>
-    /// Parses the parameters of a handler method or an endpoint constructor, then reports the route
-    /// parameters none of them takes (VLT0003).
+    /// Parses the parameters of a handler method or an endpoint constructor, then matches what is left over:
+    /// a route parameter no parameter takes and that <paramref name="usage"/> does not read (VLT0003), a
+    /// parameter that binds from nothing (VLT0004), or the two together when their names differ only by
+    /// spelling (VLT0023, one diagnostic for one mistake). A bad template (VLT0001) reports nothing more here:
+    /// with no route parameters known, every parameter would look unbound.
     /// </summary>
     internal static EquatableArray<ParameterSpec> ParseParameters(
         IEnumerable<IParameterSymbol> symbols,
         RouteTemplateSpec? route,
+        PathParameterUsage usage,
         KnownTypes knownTypes,
         string handlerName,
         bool isConstructor,
@@ -87,6 +92,7 @@ internal static class HandlerParser
     {
         var parameters = new List<ParameterSpec>();
         var usedRouteParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var unbound = new List<IParameterSymbol>();
         foreach (var parameter in symbols)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -97,27 +103,63 @@ internal static class HandlerParser
                 continue;
             }
 
-            var spec = ParseParameter(parameter, route, knownTypes, usedRouteParameters, context);
+            var spec = ParseParameter(parameter, route, knownTypes, usedRouteParameters, unbound, context);
             if (spec is not null)
             {
                 parameters.Add(spec);
             }
         }
 
-        if (route is not null)
+        if (route is null)
         {
-            foreach (var routeParameter in route.Parameters)
+            return new EquatableArray<ParameterSpec>(parameters.ToArray());
+        }
+
+        // RouteValueDictionary compares keys ignoring case, so a read does too.
+        foreach (var read in usage.Reads)
+        {
+            if (route.Parameters.Any(p => string.Equals(p.Name, read.Key, StringComparison.OrdinalIgnoreCase)))
             {
-                if (!usedRouteParameters.Contains(routeParameter.Name))
-                {
-                    context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
-                        context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
-                }
+                usedRouteParameters.Add(read.Key);
             }
+            else
+            {
+                context.Report(VelithonDiagnostics.PathParameterNotInTemplate, read.Location, read.Key, context.Template ?? "", DescribeRouteParameters(route));
+            }
+        }
+
+        var unused = usage.HasUnknownReads
+            ? []
+            : route.Parameters.Where(p => !usedRouteParameters.Contains(p.Name)).ToList();
+        foreach (var parameter in unbound)
+        {
+            var match = unused.FirstOrDefault(p => NameSimilarity.LookAlike(p.Name, parameter.Name));
+            if (match is not null)
+            {
+                unused.Remove(match);
+                context.Report(VelithonDiagnostics.RouteParameterNameMismatch,
+                    context.TemplateLocation(match.Offset, match.Length),
+                    [parameter.Locations.FirstOrDefault()],
+                    match.Name, handlerName, parameter.Name);
+                continue;
+            }
+
+            context.Report(VelithonDiagnostics.ParameterBindsFromNothing, parameter.Locations.FirstOrDefault(), parameter.Name);
+        }
+
+        foreach (var routeParameter in unused)
+        {
+            context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
+                context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
         }
 
         return new EquatableArray<ParameterSpec>(parameters.ToArray());
     }
+
+    private static string DescribeRouteParameters(RouteTemplateSpec route) =>
+        route.Parameters.Count == 0
+            ? "it has no parameters"
+            : "its parameters are " + string.Join(", ", route.Parameters.Select(p => "'" + p.Name + "'"));
 
     private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
     {
@@ -163,6 +205,7 @@ internal static class HandlerParser
         RouteTemplateSpec? route,
         KnownTypes knownTypes,
         HashSet<string> usedRouteParameters,
+        List<IParameterSymbol> unbound,
         ParseContext context)
     {
         var location = parameter.Locations.FirstOrDefault();
@@ -193,6 +236,26 @@ internal static class HandlerParser
         if (SymbolEqualityComparer.Default.Equals(type, knownTypes.ClaimsPrincipal))
         {
             return Fixed(parameter, typeName, BindingSource.User);
+        }
+
+        // Minimal APIs bind these from the request too; on a handshake the response's headers go out with the 101.
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.HttpRequest))
+        {
+            return Fixed(parameter, typeName, BindingSource.HttpRequest);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, knownTypes.HttpResponse))
+        {
+            return Fixed(parameter, typeName, BindingSource.HttpResponse);
+        }
+
+        // Minimal APIs bind these to the request body or form, which a WebSocket handshake does not have
+        // (RFC 6455 section 4.1: the opening handshake is a GET); as services they would fail every handshake.
+        if (IsBodyType(type, knownTypes))
+        {
+            context.Report(VelithonDiagnostics.UnsupportedParameter, location, parameter.Name,
+                $"a WebSocket handshake has no request body, so '{type.ToDisplayString()}' has nothing to bind to; receive the data as messages after accepting");
+            return null;
         }
 
         foreach (var attribute in parameter.GetAttributes())
@@ -269,12 +332,25 @@ internal static class HandlerParser
         if (GetParseKind(Unwrap(type), knownTypes) is not null)
         {
             // A string, number or other parsable value with no source is almost always a typo in a
-            // route parameter's name or a forgotten [FromQuery]: say so rather than guess.
-            context.Report(VelithonDiagnostics.ParameterBindsFromNothing, location, parameter.Name);
+            // route parameter's name or a forgotten [FromQuery]: ParseParameters says so rather than guess.
+            unbound.Add(parameter);
             return null;
         }
 
         return Service(parameter, typeName, BindingSource.Service, null);
+    }
+
+    private static bool IsBodyType(ITypeSymbol type, KnownTypes knownTypes)
+    {
+        foreach (var candidate in new[] { knownTypes.Stream, knownTypes.PipeReader, knownTypes.FormFile, knownTypes.FormFileCollection, knownTypes.FormCollection })
+        {
+            if (candidate is not null && SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ParameterSpec Fixed(IParameterSymbol parameter, string typeName, BindingSource source) =>
@@ -283,8 +359,11 @@ internal static class HandlerParser
     private static ParameterSpec Service(IParameterSymbol parameter, string typeName, BindingSource source, string? key)
     {
         bool optional = parameter.Type.NullableAnnotation == NullableAnnotation.Annotated || parameter.HasExplicitDefaultValue;
-        var serviceType = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat);
-        return new(parameter.Name, typeName, source, key, ParseKind.None, serviceType, optional, "default", "");
+        var type = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+        var serviceType = type.ToDisplayString(TypeFormat);
+        return new(parameter.Name, typeName, source, key, ParseKind.None, serviceType, optional, "default", "",
+            ServiceTypeOf: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            ServiceDisplayName: type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat));
     }
 
     private static ParameterSpec? Textual(
@@ -311,11 +390,11 @@ internal static class HandlerParser
             return null;
         }
 
-        var required = RequiredSpecialType(converter);
+        var required = RouteConverters.RequiredSpecialType(converter);
         if (required != SpecialType.None && valueType.SpecialType != required)
         {
             context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location,
-                key, ConverterName(converter), type.ToDisplayString(), ConverterTypeName(converter));
+                key, RouteConverters.Name(converter), type.ToDisplayString(), RouteConverters.TypeName(converter));
             return null;
         }
 
@@ -400,42 +479,6 @@ internal static class HandlerParser
             _ => type.ToDisplayString() == "System.Guid" ? "a GUID" : $"a valid {type.Name}",
         };
     }
-
-    private static SpecialType RequiredSpecialType(RouteConverter converter) => converter switch
-    {
-        RouteConverter.String or RouteConverter.Path => SpecialType.System_String,
-        RouteConverter.Int => SpecialType.System_Int32,
-        RouteConverter.Long => SpecialType.System_Int64,
-        RouteConverter.Double => SpecialType.System_Double,
-        RouteConverter.Decimal => SpecialType.System_Decimal,
-        RouteConverter.Bool => SpecialType.System_Boolean,
-        _ => SpecialType.None,
-    };
-
-    private static string ConverterName(RouteConverter converter) => converter switch
-    {
-        RouteConverter.String => "str",
-        RouteConverter.Int => "int",
-        RouteConverter.Long => "long",
-        RouteConverter.Double => "double",
-        RouteConverter.Decimal => "decimal",
-        RouteConverter.Bool => "bool",
-        RouteConverter.Guid => "guid",
-        RouteConverter.Path => "path",
-        _ => "",
-    };
-
-    private static string ConverterTypeName(RouteConverter converter) => converter switch
-    {
-        RouteConverter.String or RouteConverter.Path => "string",
-        RouteConverter.Int => "int",
-        RouteConverter.Long => "long",
-        RouteConverter.Double => "double",
-        RouteConverter.Decimal => "decimal",
-        RouteConverter.Bool => "bool",
-        RouteConverter.Guid => "Guid",
-        _ => "",
-    };
 
     private static string FormatDefault(IParameterSymbol parameter)
     {

@@ -7,6 +7,7 @@ internal sealed class KnownTypes
 {
     public KnownTypes(Compilation compilation)
     {
+        Compilation = compilation;
         WebSocket = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocket);
         WebSocketEndpoint = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketEndpoint);
         OnMessageAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.OnMessageAttribute);
@@ -18,6 +19,13 @@ internal sealed class KnownTypes
         Task = compilation.GetTypeByMetadataName(KnownTypeNames.Task);
         ValueTask = compilation.GetTypeByMetadataName(KnownTypeNames.ValueTask);
         HttpContext = compilation.GetTypeByMetadataName(KnownTypeNames.HttpContext);
+        HttpRequest = compilation.GetTypeByMetadataName(KnownTypeNames.HttpRequest);
+        HttpResponse = compilation.GetTypeByMetadataName(KnownTypeNames.HttpResponse);
+        Stream = compilation.GetTypeByMetadataName(KnownTypeNames.Stream);
+        PipeReader = compilation.GetTypeByMetadataName(KnownTypeNames.PipeReader);
+        FormFile = compilation.GetTypeByMetadataName(KnownTypeNames.FormFile);
+        FormFileCollection = compilation.GetTypeByMetadataName(KnownTypeNames.FormFileCollection);
+        FormCollection = compilation.GetTypeByMetadataName(KnownTypeNames.FormCollection);
         ClaimsPrincipal = compilation.GetTypeByMetadataName(KnownTypeNames.ClaimsPrincipal);
         Parsable = compilation.GetTypeByMetadataName(KnownTypeNames.Parsable);
         FromRouteMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromRouteMetadata);
@@ -28,6 +36,9 @@ internal sealed class KnownTypes
         FromFormMetadata = compilation.GetTypeByMetadataName(KnownTypeNames.FromFormMetadata);
         FromKeyedServicesAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.FromKeyedServicesAttribute);
     }
+
+    /// <summary>The compilation, for the semantic models of handler bodies.</summary>
+    public Compilation Compilation { get; }
 
     public INamedTypeSymbol? WebSocket { get; }
 
@@ -50,6 +61,20 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ValueTask { get; }
 
     public INamedTypeSymbol? HttpContext { get; }
+
+    public INamedTypeSymbol? HttpRequest { get; }
+
+    public INamedTypeSymbol? HttpResponse { get; }
+
+    public INamedTypeSymbol? Stream { get; }
+
+    public INamedTypeSymbol? PipeReader { get; }
+
+    public INamedTypeSymbol? FormFile { get; }
+
+    public INamedTypeSymbol? FormFileCollection { get; }
+
+    public INamedTypeSymbol? FormCollection { get; }
 
     public INamedTypeSymbol? ClaimsPrincipal { get; }
 

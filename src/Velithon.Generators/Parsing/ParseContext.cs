@@ -15,10 +15,40 @@ internal sealed class ParseContext(ISymbol target, AttributeData attribute, List
 
     public bool HasErrors { get; private set; }
 
+    /// <summary>The template as written in the attribute, or null when it is not a constant string.</summary>
+    public string? Template => attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+
+    /// <summary>A diagnostic at <paramref name="location"/> that also points at <paramref name="additionalLocations"/>.</summary>
+    public void Report(DiagnosticDescriptor descriptor, Location? location, IEnumerable<Location?> additionalLocations, params object[] arguments)
+    {
+        HasErrors = true;
+        diagnostics?.Add(Diagnostic.Create(
+            descriptor,
+            location ?? target.Locations.FirstOrDefault(),
+            additionalLocations.Where(static l => l is not null).Select(static l => l!),
+            Intern(arguments)));
+    }
+
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object[] arguments)
     {
         HasErrors = true;
-        diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), arguments));
+        diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), Intern(arguments)));
+    }
+
+    /// <summary>
+    /// The generator and the analyzer both report a handler's diagnostics (see VelithonGenerator). The compiler
+    /// keeps one of two equal diagnostics, and a diagnostic compares its arguments by reference: interned
+    /// strings make the two reports of one mistake equal, so a build shows it once.
+    /// </summary>
+    internal static object[] Intern(object[] arguments)
+    {
+        var interned = new object[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            interned[i] = arguments[i] is string text ? string.Intern(text) : arguments[i];
+        }
+
+        return interned;
     }
 
     /// <summary>

@@ -54,9 +54,32 @@ public static class WebSocketRouteBuilderExtensions
         string template,
         string handlerName,
         Func<ServerWebSocket, Task> handler,
-        object[] metadata)
+        object[] metadata) =>
+        MapWebSocketRoute(endpoints, pattern, template, handlerName, handler, metadata, []);
+
+    /// <summary>
+    /// Maps <paramref name="pattern"/> to <paramref name="handler"/> as the other overloads do, after checking
+    /// that every service in <paramref name="services"/> is registered.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The ASP.NET Core route pattern.</param>
+    /// <param name="template">The template as the user wrote it, kept as metadata.</param>
+    /// <param name="handlerName">The handler's name, for the display name and logs.</param>
+    /// <param name="handler">Binds the handshake to the handler's parameters and runs it.</param>
+    /// <param name="metadata">The handler's attributes, in declaration order.</param>
+    /// <param name="services">The services the handler requires (optional ones are not listed).</param>
+    /// <exception cref="InvalidOperationException">A required service is not registered; the message names the handler, the parameter and the type.</exception>
+    public static IEndpointConventionBuilder MapWebSocketRoute(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        string template,
+        string handlerName,
+        Func<ServerWebSocket, Task> handler,
+        object[] metadata,
+        HandlerServiceDependency[] services)
     {
         ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(handler);
@@ -64,6 +87,10 @@ public static class WebSocketRouteBuilderExtensions
         var runtime = endpoints.ServiceProvider.GetService<VelithonRuntime>()
             ?? throw new InvalidOperationException(
                 "Velithon's services are not registered. Call builder.Services.AddVelithon() before app.MapVelithon().");
+
+        // Mapping runs after builder.Build(): the container is complete, so a missing service fails the start
+        // here rather than every handshake later.
+        HandlerServiceCheck.ThrowIfMissing(endpoints.ServiceProvider, handlerName, services);
 
         var session = new WebSocketSession(runtime, handlerName, handler);
         return endpoints.MapMethods(pattern, HandshakeMethods, session.HandleRequestAsync)

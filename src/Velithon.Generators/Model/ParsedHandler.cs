@@ -1,0 +1,14 @@
+using Microsoft.CodeAnalysis;
+using Velithon.Generators.Helpers;
+
+namespace Velithon.Generators.Model;
+
+/// <summary>
+/// What parsing one <c>[WebSocket]</c> declaration gave: the handler, or the diagnostics that kept it out of
+/// the route table. Only the first step holds it; the route table sees <see cref="Handler"/> alone, so the
+/// diagnostics' source locations never defeat its caching.
+/// </summary>
+internal sealed record ParsedHandler(HandlerSpec? Handler, EquatableArray<Diagnostic> Diagnostics)
+{
+    public static readonly ParsedHandler Empty = new(null, new EquatableArray<Diagnostic>([]));
+}

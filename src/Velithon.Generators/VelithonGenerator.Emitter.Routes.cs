@@ -1,0 +1,155 @@
+using System.Linq;
+using Velithon.Generators.Helpers;
+using Velithon.Generators.Model;
+
+namespace Velithon.Generators;
+
+public sealed partial class VelithonGenerator
+{
+    internal static partial class Emitter
+    {
+        /// <summary>The public route table class of an assembly, named after it so two never clash.</summary>
+        public static string PublicRouteTableName(string assemblyName) => "VelithonRouteTable_" + Parsing.HandlerParser.ToIdentifier(assemblyName);
+
+        // [assembly: VelithonRouteTable(typeof(VelithonRouteTable_App), new[] { "/chat/<roomId>" }, new[] { "Chat.Room" })]
+        //
+        // public static class VelithonRouteTable_App    // public: the MapVelithon() of a referencing assembly calls it
+        // {
+        //     public static void Map(RouteGroupBuilder routes)
+        //     {
+        //         routes.MapWebSocketRoute(Pattern, Template, HandlerName, HandleAsync);   // one per handler
+        //     }
+        // }
+        private static SourceWriter EmitPublicRouteTable(EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
+        {
+            string table = PublicRouteTableName(compilation.AssemblyName);
+            var writer = new SourceWriter();
+            WriteHeader(writer);
+            writer.WriteLine($"[assembly: global::Velithon.Routing.VelithonRouteTable(");
+            writer.Indent();
+            writer.WriteLine($"typeof(global::{GeneratedNamespace}.{table}),");
+            writer.WriteLine("new string[] { " + string.Join(", ", handlers.Select(static h => Literal(h.Template))) + " },");
+            writer.WriteLine("new string[] { " + string.Join(", ", handlers.Select(static h => Literal(h.HandlerName))) + " })]");
+            writer.Unindent();
+            writer.WriteLine();
+            writer.WriteLine($"namespace {GeneratedNamespace};");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine("/// The WebSocket routes this assembly declares with <c>[WebSocket]</c>. The <c>MapVelithon()</c> of this assembly,");
+            writer.WriteLine("/// and of every assembly that references it, calls <see cref=\"Map\"/>; applications do not.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            writer.WriteLine($"public static class {table}");
+            writer.OpenBlock();
+            writer.WriteLine("/// <summary>Maps the routes of this assembly into <paramref name=\"routes\"/>.</summary>");
+            writer.WriteLine("/// <param name=\"routes\">The group <c>MapVelithon()</c> maps into.</param>");
+            writer.WriteLine("public static void Map(global::Microsoft.AspNetCore.Routing.RouteGroupBuilder routes)");
+            writer.OpenBlock();
+            bool first = true;
+            foreach (var handler in handlers)
+            {
+                string route = $"global::{GeneratedNamespace}.{handler.IdentifierName}";
+                if (!first)
+                {
+                    writer.WriteLine();
+                }
+
+                first = false;
+                writer.WriteLine($"// {handler.Template} => {handler.HandlerName}");
+                writer.WriteLine("global::Velithon.Routing.WebSocketRouteBuilderExtensions.MapWebSocketRoute(");
+                writer.Indent();
+                writer.WriteLine("routes,");
+                writer.WriteLine($"{route}.Pattern,");
+                writer.WriteLine($"{route}.Template,");
+                writer.WriteLine($"{route}.HandlerName,");
+                bool hasServices = RequiredServices(handler).Any();
+                writer.WriteLine(handler.Metadata.Count == 0 && !hasServices ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
+                if (hasServices)
+                {
+                    writer.WriteLine(handler.Metadata.Count > 0 ? $"{route}.CreateMetadata()," : "[],");
+                    writer.WriteLine($"{route}.CreateServices());");
+                }
+                else if (handler.Metadata.Count > 0)
+                {
+                    writer.WriteLine($"{route}.CreateMetadata());");
+                }
+
+                writer.Unindent();
+            }
+
+            writer.CloseBlock();
+            writer.CloseBlock();
+            return writer;
+        }
+
+        // internal static class VelithonEndpointRouteBuilderExtensions
+        // {
+        //     public static RouteGroupBuilder MapVelithon(this IEndpointRouteBuilder endpoints)
+        //     {
+        //         var routes = endpoints.MapGroup("");
+        //         VelithonRouteTable_App.Map(routes);        // this assembly's routes
+        //         VelithonRouteTable_Library.Map(routes);    // one per referenced assembly with routes
+        //         return routes;
+        //     }
+        // }
+        private static SourceWriter EmitRouteTable(EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
+        {
+            var writer = new SourceWriter();
+            WriteHeader(writer);
+            writer.WriteLine("namespace Microsoft.AspNetCore.Builder;");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Maps the WebSocket routes declared with <c>[WebSocket]</c> in this assembly and the assemblies it references.</summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("internal static class VelithonEndpointRouteBuilderExtensions");
+            writer.OpenBlock();
+            int referencedRoutes = compilation.ReferencedTables.Sum(static t => t.Routes.Count);
+            writer.WriteLine("/// <summary>");
+            if (handlers.Count == 0 && referencedRoutes == 0)
+            {
+                writer.WriteLine("/// Maps the <c>[WebSocket]</c> handlers of this assembly and of the assemblies it references; there are none yet.");
+            }
+            else
+            {
+                writer.WriteLine("/// Maps every <c>[WebSocket]</c> handler of this assembly and of the assemblies it references:");
+                writer.WriteLine("/// <list type=\"bullet\">");
+                foreach (var handler in handlers)
+                {
+                    writer.WriteLine($"/// <item><c>{EscapeXml(handler.Template)}</c>: <c>{EscapeXml(handler.HandlerName)}</c></item>");
+                }
+
+                foreach (var table in compilation.ReferencedTables)
+                {
+                    foreach (var route in table.Routes)
+                    {
+                        writer.WriteLine($"/// <item><c>{EscapeXml(route.Template)}</c>: <c>{EscapeXml(route.HandlerName)}</c> (from {EscapeXml(table.AssemblyName)})</item>");
+                    }
+                }
+
+                writer.WriteLine("/// </list>");
+            }
+
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine("/// <param name=\"endpoints\">The application's route builder, usually the <c>WebApplication</c>.</param>");
+            writer.WriteLine("/// <returns>The group of all these routes, for conventions such as <c>RequireAuthorization()</c>.</returns>");
+            writer.WriteLine("public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapVelithon(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)");
+            writer.OpenBlock();
+            writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
+            writer.WriteLine("var routes = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, \"\");");
+            if (handlers.Count > 0)
+            {
+                writer.WriteLine($"global::{GeneratedNamespace}.{PublicRouteTableName(compilation.AssemblyName)}.Map(routes);");
+            }
+
+            foreach (var table in compilation.ReferencedTables)
+            {
+                writer.WriteLine($"{table.TypeName}.Map(routes); // {table.AssemblyName}: {table.Routes.Count} route{(table.Routes.Count == 1 ? "" : "s")}");
+            }
+
+            writer.WriteLine("return routes;");
+            writer.CloseBlock();
+            writer.CloseBlock();
+            return writer;
+        }
+    }
+}

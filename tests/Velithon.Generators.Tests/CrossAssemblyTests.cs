@@ -1,0 +1,185 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+
+namespace Velithon.Generators.Tests;
+
+/// <summary>
+/// A test project that references an application maps the application's routes with the documented
+/// <c>VelithonTestServer.StartAsync(app =&gt; app.MapVelithon())</c>: the application's assembly names its
+/// public route table, and the test project's generated <c>MapVelithon()</c> maps it. Both projects are
+/// compiled with the generator, emitted, loaded and run.
+/// </summary>
+public sealed class CrossAssemblyTests
+{
+    // The application: a chat room that relays each message to the room's other members.
+    private const string Application = SnapshotTests.Usings + """
+        using System.Collections.Concurrent;
+        using System.Linq;
+
+        namespace ChatApp;
+
+        public interface IRoomRegistry
+        {
+            void Join(string room, WebSocket ws);
+            void Leave(string room, WebSocket ws);
+            WebSocket[] Members(string room);
+        }
+
+        public sealed class RoomRegistry : IRoomRegistry
+        {
+            private readonly ConcurrentDictionary<string, ConcurrentDictionary<WebSocket, bool>> _rooms = new();
+
+            public void Join(string room, WebSocket ws) => _rooms.GetOrAdd(room, _ => new())[ws] = true;
+
+            public void Leave(string room, WebSocket ws) => _rooms.GetOrAdd(room, _ => new()).TryRemove(ws, out _);
+
+            public WebSocket[] Members(string room) => _rooms.GetOrAdd(room, _ => new()).Keys.ToArray();
+        }
+
+        public static class Chat
+        {
+            [WebSocket("/chat/<roomId>")]
+            public static async Task Room(WebSocket ws, string roomId, [FromQuery] string name, IRoomRegistry rooms)
+            {
+                // Joined before the handshake completes: a client whose connect returned is a member.
+                rooms.Join(roomId, ws);
+                try
+                {
+                    await ws.AcceptAsync();
+                    while (true)
+                    {
+                        string text = await ws.ReceiveTextAsync();
+                        foreach (var member in rooms.Members(roomId).Where(m => m != ws))
+                        {
+                            await member.SendTextAsync($"{name}: {text}");
+                        }
+                    }
+                }
+                catch (WebSocketDisconnectException)
+                {
+                }
+                finally
+                {
+                    rooms.Leave(roomId, ws);
+                }
+            }
+        }
+        """;
+
+    // docs/testing.md's first example, in a test project that declares no handlers of its own.
+    private const string TestProject = SnapshotTests.Usings + """
+        using Microsoft.AspNetCore.Builder;
+        using Velithon.Testing;
+        using ChatApp;
+
+        namespace ChatApp.Tests;
+
+        public static class ChatTests
+        {
+            public static async Task<string> Room_RelaysMessages()
+            {
+                await using var server = await VelithonTestServer.StartAsync(
+                    app => app.MapVelithon(),
+                    builder => builder.Services.AddSingleton<IRoomRegistry, RoomRegistry>());
+
+                await using var ann = await server.Client.ConnectAsync("/chat/lobby?name=ann");
+                await using var bob = await server.Client.ConnectAsync("/chat/lobby?name=bob");
+
+                await ann.SendTextAsync("hi");
+                return await bob.ReceiveTextAsync();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task TestProjectMapVelithon_MapsTheReferencedApplicationsRoutes()
+    {
+        var context = new CompiledAssemblies();
+        try
+        {
+            var (application, testProject, generated) = Compile();
+            context.Add("ChatApp", application);
+            context.Add("ChatApp.Tests", testProject);
+
+            Assert.Contains("global::Velithon.Generated.VelithonRouteTable_ChatApp.Map(routes); // ChatApp: 1 route", generated, StringComparison.Ordinal);
+            Assert.Contains("/// <item><c>/chat/&lt;roomId&gt;</c>: <c>ChatApp.Chat.Room</c> (from ChatApp)</item>", generated, StringComparison.Ordinal);
+            var relayed = await CompiledAssemblies.InvokeAsync(context.LoadImage("ChatApp.Tests"), "ChatApp.Tests.ChatTests", "Room_RelaysMessages");
+            Assert.Equal("ann: hi", relayed);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
+    public async Task TestProjectWithoutTheApplication_FailsTheStartSayingWhatToDo()
+    {
+        // The test project alone: its MapVelithon() has nothing to map.
+        var compilation = GeneratorHarness.CreateCompilation(
+            TestProject,
+            """
+            namespace ChatApp
+            {
+                public interface IRoomRegistry { }
+                public sealed class RoomRegistry : IRoomRegistry { }
+            }
+            """).WithAssemblyName("Lonely.Tests");
+        var (_, output, _) = GeneratorHarness.Run(compilation);
+        GeneratorHarness.AssertClean(output);
+        var context = new CompiledAssemblies();
+        try
+        {
+            context.Add("Lonely.Tests", CompiledAssemblies.Emit(output));
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(
+                () => CompiledAssemblies.InvokeAsync(context.LoadImage("Lonely.Tests"), "ChatApp.Tests.ChatTests", "Room_RelaysMessages"));
+            Assert.Equal(
+                "The test server maps no WebSocket routes, so every connect would get 404. configureApp must map them: app => app.MapVelithon() maps the [WebSocket] handlers "
+                + "of the test project and of every project it references, so add a ProjectReference to the project that declares the handlers "
+                + "(it must build with the Velithon package), or declare the handlers in the test project.",
+                error.Message);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
+    public async Task RouteThatClashesWithAReferencedAssemblysRoute_ReportsVLT0027()
+    {
+        var application = MetadataReference.CreateFromImage(Compile().Application);
+        var compilation = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + """
+            public static class Mine
+            {
+                [WebSocket("/Chat/{id:int}")]
+                public static Task Room(WebSocket ws, int id) => Task.CompletedTask;
+
+                [WebSocket("/chat/<roomId>/more")]
+                public static Task Other(WebSocket ws, string roomId) => Task.CompletedTask;
+            }
+            """).AddReferences(application);
+        var (_, output, _) = GeneratorHarness.Run(compilation);
+        var diagnostic = Assert.Single(await GeneratorHarness.AnalyzeAsync(output));
+        Assert.Equal(("VLT0027", DiagnosticSeverity.Error), (diagnostic.Id, diagnostic.Severity));
+        Assert.Equal("\"/Chat/{id:int}\"", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(
+            "The route '/Chat/{id:int}' of Mine.Room matches the same paths as '/chat/<roomId>' of ChatApp.Chat.Room in the referenced assembly ChatApp, and MapVelithon() maps both; change one of the templates",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    private static (byte[] Application, byte[] TestProject, string GeneratedMapVelithon) Compile()
+    {
+        var (_, applicationOutput, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Application).WithAssemblyName("ChatApp"));
+        GeneratorHarness.AssertClean(applicationOutput);
+        var application = CompiledAssemblies.Emit(applicationOutput);
+
+        var testCompilation = GeneratorHarness.CreateCompilation(TestProject)
+            .WithAssemblyName("ChatApp.Tests")
+            .AddReferences(MetadataReference.CreateFromImage(application));
+        var (_, testOutput, result) = GeneratorHarness.Run(testCompilation);
+        GeneratorHarness.AssertClean(testOutput);
+        string generated = result.GeneratedSources.Single(s => s.HintName == "Velithon.Routes.g.cs").SourceText.ToString();
+        return (application, CompiledAssemblies.Emit(testOutput), generated);
+    }
+}
