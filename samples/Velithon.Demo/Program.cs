@@ -8,8 +8,8 @@ builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:8000"
 
 var velithon = builder.Services.AddVelithon(options => options.MaxMessageSize = 64 * 1024);
 
-// Velithon:Redis (environment: Velithon__Redis=host:port) lets several instances share chat rooms.
-if (builder.Configuration["Velithon:Redis"] is { Length: > 0 } redis)
+// Demo:Redis (environment: Demo__Redis=host:port) lets several instances share chat rooms.
+if (builder.Configuration["Demo:Redis"] is { Length: > 0 } redis)
 {
     velithon.AddRedisBackplane(redis);
 }

@@ -4,14 +4,14 @@ using Velithon.Runtime.Tests;
 
 namespace Velithon.Demo.Tests;
 
-/// <summary>Two demo instances on two ports with <c>Velithon__Redis</c> set share their chat rooms through a real redis-server.</summary>
+/// <summary>Two demo instances on two ports with <c>Demo__Redis</c> set share their chat rooms through a real redis-server.</summary>
 public sealed class DemoRedisTests
 {
     [Fact]
     public async Task TwoInstances_WithRedisConfigured_ShareChatRooms()
     {
         await using var redis = await RedisServer.StartAsync();
-        var environment = new Dictionary<string, string> { ["Velithon__Redis"] = redis.Configuration };
+        var environment = new Dictionary<string, string> { ["Demo__Redis"] = redis.Configuration };
         await using var first = await DemoProcess.StartAsync(environment);
         await using var second = await DemoProcess.StartAsync(environment);
         Assert.NotEqual(first.Address.Port, second.Address.Port);

@@ -74,12 +74,34 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task KeysOfOtherParts_InTheVelithonSection_AreLeftAlone()
+    public async Task KeyThatMatchesNoOption_FailsTheStart_NamingIt()
     {
-        // The demo keeps its Redis backplane's address beside the options: Velithon:Redis.
+        // A typo must not leave the default in force without a word.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(
+            configureBuilder: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Velithon:MaxMesageSize"] = "10" })));
+        Assert.Contains("'MaxMesageSize'", error.Message);
+    }
+
+    [Fact]
+    public async Task AllowedOriginsAsOneValue_FailsTheStart_SayingHowToListThem()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(
+            configureBuilder: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Velithon:AllowedOrigins"] = "https://a.example" })));
+        Assert.Equal(
+            "Configuration value 'https://a.example' at 'Velithon:AllowedOrigins' is a single value, but AllowedOrigins is a list: give each entry its own index ('Velithon:AllowedOrigins:0', 'Velithon:AllowedOrigins:1', ...; in the environment Velithon__AllowedOrigins__0=...).",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task AllowedOriginsAsAList_AreBound()
+    {
         await using var server = await TestServer.StartAsync(
-            configureBuilder: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Velithon:Redis"] = "localhost:6379" }));
-        Assert.Equal(TestServer.MaxMessageSize, server.Services.GetRequiredService<IOptions<VelithonOptions>>().Value.MaxMessageSize);
+            configureBuilder: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Velithon:AllowedOrigins:0"] = "https://a.example",
+                ["Velithon:AllowedOrigins:1"] = "https://b.example",
+            }));
+        Assert.Equal(["https://a.example", "https://b.example"], server.Services.GetRequiredService<IOptions<VelithonOptions>>().Value.AllowedOrigins);
     }
 }
 

@@ -5,6 +5,16 @@ namespace Velithon.Runtime.Tests;
 
 public sealed record RoomEvent(string RoomName, int UserCount);
 
+/// <summary>A contract System.Text.Json refuses: two properties with one JSON name.</summary>
+public sealed class CollidingNames
+{
+    [System.Text.Json.Serialization.JsonPropertyName("a")]
+    public int First { get; set; }
+
+    [System.Text.Json.Serialization.JsonPropertyName("a")]
+    public int Second { get; set; }
+}
+
 /// <summary>JSON without a JsonTypeInfo, in the shapes users write first.</summary>
 public static class JsonHandlers
 {
@@ -35,6 +45,9 @@ public static class JsonHandlers
                 break;
             case "anonymous":
                 await ws.SendJsonAsync(new { type = "message", data = "Hello" });
+                break;
+            case "collision":
+                await ws.SendJsonAsync(new CollidingNames());
                 break;
             case "list":
                 await ws.SendJsonAsync(new List<int?[]> { new int?[] { 1 } });

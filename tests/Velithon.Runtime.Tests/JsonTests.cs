@@ -56,6 +56,21 @@ public sealed class JsonTests
         var failure = Assert.Single(server.Logs.Entries, entry => entry.Level == LogLevel.Error);
         var error = Assert.IsType<InvalidOperationException>(failure.Exception);
         Assert.Equal(expected, error.Message);
-        Assert.IsType<NotSupportedException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task InvalidContractOfAKnownType_FailsWithTheSerializersOwnMessage()
+    {
+        // Reflection knows the type, but two of its properties claim one JSON name: that is the fault to report,
+        // not missing metadata.
+        await using var server = await TestServer.StartAsync(sourceGeneratedJsonOnly: false);
+        using var client = await Client.ConnectAsync(server.Url("/json/missing/collision"));
+
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
+        var failure = Assert.Single(server.Logs.Entries, entry => entry.Level == LogLevel.Error);
+        var error = Assert.IsType<InvalidOperationException>(failure.Exception);
+        Assert.Contains("collides", error.Message);
+        Assert.DoesNotContain("No JSON metadata", error.Message);
     }
 }

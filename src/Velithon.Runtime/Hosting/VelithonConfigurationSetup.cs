@@ -8,7 +8,7 @@ namespace Velithon.Hosting;
 /// <summary>
 /// Binds the <c>Velithon</c> section of the application's configuration to <see cref="VelithonOptions"/>, as
 /// Kestrel binds its <c>Kestrel</c> section. <c>AddVelithon</c> registers it before the code's own delegate, so
-/// configuration comes first and code wins. The binding is source-generated (EnableConfigurationBindingGenerator):
+/// configuration comes first and code wins. A key that matches no option fails the start, naming it. The binding is source-generated (EnableConfigurationBindingGenerator):
 /// no reflection, nothing for the trimmer to warn about.
 /// </summary>
 internal sealed class VelithonConfigurationSetup(IServiceProvider services) : IConfigureOptions<VelithonOptions>
@@ -24,9 +24,22 @@ internal sealed class VelithonConfigurationSetup(IServiceProvider services) : IC
             return;
         }
 
-        // Keys that match no option are left alone, as ASP.NET Core's own sections do: the section is shared with
-        // settings of other parts (the demo reads Velithon:Redis for its backplane). A value that does not parse
-        // still fails at start, naming its key.
-        configuration.GetSection(SectionName).Bind(options);
+        // A key that matches no option is a mistake (a typo would otherwise leave the default in force without a
+        // word), so it fails the start naming the key; so does a value that does not parse.
+        var section = configuration.GetSection(SectionName);
+        RequireListShape(section.GetSection(nameof(VelithonOptions.AllowedOrigins)));
+        section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+    }
+
+    // The binder reads a list from numbered children (Velithon:AllowedOrigins:0, ...) and ignores a plain value
+    // at the list's own key, the shape an environment variable takes first (Velithon__AllowedOrigins=...).
+    private static void RequireListShape(IConfigurationSection list)
+    {
+        if (list.Value is not null)
+        {
+            throw new InvalidOperationException(
+                $"Configuration value '{list.Value}' at '{list.Path}' is a single value, but {list.Key} is a list: give each entry its own index "
+                + $"('{list.Path}:0', '{list.Path}:1', ...; in the environment {list.Path.Replace(":", "__", StringComparison.Ordinal)}__0=...).");
+        }
     }
 }

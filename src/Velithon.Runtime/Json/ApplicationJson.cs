@@ -27,18 +27,22 @@ internal sealed class ApplicationJson(IOptions<HttpJsonOptions> options)
     /// without allocating.
     /// </summary>
     /// <exception cref="InvalidOperationException">No resolver of the options knows <typeparamref name="T"/>; the message says what to add.</exception>
+    /// <remarks>
+    /// Only a type no resolver knows gets the message about metadata. A resolver that knows the type but finds its
+    /// contract invalid (two properties with one JSON name, say) throws its own exception, which names the real
+    /// fault, unchanged.
+    /// </remarks>
     [RequiresUnreferencedCode(ServerWebSocket.JsonWithoutTypeInfoMessage)]
     [RequiresDynamicCode(ServerWebSocket.JsonWithoutTypeInfoMessage)]
     public JsonTypeInfo<T> GetTypeInfo<T>()
     {
-        try
+        JsonSerializerOptions serializerOptions = SerializerOptions;
+        if (serializerOptions.TypeInfoResolver is not null && serializerOptions.TryGetTypeInfo(typeof(T), out JsonTypeInfo? typeInfo))
         {
-            return (JsonTypeInfo<T>)SerializerOptions.GetTypeInfo(typeof(T));
+            return (JsonTypeInfo<T>)typeInfo;
         }
-        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
-        {
-            throw new InvalidOperationException(MissingMetadataMessage(typeof(T)), exception);
-        }
+
+        throw new InvalidOperationException(MissingMetadataMessage(typeof(T)));
     }
 
     /// <summary>What to do when the application's JSON options have no metadata for <paramref name="type"/>.</summary>
