@@ -15,6 +15,9 @@ namespace Velithon.Connections;
 /// </summary>
 internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerName, Func<ServerWebSocket, Task> handler)
 {
+    /// <summary>The one version of the protocol RFC 6455 defines, and the only one this server speaks.</summary>
+    private const string SupportedVersion = "13";
+
     public Task HandleRequestAsync(HttpContext httpContext)
     {
         if (!httpContext.WebSockets.IsWebSocketRequest)
@@ -149,12 +152,19 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 
     private Task RejectPlainRequestAsync(HttpContext httpContext)
     {
+        // A handshake for a version other than 13 is no handshake this server can complete (RFC 6455 section 4.2.1, item 6).
+        var requestedVersion = httpContext.Request.Headers.SecWebSocketVersion;
+        bool otherVersion = requestedVersion.Count > 0 && requestedVersion.ToString() != SupportedVersion;
         runtime.Metrics.HandshakeRejected(RejectionReasons.NotWebSocket);
         runtime.RefusalLog.Refused(RejectionReasons.NotWebSocket, StatusCodes.Status426UpgradeRequired, httpContext.Request.Path.Value ?? "/",
-            $"a {httpContext.Request.Method} request without a WebSocket upgrade");
+            otherVersion
+                ? $"the client asked for WebSocket version {requestedVersion} (Sec-WebSocket-Version); this server speaks version {SupportedVersion}"
+                : $"a {httpContext.Request.Method} request without a WebSocket upgrade");
 
-        // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs.
+        // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs; RFC 6455 sections 4.2.2
+        // and 4.4: a refusal of the version names the versions the server speaks, so a client can retry with one.
         httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+        httpContext.Response.Headers.SecWebSocketVersion = SupportedVersion;
         if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))
         {
             // Connection-level headers exist only in HTTP/1.1 (RFC 9113 section 8.2.2 forbids them in HTTP/2).
@@ -167,6 +177,10 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         // RFC 9110 section 9.3.2: HEAD gets the status and headers a GET would, without the body.
         return HttpMethods.IsHead(httpContext.Request.Method)
             ? Task.CompletedTask
-            : httpContext.Response.WriteAsync("This endpoint accepts only WebSocket connections.", httpContext.RequestAborted);
+            : httpContext.Response.WriteAsync(
+                otherVersion
+                    ? $"This endpoint speaks WebSocket version {SupportedVersion} (Sec-WebSocket-Version); the client asked for {requestedVersion}."
+                    : "This endpoint accepts only WebSocket connections.",
+                httpContext.RequestAborted);
     }
 }
