@@ -1,10 +1,15 @@
 using System;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebSockets;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Velithon.Hosting;
 using Velithon.Metrics;
+using Velithon.Protocol;
 
 namespace Velithon.Connections;
 
@@ -18,7 +23,35 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
     /// <summary>The one version of the protocol RFC 6455 defines, and the only one this server speaks.</summary>
     private const string SupportedVersion = "13";
 
-    public Task HandleRequestAsync(HttpContext httpContext)
+    /// <summary>
+    /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
+    /// the application's pipeline: a raw ASP.NET Core WebSocket endpoint or a SignalR hub beside Velithon's routes
+    /// sees exactly the pipeline the application built, its own <c>UseWebSockets(options)</c> included
+    /// (<c>AllowedOrigins</c>, keep-alive). For a Velithon route, the transport is wrapped so the runtime sees the
+    /// frames it sends, and ASP.NET Core's <see cref="WebSocketMiddleware"/> runs as the route's first step: it
+    /// validates the handshake (RFC 6455 section 4.2.1) and provides the framework's WebSocket for the paths that
+    /// use it (permessage-deflate). It allows every origin: Velithon's own origin policy decides next.
+    /// </summary>
+    public RequestDelegate CreateRequestDelegate()
+    {
+        var webSockets = new WebSocketMiddleware(
+            HandleRequestAsync,
+            Options.Create(new WebSocketOptions { KeepAliveInterval = runtime.Options.KeepAliveInterval }),
+            runtime.LoggerFactory);
+        return httpContext =>
+        {
+            if (WebSocketHandshake.ObserveTransport(httpContext))
+            {
+                // A WebSocket feature the application's own UseWebSockets() set would hand out the unwrapped transport;
+                // its checks have run by now, and the route's middleware sets the feature afresh over the wrapped one.
+                httpContext.Features.Set<IHttpWebSocketFeature>(null);
+            }
+
+            return webSockets.Invoke(httpContext);
+        };
+    }
+
+    private Task HandleRequestAsync(HttpContext httpContext)
     {
         if (!httpContext.WebSockets.IsWebSocketRequest)
         {
