@@ -16,7 +16,8 @@ public sealed record RawHttpResponse(int Status, string Head, string Body)
             .ToList();
 
     /// <summary>
-    /// Sends <c>GET <paramref name="target"/></c> with <paramref name="headers"/> (a WebSocket handshake's by default)
+    /// Sends <c>GET <paramref name="target"/></c> with <paramref name="headers"/> (and a Host header naming
+    /// <paramref name="server"/> unless they hold one)
     /// and reads the status line, the headers and a body sent with Content-Length or chunked. For refusals only: a 101
     /// is returned with an empty body.
     /// </summary>
@@ -25,7 +26,12 @@ public sealed record RawHttpResponse(int Status, string Head, string Body)
         using var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(server.Host, server.Port).WaitAsync(Client.Timeout);
         var stream = tcp.GetStream();
-        var request = new StringBuilder($"GET {target} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\n");
+        var request = new StringBuilder($"GET {target} HTTP/1.1\r\n");
+        if (!headers.Any(header => header.StartsWith("Host:", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Append($"Host: {server.Host}:{server.Port}\r\n");
+        }
+
         foreach (var header in headers)
         {
             request.Append(header).Append("\r\n");

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Velithon.Binding;
 using Velithon.Hosting;
 using Velithon.Metrics;
 using Velithon.Protocol;
@@ -22,6 +23,8 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 {
     /// <summary>The one version of the protocol RFC 6455 defines, and the only one this server speaks.</summary>
     private const string SupportedVersion = "13";
+
+    private RouteValueDecoder? _routeValues;
 
     /// <summary>
     /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
@@ -63,6 +66,14 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             return RejectAsync(httpContext, StatusCodes.Status403Forbidden, RejectionReasons.Origin,
                 "This origin may not open WebSocket connections to this server.",
                 $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins)");
+        }
+
+        // Every route value decoded once by one rule, before any handler code sees it (docs/routing-and-binding.md).
+        var routeValues = _routeValues ??= RouteValueDecoder.For(httpContext.GetEndpoint());
+        if (routeValues.HasParameters && routeValues.Decode(httpContext) is { } undecodable)
+        {
+            string message = HandshakeBinder.InvalidValue("route", undecodable.Name, undecodable.Raw, "valid percent-encoded UTF-8");
+            return RejectAsync(httpContext, StatusCodes.Status400BadRequest, RejectionReasons.Binding, message, message);
         }
 
         if (runtime.ConnectionLimiter is { } limiter)
