@@ -46,6 +46,8 @@ public sealed class EncodingTests(ServerFixture fixture) : IClassFixture<ServerF
     [InlineData("a%252Fb", "a%2Fb")]
     [InlineData("%F0%9F%98%80", "😀")]
     [InlineData("plain", "plain")]
+    [InlineData("./kg%2Fs", "kg/s")]
+    [InlineData("x/../kg%C2%B2", "kg²")]
     public async Task RouteValue_IsDecodedOnce_ByOneRule(string raw, string bound)
     {
         var lines = await InfoAsync("/info/" + raw);

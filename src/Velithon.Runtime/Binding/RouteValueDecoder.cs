@@ -20,33 +20,22 @@ internal sealed class RouteValueDecoder
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly List<(int Segment, string Name, bool CatchAll)> _simple = [];
-    private readonly List<(int Segment, string FirstName)> _complex = [];
 
     private RouteValueDecoder(RoutePattern? pattern)
     {
         for (int i = 0; i < (pattern?.PathSegments.Count ?? 0); i++)
         {
             var segment = pattern!.PathSegments[i];
+            // Velithon's templates give each segment literal text or one parameter (docs/routing-and-binding.md).
             if (segment.IsSimple && segment.Parts[0] is RoutePatternParameterPart parameter)
             {
                 _simple.Add((i, parameter.Name, parameter.IsCatchAll));
-            }
-            else
-            {
-                foreach (var part in segment.Parts)
-                {
-                    if (part is RoutePatternParameterPart first)
-                    {
-                        _complex.Add((i, first.Name));
-                        break;
-                    }
-                }
             }
         }
     }
 
     /// <summary>Whether the route has parameters to decode.</summary>
-    public bool HasParameters => _simple.Count > 0 || _complex.Count > 0;
+    public bool HasParameters => _simple.Count > 0;
 
     /// <summary>The decoder for <paramref name="endpoint"/>'s route pattern (one without parameters for any other endpoint).</summary>
     public static RouteValueDecoder For(Endpoint? endpoint) => new((endpoint as RouteEndpoint)?.RoutePattern);
@@ -60,7 +49,7 @@ internal sealed class RouteValueDecoder
         string? rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (!TryGetRawSegments(rawTarget, out var raw))
         {
-            // No raw target (an in-memory server that builds the request from a decoded path): routing's values stand.
+            // No raw target (a server that builds the request from a decoded path): routing's values stand.
             return null;
         }
 
@@ -71,7 +60,7 @@ internal sealed class RouteValueDecoder
         int offset = raw.Count - routed;
         if (offset < 0 || offset != CountSegments(context.Request.PathBase.Value))
         {
-            return _simple.Count > 0 ? (_simple[0].Name, rawTarget!) : _complex.Count > 0 ? (_complex[0].FirstName, rawTarget!) : null;
+            return _simple.Count > 0 ? (_simple[0].Name, rawTarget!) : null;
         }
 
         var values = context.Request.RouteValues;
@@ -106,18 +95,6 @@ internal sealed class RouteValueDecoder
             else
             {
                 return (name, raw[index]);
-            }
-        }
-
-        foreach (var (segment, firstName) in _complex)
-        {
-            // A segment with literal text beside its parameters (<c>{a}-{b}</c>): routing split the segment it decoded,
-            // which equals the strict decoding unless the segment holds bytes that are not UTF-8 or an encoded '/'.
-            int index = offset + segment;
-            if (index < raw.Count
-                && (TryDecode(raw[index]) is null || raw[index].Contains("%2F", StringComparison.OrdinalIgnoreCase)))
-            {
-                return (firstName, raw[index]);
             }
         }
 
@@ -190,7 +167,38 @@ internal sealed class RouteValueDecoder
 
         int end = rawTarget.IndexOf('?', start);
         string path = end < 0 ? rawTarget.Substring(start) : rawTarget.Substring(start, end - start);
-        segments.AddRange(path.Substring(1).Split('/'));
+        string[] raw = path.Substring(1).Split('/');
+        for (int i = 0; i < raw.Length; i++)
+        {
+            // Dot segments go as Kestrel removes them from the path it routes on (RFC 3986 section 5.2.4), so the
+            // segments left line up with routing's.
+            string? text = raw[i].Length <= 6 ? TryDecode(raw[i]) : null;
+            bool last = i == raw.Length - 1;
+            if (text == ".")
+            {
+                if (last)
+                {
+                    segments.Add("");
+                }
+            }
+            else if (text == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+
+                if (last)
+                {
+                    segments.Add("");
+                }
+            }
+            else
+            {
+                segments.Add(raw[i]);
+            }
+        }
+
         return true;
     }
 
