@@ -56,6 +56,17 @@ public sealed class EncodingTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Http2ExtendedConnect_FollowsTheSameRule()
+    {
+        // RFC 8441: the target arrives as the :path pseudo-header; Kestrel's raw target holds it as sent.
+        using var client = await Client.ConnectHttp2Async(new Uri(fixture.Server.Http2Base, "/info/kg%2Fs%2541"));
+        var lines = (await client.ReceiveTextAsync()).Split('\n');
+        Assert.Equal($"ws://127.0.0.1:{fixture.Server.Http2Base.Port}/info/kg%2Fs%2541", lines[0]);
+        Assert.Equal("kg/s%41", lines[5]);
+        Assert.Equal("kg/s%41", lines[6]);
+    }
+
+    [Fact]
     public async Task CatchAllRouteValue_DecodesEachSegmentOnce()
     {
         var key = Guid.NewGuid();
