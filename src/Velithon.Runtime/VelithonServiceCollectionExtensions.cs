@@ -1,5 +1,4 @@
 using System;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -19,11 +18,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class VelithonServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the services the generated <c>MapVelithon()</c> routes need: the WebSocket middleware, the
+    /// Adds the services the generated <c>MapVelithon()</c> routes need: the
     /// routing policy that lets a WebSocket route and an HTTP route share a path, the connection hub
     /// (<see cref="IWebSocketHub"/>), the <c>Velithon</c> meter, and the options, validated when the host starts.
     /// </summary>
     /// <remarks>
+    /// Nothing is added to the application's pipeline: each Velithon route handles its own handshakes, and every
+    /// other request sees the pipeline the application built, its own <c>UseWebSockets(options)</c> included.
     /// The options are bound from the <c>Velithon</c> configuration section first (a value that does not parse
     /// fails at start), then <paramref name="configure"/> runs, so a value set in code wins over configuration.
     /// </remarks>
@@ -45,7 +46,6 @@ public static class VelithonServiceCollectionExtensions
         services.AddRouting();
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, VelithonStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleTimeoutMonitor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeepAliveMonitor>());

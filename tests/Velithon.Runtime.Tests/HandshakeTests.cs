@@ -66,4 +66,38 @@ public sealed class HandshakeTests
         Assert.Equal("This endpoint accepts only WebSocket connections.", await get.Content.ReadAsStringAsync());
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
+    [Theory]
+    [InlineData("8")]
+    [InlineData("12")]
+    [InlineData("14")]
+    public async Task OtherProtocolVersion_Gets426_NamingVersion13(string version)
+    {
+        await using var server = await TestServer.StartAsync();
+        string key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        var response = await RawHttpResponse.GetAsync(server.HttpBase, "/echo",
+            "Upgrade: websocket", "Connection: Upgrade", $"Sec-WebSocket-Key: {key}", $"Sec-WebSocket-Version: {version}");
+
+        // RFC 6455 sections 4.2.2 and 4.4: the refusal names the versions the server speaks.
+        Assert.Equal(426, response.Status);
+        Assert.Equal(["13"], response.Header("Sec-WebSocket-Version"));
+        Assert.Equal($"This endpoint speaks WebSocket version 13 (Sec-WebSocket-Version); the client asked for {version}.", response.Body);
+        await server.Logs.WaitForAsync(entry => entry.Message ==
+            $"A WebSocket handshake for /echo was refused with HTTP 426: the client asked for WebSocket version {version} (Sec-WebSocket-Version); this server speaks version 13");
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.Level >= LogLevel.Warning || entry.Exception is not null);
+
+        // Version 13 is served as ever.
+        Assert.Equal(101, (await RawHttpResponse.GetAsync(server.HttpBase, "/echo",
+            "Upgrade: websocket", "Connection: Upgrade", $"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13")).Status);
+    }
+
+    [Fact]
+    public async Task PlainRequest_426_NamesVersion13()
+    {
+        await using var server = await TestServer.StartAsync();
+        var response = await RawHttpResponse.GetAsync(server.HttpBase, "/echo");
+        Assert.Equal(426, response.Status);
+        Assert.Equal(["13"], response.Header("Sec-WebSocket-Version"));
+        Assert.Equal(["websocket"], response.Header("Upgrade"));
+        Assert.Equal("This endpoint accepts only WebSocket connections.", response.Body);
+    }
 }

@@ -811,9 +811,21 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
         }
     }
 
+    /// <summary>
+    /// The URL as the client sent it: the request target untouched (RFC 9112 section 3.2), after ws:// or wss:// and the
+    /// host. Building it from the decoded path and re-escaping it would decode a second time (<c>%2541</c> became
+    /// <c>A</c>). Without a raw target (an in-memory server), the path and query the request holds.
+    /// </summary>
     private static Uri BuildUrl(HttpRequest request)
     {
         string scheme = request.IsHttps ? "wss" : "ws";
+        string? rawTarget = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (rawTarget is { Length: > 0 } && rawTarget[0] == '/'
+            && Uri.TryCreate(string.Concat(scheme, "://", request.Host.ToUriComponent(), rawTarget), UriKind.Absolute, out var url))
+        {
+            return url;
+        }
+
         return new Uri(UriHelper.BuildAbsolute(scheme, request.Host, request.PathBase, request.Path, request.QueryString));
     }
 }

@@ -1,10 +1,16 @@
 using System;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebSockets;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Velithon.Binding;
 using Velithon.Hosting;
 using Velithon.Metrics;
+using Velithon.Protocol;
 
 namespace Velithon.Connections;
 
@@ -15,7 +21,40 @@ namespace Velithon.Connections;
 /// </summary>
 internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerName, Func<ServerWebSocket, Task> handler)
 {
-    public Task HandleRequestAsync(HttpContext httpContext)
+    /// <summary>The one version of the protocol RFC 6455 defines, and the only one this server speaks.</summary>
+    private const string SupportedVersion = "13";
+
+    private RouteValueDecoder? _routeValues;
+
+    /// <summary>
+    /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
+    /// the application's pipeline: a raw ASP.NET Core WebSocket endpoint or a SignalR hub beside Velithon's routes
+    /// sees exactly the pipeline the application built, its own <c>UseWebSockets(options)</c> included
+    /// (<c>AllowedOrigins</c>, keep-alive). For a Velithon route, the transport is wrapped so the runtime sees the
+    /// frames it sends, and ASP.NET Core's <see cref="WebSocketMiddleware"/> runs as the route's first step: it
+    /// validates the handshake (RFC 6455 section 4.2.1) and provides the framework's WebSocket for the paths that
+    /// use it (permessage-deflate). It allows every origin: Velithon's own origin policy decides next.
+    /// </summary>
+    public RequestDelegate CreateRequestDelegate()
+    {
+        var webSockets = new WebSocketMiddleware(
+            HandleRequestAsync,
+            Options.Create(new WebSocketOptions { KeepAliveInterval = runtime.Options.KeepAliveInterval }),
+            runtime.LoggerFactory);
+        return httpContext =>
+        {
+            if (WebSocketHandshake.ObserveTransport(httpContext))
+            {
+                // A WebSocket feature the application's own UseWebSockets() set would hand out the unwrapped transport;
+                // its checks have run by now, and the route's middleware sets the feature afresh over the wrapped one.
+                httpContext.Features.Set<IHttpWebSocketFeature>(null);
+            }
+
+            return webSockets.Invoke(httpContext);
+        };
+    }
+
+    private Task HandleRequestAsync(HttpContext httpContext)
     {
         if (!httpContext.WebSockets.IsWebSocketRequest)
         {
@@ -27,6 +66,14 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             return RejectAsync(httpContext, StatusCodes.Status403Forbidden, RejectionReasons.Origin,
                 "This origin may not open WebSocket connections to this server.",
                 $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins)");
+        }
+
+        // Every route value decoded once by one rule, before any handler code sees it (docs/routing-and-binding.md).
+        var routeValues = _routeValues ??= RouteValueDecoder.For(httpContext.GetEndpoint());
+        if (routeValues.HasParameters && routeValues.Decode(httpContext) is { } undecodable)
+        {
+            string message = HandshakeBinder.InvalidValue("route", undecodable.Name, undecodable.Raw, "valid percent-encoded UTF-8");
+            return RejectAsync(httpContext, StatusCodes.Status400BadRequest, RejectionReasons.Binding, message, message);
         }
 
         if (runtime.ConnectionLimiter is { } limiter)
@@ -149,12 +196,19 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 
     private Task RejectPlainRequestAsync(HttpContext httpContext)
     {
+        // A handshake for a version other than 13 is no handshake this server can complete (RFC 6455 section 4.2.1, item 6).
+        var requestedVersion = httpContext.Request.Headers.SecWebSocketVersion;
+        bool otherVersion = requestedVersion.Count > 0 && requestedVersion.ToString() != SupportedVersion;
         runtime.Metrics.HandshakeRejected(RejectionReasons.NotWebSocket);
         runtime.RefusalLog.Refused(RejectionReasons.NotWebSocket, StatusCodes.Status426UpgradeRequired, httpContext.Request.Path.Value ?? "/",
-            $"a {httpContext.Request.Method} request without a WebSocket upgrade");
+            otherVersion
+                ? $"the client asked for WebSocket version {requestedVersion} (Sec-WebSocket-Version); this server speaks version {SupportedVersion}"
+                : $"a {httpContext.Request.Method} request without a WebSocket upgrade");
 
-        // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs.
+        // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs; RFC 6455 sections 4.2.2
+        // and 4.4: a refusal of the version names the versions the server speaks, so a client can retry with one.
         httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+        httpContext.Response.Headers.SecWebSocketVersion = SupportedVersion;
         if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))
         {
             // Connection-level headers exist only in HTTP/1.1 (RFC 9113 section 8.2.2 forbids them in HTTP/2).
@@ -167,6 +221,10 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         // RFC 9110 section 9.3.2: HEAD gets the status and headers a GET would, without the body.
         return HttpMethods.IsHead(httpContext.Request.Method)
             ? Task.CompletedTask
-            : httpContext.Response.WriteAsync("This endpoint accepts only WebSocket connections.", httpContext.RequestAborted);
+            : httpContext.Response.WriteAsync(
+                otherVersion
+                    ? $"This endpoint speaks WebSocket version {SupportedVersion} (Sec-WebSocket-Version); the client asked for {requestedVersion}."
+                    : "This endpoint accepts only WebSocket connections.",
+                httpContext.RequestAborted);
     }
 }

@@ -13,7 +13,7 @@ namespace Velithon.Hosting;
 /// <summary>What every connection of the application shares: the validated options, the logger, the hub, the metrics and the limits.</summary>
 internal sealed class VelithonRuntime : IDisposable
 {
-    // IOptionsMonitor rather than IOptions, here and in the hub and startup filter: ValidateOnStart builds and
+    // IOptionsMonitor rather than IOptions, here and in the hub: ValidateOnStart builds and
     // validates the options through the monitor, and IOptions would build and validate them a second time.
     public VelithonRuntime(
         IOptionsMonitor<VelithonOptions> options,
@@ -24,6 +24,7 @@ internal sealed class VelithonRuntime : IDisposable
         TimeProvider timeProvider)
     {
         Options = options.CurrentValue;
+        LoggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger(LoggerCategory);
         Hub = hub;
         Metrics = metrics;
@@ -55,6 +56,9 @@ internal sealed class VelithonRuntime : IDisposable
     public VelithonOptions Options { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>For the framework's WebSocket middleware that each route runs as its first step.</summary>
+    public ILoggerFactory LoggerFactory { get; }
 
     public WebSocketHub Hub { get; }
 

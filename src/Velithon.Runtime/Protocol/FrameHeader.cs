@@ -174,13 +174,12 @@ internal readonly struct FrameHeader
     }
 
     /// <summary>
-    /// Whether a peer may send <paramref name="code"/> in a close frame (section 7.4): the defined codes except those
-    /// reserved for local use (1004 to 1006, 1015), and 3000 to 4999 for libraries and applications.
+    /// Whether a peer may send <paramref name="code"/> in a close frame: the codes RFC 6455 section 7.4.1 defines and
+    /// those the IANA WebSocket Close Code Number Registry (section 11.7) has assigned since (1012 Service Restart,
+    /// 1013 Try Again Later, 1014 Bad Gateway), and 3000 to 4999 for libraries and applications (section 7.4.2).
+    /// Refused: 1004 (reserved), 1005, 1006 and 1015 (never sent on the wire), 1016 to 2999 (unassigned), and any
+    /// code below 1000 or above 4999.
     /// </summary>
-    public static bool IsValidCloseCode(int code) => code switch
-    {
-        >= 3000 and <= 4999 => true,
-        1000 or 1001 or 1002 or 1003 or 1007 or 1008 or 1009 or 1010 or 1011 => true,
-        _ => false,
-    };
+    /// <remarks>The same rule as for the codes Velithon sends (<see cref="WebSocketCloseCode.CanBeSent"/>): what may be sent may be received.</remarks>
+    public static bool IsValidCloseCode(int code) => WebSocketCloseCode.CanBeSent(code);
 }

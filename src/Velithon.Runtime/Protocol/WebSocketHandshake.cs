@@ -12,11 +12,78 @@ namespace Velithon.Protocol;
 
 /// <summary>
 /// Completes an opening handshake (RFC 6455 section 4.2.2, RFC 8441 for HTTP/2) that ASP.NET Core's WebSocket
-/// middleware has already validated, for a connection served by <see cref="FrameWebSocket"/>.
+/// handshake validation has already checked, for a connection served by <see cref="FrameWebSocket"/>.
 /// </summary>
 internal static class WebSocketHandshake
 {
     private static ReadOnlySpan<byte> KeySuffix => "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
+
+    /// <summary>
+    /// Whether the request asks for a WebSocket, before any middleware of Velithon's has seen it (routing asks, to
+    /// choose between a WebSocket route and an HTTP route on one path): an HTTP/1.1 GET with <c>Upgrade: websocket</c>
+    /// that the server can upgrade (RFC 6455 section 4.1), an HTTP/2 extended CONNECT for the <c>websocket</c>
+    /// protocol (RFC 8441 section 4), or a request a WebSocket feature already calls one (the in-memory test server,
+    /// or the application's own <c>UseWebSockets()</c>). Whether the handshake is valid is checked later, by the route.
+    /// </summary>
+    public static bool IsHandshakeRequest(HttpContext context)
+    {
+        if (context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true })
+        {
+            return true;
+        }
+
+        if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            return string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } || !HttpMethods.IsGet(context.Request.Method))
+        {
+            return false;
+        }
+
+        foreach (string? protocol in context.Request.Headers.Upgrade)
+        {
+            if (protocol is not null && protocol.Contains("websocket", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Wraps the request's upgrade feature (HTTP/1.1) or extended CONNECT feature (HTTP/2) so the runtime sees the
+    /// stream the handshake hands out (<see cref="TransportStream"/>). Called by a Velithon route's request delegate
+    /// alone: requests to the application's other endpoints keep the features the server gave them.
+    /// </summary>
+    /// <returns>Whether a transport feature was wrapped (false on the in-memory test server, which has neither).</returns>
+    public static bool ObserveTransport(HttpContext context)
+    {
+        var features = context.Features;
+        if (features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+        {
+            if (upgrade is not ObservedUpgradeFeature)
+            {
+                features.Set<IHttpUpgradeFeature>(new ObservedUpgradeFeature(upgrade));
+            }
+
+            return true;
+        }
+
+        if (features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            if (connect is not ObservedExtendedConnectFeature)
+            {
+                features.Set<IHttpExtendedConnectFeature>(new ObservedExtendedConnectFeature(connect));
+            }
+
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Whether the runtime can serve this request with <see cref="FrameWebSocket"/>: it sees the upgraded stream

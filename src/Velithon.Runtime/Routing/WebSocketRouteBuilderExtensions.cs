@@ -93,7 +93,7 @@ public static class WebSocketRouteBuilderExtensions
         HandlerServiceCheck.ThrowIfMissing(endpoints.ServiceProvider, handlerName, services);
 
         var session = new WebSocketSession(runtime, handlerName, handler);
-        return endpoints.MapMethods(pattern, HandshakeMethods, session.HandleRequestAsync)
+        return endpoints.MapMethods(pattern, HandshakeMethods, session.CreateRequestDelegate())
             .WithMetadata(new WebSocketRouteMetadata(template, handlerName))
             .WithMetadata(metadata)
             .WithDisplayName($"WebSocket {pattern} => {handlerName}");

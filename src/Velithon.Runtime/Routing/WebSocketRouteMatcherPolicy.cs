@@ -62,7 +62,8 @@ internal sealed class WebSocketRouteMatcherPolicy : MatcherPolicy, IEndpointSele
             return Task.CompletedTask;
         }
 
-        bool isHandshake = httpContext.WebSockets.IsWebSocketRequest;
+        // Velithon installs no middleware before routing: the request's own headers and features tell.
+        bool isHandshake = Protocol.WebSocketHandshake.IsHandshakeRequest(httpContext);
         for (int i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i) && IsWebSocketRoute(candidates[i].Endpoint) != isHandshake)

@@ -294,6 +294,9 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
     [InlineData(1009)]
     [InlineData(1010)]
     [InlineData(1011)]
+    [InlineData(1012)]
+    [InlineData(1013)]
+    [InlineData(1014)]
     [InlineData(3000)]
     [InlineData(3999)]
     [InlineData(4000)]
@@ -315,6 +318,7 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
     [InlineData(1006)]
     [InlineData(1015)]
     [InlineData(1016)]
+    [InlineData(1017)]
     [InlineData(1100)]
     [InlineData(2000)]
     [InlineData(2999)]
@@ -323,6 +327,52 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task Close_InvalidCode_Closes1002(int code)
     {
         await using var socket = await ConnectAsync();
+        await socket.SendCloseAsync(code);
+        await AssertClosesWithAsync(socket, 1002);
+    }
+
+    // The same rule where permessage-deflate is negotiated: /compressed/echo turns compression on, and the raw
+    // client offers it, so the connection runs on the compressing path. Close frames are never compressed
+    // (RFC 7692 section 6.1), so the raw frames are the same.
+
+    private async Task<RawWebSocket> ConnectCompressedAsync()
+    {
+        var socket = await RawWebSocket.ConnectAsync(fixture.Server.Http1Base, "/compressed/echo", 1, "Sec-WebSocket-Extensions: permessage-deflate");
+        Assert.Contains("permessage-deflate", socket.HandshakeResponse, StringComparison.OrdinalIgnoreCase);
+        return socket;
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(1003)]
+    [InlineData(1007)]
+    [InlineData(1011)]
+    [InlineData(1012)]
+    [InlineData(1013)]
+    [InlineData(1014)]
+    [InlineData(3000)]
+    [InlineData(4999)]
+    public async Task Close_ValidCode_IsEchoed_WithPerMessageDeflate(int code)
+    {
+        await using var socket = await ConnectCompressedAsync();
+        await socket.SendCloseAsync(code, "reason");
+        var close = await socket.ReadFrameAsync();
+        Assert.Equal(code, close!.CloseCode);
+        Assert.True(await socket.WaitForTcpCloseAsync());
+    }
+
+    [Theory]
+    [InlineData(999)]
+    [InlineData(1004)]
+    [InlineData(1005)]
+    [InlineData(1006)]
+    [InlineData(1015)]
+    [InlineData(1016)]
+    [InlineData(2999)]
+    [InlineData(5000)]
+    public async Task Close_InvalidCode_Closes1002_WithPerMessageDeflate(int code)
+    {
+        await using var socket = await ConnectCompressedAsync();
         await socket.SendCloseAsync(code);
         await AssertClosesWithAsync(socket, 1002);
     }
