@@ -47,7 +47,7 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor HandlerNotAccessible = Create(
         DiagnosticIds.HandlerNotAccessible,
         title: "WebSocket handler is not accessible",
-        messageFormat: "The WebSocket handler '{0}' must be public or internal, in types that are public or internal, so the generated route table can call it");
+        messageFormat: "The WebSocket handler '{0}' must be public or internal, in types that are public or internal, so the generated route table can call it{1}");
 
     public static readonly DiagnosticDescriptor HandlerMustNotBeGeneric = Create(
         DiagnosticIds.HandlerMustNotBeGeneric,

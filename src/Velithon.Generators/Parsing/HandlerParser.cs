@@ -171,7 +171,7 @@ internal static class HandlerParser
 
         if (!IsAccessible(method))
         {
-            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName);
+            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName, InaccessibleReason(method));
         }
 
         if (method.IsGenericMethod || IsInGenericType(method))
@@ -545,8 +545,29 @@ internal static class HandlerParser
             }
         }
 
-        return true;
+        return !IsInFileLocalType(method);
     }
+
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is, or is declared in, a <c>file</c> type. Roslyn reports such a type's
+    /// accessibility as internal, but only its own file can name it, so generated code cannot (CS0400).
+    /// </summary>
+    internal static bool IsInFileLocalType(ISymbol symbol)
+    {
+        for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.IsFileLocal)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The end of VLT0008's message: why a handler that looks internal is not accessible.</summary>
+    internal static string InaccessibleReason(ISymbol symbol) =>
+        IsInFileLocalType(symbol) ? "; a file-local type cannot be named outside its file" : "";
 
     internal static bool IsVisibleInAssembly(Accessibility accessibility) =>
         accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
