@@ -22,31 +22,13 @@ internal static class MappingAnalysis
     /// </summary>
     public static void ReportClashesWithReferencedRoutes(CompilationAnalysisContext context, CompilationState state)
     {
-        var referenced = new List<(string Key, string Template, string HandlerName, string AssemblyName)>();
-        foreach (var table in state.ReferencedTables)
-        {
-            foreach (var route in table.Routes)
-            {
-                if (RouteTemplateParser.TryParse(route.Template, out var parsed, out _))
-                {
-                    referenced.Add((parsed!.Key, route.Template, route.HandlerName, table.AssemblyName));
-                }
-            }
-        }
-
+        var referenced = RouteClashes.Referenced(state.ReferencedTables);
         if (referenced.Count == 0)
         {
             return;
         }
 
-        foreach (var local in state.Routes.OrderBy(static r => r.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static r => r.Location.SourceSpan.Start))
-        {
-            foreach (var other in referenced.Where(r => r.Key == local.Key))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    VelithonDiagnostics.DuplicateRouteAcrossAssemblies, local.Location, local.Template, local.HandlerName, other.Template, other.HandlerName, other.AssemblyName));
-            }
-        }
+        RouteClashes.ReportClashesWithReferenced(state.Routes, state.ReferencedTables, context.ReportDiagnostic);
 
         var mapCalls = state.MapCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
         for (int i = 0; i < referenced.Count; i++)
