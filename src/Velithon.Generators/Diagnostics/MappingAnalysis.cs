@@ -70,6 +70,21 @@ internal static class MappingAnalysis
                 additionalLocations: addCalls.Count > 0 ? [routes[0]] : [],
                 declared));
         }
+        else if (routes.Count == 0 && state.RouteAttributes.IsEmpty && mapCalls.Count == 0 && addCalls.Count > 0)
+        {
+            // An application whose routes all come from referenced projects: its MapVelithon() maps them, and
+            // nothing else will. Reported at AddVelithon() only: without it there is no place to report, and a
+            // program that does not register Velithon serves no WebSocket route anyway.
+            var tables = state.ReferencedTables.Where(static t => t.Routes.Count > 0).ToList();
+            int count = tables.Sum(static t => t.Routes.Count);
+            if (count > 0)
+            {
+                string assemblies = string.Join(", ", tables.Select(static t => t.AssemblyName));
+                string declared = (tables.Count == 1 ? $"The referenced assembly {assemblies} declares " : $"The referenced assemblies {assemblies} declare ")
+                    + (count == 1 ? "a [WebSocket] route" : $"{count} [WebSocket] routes");
+                context.ReportDiagnostic(Diagnostic.Create(VelithonDiagnostics.RoutesNeverMapped, addCalls[0], declared));
+            }
+        }
 
         // Any [WebSocket], even a broken one, shows the author declares routes here: its error says enough.
         if (state.RouteAttributes.IsEmpty && state.ReferencedTables.All(static t => t.Routes.Count == 0))
