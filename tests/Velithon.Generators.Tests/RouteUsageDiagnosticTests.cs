@@ -96,15 +96,35 @@ public sealed class RouteUsageDiagnosticTests
     }
 
     [Fact]
-    public async Task PathParametersReadInAHelperMethod_StillReportsVLT0003()
+    public async Task WebSocketOrPathParametersPassedToAnotherMethod_CountAsUnknownReads()
+    {
+        // The other method may read any key (here it reads the route's), so neither handler gets VLT0003.
+        await DiagnosticMarkup.VerifyAsync("""
+            using System.Collections.Generic;
+
+            public static class Handlers
+            {
+                [WebSocket("/a/<room>")]
+                public static Task Handle(WebSocket ws) => Helper(ws);
+
+                [WebSocket("/b/<room>")]
+                public static Task HandleValues(WebSocket ws) => Send(ws, ws.PathParameters);
+
+                private static Task Helper(WebSocket ws) => ws.SendTextAsync((string)ws.PathParameters["room"]!).AsTask();
+
+                private static Task Send(WebSocket ws, IReadOnlyDictionary<string, object?> values) => ws.SendTextAsync((string)values["room"]!).AsTask();
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task WebSocketUsedOnlyThroughItsOwnMembers_StillReportsVLT0003()
     {
         await DiagnosticMarkup.VerifyAsync("""
             public static class Handlers
             {
                 [WebSocket("/a/{|VLT0003:<room>|}")]
-                public static Task Handle(WebSocket ws) => Helper(ws);
-
-                private static Task Helper(WebSocket ws) => ws.SendTextAsync((string)ws.PathParameters["room"]!).AsTask();
+                public static Task Handle(WebSocket ws) => ws.SendTextAsync("hi").AsTask();
             }
             """);
     }
