@@ -115,18 +115,7 @@ internal static class HandlerParser
             return new EquatableArray<ParameterSpec>(parameters.ToArray());
         }
 
-        // RouteValueDictionary compares keys ignoring case, so a read does too.
-        foreach (var read in usage.Reads)
-        {
-            if (route.Parameters.Any(p => string.Equals(p.Name, read.Key, StringComparison.OrdinalIgnoreCase)))
-            {
-                usedRouteParameters.Add(read.Key);
-            }
-            else
-            {
-                context.Report(VelithonDiagnostics.PathParameterNotInTemplate, read.Location, read.Key, context.Template ?? "", DescribeRouteParameters(route));
-            }
-        }
+        PathParameterKeys.Check(usage, route, usedRouteParameters, context);
 
         var unused = usage.HasUnknownReads
             ? []
@@ -155,11 +144,6 @@ internal static class HandlerParser
 
         return new EquatableArray<ParameterSpec>(parameters.ToArray());
     }
-
-    private static string DescribeRouteParameters(RouteTemplateSpec route) =>
-        route.Parameters.Count == 0
-            ? "it has no parameters"
-            : "its parameters are " + string.Join(", ", route.Parameters.Select(p => "'" + p.Name + "'"));
 
     private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
     {
