@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string RouteTable = nameof(RouteTable);
     public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
     public const string ReferencedRouteTables = nameof(ReferencedRouteTables);
+    public const string RouteClashes = nameof(RouteClashes);
 }

@@ -83,7 +83,9 @@ public sealed partial class VelithonGenerator
             return writer;
         }
 
-        // internal static class VelithonEndpointRouteBuilderExtensions
+        // namespace Microsoft.AspNetCore.Builder;   // the global namespace when a referenced MapVelithon() is visible
+        //
+        // internal static class VelithonEndpointRouteBuilderExtensions_App
         // {
         //     public static RouteGroupBuilder MapVelithon(this IEndpointRouteBuilder endpoints)
         //     {
@@ -97,11 +99,22 @@ public sealed partial class VelithonGenerator
         {
             var writer = new SourceWriter();
             WriteHeader(writer);
-            writer.WriteLine("namespace Microsoft.AspNetCore.Builder;");
-            writer.WriteLine();
+            // The class is named after the assembly, so the classes of two assemblies never collide (CS0436) when one
+            // sees the other's internals. When a referenced assembly's internal MapVelithon() is visible here
+            // (InternalsVisibleTo, as an application gives its test project), this one is declared in the global
+            // namespace: C# looks for extension methods in the enclosing namespaces, global last, before the
+            // namespaces their using directives import (C# spec, extension method invocations), so every call here
+            // binds to this MapVelithon(), which maps this assembly's routes and the referenced assembly's, instead of
+            // being ambiguous between two (CS0121).
+            if (!compilation.SeesReferencedMapVelithon)
+            {
+                writer.WriteLine($"namespace {Parsing.ReferencedRouteTables.ExtensionNamespace};");
+                writer.WriteLine();
+            }
+
             writer.WriteLine("/// <summary>Maps the WebSocket routes declared with <c>[WebSocket]</c> in this assembly and the assemblies it references.</summary>");
             writer.WriteLine(GeneratedCodeAttribute);
-            writer.WriteLine("internal static class VelithonEndpointRouteBuilderExtensions");
+            writer.WriteLine($"internal static class {Parsing.ReferencedRouteTables.ExtensionClassName(compilation.AssemblyName)}");
             writer.OpenBlock();
             int referencedRoutes = compilation.ReferencedTables.Sum(static t => t.Routes.Count);
             writer.WriteLine("/// <summary>");

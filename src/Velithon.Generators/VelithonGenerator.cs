@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Velithon.Generators.Diagnostics;
 using Velithon.Generators.Helpers;
 using Velithon.Generators.Model;
 using Velithon.Generators.Parsing;
@@ -58,6 +59,31 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ReferencedRouteTables);
 
         context.RegisterSourceOutput(routeTable.Combine(compilationSpec), static (output, input) => Emitter.Emit(output, input.Left, input.Right));
+
+        // Routes that clash (VLT0002 within the assembly, VLT0027 with a referenced assembly) are errors too, so
+        // they come from this diagnostics-only output as well, equal to the analyzer's.
+        // The routes hold source locations, so this step runs again on each edit; the output step sees only the
+        // (usually empty) list of clashes, so it stays cached.
+        var routeClashes = parsed
+            .Where(static result => result.Route is not null)
+            .Select(static (result, _) => result.Route!)
+            .Collect()
+            .Combine(compilationSpec)
+            .Select(static (input, _) =>
+            {
+                var clashes = new List<Diagnostic>();
+                RouteClashes.ReportDuplicates(input.Left, clashes.Add);
+                RouteClashes.ReportClashesWithReferenced(input.Left, input.Right.ReferencedTables, clashes.Add);
+                return new EquatableArray<Diagnostic>(clashes.ToArray());
+            })
+            .WithTrackingName(TrackingNames.RouteClashes);
+        context.RegisterSourceOutput(routeClashes, static (output, all) =>
+        {
+            foreach (var diagnostic in all)
+            {
+                output.ReportDiagnostic(diagnostic);
+            }
+        });
     }
 
     private static ParsedHandler ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -70,7 +96,8 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
         var knownTypes = new KnownTypes(context.SemanticModel.Compilation);
         var diagnostics = new List<Diagnostic>();
         var handler = DeclarationParser.Parse(context.TargetSymbol, context.Attributes[0], knownTypes, diagnostics, cancellationToken);
-        return new ParsedHandler(handler, new EquatableArray<Diagnostic>(diagnostics.ToArray()));
+        var route = RouteClashes.Describe(context.TargetSymbol, context.Attributes[0], cancellationToken);
+        return new ParsedHandler(handler, new EquatableArray<Diagnostic>(diagnostics.ToArray()), route);
     }
 
     /// <summary>Orders handlers deterministically and gives each generated class a unique name.</summary>

@@ -112,6 +112,86 @@ public sealed class CrossAssemblyTests
         }
     }
 
+    // The application lets its test project see its internal types, as many applications do.
+    private const string InternalsVisibleToTests = """
+        [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("ChatApp.Tests")]
+        """;
+
+    // A handler of the test project's own, beside the application's (a test double, for example).
+    private const string TestProjectRoute = SnapshotTests.Usings + """
+        using Microsoft.AspNetCore.Builder;
+        using Velithon.Testing;
+
+        namespace ChatApp.Tests;
+
+        public static class Echo
+        {
+            [WebSocket("/echo")]
+            public static async Task Run(WebSocket ws)
+            {
+                await ws.AcceptAsync();
+                await ws.SendTextAsync(await ws.ReceiveTextAsync());
+            }
+        }
+
+        public static class EchoTests
+        {
+            public static async Task<string> EchoAndRoom()
+            {
+                await using var server = await VelithonTestServer.StartAsync(
+                    app => app.MapVelithon(),
+                    builder => builder.Services.AddSingleton<IRoomRegistry, RoomRegistry>());
+
+                await using var echo = await server.Client.ConnectAsync("/echo");
+                await echo.SendTextAsync("ping");
+                string echoed = await echo.ReceiveTextAsync();
+
+                await using var ann = await server.Client.ConnectAsync("/chat/lobby?name=ann");
+                await using var bob = await server.Client.ConnectAsync("/chat/lobby?name=bob");
+                await ann.SendTextAsync("hi");
+                return echoed + " " + await bob.ReceiveTextAsync();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ApplicationWithInternalsVisibleTo_TestProjectMapVelithonCompilesAndMapsTheApplicationsRoutes()
+    {
+        // Both assemblies generate an internal MapVelithon(); with InternalsVisibleTo the test project sees the
+        // application's too, and a call must still bind to exactly one (CS0121 otherwise).
+        var context = new CompiledAssemblies();
+        try
+        {
+            var (application, testProject, _) = Compile(InternalsVisibleToTests);
+            context.Add("ChatApp", application);
+            context.Add("ChatApp.Tests", testProject);
+            var relayed = await CompiledAssemblies.InvokeAsync(context.LoadImage("ChatApp.Tests"), "ChatApp.Tests.ChatTests", "Room_RelaysMessages");
+            Assert.Equal("ann: hi", relayed);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
+    public async Task ApplicationWithInternalsVisibleTo_TestProjectWithItsOwnRoutes_MapVelithonMapsBoth()
+    {
+        var context = new CompiledAssemblies();
+        try
+        {
+            var (application, testProject, _) = Compile(InternalsVisibleToTests, TestProjectRoute);
+            context.Add("ChatApp", application);
+            context.Add("ChatApp.Tests", testProject);
+            var result = await CompiledAssemblies.InvokeAsync(context.LoadImage("ChatApp.Tests"), "ChatApp.Tests.EchoTests", "EchoAndRoom");
+            Assert.Equal("ping ann: hi", result);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
     [Fact]
     public async Task TestProjectWithoutTheApplication_FailsTheStartSayingWhatToDo()
     {
@@ -159,8 +239,11 @@ public sealed class CrossAssemblyTests
                 public static Task Other(WebSocket ws, string roomId) => Task.CompletedTask;
             }
             """).AddReferences(application);
-        var (_, output, _) = GeneratorHarness.Run(compilation);
+        var (generated, output, _) = GeneratorHarness.RunWithDiagnostics(compilation);
         var diagnostic = Assert.Single(await GeneratorHarness.AnalyzeAsync(output));
+
+        // The generator reports it too, equal to the analyzer's, so the build fails with RunAnalyzers=false.
+        Assert.Equal(diagnostic, Assert.Single(generated));
         Assert.Equal(("VLT0027", DiagnosticSeverity.Error), (diagnostic.Id, diagnostic.Severity));
         Assert.Equal("\"/Chat/{id:int}\"", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
         Assert.Equal(
@@ -168,13 +251,16 @@ public sealed class CrossAssemblyTests
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
-    private static (byte[] Application, byte[] TestProject, string GeneratedMapVelithon) Compile()
+    private static (byte[] Application, byte[] TestProject, string GeneratedMapVelithon) Compile(
+        string? applicationAttributes = null, string? testProjectRoutes = null)
     {
-        var (_, applicationOutput, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Application).WithAssemblyName("ChatApp"));
+        string[] applicationSources = applicationAttributes is null ? [Application] : [Application, applicationAttributes];
+        var (_, applicationOutput, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(applicationSources).WithAssemblyName("ChatApp"));
         GeneratorHarness.AssertClean(applicationOutput);
         var application = CompiledAssemblies.Emit(applicationOutput);
 
-        var testCompilation = GeneratorHarness.CreateCompilation(TestProject)
+        string[] testSources = testProjectRoutes is null ? [TestProject] : [TestProject, testProjectRoutes];
+        var testCompilation = GeneratorHarness.CreateCompilation(testSources)
             .WithAssemblyName("ChatApp.Tests")
             .AddReferences(MetadataReference.CreateFromImage(application));
         var (_, testOutput, result) = GeneratorHarness.Run(testCompilation);

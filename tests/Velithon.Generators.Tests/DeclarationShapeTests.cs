@@ -148,6 +148,32 @@ public sealed class DeclarationShapeTests
     }
 
     [Fact]
+    public async Task FileLocalTypes_ReportVLT0008()
+    {
+        // A file-local type is internal to Roslyn (DeclaredAccessibility), but no other file can name it, so the
+        // generated route table could not call it (CS0400 in the generated code).
+        var diagnostics = await DiagnosticMarkup.VerifyAsync("""
+            file static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task {|VLT0008:Handle|}(WebSocket ws) => Task.CompletedTask;
+
+                public static class Nested
+                {
+                    [WebSocket("/b")]
+                    public static Task {|VLT0008:Handle|}(WebSocket ws) => Task.CompletedTask;
+                }
+            }
+
+            [WebSocket("/c")]
+            file sealed class {|VLT0008:FileEndpoint|} : WebSocketEndpoint { }
+            """);
+        Assert.Equal(
+            "The WebSocket handler 'Handlers.Handle' must be public or internal, in types that are public or internal, so the generated route table can call it; a file-local type cannot be named outside its file",
+            diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task StaticMethodsOfEveryTypeKind_ReportNothing()
     {
         await DiagnosticMarkup.VerifyAsync("""

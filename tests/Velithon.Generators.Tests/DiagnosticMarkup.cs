@@ -37,8 +37,9 @@ internal static partial class DiagnosticMarkup
         Assert.Equal(expected, actualMarks);
         Assert.All(actual, d => Assert.Equal(severity, d.Severity));
 
-        // Compilation-end rules (duplicates, mapping) look at the whole compilation: only the analyzer has them.
-        var perHandler = actual.Where(d => !d.Descriptor.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)).ToList();
+        // The generator reports every error as the analyzer does, duplicate routes (VLT0002) included, so a build
+        // without analyzers fails too; only the mapping warnings (VLT0025, VLT0026) need the analyzer's view of calls.
+        var perHandler = actual.Where(d => d.Id is not ("VLT0025" or "VLT0026")).ToList();
         Assert.Equal(
             perHandler.Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal),
             generated.Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal));

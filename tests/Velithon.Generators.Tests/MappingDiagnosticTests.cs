@@ -48,6 +48,37 @@ public sealed class MappingDiagnosticTests
     }
 
     [Fact]
+    public async Task AppWhoseRoutesAllComeFromAReferencedProject_ReportsVLT0025AtAddVelithon()
+    {
+        var diagnostics = await AnalyzeAppReferencingRoutesAsync("""
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddVelithon();
+            var app = builder.Build();
+            app.Run();
+            """);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(("VLT0025", DiagnosticSeverity.Warning), (diagnostic.Id, diagnostic.Severity));
+        Assert.Equal("builder.Services.AddVelithon()", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(
+            "The referenced assembly ChatRoutes declares 2 [WebSocket] routes, but nothing calls app.MapVelithon(), so every WebSocket request gets 404; call app.MapVelithon() after builder.Build()",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task AppThatMapsTheRoutesOfAReferencedProject_ReportsNothing()
+    {
+        Assert.Empty(await AnalyzeAppReferencingRoutesAsync("""
+            using Microsoft.AspNetCore.Builder;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddVelithon();
+            var app = builder.Build();
+            app.MapVelithon();
+            app.Run();
+            """));
+    }
+
+    [Fact]
     public async Task AppThatMaps_ReportsNothing()
     {
         await DiagnosticMarkup.VerifyAsync("""
@@ -83,5 +114,27 @@ public sealed class MappingDiagnosticTests
         Assert.Equal(
             "MapVelithon() maps the [WebSocket] routes of this assembly and of the assemblies it references, and there are none, so every WebSocket request gets 404; declare handlers here, or reference the project that declares them (from a test project, a ProjectReference to the application)",
             Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>An application with no handlers of its own that references a library declaring two.</summary>
+    private static async Task<IReadOnlyList<Diagnostic>> AnalyzeAppReferencingRoutesAsync(string program)
+    {
+        var library = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + Handlers + """
+
+            public static class Echo
+            {
+                [WebSocket("/echo")]
+                public static Task Run(WebSocket ws) => Task.CompletedTask;
+            }
+            """).WithAssemblyName("ChatRoutes");
+        var (_, libraryOutput, _) = GeneratorHarness.Run(library);
+        var image = CompiledAssemblies.Emit(libraryOutput);
+
+        var app = GeneratorHarness.CreateCompilation(OutputKind.ConsoleApplication, SnapshotTests.Usings + program)
+            .WithAssemblyName("ChatHost")
+            .AddReferences(MetadataReference.CreateFromImage(image));
+        var (_, output, _) = GeneratorHarness.Run(app);
+        GeneratorHarness.AssertClean(output);
+        return await GeneratorHarness.AnalyzeAsync(output);
     }
 }

@@ -75,6 +75,40 @@ public sealed class RouteUsageDiagnosticTests
     }
 
     [Fact]
+    public async Task KeyThatLooksLikeAnUnusedRouteParameter_ReportsOneVLT0022NamingIt()
+    {
+        // A typo of the key: one diagnostic that names the parameter meant, not VLT0022 plus VLT0003 for it.
+        var diagnostics = await DiagnosticMarkup.VerifyAsync("""
+            public static class Handlers
+            {
+                [WebSocket("/chat/<roomId>/<int:page>")]
+                public static Task Handle(WebSocket ws, int page) =>
+                    ws.SendTextAsync((string)ws.PathParameters[{|VLT0022:"romId"|}]!).AsTask();
+            }
+            """);
+        Assert.Equal(
+            "The handler reads the path parameter 'romId', but the route '/chat/<roomId>/<int:page>' has no parameter 'romId' (its parameters are 'roomId', 'page'), so the read always finds nothing; did you mean 'roomId'? Read that key, or add <romId> to the template",
+            Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task KeyThatLooksLikeARouteParameterAlreadyBound_ReportsVLT0022WithoutAGuess()
+    {
+        // 'page' is bound by the method parameter, so the read of 'pages' is not a typo of an unused parameter.
+        var diagnostics = await DiagnosticMarkup.VerifyAsync("""
+            public static class Handlers
+            {
+                [WebSocket("/list/<int:page>")]
+                public static Task Handle(WebSocket ws, int page) =>
+                    ws.SendTextAsync((string)ws.PathParameters[{|VLT0022:"pages"|}]!).AsTask();
+            }
+            """);
+        Assert.Equal(
+            "The handler reads the path parameter 'pages', but the route '/list/<int:page>' has no parameter 'pages' (its parameters are 'page'), so the read always finds nothing; use one of them or add <pages> to the template",
+            Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task ComputedKey_ReportsNoUnusedRouteParameter()
     {
         // The generator cannot know which keys a computed read takes, so it reports none unused.
@@ -96,15 +130,35 @@ public sealed class RouteUsageDiagnosticTests
     }
 
     [Fact]
-    public async Task PathParametersReadInAHelperMethod_StillReportsVLT0003()
+    public async Task WebSocketOrPathParametersPassedToAnotherMethod_CountAsUnknownReads()
+    {
+        // The other method may read any key (here it reads the route's), so neither handler gets VLT0003.
+        await DiagnosticMarkup.VerifyAsync("""
+            using System.Collections.Generic;
+
+            public static class Handlers
+            {
+                [WebSocket("/a/<room>")]
+                public static Task Handle(WebSocket ws) => Helper(ws);
+
+                [WebSocket("/b/<room>")]
+                public static Task HandleValues(WebSocket ws) => Send(ws, ws.PathParameters);
+
+                private static Task Helper(WebSocket ws) => ws.SendTextAsync((string)ws.PathParameters["room"]!).AsTask();
+
+                private static Task Send(WebSocket ws, IReadOnlyDictionary<string, object?> values) => ws.SendTextAsync((string)values["room"]!).AsTask();
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task WebSocketUsedOnlyThroughItsOwnMembers_StillReportsVLT0003()
     {
         await DiagnosticMarkup.VerifyAsync("""
             public static class Handlers
             {
                 [WebSocket("/a/{|VLT0003:<room>|}")]
-                public static Task Handle(WebSocket ws) => Helper(ws);
-
-                private static Task Helper(WebSocket ws) => ws.SendTextAsync((string)ws.PathParameters["room"]!).AsTask();
+                public static Task Handle(WebSocket ws) => ws.SendTextAsync("hi").AsTask();
             }
             """);
     }

@@ -22,31 +22,13 @@ internal static class MappingAnalysis
     /// </summary>
     public static void ReportClashesWithReferencedRoutes(CompilationAnalysisContext context, CompilationState state)
     {
-        var referenced = new List<(string Key, string Template, string HandlerName, string AssemblyName)>();
-        foreach (var table in state.ReferencedTables)
-        {
-            foreach (var route in table.Routes)
-            {
-                if (RouteTemplateParser.TryParse(route.Template, out var parsed, out _))
-                {
-                    referenced.Add((parsed!.Key, route.Template, route.HandlerName, table.AssemblyName));
-                }
-            }
-        }
-
+        var referenced = RouteClashes.Referenced(state.ReferencedTables);
         if (referenced.Count == 0)
         {
             return;
         }
 
-        foreach (var local in state.Routes.OrderBy(static r => r.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static r => r.Location.SourceSpan.Start))
-        {
-            foreach (var other in referenced.Where(r => r.Key == local.Key))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    VelithonDiagnostics.DuplicateRouteAcrossAssemblies, local.Location, local.Template, local.HandlerName, other.Template, other.HandlerName, other.AssemblyName));
-            }
-        }
+        RouteClashes.ReportClashesWithReferenced(state.Routes, state.ReferencedTables, context.ReportDiagnostic);
 
         var mapCalls = state.MapCalls.OrderBy(static l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(static l => l.SourceSpan.Start).ToList();
         for (int i = 0; i < referenced.Count; i++)
@@ -87,6 +69,21 @@ internal static class MappingAnalysis
                 addCalls.Count > 0 ? addCalls[0] : routes[0],
                 additionalLocations: addCalls.Count > 0 ? [routes[0]] : [],
                 declared));
+        }
+        else if (routes.Count == 0 && state.RouteAttributes.IsEmpty && mapCalls.Count == 0 && addCalls.Count > 0)
+        {
+            // An application whose routes all come from referenced projects: its MapVelithon() maps them, and
+            // nothing else will. Reported at AddVelithon() only: without it there is no place to report, and a
+            // program that does not register Velithon serves no WebSocket route anyway.
+            var tables = state.ReferencedTables.Where(static t => t.Routes.Count > 0).ToList();
+            int count = tables.Sum(static t => t.Routes.Count);
+            if (count > 0)
+            {
+                string assemblies = string.Join(", ", tables.Select(static t => t.AssemblyName));
+                string declared = (tables.Count == 1 ? $"The referenced assembly {assemblies} declares " : $"The referenced assemblies {assemblies} declare ")
+                    + (count == 1 ? "a [WebSocket] route" : $"{count} [WebSocket] routes");
+                context.ReportDiagnostic(Diagnostic.Create(VelithonDiagnostics.RoutesNeverMapped, addCalls[0], declared));
+            }
         }
 
         // Any [WebSocket], even a broken one, shows the author declares routes here: its error says enough.

@@ -47,7 +47,7 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor HandlerNotAccessible = Create(
         DiagnosticIds.HandlerNotAccessible,
         title: "WebSocket handler is not accessible",
-        messageFormat: "The WebSocket handler '{0}' must be public or internal, in types that are public or internal, so the generated route table can call it");
+        messageFormat: "The WebSocket handler '{0}' must be public or internal, in types that are public or internal, so the generated route table can call it{1}");
 
     public static readonly DiagnosticDescriptor HandlerMustNotBeGeneric = Create(
         DiagnosticIds.HandlerMustNotBeGeneric,
@@ -117,7 +117,7 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor PathParameterNotInTemplate = Create(
         DiagnosticIds.PathParameterNotInTemplate,
         title: "Path parameter read that the route does not have",
-        messageFormat: "The handler reads the path parameter '{0}', but the route '{1}' has no parameter '{0}' ({2}), so the read always finds nothing; use one of them or add <{0}> to the template");
+        messageFormat: "The handler reads the path parameter '{0}', but the route '{1}' has no parameter '{0}' ({2}), so the read always finds nothing; {3}");
 
     public static readonly DiagnosticDescriptor RouteParameterNameMismatch = Create(
         DiagnosticIds.RouteParameterNameMismatch,

@@ -85,7 +85,7 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(operationContext => state.RecordCall((IInvocationOperation)operationContext.Operation), OperationKind.Invocation);
             start.RegisterCompilationEndAction(endContext =>
             {
-                ReportDuplicateRoutes(endContext, state.Routes);
+                RouteClashes.ReportDuplicates(state.Routes, endContext.ReportDiagnostic);
                 MappingAnalysis.ReportUnmappedRoutes(endContext, state);
                 MappingAnalysis.ReportClashesWithReferencedRoutes(endContext, state);
             });
@@ -119,19 +119,9 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(diagnostic);
         }
 
-        if (symbol is IMethodSymbol method && DeclarationParser.DescribeUnsupported(method) is not null)
+        if (RouteClashes.Describe(symbol, attribute, context.CancellationToken) is { } route)
         {
-            return;
-        }
-
-        string handlerName = symbol is IMethodSymbol m ? m.ContainingType.ToDisplayString() + "." + m.Name : symbol.ToDisplayString();
-        if (attribute.ConstructorArguments.Length == 1
-            && attribute.ConstructorArguments[0].Value is string template
-            && RouteTemplateParser.TryParse(template, out var route, out _)
-            && attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax)
-        {
-            var location = syntax.ArgumentList.Arguments[0].GetLocation();
-            state.Routes.Add(new DeclaredRoute(route!.Key, template, handlerName, location));
+            state.Routes.Add(route);
         }
     }
 
@@ -164,34 +154,6 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
-        }
-    }
-
-    private static void ReportDuplicateRoutes(CompilationAnalysisContext context, ConcurrentBag<DeclaredRoute> routes)
-    {
-        foreach (var group in routes.GroupBy(static r => r.Key, StringComparer.Ordinal))
-        {
-            var declared = group
-                .OrderBy(static r => r.Location.SourceTree?.FilePath, StringComparer.Ordinal)
-                .ThenBy(static r => r.Location.SourceSpan.Start)
-                .ToList();
-            if (declared.Count < 2)
-            {
-                continue;
-            }
-
-            for (int i = 0; i < declared.Count; i++)
-            {
-                var other = declared[i == 0 ? 1 : 0];
-                context.ReportDiagnostic(Diagnostic.Create(
-                    VelithonDiagnostics.DuplicateRoute,
-                    declared[i].Location,
-                    additionalLocations: [other.Location],
-                    declared[i].Template,
-                    declared[i].HandlerName,
-                    other.Template,
-                    other.HandlerName));
-            }
         }
     }
 }

@@ -8,7 +8,8 @@ namespace Velithon.Generators.Model;
 /// the route table. Only the first step holds it; the route table sees <see cref="Handler"/> alone, so the
 /// diagnostics' source locations never defeat its caching.
 /// </summary>
-internal sealed record ParsedHandler(HandlerSpec? Handler, EquatableArray<Diagnostic> Diagnostics)
+/// <param name="Route">The route the declaration adds, at its template, for the clashes between routes (VLT0002, VLT0027).</param>
+internal sealed record ParsedHandler(HandlerSpec? Handler, EquatableArray<Diagnostic> Diagnostics, Diagnostics.DeclaredRoute? Route = null)
 {
     public static readonly ParsedHandler Empty = new(null, new EquatableArray<Diagnostic>([]));
 }

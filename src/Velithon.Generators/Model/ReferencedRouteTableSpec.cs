@@ -14,4 +14,7 @@ internal sealed record ReferencedRouteTableSpec(string AssemblyName, string Type
 /// <summary>The compilation-wide facts the route table needs, reduced to data.</summary>
 /// <param name="AssemblyName">This assembly's name, which names its public route table class.</param>
 /// <param name="ReferencedTables">The route tables of referenced assemblies, ordered by assembly name.</param>
-internal sealed record CompilationSpec(string AssemblyName, EquatableArray<ReferencedRouteTableSpec> ReferencedTables);
+/// <param name="SeesReferencedMapVelithon">
+/// Whether a referenced assembly's internal <c>MapVelithon()</c> is accessible here (<c>InternalsVisibleTo</c>).
+/// </param>
+internal sealed record CompilationSpec(string AssemblyName, EquatableArray<ReferencedRouteTableSpec> ReferencedTables, bool SeesReferencedMapVelithon = false);

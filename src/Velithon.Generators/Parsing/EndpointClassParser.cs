@@ -59,7 +59,7 @@ internal static class EndpointClassParser
 
         if (!HandlerParser.IsAccessible(type))
         {
-            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName);
+            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName, HandlerParser.InaccessibleReason(type));
         }
 
         if (type.IsGenericType || HandlerParser.IsInGenericType(type))

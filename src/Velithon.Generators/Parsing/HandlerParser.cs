@@ -115,18 +115,7 @@ internal static class HandlerParser
             return new EquatableArray<ParameterSpec>(parameters.ToArray());
         }
 
-        // RouteValueDictionary compares keys ignoring case, so a read does too.
-        foreach (var read in usage.Reads)
-        {
-            if (route.Parameters.Any(p => string.Equals(p.Name, read.Key, StringComparison.OrdinalIgnoreCase)))
-            {
-                usedRouteParameters.Add(read.Key);
-            }
-            else
-            {
-                context.Report(VelithonDiagnostics.PathParameterNotInTemplate, read.Location, read.Key, context.Template ?? "", DescribeRouteParameters(route));
-            }
-        }
+        PathParameterKeys.Check(usage, route, usedRouteParameters, context);
 
         var unused = usage.HasUnknownReads
             ? []
@@ -156,11 +145,6 @@ internal static class HandlerParser
         return new EquatableArray<ParameterSpec>(parameters.ToArray());
     }
 
-    private static string DescribeRouteParameters(RouteTemplateSpec route) =>
-        route.Parameters.Count == 0
-            ? "it has no parameters"
-            : "its parameters are " + string.Join(", ", route.Parameters.Select(p => "'" + p.Name + "'"));
-
     private static void CheckSignature(IMethodSymbol method, KnownTypes knownTypes, string handlerName, ParseContext context)
     {
         var location = method.Locations.FirstOrDefault();
@@ -171,7 +155,7 @@ internal static class HandlerParser
 
         if (!IsAccessible(method))
         {
-            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName);
+            context.Report(VelithonDiagnostics.HandlerNotAccessible, location, handlerName, InaccessibleReason(method));
         }
 
         if (method.IsGenericMethod || IsInGenericType(method))
@@ -545,8 +529,29 @@ internal static class HandlerParser
             }
         }
 
-        return true;
+        return !IsInFileLocalType(method);
     }
+
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is, or is declared in, a <c>file</c> type. Roslyn reports such a type's
+    /// accessibility as internal, but only its own file can name it, so generated code cannot (CS0400).
+    /// </summary>
+    internal static bool IsInFileLocalType(ISymbol symbol)
+    {
+        for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.IsFileLocal)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The end of VLT0008's message: why a handler that looks internal is not accessible.</summary>
+    internal static string InaccessibleReason(ISymbol symbol) =>
+        IsInFileLocalType(symbol) ? "; a file-local type cannot be named outside its file" : "";
 
     internal static bool IsVisibleInAssembly(Accessibility accessibility) =>
         accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;

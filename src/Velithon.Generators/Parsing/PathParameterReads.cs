@@ -20,7 +20,8 @@ internal sealed record PathParameterRead(string Key, Location Location);
 /// <param name="Reads">The reads with a constant key: a literal, a <c>const</c> string or <c>nameof</c>.</param>
 /// <param name="HasUnknownReads">
 /// True when the dictionary is used in a way that reads keys the generator cannot know (a computed key,
-/// enumeration, passing it along): then every route parameter may be read, and none is reported unused.
+/// enumeration, passing it along), or the <c>WebSocket</c> itself is passed to another method: then every
+/// route parameter may be read, and none is reported unused.
 /// </param>
 internal sealed record PathParameterUsage(IReadOnlyList<PathParameterRead> Reads, bool HasUnknownReads)
 {
@@ -49,6 +50,14 @@ internal sealed record PathParameterUsage(IReadOnlyList<PathParameterRead> Reads
                 string text = name.Identifier.ValueText;
                 if (text != "PathParameters" && text != "RouteValues")
                 {
+                    // The connection passed to another method (Helper(ws)): that method may read any key.
+                    if (!unknown && name.Parent is ArgumentSyntax && knownTypes.WebSocket is not null)
+                    {
+                        model ??= knownTypes.Compilation.GetSemanticModel(root.SyntaxTree);
+                        var type = model.GetTypeInfo(name, cancellationToken).Type;
+                        unknown = SymbolEqualityComparer.Default.Equals(type, knownTypes.WebSocket);
+                    }
+
                     continue;
                 }
 

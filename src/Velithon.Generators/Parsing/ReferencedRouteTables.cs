@@ -18,7 +18,42 @@ internal static class ReferencedRouteTables
     private const string RuntimeAssemblyName = "Velithon.Runtime";
 
     public static CompilationSpec Describe(Compilation compilation, CancellationToken cancellationToken) =>
-        new(compilation.AssemblyName ?? "", new EquatableArray<ReferencedRouteTableSpec>(Find(compilation, cancellationToken).ToArray()));
+        new(
+            compilation.AssemblyName ?? "",
+            new EquatableArray<ReferencedRouteTableSpec>(Find(compilation, cancellationToken).ToArray()),
+            SeesReferencedMapVelithon(compilation, cancellationToken));
+
+    /// <summary>The generated class that holds an assembly's <c>MapVelithon()</c>, named after the assembly.</summary>
+    public static string ExtensionClassName(string assemblyName) => "VelithonEndpointRouteBuilderExtensions_" + HandlerParser.ToIdentifier(assemblyName);
+
+    /// <summary>
+    /// Whether the internal <c>MapVelithon()</c> of a referenced assembly is accessible here, which
+    /// <c>[assembly: InternalsVisibleTo]</c> does (an application that lets its test project see its internals).
+    /// A second <c>MapVelithon()</c> in the same namespace would make every call ambiguous (CS0121).
+    /// </summary>
+    private static bool SeesReferencedMapVelithon(Compilation compilation, CancellationToken cancellationToken)
+    {
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!assembly.Modules.Any(static m => m.ReferencedAssemblies.Any(static r => r.Name == RuntimeAssemblyName))
+                || !assembly.GivesAccessTo(compilation.Assembly))
+            {
+                continue;
+            }
+
+            string name = ExtensionClassName(assembly.Identity.Name);
+            if (assembly.GetTypeByMetadataName(ExtensionNamespace + "." + name) is not null || assembly.GetTypeByMetadataName(name) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The namespace of <c>MapVelithon()</c>, which ASP.NET Core projects import implicitly.</summary>
+    public const string ExtensionNamespace = "Microsoft.AspNetCore.Builder";
 
     public static List<ReferencedRouteTableSpec> Find(Compilation compilation, CancellationToken cancellationToken)
     {
