@@ -284,77 +284,44 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.True(await socket.WaitForTcpCloseAsync());
     }
 
-    [Theory]
-    [InlineData(1000)]
-    [InlineData(1001)]
-    [InlineData(1002)]
-    [InlineData(1003)]
-    [InlineData(1007)]
-    [InlineData(1008)]
-    [InlineData(1009)]
-    [InlineData(1010)]
-    [InlineData(1011)]
-    [InlineData(1012)]
-    [InlineData(1013)]
-    [InlineData(1014)]
-    [InlineData(3000)]
-    [InlineData(3999)]
-    [InlineData(4000)]
-    [InlineData(4999)]
-    public async Task Close_ValidCode_IsEchoed(int code)
+    // RFC 6455 section 7.4 and the IANA registry: what a peer may send. The same rule where permessage-deflate
+    // is negotiated (/compressed/echo turns compression on and the raw client offers it); close frames are never
+    // compressed (RFC 7692 section 6.1), so the raw frames are the same.
+    public static TheoryData<int, bool> ValidCloseCodes() => WithAndWithoutCompression([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999]);
+
+    public static TheoryData<int, bool> InvalidCloseCodes() => WithAndWithoutCompression([0, 999, 1004, 1005, 1006, 1015, 1016, 1017, 1100, 2000, 2999, 5000, 65535]);
+
+    private static TheoryData<int, bool> WithAndWithoutCompression(int[] codes)
     {
-        await using var socket = await ConnectAsync();
-        await socket.SendCloseAsync(code, "reason");
-        var close = await socket.ReadFrameAsync();
-        Assert.Equal(code, close!.CloseCode);
-        Assert.True(await socket.WaitForTcpCloseAsync());
+        var data = new TheoryData<int, bool>();
+        foreach (bool compressed in new[] { false, true })
+        {
+            foreach (int code in codes)
+            {
+                data.Add(code, compressed);
+            }
+        }
+
+        return data;
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(999)]
-    [InlineData(1004)]
-    [InlineData(1005)]
-    [InlineData(1006)]
-    [InlineData(1015)]
-    [InlineData(1016)]
-    [InlineData(1017)]
-    [InlineData(1100)]
-    [InlineData(2000)]
-    [InlineData(2999)]
-    [InlineData(5000)]
-    [InlineData(65535)]
-    public async Task Close_InvalidCode_Closes1002(int code)
+    private async Task<RawWebSocket> ConnectAsync(bool compressed)
     {
-        await using var socket = await ConnectAsync();
-        await socket.SendCloseAsync(code);
-        await AssertClosesWithAsync(socket, 1002);
-    }
+        if (!compressed)
+        {
+            return await ConnectAsync();
+        }
 
-    // The same rule where permessage-deflate is negotiated: /compressed/echo turns compression on, and the raw
-    // client offers it, so the connection runs on the compressing path. Close frames are never compressed
-    // (RFC 7692 section 6.1), so the raw frames are the same.
-
-    private async Task<RawWebSocket> ConnectCompressedAsync()
-    {
         var socket = await RawWebSocket.ConnectAsync(fixture.Server.Http1Base, "/compressed/echo", 1, "Sec-WebSocket-Extensions: permessage-deflate");
         Assert.Contains("permessage-deflate", socket.HandshakeResponse, StringComparison.OrdinalIgnoreCase);
         return socket;
     }
 
     [Theory]
-    [InlineData(1000)]
-    [InlineData(1003)]
-    [InlineData(1007)]
-    [InlineData(1011)]
-    [InlineData(1012)]
-    [InlineData(1013)]
-    [InlineData(1014)]
-    [InlineData(3000)]
-    [InlineData(4999)]
-    public async Task Close_ValidCode_IsEchoed_WithPerMessageDeflate(int code)
+    [MemberData(nameof(ValidCloseCodes))]
+    public async Task Close_ValidCode_IsEchoed(int code, bool compressed)
     {
-        await using var socket = await ConnectCompressedAsync();
+        await using var socket = await ConnectAsync(compressed);
         await socket.SendCloseAsync(code, "reason");
         var close = await socket.ReadFrameAsync();
         Assert.Equal(code, close!.CloseCode);
@@ -362,17 +329,10 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Theory]
-    [InlineData(999)]
-    [InlineData(1004)]
-    [InlineData(1005)]
-    [InlineData(1006)]
-    [InlineData(1015)]
-    [InlineData(1016)]
-    [InlineData(2999)]
-    [InlineData(5000)]
-    public async Task Close_InvalidCode_Closes1002_WithPerMessageDeflate(int code)
+    [MemberData(nameof(InvalidCloseCodes))]
+    public async Task Close_InvalidCode_Closes1002(int code, bool compressed)
     {
-        await using var socket = await ConnectCompressedAsync();
+        await using var socket = await ConnectAsync(compressed);
         await socket.SendCloseAsync(code);
         await AssertClosesWithAsync(socket, 1002);
     }
