@@ -98,6 +98,11 @@ public abstract class WebSocket
     /// <param name="headers">Extra headers for the handshake response.</param>
     /// <exception cref="InvalidOperationException">The connection was already accepted or closed.</exception>
     /// <exception cref="WebSocketDisconnectException">The client did not offer <paramref name="subProtocol"/>, or left during the handshake.</exception>
+    /// <exception cref="ArgumentException">
+    /// A header name in <paramref name="headers"/> is not an RFC 9110 token (section 5.1), or a value has a control
+    /// character such as CR or LF (section 5.5); nothing has been written, and a handler that lets it escape refuses
+    /// the handshake with HTTP 500.
+    /// </exception>
     public abstract Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null);
 
     /// <summary>

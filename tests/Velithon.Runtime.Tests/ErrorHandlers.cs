@@ -34,6 +34,16 @@ public static class ErrorHandlers
         throw new InvalidOperationException("crashed after accept");
     }
 
+    [WebSocket("/accept-header/<kind>")]
+    public static async Task AcceptWithBadHeader(WebSocket ws, string kind)
+    {
+        var header = kind == "value"
+            ? new KeyValuePair<string, string>("X-Room", "lobby\r\nSet-Cookie: stolen=1")
+            : new KeyValuePair<string, string>("X Room", "lobby");
+        await ws.AcceptAsync(headers: [header]);
+        await ws.SendTextAsync("accepted");
+    }
+
     // Thrown from a helper, not the handler itself: "anywhere in handler code".
     private static void Refuse() => throw new WebSocketCloseException(4001, "not allowed here");
 }

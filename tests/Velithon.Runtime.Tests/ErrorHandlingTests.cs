@@ -56,6 +56,21 @@ public sealed class ErrorHandlingTests
         Assert.Equal("crashed after accept", error.Exception!.Message);
     }
 
+    [Theory]
+    [InlineData("value", "The response header 'X-Room' has a control character in its value (RFC 9110 section 5.5); a handshake response cannot carry it.")]
+    [InlineData("name", "'X Room' is not a valid response header name: a name is an RFC 9110 token (section 5.1).")]
+    public async Task AcceptWithAnInvalidHeader_Refuses500_WithOneErrorLine_AndNothingFromKestrel(string kind, string expected)
+    {
+        await using var server = await StartAsync();
+        var (status, _) = await Client.HandshakeAsync(new Uri(server.HttpBase, $"/accept-header/{kind}"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        var error = Assert.Single(server.Logs.Entries, entry => entry.Level >= LogLevel.Warning);
+        Assert.Equal("The WebSocket handler Velithon.Runtime.Tests.ErrorHandlers.AcceptWithBadHeader threw an exception before accepting; the handshake is refused with HTTP 500.", error.Message);
+        var argument = Assert.IsType<ArgumentException>(error.Exception);
+        Assert.StartsWith(expected, argument.Message);
+    }
+
     [Fact]
     public async Task CrashBeforeAccept_StaticHandler_Refuses500_AndTheErrorLineSaysSo()
     {

@@ -17,6 +17,12 @@ public sealed partial class ServerWebSocket
     /// <inheritdoc />
     public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
+        KeyValuePair<string, string>[]? extraHeaders = headers is null ? null : [.. headers];
+        if (extraHeaders is not null)
+        {
+            ResponseHeaderRules.Validate(extraHeaders, nameof(headers));
+        }
+
         lock (_stateLock)
         {
             if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
@@ -36,7 +42,7 @@ public sealed partial class ServerWebSocket
                 return RefuseSubProtocolAsync(subProtocol);
             }
 
-            _acceptTask = AcceptCoreAsync(subProtocol, headers);
+            _acceptTask = AcceptCoreAsync(subProtocol, extraHeaders);
             return _acceptTask;
         }
     }
@@ -62,7 +68,7 @@ public sealed partial class ServerWebSocket
             statusCode == StatusCodes.Status400BadRequest ? RejectionReasons.Binding : RejectionReasons.Application, message);
     }
 
-    private async Task AcceptCoreAsync(string? subProtocol, IEnumerable<KeyValuePair<string, string>>? headers)
+    private async Task AcceptCoreAsync(string? subProtocol, KeyValuePair<string, string>[]? headers)
     {
         if (headers is not null)
         {
