@@ -1,11 +1,12 @@
 using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Velithon.Json;
 using Velithon.Metrics;
 
 namespace Velithon.Connections;
 
-/// <summary>How the handler's end becomes the connection's end: a crash (1011 or 500), a <see cref="WebSocketCloseException"/>, or a return.</summary>
+/// <summary>How the handler's end becomes the connection's end: a crash (1011 or 500), data the client sent that a receive call could not read (1007), a <see cref="WebSocketCloseException"/>, or a return.</summary>
 public sealed partial class ServerWebSocket
 {
     /// <summary>
@@ -14,6 +15,14 @@ public sealed partial class ServerWebSocket
     /// </summary>
     internal async Task FailAsync(string handler, Exception exception)
     {
+        if (exception is InvalidClientJsonException && ApplicationState == WebSocketState.Connected)
+        {
+            // The client's fault, found by a receive call: 1007, not a crash of the handler's.
+            Log.InvalidJsonMessage(_runtime.Logger, handler, exception);
+            await CloseAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.").ConfigureAwait(false);
+            return;
+        }
+
         Task? acceptTask;
         bool ended;
         lock (_stateLock)

@@ -17,6 +17,7 @@ using System.Threading.RateLimiting;
 using Velithon.Buffers;
 using Velithon.Groups;
 using Velithon.Hosting;
+using Velithon.Json;
 using Velithon.Metrics;
 using TransportWebSocket = System.Net.WebSockets.WebSocket;
 using TransportState = System.Net.WebSockets.WebSocketState;
@@ -301,7 +302,15 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize(message.Data.Span, typeInfo);
+        try
+        {
+            return JsonSerializer.Deserialize(message.Data.Span, typeInfo);
+        }
+        catch (JsonException exception)
+        {
+            // Classified here, where it arises: the client's data, not the server's code.
+            throw new InvalidClientJsonException(typeInfo.Type.Name, exception);
+        }
     }
 
     /// <inheritdoc />

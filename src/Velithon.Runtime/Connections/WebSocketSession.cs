@@ -1,5 +1,4 @@
 using System;
-using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -174,10 +173,6 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             case WebSocketCloseException close:
                 // A deliberate close (Starlette's WebSocketException): exactly its code and reason, no error.
                 await socket.CloseForAsync(handlerName, close).ConfigureAwait(false);
-                return;
-            case JsonException when socket.ApplicationState == WebSocketState.Connected:
-                Log.InvalidJsonMessage(runtime.Logger, handlerName, exception);
-                await socket.CloseAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.").ConfigureAwait(false);
                 return;
             default:
                 await socket.FailAsync(handlerName, exception).ConfigureAwait(false);
