@@ -257,94 +257,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
     public override ValueTask SendBytesAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         SendCoreAsync(data, WebSocketMessageType.Binary, cancellationToken);
 
-    /// <inheritdoc />
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
-        await _sendGate.EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Serialize under the send lock: the connection reuses one pooled writer for all its JSON sends.
-            var buffer = _jsonBuffer ??= new PooledBufferWriter();
-            var writer = _jsonWriter ??= new Utf8JsonWriter(buffer);
-            writer.Reset(buffer);
-            try
-            {
-                JsonSerializer.Serialize(writer, value, typeInfo);
-                await SendLockedAsync(socket, buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                buffer.Reset();
-            }
-        }
-        finally
-        {
-            _sendGate.Exit();
-        }
-    }
-
-    /// <inheritdoc />
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
-    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
-    [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    public override ValueTask SendJsonAsync<T>(T value, CancellationToken cancellationToken = default) =>
-        SendJsonAsync(value, GetJsonTypeInfo<T>(), cancellationToken);
-
-    /// <inheritdoc />
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<T?> ReceiveJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-        where T : default
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        var message = await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(message.Data.Span, typeInfo);
-        }
-        catch (JsonException exception)
-        {
-            // Classified here, where it arises: the client's data, not the server's code.
-            throw new InvalidClientJsonException(typeInfo.Type.Name, exception);
-        }
-    }
-
-    /// <inheritdoc />
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
-    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
-    [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    public override ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default)
-        where T : default =>
-        ReceiveJsonAsync(GetJsonTypeInfo<T>(), cancellationToken);
-
-    /// <summary>Sends a broadcast's message; never accepts a connection implicitly.</summary>
-    internal ValueTask SendBroadcastAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType) =>
-        _socket is null ? ValueTask.FromException(CreateDisconnectException(null)) : SendCoreAsync(payload, messageType, CancellationToken.None);
-
-    /// <summary>Sends or queues a broadcast to this connection, if it is open.</summary>
-    internal DeliveryResult DeliverBroadcast(BroadcastPayload payload, int queueLimit)
-    {
-        if (_socket is null || _applicationState != WebSocketState.Connected)
-        {
-            return DeliveryResult.NotConnected;
-        }
-
-        var queue = _broadcastQueue;
-        if (queue is null)
-        {
-            lock (_stateLock)
-            {
-                queue = _broadcastQueue ??= new BroadcastQueue(this, queueLimit);
-            }
-        }
-
-        return queue.Deliver(payload);
-    }
-
     /// <summary>Returns true the first time only, so a slow consumer is closed once however many broadcasts overflow.</summary>
     internal bool TryMarkSlowConsumer() => Interlocked.Exchange(ref _slowConsumer, 1) == 0;
 
@@ -365,65 +277,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
             Log.KeepAliveTimedOut(_runtime.Logger, keepAliveTimeout);
             AbortTransport(socket);
             MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-        }
-    }
-
-    internal bool TryJoin(string group)
-    {
-        lock (_stateLock)
-        {
-            if (_membershipClosed || _ended)
-            {
-                return false;
-            }
-
-            _groups ??= [];
-            if (_groups.Contains(group))
-            {
-                return false;
-            }
-
-            _groups.Add(group);
-            return true;
-        }
-    }
-
-    internal bool TryLeave(string group)
-    {
-        lock (_stateLock)
-        {
-            return _groups is not null && _groups.Remove(group);
-        }
-    }
-
-    internal IReadOnlyList<string> GetGroups()
-    {
-        lock (_stateLock)
-        {
-            return _groups is null ? [] : [.. _groups];
-        }
-    }
-
-    internal bool IsMembershipClosed
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _membershipClosed;
-            }
-        }
-    }
-
-    /// <summary>Stops further joins and returns the groups to leave.</summary>
-    internal IReadOnlyList<string> CloseMembership()
-    {
-        lock (_stateLock)
-        {
-            _membershipClosed = true;
-            IReadOnlyList<string> groups = _groups is null ? [] : _groups;
-            _groups = null;
-            return groups;
         }
     }
 
@@ -806,10 +659,6 @@ public sealed partial class ServerWebSocket : Velithon.WebSocket
 
         abortedSource?.Cancel();
     }
-
-    [RequiresUnreferencedCode(JsonWithoutTypeInfo)]
-    [RequiresDynamicCode(JsonWithoutTypeInfo)]
-    private JsonTypeInfo<T> GetJsonTypeInfo<T>() => _runtime.Json.GetTypeInfo<T>();
 
     private void ReturnMessageBuffer()
     {
