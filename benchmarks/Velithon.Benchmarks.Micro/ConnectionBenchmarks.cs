@@ -43,7 +43,7 @@ public class ConnectionBenchmarks
         _json = Connect(ClientFrame(0x1, """{"x":3,"y":4}"""u8.ToArray()));
         _raw = System.Net.WebSockets.WebSocket.CreateFromStream(
             new LoopingStream(ClientFrame(0x2, Bytes32)), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        _frames = new FrameWebSocket(new LoopingStream(ClientFrame(0x2, Bytes32)), subProtocol: null);
+        _frames = new FrameWebSocket(new LoopingStream(ClientFrame(0x2, Bytes32)), isServer: true, subProtocol: null, deflate: null, abortTransport: null, Runtime.Value.Clock);
     }
 
     // The framework's WebSocket alone, as the hand-written baseline uses it: the floor under the figures below.
@@ -66,7 +66,7 @@ public class ConnectionBenchmarks
     public async ValueTask<int> FramesReceiveBytes() => (await _frames.ReceiveMessageAsync(int.MaxValue, callerDecodesText: false, CancellationToken.None)).Payload.Length;
 
     [Benchmark]
-    public ValueTask FramesSendBytes() => _frames.SendAsync(Bytes32.AsMemory(), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+    public ValueTask FramesSendBytes() => _frames.SendAsync(Bytes32.AsMemory(), WebSocketMessageType.Binary, CancellationToken.None);
 
     [Benchmark]
     public async ValueTask<int> ReceiveBytes() => (await _binary.ReceiveAsync()).Data.Length;
@@ -106,7 +106,7 @@ public class ConnectionBenchmarks
     {
         var context = new DefaultHttpContext();
         context.Request.Headers.SecWebSocketKey = "dGhlIHNhbXBsZSBub25jZQ==";
-        context.Features.Set<IHttpUpgradeFeature>(new ObservedUpgradeFeature(new InMemoryUpgradeFeature(new LoopingStream(frame))));
+        context.Features.Set<IHttpUpgradeFeature>(new InMemoryUpgradeFeature(new LoopingStream(frame)));
         var socket = new ServerWebSocket(context, Runtime.Value);
         socket.AcceptAsync().GetAwaiter().GetResult();
         return socket;

@@ -45,6 +45,17 @@ public sealed class VelithonOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long one send may wait for the peer to take its data (the transport applying backpressure because the
+    /// peer stopped reading) before the connection is ended: its disconnect logic runs with 1006. It covers what
+    /// keep-alive cannot see, a handler that only sends (a ticker, a push feed) and broadcasts to a peer that stopped
+    /// reading. SignalR's equivalent, <c>TransportSendTimeout</c>, is 10 seconds, chosen for small hub messages;
+    /// Velithon's messages may be up to <see cref="MaxMessageSize"/> (1 MiB by default), which a slow mobile link
+    /// needs longer for, hence 30 seconds, the keep-alive's figure. <see cref="TimeSpan.Zero"/> disables it.
+    /// Default: 30 seconds.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a connection may go without receiving a message before the server closes it with 1001
     /// (going away) and the reason "Idle timeout". Pings and pongs do not count as messages.
     /// <see cref="TimeSpan.Zero"/> disables it. Default: disabled.

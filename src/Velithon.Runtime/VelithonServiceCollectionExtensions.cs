@@ -47,8 +47,7 @@ public static class VelithonServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleTimeoutMonitor>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeepAliveMonitor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConnectionMonitor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VelithonStartupLog>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApplicationJson>();

@@ -61,4 +61,13 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Warning, "AddVelithon() was called but no Velithon WebSocket route is mapped, so every WebSocket handshake gets 404. Call app.MapVelithon() after building the app.", EventName = "NoRoutesMapped")]
     public static partial void NoRoutesMapped(ILogger logger);
+
+    [LoggerMessage(22, LogLevel.Debug, "A WebSocket send waited {SendTimeout} for the peer to read; the connection is aborted (1006).", EventName = "SendTimedOut")]
+    public static partial void SendTimedOut(ILogger logger, TimeSpan sendTimeout);
+
+    [LoggerMessage(23, LogLevel.Debug, "A WebSocket peer broke the protocol; the connection fails with {CloseCode}: {Reason}", EventName = "ProtocolViolation")]
+    public static partial void PeerViolatedProtocol(ILogger logger, int closeCode, string reason);
+
+    [LoggerMessage(24, LogLevel.Error, "Ending the WebSocket connection of {Handler} failed; it is aborted.", EventName = "TeardownFailed")]
+    public static partial void TeardownFailed(ILogger logger, string handler, Exception exception);
 }

@@ -1,55 +1,292 @@
 using System;
+using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Velithon.Json;
 using Velithon.Metrics;
+using Velithon.Protocol;
 
 namespace Velithon.Connections;
 
-/// <summary>How the handler's end becomes the connection's end: a crash (1011 or 500), data the client sent that a receive call could not read (1007), a <see cref="WebSocketCloseException"/>, or a return.</summary>
+/// <summary>
+/// How a connection ends: every ending (the handler's close, the peer's, a protocol error, a limit, the idle
+/// timeout, the keep-alive, the send timeout, a slow consumer, shutdown, an abort, a crash) goes through
+/// <see cref="EndAsync"/>, which takes the close code and reason and how to end (<see cref="EndingKind"/>, whose
+/// deadline is the close timeout or none).
+/// </summary>
 public sealed partial class ServerWebSocket
 {
+    // RFC 6455 section 5.5: a control frame carries at most 125 bytes, two of which are the close code.
+    private const int MaxCloseReasonBytes = 123;
+
+    /// <inheritdoc />
+    public override Task CloseAsync(int code = WebSocketCloseCode.NormalClosure, string? reason = null)
+    {
+        if (!WebSocketCloseCode.CanBeSent(code))
+        {
+            throw new ArgumentOutOfRangeException(nameof(code), code,
+                "A close code must be 1000-1003, 1007-1014, or 3000-4999 (RFC 6455 section 7.4).");
+        }
+
+        if (reason is not null && Encoding.UTF8.GetByteCount(reason) > MaxCloseReasonBytes)
+        {
+            throw new ArgumentException($"A close reason must fit in {MaxCloseReasonBytes} UTF-8 bytes (RFC 6455 section 5.5).", nameof(reason));
+        }
+
+        bool refuse = false;
+        lock (_stateLock)
+        {
+            if (_phase == ConnectionPhase.Closed)
+            {
+                return Task.CompletedTask;
+            }
+
+            _closedByApplication = true;
+            if (_phase == ConnectionPhase.Connecting)
+            {
+                _closeCode = code;
+                _closeReason = reason;
+                _phase = ConnectionPhase.Closed;
+                refuse = true;
+            }
+        }
+
+        // Closing before accept refuses the handshake (the Python original's query-token example).
+        return refuse
+            ? WriteRejectionAsync(StatusCodes.Status403Forbidden, reason, RejectionReasons.Application,
+                string.IsNullOrEmpty(reason) ? $"the handler closed it with {code} before accepting it" : $"the handler closed it with {code} before accepting it: {reason}")
+            : EndAsync(code, reason, EndingKind.Close);
+    }
+
+    /// <summary>
+    /// Ends the accepted connection, once: the first ending sets the close code and reason, and later ones wait for
+    /// it (an <see cref="EndingKind.Abort"/> cuts a close handshake in progress short). A connection still in its
+    /// handshake is ended once the handshake completes. Never throws and never faults.
+    /// </summary>
+    internal Task EndAsync(int code, string? reason, EndingKind kind)
+    {
+        Task? acceptTask = null;
+        Task? ending = null;
+        TaskCompletionSource? started = null;
+        lock (_stateLock)
+        {
+            switch (_phase)
+            {
+                case ConnectionPhase.Accepting:
+                    acceptTask = _acceptTask;
+                    break;
+                case ConnectionPhase.Open:
+                    _phase = ConnectionPhase.Closing;
+                    _closeCode ??= code;
+                    _closeReason ??= reason;
+                    started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _ending = started.Task;
+                    break;
+                case ConnectionPhase.Closing:
+                    ending = _ending;
+                    break;
+                default:
+                    return Task.CompletedTask;
+            }
+        }
+
+        if (acceptTask is not null)
+        {
+            return EndAfterAcceptAsync(acceptTask, code, reason, kind);
+        }
+
+        if (started is null)
+        {
+            if (kind == EndingKind.Abort)
+            {
+                // An ending in progress waits for the peer; this one does not (a dead transport, a send timeout).
+                _socket?.Abort();
+            }
+
+            return ending ?? Task.CompletedTask;
+        }
+
+        RunEnding(started, code, reason, kind);
+        return started.Task;
+    }
+
+    private async Task EndAfterAcceptAsync(Task acceptTask, int code, string? reason, EndingKind kind)
+    {
+        await acceptTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await EndAsync(code, reason, kind).ConfigureAwait(false);
+    }
+
+    /// <summary>Carries out an ending: the close frame (and the peer's) within the close timeout, or an abort.</summary>
+    private void RunEnding(TaskCompletionSource ending, int code, string? reason, EndingKind kind)
+    {
+        var socket = _socket!;
+        try
+        {
+            if (kind == EndingKind.Abort)
+            {
+                socket.Abort();
+            }
+            else
+            {
+                // No timer for the usual close, which the transport takes at once: the deadline starts only when it waits.
+                var close = kind == EndingKind.Fail
+                    ? socket.CloseOutputAsync(code, reason, CancellationToken.None)
+                    : socket.CloseAsync(code, reason, CancellationToken.None);
+                if (!close.IsCompleted)
+                {
+                    _ = FinishEndingAsync(ending, socket, close.AsTask());
+                    return;
+                }
+
+                ObserveClose(close.AsTask());
+            }
+        }
+        catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
+        {
+            // The peer went away while we were closing: the connection is over either way.
+            socket.Abort();
+        }
+
+        MarkClosed();
+        ending.SetResult();
+    }
+
+    private async Task FinishEndingAsync(TaskCompletionSource ending, FrameWebSocket socket, Task close)
+    {
+        var timeout = _runtime.Options.CloseTimeout;
+        try
+        {
+            await close.WaitAsync(timeout, _runtime.Clock.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.CloseTimedOut(_runtime.Logger, timeout);
+            socket.Abort();
+            await close.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
+        {
+            socket.Abort();
+        }
+        finally
+        {
+            MarkClosed();
+            ending.SetResult();
+        }
+    }
+
+    private static void ObserveClose(Task close)
+    {
+        if (close.IsFaulted)
+        {
+            throw close.Exception!.InnerException!;
+        }
+    }
+
+    /// <summary>The peer's close frame arrived: it is answered with its own code (section 5.5.1), and the receive reports it.</summary>
+    private async Task<WebSocketDisconnectException> OnPeerClosedAsync()
+    {
+        var socket = _socket!;
+        int code = socket.CloseStatus ?? WebSocketCloseCode.NoStatusReceived;
+        string reason = socket.CloseStatusDescription ?? string.Empty;
+        lock (_stateLock)
+        {
+            _peerClosed = true;
+        }
+
+        // 1005 (no code) answers with a close frame without a body, as the peer's was.
+        await EndAsync(code, reason, EndingKind.Close).ConfigureAwait(false);
+        return new WebSocketDisconnectException(code, reason);
+    }
+
+    /// <summary>Ends the connection because of what the peer sent, and returns the exception the receive call throws.</summary>
+    private async Task<WebSocketDisconnectException> EndForPeerAsync(int code, string? reason, EndingKind kind)
+    {
+        await EndAsync(code, reason, kind).ConfigureAwait(false);
+        return new WebSocketDisconnectException(code, reason);
+    }
+
+    /// <summary>The transport failed under a receive or a send: the connection ends (1006) and the call reports it.</summary>
+    private WebSocketDisconnectException OnTransportFailed(Exception exception)
+    {
+        Log.ConnectionFailed(_runtime.Logger, exception.Message, exception);
+        _ = EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
+        return CreateDisconnectException(exception);
+    }
+
+    /// <summary>Ends a connection for a deadline the <see cref="ConnectionMonitor"/> found passed: at once, 1006.</summary>
+    internal void AbortForDeadline() => _ = EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
+
+    private void MarkClosed()
+    {
+        CancellationTokenSource? abortedSource;
+        lock (_stateLock)
+        {
+            _closeCode ??= WebSocketCloseCode.AbnormalClosure;
+            if (_phase == ConnectionPhase.Closed)
+            {
+                return;
+            }
+
+            _phase = ConnectionPhase.Closed;
+            abortedSource = _completed ? null : _abortedSource;
+        }
+
+        abortedSource?.Cancel();
+    }
+
     /// <summary>
     /// Ends the connection after <paramref name="handler"/> threw <paramref name="exception"/>: 1011 once accepted,
     /// HTTP 500 before. The one Error line says which of the two happened (or that the connection had already ended).
     /// </summary>
     internal async Task FailAsync(string handler, Exception exception)
     {
-        if (exception is InvalidClientJsonException && ApplicationState == WebSocketState.Connected)
-        {
-            // The client's fault, found by a receive call: 1007, not a crash of the handler's.
-            Log.InvalidJsonMessage(_runtime.Logger, handler, exception);
-            await CloseAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.").ConfigureAwait(false);
-            return;
-        }
-
-        Task? acceptTask;
-        bool ended;
+        ConnectionPhase phase;
         lock (_stateLock)
         {
-            ended = _applicationState == WebSocketState.Disconnected;
-            acceptTask = _acceptTask;
-            if (!ended && acceptTask is null)
+            phase = _phase;
+        }
+
+        if (phase == ConnectionPhase.Accepting)
+        {
+            await _acceptTask!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            lock (_stateLock)
             {
-                BeginRejectLocked();
+                phase = _phase;
             }
         }
 
-        if (ended)
+        if (exception is InvalidClientJsonException && phase == ConnectionPhase.Open)
         {
-            Log.HandlerFailedAfterClose(_runtime.Logger, handler, CloseCode ?? WebSocketCloseCode.AbnormalClosure, exception);
+            // The client's fault, found by a receive call: 1007, not a crash of the handler's.
+            Log.InvalidJsonMessage(_runtime.Logger, handler, exception);
+            await EndAsync(WebSocketCloseCode.InvalidPayloadData, "The message is not valid JSON for the expected type.", EndingKind.Close).ConfigureAwait(false);
             return;
         }
 
-        if (acceptTask is null)
+        switch (phase)
         {
-            Log.HandlerFailedBeforeAccept(_runtime.Logger, handler, exception);
-            await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null, RejectionReasons.Error, logReason: null).ConfigureAwait(false);
-            return;
-        }
+            case ConnectionPhase.Open:
+                Log.HandlerFailedAfterAccept(_runtime.Logger, handler, exception);
+                await EndAsync(WebSocketCloseCode.InternalError, "Internal server error", EndingKind.Close).ConfigureAwait(false);
+                return;
+            case ConnectionPhase.Connecting:
+                lock (_stateLock)
+                {
+                    _phase = ConnectionPhase.Closed;
+                }
 
-        Log.HandlerFailedAfterAccept(_runtime.Logger, handler, exception);
-        await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.InternalError, "Internal server error").ConfigureAwait(false);
+                goto default;
+            case ConnectionPhase.Closing or ConnectionPhase.Closed when WasAccepted:
+                Log.HandlerFailedAfterClose(_runtime.Logger, handler, CloseCode ?? WebSocketCloseCode.AbnormalClosure, exception);
+                return;
+            default:
+                // Never accepted: refused before, or the accept itself failed (the response may have started).
+                Log.HandlerFailedBeforeAccept(_runtime.Logger, handler, exception);
+                await WriteRejectionAsync(StatusCodes.Status500InternalServerError, null, RejectionReasons.Error, logReason: null).ConfigureAwait(false);
+                return;
+        }
     }
 
     /// <summary>
@@ -83,12 +320,11 @@ public sealed partial class ServerWebSocket
     }
 
     /// <summary>
-    /// Ends the connection after the handler returned: a handshake never accepted is refused with 403, an
-    /// open connection is closed with 1000; then the connection's buffers go back to the pool.
+    /// Ends the connection after the handler returned: a handshake never accepted is refused with 403, an open
+    /// connection is closed with 1000; then it leaves its groups and its buffers go back to the pool.
     /// </summary>
     internal async Task CompleteAsync()
     {
-        Task? acceptTask;
         bool reject = false;
         lock (_stateLock)
         {
@@ -98,10 +334,9 @@ public sealed partial class ServerWebSocket
             }
 
             _completing = true;
-            acceptTask = _acceptTask;
-            if (acceptTask is null && _applicationState == WebSocketState.Connecting)
+            if (_phase == ConnectionPhase.Connecting)
             {
-                BeginRejectLocked();
+                _phase = ConnectionPhase.Closed;
                 reject = true;
             }
         }
@@ -111,12 +346,12 @@ public sealed partial class ServerWebSocket
             await WriteRejectionAsync(StatusCodes.Status403Forbidden, null, RejectionReasons.Application,
                 "the handler returned without accepting it").ConfigureAwait(false);
         }
-        else if (acceptTask is not null && ApplicationState == WebSocketState.Connected)
+        else
         {
-            await CloseAcceptedAsync(acceptTask, WebSocketCloseCode.NormalClosure, null).ConfigureAwait(false);
+            await EndAsync(WebSocketCloseCode.NormalClosure, null, EndingKind.Close).ConfigureAwait(false);
         }
 
-        MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+        MarkClosed();
         lock (_stateLock)
         {
             _completed = true;
@@ -124,9 +359,12 @@ public sealed partial class ServerWebSocket
             _abortedSource = null;
         }
 
+        // Outside the lock: disposing waits for a callback in progress, which takes the lock.
+        _abortRegistration.Dispose();
+
         _runtime.Hub.Remove(this);
         _broadcastQueue?.Close();
-        if (_socket is not null)
+        if (_socket is { } socket)
         {
             int closeCode = CloseCode ?? WebSocketCloseCode.AbnormalClosure;
             _runtime.Metrics.ConnectionClosed(closeCode);
@@ -134,18 +372,11 @@ public sealed partial class ServerWebSocket
             {
                 Log.ConnectionClosed(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", closeCode, CloseReason ?? "");
             }
+
+            // A close frame went out: the transport ends gracefully so the peer reads it; none did: it is aborted.
+            socket.Dispose();
         }
 
-        ReturnMessageBuffer();
-        _jsonBuffer?.Reset();
-        _jsonWriter?.Dispose();
-        _socket?.Dispose();
-
-        // A close frame went out: let Kestrel end the connection gracefully so the peer reads it.
-        // None did: the abort was about a dead transport, so carry it out.
-        if (_lifetime is { AbortRequested: true } && (_transportStream?.SentCloseCode ?? 0) == 0)
-        {
-            _lifetime.AbortNow();
-        }
+        _receiver?.ReleaseWhenIdle();
     }
 }

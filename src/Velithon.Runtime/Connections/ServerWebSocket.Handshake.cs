@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Velithon.Metrics;
 using Velithon.Protocol;
-using TransportWebSocket = System.Net.WebSockets.WebSocket;
+using Velithon.Protocol.Compression;
 
 namespace Velithon.Connections;
 
@@ -25,7 +25,7 @@ public sealed partial class ServerWebSocket
 
         lock (_stateLock)
         {
-            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
+            if (_phase != ConnectionPhase.Connecting)
             {
                 throw new InvalidOperationException(_acceptTask is not null
                     ? "The WebSocket connection has already been accepted."
@@ -38,10 +38,11 @@ public sealed partial class ServerWebSocket
                 // (RFC 6455 section 4.2.2 lets the server refuse a handshake with "an appropriate error code").
                 _closeCode = WebSocketCloseCode.PolicyViolation;
                 _closeReason = $"The client did not offer the subprotocol '{subProtocol}'.";
-                BeginRejectLocked();
+                _phase = ConnectionPhase.Closed;
                 return RefuseSubProtocolAsync(subProtocol);
             }
 
+            _phase = ConnectionPhase.Accepting;
             _acceptTask = AcceptCoreAsync(subProtocol, extraHeaders);
             return _acceptTask;
         }
@@ -56,12 +57,12 @@ public sealed partial class ServerWebSocket
     {
         lock (_stateLock)
         {
-            if (_acceptTask is not null || _applicationState != WebSocketState.Connecting)
+            if (_phase != ConnectionPhase.Connecting)
             {
                 throw new InvalidOperationException("A WebSocket handshake can be rejected only before it is accepted.");
             }
 
-            BeginRejectLocked();
+            _phase = ConnectionPhase.Closed;
         }
 
         return WriteRejectionAsync(statusCode, message,
@@ -70,90 +71,75 @@ public sealed partial class ServerWebSocket
 
     private async Task AcceptCoreAsync(string? subProtocol, KeyValuePair<string, string>[]? headers)
     {
-        if (headers is not null)
-        {
-            foreach (var (name, value) in headers)
-            {
-                _httpContext.Response.Headers.Append(name, value);
-            }
-        }
-
-        // Hold back aborts from the transport until the handler is done; see DeferredAbortLifetimeFeature.
-        if (_httpContext.Features.Get<IHttpRequestLifetimeFeature>() is { } lifetime)
-        {
-            _lifetime = new DeferredAbortLifetimeFeature(lifetime);
-            _httpContext.Features.Set<IHttpRequestLifetimeFeature>(_lifetime);
-        }
-
-        TransportWebSocket socket;
+        FrameWebSocket socket;
         try
         {
-            // Velithon's own framing where it can see the transport and no extension is negotiated; else the framework's.
-            socket = WebSocketHandshake.CanServe(_httpContext, RouteCompression(out _))
-                ? await WebSocketHandshake.AcceptAsync(_httpContext, subProtocol).ConfigureAwait(false)
-                : await _httpContext.WebSockets.AcceptWebSocketAsync(CreateAcceptContext(subProtocol)).ConfigureAwait(false);
+            if (headers is not null)
+            {
+                foreach (var (name, value) in headers)
+                {
+                    _httpContext.Response.Headers.Append(name, value);
+                }
+            }
+
+            // RFC 7692 section 7: permessage-deflate when the route allows it and the client offers something acceptable.
+            PerMessageDeflateParameters? deflate = null;
+            string? extensions = null;
+            if (RouteCompression(out var routeCompression))
+            {
+                var options = _runtime.Options.Compression;
+                deflate = PerMessageDeflateNegotiation.Negotiate(
+                    _httpContext.Request.Headers.SecWebSocketExtensions,
+                    routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.ServerMaxWindowBits,
+                    routeCompression?.DisableServerContextTakeover ?? options.DisableServerContextTakeover,
+                    out extensions);
+            }
+
+            var stream = await WebSocketHandshake.AcceptAsync(_httpContext, subProtocol, extensions).ConfigureAwait(false);
+            socket = new FrameWebSocket(stream, isServer: true, subProtocol, deflate, _httpContext.Abort, _runtime.Clock);
         }
-        catch (IOException exception)
+        catch (Exception exception)
         {
-            MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
-            throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
+            lock (_stateLock)
+            {
+                _phase = ConnectionPhase.Closed;
+                _closeCode ??= WebSocketCloseCode.AbnormalClosure;
+            }
+
+            if (exception is IOException)
+            {
+                throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
+            }
+
+            // The handler's: it fails its handler, which refuses the handshake with 500 where the response has not started.
+            throw;
         }
 
-        _transportStream = (_httpContext.Features.Get<IHttpUpgradeFeature>() as ObservedUpgradeFeature)?.Stream
-            ?? (_httpContext.Features.Get<IHttpExtendedConnectFeature>() as ObservedExtendedConnectFeature)?.Stream;
-        if (_transportStream is not null)
-        {
-            _transportStream.Lifetime = _lifetime;
-            _transportStream.KeepAlive.LastHeard = Environment.TickCount64;
-        }
-
+        bool open;
         lock (_stateLock)
         {
             _socket = socket;
             _subProtocol = subProtocol;
-            if (!_ended)
+            open = _phase == ConnectionPhase.Accepting;
+            if (open)
             {
-                _clientState = WebSocketState.Connected;
-                _applicationState = WebSocketState.Connected;
+                _phase = ConnectionPhase.Open;
             }
         }
 
-        _lastMessageTicks = Environment.TickCount64;
+        _lastMessageTicks = _runtime.Clock.NowMilliseconds;
         _runtime.Metrics.HandshakeAccepted();
         _runtime.Metrics.ConnectionOpened();
-        _runtime.Hub.Add(this);
+
+        // HttpContext.Abort() ends the connection at once: pending receives and sends fail with 1006.
+        _abortRegistration = _httpContext.RequestAborted.UnsafeRegister(static state => ((ServerWebSocket)state!).AbortForDeadline(), this);
         if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
         {
             Log.ConnectionAccepted(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", HandlerName, subProtocol ?? "none");
         }
-    }
 
-    private WebSocketAcceptContext CreateAcceptContext(string? subProtocol)
-    {
-        var options = _runtime.Options;
-        var context = new WebSocketAcceptContext { SubProtocol = subProtocol };
-        if (WebSocketHandshake.SeesTransport(_httpContext))
-        {
-            // The KeepAliveMonitor pings and times out; the framework WebSocket keeps neither timer nor state.
-            context.KeepAliveInterval = TimeSpan.Zero;
-        }
-        else
-        {
-            context.KeepAliveInterval = options.KeepAliveInterval;
-            context.KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero
-                ? options.KeepAliveTimeout
-                : System.Threading.Timeout.InfiniteTimeSpan;
-        }
-
-        if (RouteCompression(out var routeCompression))
-        {
-            // RFC 7692: negotiated only when the client offers permessage-deflate.
-            context.DangerousEnableCompression = true;
-            context.ServerMaxWindowBits = routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.Compression.ServerMaxWindowBits;
-            context.DisableServerContextTakeover = routeCompression?.DisableServerContextTakeover ?? options.Compression.DisableServerContextTakeover;
-        }
-
-        return context;
+        // After the hub knows of it: a shutdown that began meanwhile closes it with 1001 like every other connection.
+        _runtime.Hub.Add(this);
     }
 
     /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
@@ -163,18 +149,19 @@ public sealed partial class ServerWebSocket
         return routeCompression?.Enabled ?? _runtime.Options.Compression.Enabled;
     }
 
-    private async ValueTask<TransportWebSocket> AcceptImplicitlyAsync()
+    private async ValueTask AcceptImplicitlyAsync()
     {
         Task acceptTask;
         lock (_stateLock)
         {
             if (_acceptTask is null)
             {
-                if (_applicationState != WebSocketState.Connecting)
+                if (_phase != ConnectionPhase.Connecting)
                 {
                     throw CreateDisconnectException(null);
                 }
 
+                _phase = ConnectionPhase.Accepting;
                 _acceptTask = AcceptCoreAsync(null, null);
             }
 
@@ -182,13 +169,6 @@ public sealed partial class ServerWebSocket
         }
 
         await acceptTask.ConfigureAwait(false);
-        return _socket!;
-    }
-
-    private void BeginRejectLocked()
-    {
-        _clientState = WebSocketState.Disconnected;
-        _applicationState = WebSocketState.Disconnected;
     }
 
     /// <summary>
@@ -198,7 +178,12 @@ public sealed partial class ServerWebSocket
     /// </summary>
     private async Task WriteRejectionAsync(int statusCode, string? message, string category, string? logReason)
     {
-        MarkEnded(_closeCode ?? WebSocketCloseCode.PolicyViolation, _closeReason);
+        lock (_stateLock)
+        {
+            _phase = ConnectionPhase.Closed;
+            _closeCode ??= WebSocketCloseCode.PolicyViolation;
+        }
+
         _runtime.Metrics.HandshakeRejected(category);
         if (logReason is not null)
         {

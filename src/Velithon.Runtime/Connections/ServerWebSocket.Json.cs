@@ -17,31 +17,34 @@ public sealed partial class ServerWebSocket
     /// <inheritdoc />
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    public override ValueTask SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var socket = _socket ?? await AcceptImplicitlyAsync().ConfigureAwait(false);
-        await _sendGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (_socket is null)
+        {
+            return SendJsonAfterAcceptAsync(value, typeInfo, cancellationToken);
+        }
+
+        // Serialized into the thread's writer, which the socket copies from before SendCoreAsync returns: nothing of
+        // the connection's is shared with a send still running (a background send outliving its handler included).
+        var writer = JsonMessageWriter.Rent();
         try
         {
-            // Serialize under the send lock: the connection reuses one pooled writer for all its JSON sends.
-            var buffer = _jsonBuffer ??= new PooledBufferWriter();
-            var writer = _jsonWriter ??= new Utf8JsonWriter(buffer);
-            writer.Reset(buffer);
-            try
-            {
-                JsonSerializer.Serialize(writer, value, typeInfo);
-                await SendLockedAsync(socket, buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                buffer.Reset();
-            }
+            JsonSerializer.Serialize(writer.Json, value, typeInfo);
+            writer.Json.Flush();
+            return SendCoreAsync(writer.Buffer.WrittenMemory, WebSocketMessageType.Text, cancellationToken);
         }
         finally
         {
-            _sendGate.Exit();
+            JsonMessageWriter.Return(writer);
         }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendJsonAfterAcceptAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        await AcceptImplicitlyAsync().ConfigureAwait(false);
+        await SendJsonAsync(value, typeInfo, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

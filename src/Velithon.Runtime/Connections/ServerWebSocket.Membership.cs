@@ -10,14 +10,23 @@ namespace Velithon.Connections;
 /// <summary>The connection's side of groups: which groups it belongs to, and the broadcasts delivered to it.</summary>
 public sealed partial class ServerWebSocket
 {
+    // Group membership, guarded by _stateLock; allocated on the first join.
+    private List<string>? _groups;
+    private bool _membershipClosed;
+    private BroadcastQueue? _broadcastQueue;
+    private int _slowConsumer;
+
     /// <summary>Sends a broadcast's message; never accepts a connection implicitly.</summary>
     internal ValueTask SendBroadcastAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType) =>
         _socket is null ? ValueTask.FromException(CreateDisconnectException(null)) : SendCoreAsync(payload, messageType, CancellationToken.None);
 
+    /// <summary>Returns true the first time only, so a slow consumer is closed once however many broadcasts overflow.</summary>
+    internal bool TryMarkSlowConsumer() => Interlocked.Exchange(ref _slowConsumer, 1) == 0;
+
     /// <summary>Sends or queues a broadcast to this connection, if it is open.</summary>
     internal DeliveryResult DeliverBroadcast(BroadcastPayload payload, int queueLimit)
     {
-        if (_socket is null || _applicationState != WebSocketState.Connected)
+        if (_socket is null || ApplicationState != WebSocketState.Connected)
         {
             return DeliveryResult.NotConnected;
         }
@@ -39,7 +48,7 @@ public sealed partial class ServerWebSocket
     {
         lock (_stateLock)
         {
-            if (_membershipClosed || _ended)
+            if (_membershipClosed || _phase == ConnectionPhase.Closed)
             {
                 return false;
             }

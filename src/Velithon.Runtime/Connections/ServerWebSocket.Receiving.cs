@@ -8,12 +8,15 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 using Velithon.Protocol;
-using TransportWebSocket = System.Net.WebSockets.WebSocket;
 
 namespace Velithon.Connections;
 
 public sealed partial class ServerWebSocket
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private MessageReceiver? _receiver;
+
     /// <inheritdoc />
     public override ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
         ReceiveMessageAsync(cancellationToken);
@@ -86,8 +89,9 @@ public sealed partial class ServerWebSocket
             // The first receive accepts the handshake if the handler has not: the receiver goes on once it is done.
             lock (_stateLock)
             {
-                if (_acceptTask is null && _applicationState == WebSocketState.Connecting)
+                if (_acceptTask is null && _phase == ConnectionPhase.Connecting)
                 {
+                    _phase = ConnectionPhase.Accepting;
                     _acceptTask = AcceptCoreAsync(null, null);
                 }
 
@@ -95,7 +99,6 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        ReturnMessageBuffer();
         if ((_socket is null && accepting is null) || ClientState == WebSocketState.Disconnected)
         {
             error = disconnectAsDefault ? null : CreateDisconnectException(null);
@@ -105,6 +108,7 @@ public sealed partial class ServerWebSocket
         var receiver = _receiver ??= new MessageReceiver(this);
         if (!receiver.TryStart(accepting, mode, disconnectAsDefault, cancellationToken, out version))
         {
+            // Refused before anything else: the receive in progress, and the message before it, are untouched.
             error = new InvalidOperationException("A receive is already in progress on this connection; receive one message at a time.");
             return null;
         }
@@ -122,35 +126,30 @@ public sealed partial class ServerWebSocket
     }
 
     /// <summary>
-    /// Receives one message at a time from the connection's WebSocket, as a reusable operation rather than an
-    /// async method. Two reasons. A connection usually ends with the peer's close frame, which the handler's
-    /// receive reports as <see cref="WebSocketDisconnectException"/>; an async method can only fail its task by
-    /// throwing, and on Native AOT each throw walks the stack (15,000 to 35,000 instructions), so here the exception
-    /// is handed to the awaiting handler without being thrown first. And an idle connection holds this one
-    /// object instead of a suspended state machine.
+    /// Receives one message at a time from the connection's socket, as a reusable operation rather than an async
+    /// method. Two reasons. A connection usually ends with the peer's close frame, which the handler's receive
+    /// reports as <see cref="WebSocketDisconnectException"/>; an async method can only fail its task by throwing,
+    /// and on Native AOT each throw walks the stack (15,000 to 35,000 instructions), so here the exception is handed
+    /// to the awaiting handler without being thrown first. And an idle connection holds this one object instead of
+    /// a suspended state machine.
     /// </summary>
     /// <remarks>
-    /// With Velithon's own framing (<see cref="FrameWebSocket"/>) one call returns the whole message. With the
-    /// framework's WebSocket (compression, the in-memory test server) the message is reassembled here: the first
-    /// read has an empty buffer, so it waits for the next frame without holding one, and only then is a pooled
-    /// buffer rented for the payload. Receives are one at a time, so one instance per connection serves them all,
-    /// and it completes as a message, a string (<see cref="ReceiveTextAsync"/>) or an array
-    /// (<see cref="ReceiveBytesAsync"/>), checked and converted before the caller resumes.
+    /// Receives are one at a time, so one instance per connection serves them all, and it completes as a message,
+    /// a string (<see cref="ReceiveTextAsync"/>) or an array (<see cref="ReceiveBytesAsync"/>), checked and converted
+    /// before the caller resumes. It owns the pooled buffer of the last message it handed out, which stays valid
+    /// until the next receive starts (<see cref="WebSocketMessage"/>) and goes back to the pool then, or when the
+    /// connection completes.
     /// </remarks>
     private sealed class MessageReceiver : IValueTaskSource<WebSocketMessage>, IValueTaskSource<string>, IValueTaskSource<byte[]>
     {
         private readonly ServerWebSocket _owner;
-        private Action? _onReadCompleted;
         private Action? _onAccepted;
         private Task? _accepting;
         private ManualResetValueTaskSourceCore<WebSocketMessage> _core;
         private Action? _onMessageReceived;
-        private ConfiguredValueTaskAwaitable<ValueWebSocketReceiveResult>.ConfiguredValueTaskAwaiter _pendingRead;
         private ConfiguredValueTaskAwaitable<FrameMessage>.ConfiguredValueTaskAwaiter _pendingMessage;
-        private TransportWebSocket? _socket;
         private CancellationToken _cancellationToken;
-        private byte[] _buffer = [];
-        private int _length;
+        private byte[]? _heldBuffer;
         private bool _disconnectAsDefault;
         private ReceiveMode _mode;
         private object? _converted;
@@ -173,12 +172,12 @@ public sealed partial class ServerWebSocket
                 return false;
             }
 
+            // This receive is the next one: the last message's buffer is the caller's no longer.
+            ReleaseHeldBuffer();
             _core.Reset();
             _mode = mode;
             _cancellationToken = cancellationToken;
             _disconnectAsDefault = disconnectAsDefault;
-            _buffer = [];
-            _length = 0;
             version = _core.Version;
             _accepting = accepting;
             if (accepting is null || accepting.IsCompleted)
@@ -192,6 +191,16 @@ public sealed partial class ServerWebSocket
             }
 
             return true;
+        }
+
+        /// <summary>Returns the last message's buffer to the pool, when the connection completes; never while a receive runs.</summary>
+        public void ReleaseWhenIdle()
+        {
+            if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0)
+            {
+                ReleaseHeldBuffer();
+                Volatile.Write(ref _busy, 0);
+            }
         }
 
         public WebSocketMessage GetResult(short token)
@@ -242,7 +251,6 @@ public sealed partial class ServerWebSocket
                     return;
                 }
 
-                _owner.ReturnMessageBuffer();
                 if (_owner.ClientState == WebSocketState.Disconnected)
                 {
                     SetException(_owner.CreateDisconnectException(null));
@@ -250,25 +258,10 @@ public sealed partial class ServerWebSocket
                 }
             }
 
-            _socket = _owner._socket;
-            _owner._receiving = true;
-            if (_socket is FrameWebSocket frames)
-            {
-                ReceiveFrames(frames);
-            }
-            else if (StartRead(Memory<byte>.Empty))
-            {
-                OnReadCompleted();
-            }
-        }
-
-        /// <summary>Receives a whole message from Velithon's own framing, which needs neither the empty read nor the loop.</summary>
-        private void ReceiveFrames(FrameWebSocket frames)
-        {
             ValueTask<FrameMessage> receive;
             try
             {
-                receive = frames.ReceiveMessageAsync(_owner._runtime.Options.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
+                receive = _owner._socket!.ReceiveMessageAsync(_owner._runtime.Options.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
             }
             catch (Exception exception)
             {
@@ -304,130 +297,38 @@ public sealed partial class ServerWebSocket
             switch (message.Kind)
             {
                 case FrameMessageKind.Close:
-                    FailWith(_owner.OnPeerClosedAsync(_socket!));
+                    FailWith(_owner.OnPeerClosedAsync());
                     break;
                 case FrameMessageKind.TooBig:
-                    FailWithMessageTooBig();
+                    int maxMessageSize = _owner._runtime.Options.MaxMessageSize;
+                    Log.MessageTooBig(_owner._runtime.Logger, maxMessageSize);
+                    FailWith(_owner.EndForPeerAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes.", EndingKind.Close));
+                    break;
+                case FrameMessageKind.ProtocolError:
+                    Log.PeerViolatedProtocol(_owner._runtime.Logger, message.ErrorCode, message.ErrorReason!);
+                    FailWith(_owner.EndForPeerAsync(message.ErrorCode, message.ErrorReason, EndingKind.Fail));
                     break;
                 default:
-                    _buffer = message.RentedBuffer ?? [];
-                    _length = message.Payload.Length;
+                    _heldBuffer = message.RentedBuffer is { Length: > 0 } rented ? rented : null;
                     Complete(message.Type, message.Payload);
                     break;
             }
         }
 
-        /// <summary>
-        /// Starts a read from the transport. Returns true when it completed at once, for the caller to go on in
-        /// its loop (a message of many small frames would otherwise recurse once per frame); otherwise
-        /// <see cref="OnReadCompleted"/> goes on when it completes.
-        /// </summary>
-        private bool StartRead(Memory<byte> destination)
-        {
-            ValueTask<ValueWebSocketReceiveResult> read;
-            try
-            {
-                read = _socket!.ReceiveAsync(destination, _cancellationToken);
-            }
-            catch (Exception exception)
-            {
-                read = ValueTask.FromException<ValueWebSocketReceiveResult>(exception);
-            }
-
-            _pendingRead = read.ConfigureAwait(false).GetAwaiter();
-            if (_pendingRead.IsCompleted)
-            {
-                return true;
-            }
-
-            _pendingRead.UnsafeOnCompleted(_onReadCompleted ??= OnReadCompleted);
-            return false;
-        }
-
-        private void OnReadCompleted()
-        {
-            while (true)
-            {
-                ValueWebSocketReceiveResult result;
-                try
-                {
-                    result = _pendingRead.GetResult();
-                }
-                catch (Exception exception)
-                {
-                    _pendingRead = default;
-                    Fail(exception);
-                    return;
-                }
-
-                _pendingRead = default;
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    ReturnBuffer();
-                    FailWith(_owner.OnPeerClosedAsync(_socket!));
-                    return;
-                }
-
-                int maxMessageSize = _owner._runtime.Options.MaxMessageSize;
-                _length += result.Count;
-                if (_length > maxMessageSize)
-                {
-                    ReturnBuffer();
-                    FailWithMessageTooBig();
-                    return;
-                }
-
-                if (result.EndOfMessage)
-                {
-                    Complete(result.MessageType, _buffer.AsMemory(0, _length));
-                    return;
-                }
-
-                // Read at most one byte past the limit: enough to know the message is too big.
-                int capacity = Math.Min(_buffer.Length, maxMessageSize + 1);
-                if (_length == capacity)
-                {
-                    Grow(Math.Min(Math.Max(InitialReceiveBufferSize, _buffer.Length * 2), maxMessageSize + 1));
-                    capacity = Math.Min(_buffer.Length, maxMessageSize + 1);
-                }
-
-                if (!StartRead(_buffer.AsMemory(_length, capacity - _length)))
-                {
-                    return;
-                }
-            }
-        }
-
-        private void FailWithMessageTooBig()
-        {
-            int maxMessageSize = _owner._runtime.Options.MaxMessageSize;
-            Log.MessageTooBig(_owner._runtime.Logger, maxMessageSize);
-            FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes."));
-        }
-
-        /// <summary>Completes the receive with <paramref name="data"/>, which lies in <see cref="_buffer"/> when that is a rented array.</summary>
+        /// <summary>Completes the receive with <paramref name="data"/>, which lies in the held buffer when that is a rented array.</summary>
         private void Complete(WebSocketMessageType messageType, ReadOnlyMemory<byte> data)
         {
             var owner = _owner;
-            owner._receiving = false;
-
-            // The payload stays valid until the next receive, which returns the buffer to the pool.
-            byte[] payload = _buffer;
-            _buffer = [];
-            if (payload.Length > 0)
-            {
-                owner._messageBuffer = payload;
-            }
-
             if (owner._runtime.TracksIdleTime)
             {
-                owner._lastMessageTicks = Environment.TickCount64;
+                Volatile.Write(ref owner._lastMessageTicks, owner._runtime.Clock.NowMilliseconds);
             }
 
-            owner._runtime.Metrics.MessageReceived(_length);
+            owner._runtime.Metrics.MessageReceived(data.Length);
             if (owner._runtime.MessageRateLimiter is { } rateLimiter && !owner.TryAcquireMessagePermit(rateLimiter))
             {
-                FailWith(owner.CloseForPeerErrorAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded."));
+                ReleaseHeldBuffer();
+                FailWith(owner.EndForPeerAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded.", EndingKind.Close));
                 return;
             }
 
@@ -436,17 +337,18 @@ public sealed partial class ServerWebSocket
                 data);
             if (_mode != ReceiveMode.Message)
             {
-                if (!TryConvert(message))
+                bool converted = TryConvert(message);
+
+                // Converted into a string or array of its own (or refused): the payload buffer can go back now.
+                ReleaseHeldBuffer();
+                if (!converted)
                 {
                     return;
                 }
 
-                // Converted into a string or array of its own: the payload buffer can go back now.
-                owner.ReturnMessageBuffer();
                 message = default;
             }
 
-            _socket = null;
             _core.SetResult(message);
         }
 
@@ -457,7 +359,7 @@ public sealed partial class ServerWebSocket
             {
                 if (message.Kind != WebSocketMessageKind.Binary)
                 {
-                    FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a binary message, received a text one."));
+                    FailWith(_owner.EndForPeerAsync(WebSocketCloseCode.UnsupportedData, "Expected a binary message, received a text one.", EndingKind.Close));
                     return false;
                 }
 
@@ -467,7 +369,7 @@ public sealed partial class ServerWebSocket
 
             if (message.Kind != WebSocketMessageKind.Text)
             {
-                FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.UnsupportedData, "Expected a text message, received a binary one."));
+                FailWith(_owner.EndForPeerAsync(WebSocketCloseCode.UnsupportedData, "Expected a text message, received a binary one.", EndingKind.Close));
                 return false;
             }
 
@@ -478,8 +380,9 @@ public sealed partial class ServerWebSocket
             }
             catch (DecoderFallbackException)
             {
-                // The transport validates UTF-8 as frames arrive (RFC 6455 section 8.1); this is the backstop.
-                FailWith(_owner.CloseForPeerErrorAsync(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8."));
+                // The socket checks UTF-8 as fragments arrive and leaves a whole single-frame message to this decoding
+                // (RFC 6455 section 8.1): invalid here is the peer's fault.
+                FailWith(_owner.EndForPeerAsync(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8.", EndingKind.Fail));
                 return false;
             }
         }
@@ -487,16 +390,15 @@ public sealed partial class ServerWebSocket
         /// <summary>Fails the receive as the transport's failure requires: canceled, dropped, or as thrown.</summary>
         private void Fail(Exception exception)
         {
-            ReturnBuffer();
             if (exception is OperationCanceledException && _cancellationToken.IsCancellationRequested)
             {
-                // Canceling a receive aborts the transport: the connection is over.
-                _owner.MarkEnded(WebSocketCloseCode.AbnormalClosure, null);
+                // Canceling a receive aborts the transport (a frame is left half read): the connection is over.
+                _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
                 SetException(exception);
             }
-            else if (IsTransportFailure(exception))
+            else if (FrameWebSocket.IsTransportFailure(exception))
             {
-                SetException(_owner.OnTransportFailed(_socket!, exception));
+                SetException(_owner.OnTransportFailed(exception));
             }
             else
             {
@@ -504,38 +406,22 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        /// <summary>Fails the receive with the disconnect a close produced, once the close is done.</summary>
-        private void FailWith(ValueTask<WebSocketDisconnectException> closing)
+        /// <summary>Fails the receive with the disconnect an ending produced, once the ending is done.</summary>
+        private void FailWith(Task<WebSocketDisconnectException> ending)
         {
-            if (closing.IsCompletedSuccessfully)
+            if (ending.IsCompletedSuccessfully)
             {
-                SetException(closing.Result);
+                SetException(ending.Result);
             }
             else
             {
-                _ = FailWhenClosedAsync(closing);
+                ending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
+                    SetException(ending.IsCompletedSuccessfully ? ending.Result : ending.Exception?.InnerException ?? _owner.CreateDisconnectException(null)));
             }
-        }
-
-        private async Task FailWhenClosedAsync(ValueTask<WebSocketDisconnectException> closing)
-        {
-            Exception exception;
-            try
-            {
-                exception = await closing.ConfigureAwait(false);
-            }
-            catch (Exception closeFailure)
-            {
-                exception = closeFailure;
-            }
-
-            SetException(exception);
         }
 
         private void SetException(Exception exception)
         {
-            _owner._receiving = false;
-            _socket = null;
             if (_disconnectAsDefault && exception is WebSocketDisconnectException)
             {
                 _core.SetResult(default);
@@ -546,20 +432,12 @@ public sealed partial class ServerWebSocket
             }
         }
 
-        private void Grow(int minimumSize)
+        private void ReleaseHeldBuffer()
         {
-            var larger = ArrayPool<byte>.Shared.Rent(minimumSize);
-            _buffer.AsSpan(0, _length).CopyTo(larger);
-            ReturnBuffer();
-            _buffer = larger;
-        }
-
-        private void ReturnBuffer()
-        {
-            if (_buffer.Length > 0)
+            if (_heldBuffer is { } buffer)
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = [];
+                _heldBuffer = null;
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }

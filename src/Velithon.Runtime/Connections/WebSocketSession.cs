@@ -1,10 +1,6 @@
 using System;
 using System.Threading.Tasks;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebSockets;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Velithon.Binding;
 using Velithon.Hosting;
@@ -20,44 +16,22 @@ namespace Velithon.Connections;
 /// </summary>
 internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerName, Func<ServerWebSocket, Task> handler)
 {
-    /// <summary>The one version of the protocol RFC 6455 defines, and the only one this server speaks.</summary>
-    private const string SupportedVersion = "13";
-
     private RouteValueDecoder? _routeValues;
 
     /// <summary>
     /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
     /// the application's pipeline: a raw ASP.NET Core WebSocket endpoint or a SignalR hub beside Velithon's routes
     /// sees exactly the pipeline the application built, its own <c>UseWebSockets(options)</c> included
-    /// (<c>AllowedOrigins</c>, keep-alive). For a Velithon route, the transport is wrapped so the runtime sees the
-    /// frames it sends, and ASP.NET Core's <see cref="WebSocketMiddleware"/> runs as the route's first step: it
-    /// validates the handshake (RFC 6455 section 4.2.1) and provides the framework's WebSocket for the paths that
-    /// use it (permessage-deflate). It allows every origin: Velithon's own origin policy decides next.
+    /// (<c>AllowedOrigins</c>, keep-alive). Velithon checks and completes the handshake itself
+    /// (<see cref="WebSocketHandshake"/>), so nothing of the framework's WebSocket is involved.
     /// </summary>
-    public RequestDelegate CreateRequestDelegate()
-    {
-        var webSockets = new WebSocketMiddleware(
-            HandleRequestAsync,
-            Options.Create(new WebSocketOptions { KeepAliveInterval = runtime.Options.KeepAliveInterval }),
-            runtime.LoggerFactory);
-        return httpContext =>
-        {
-            if (WebSocketHandshake.ObserveTransport(httpContext))
-            {
-                // A WebSocket feature the application's own UseWebSockets() set would hand out the unwrapped transport;
-                // its checks have run by now, and the route's middleware sets the feature afresh over the wrapped one.
-                httpContext.Features.Set<IHttpWebSocketFeature>(null);
-            }
-
-            return webSockets.Invoke(httpContext);
-        };
-    }
+    public RequestDelegate CreateRequestDelegate() => HandleRequestAsync;
 
     private Task HandleRequestAsync(HttpContext httpContext)
     {
-        if (!httpContext.WebSockets.IsWebSocketRequest)
+        if (WebSocketHandshake.Check(httpContext) is { } refusal)
         {
-            return RejectPlainRequestAsync(httpContext);
+            return RefuseHandshakeAsync(httpContext, refusal);
         }
 
         if (!runtime.OriginPolicy.IsAllowed(httpContext.Request))
@@ -122,10 +96,16 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             {
                 await EndFailedHandlerAsync(socket, HandlerException(running)).ConfigureAwait(false);
             }
-        }
-        finally
-        {
+
             await socket.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // No failure may reach the server's unhandled-exception handler, which would log it a second time and
+            // answer the request again: it is logged once here, and the connection ends without a close handshake.
+            Log.TeardownFailed(runtime.Logger, handlerName, exception);
+            socket.AbortForDeadline();
+            await socket.CompleteAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -189,26 +169,22 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         return httpContext.Response.WriteAsync(message, httpContext.RequestAborted);
     }
 
-    private Task RejectPlainRequestAsync(HttpContext httpContext)
+    private Task RefuseHandshakeAsync(HttpContext httpContext, HandshakeRefusal refusal)
     {
-        // A handshake for a version other than 13 is no handshake this server can complete (RFC 6455 section 4.2.1, item 6).
-        var requestedVersion = httpContext.Request.Headers.SecWebSocketVersion;
-        bool otherVersion = requestedVersion.Count > 0 && requestedVersion.ToString() != SupportedVersion;
-        runtime.Metrics.HandshakeRejected(RejectionReasons.NotWebSocket);
-        runtime.RefusalLog.Refused(RejectionReasons.NotWebSocket, StatusCodes.Status426UpgradeRequired, httpContext.Request.Path.Value ?? "/",
-            otherVersion
-                ? $"the client asked for WebSocket version {requestedVersion} (Sec-WebSocket-Version); this server speaks version {SupportedVersion}"
-                : $"a {httpContext.Request.Method} request without a WebSocket upgrade");
-
-        // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs; RFC 6455 sections 4.2.2
-        // and 4.4: a refusal of the version names the versions the server speaks, so a client can retry with one.
-        httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
-        httpContext.Response.Headers.SecWebSocketVersion = SupportedVersion;
-        if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))
+        runtime.Metrics.HandshakeRejected(refusal.Reason);
+        runtime.RefusalLog.Refused(refusal.Reason, refusal.StatusCode, httpContext.Request.Path.Value ?? "/", refusal.LogReason);
+        httpContext.Response.StatusCode = refusal.StatusCode;
+        if (refusal.NamesVersion)
         {
-            // Connection-level headers exist only in HTTP/1.1 (RFC 9113 section 8.2.2 forbids them in HTTP/2).
-            httpContext.Response.Headers[HeaderNames.Upgrade] = "websocket";
-            httpContext.Response.Headers[HeaderNames.Connection] = "Upgrade";
+            // RFC 9110 section 15.5.22: 426 tells the client which protocol this resource needs; RFC 6455 sections 4.2.2
+            // and 4.4: a refusal names the versions the server speaks, so a client can retry with one.
+            httpContext.Response.Headers.SecWebSocketVersion = WebSocketHandshake.SupportedVersion;
+            if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))
+            {
+                // Connection-level headers exist only in HTTP/1.1 (RFC 9113 section 8.2.2 forbids them in HTTP/2).
+                httpContext.Response.Headers[HeaderNames.Upgrade] = "websocket";
+                httpContext.Response.Headers[HeaderNames.Connection] = "Upgrade";
+            }
         }
 
         httpContext.Response.ContentType = "text/plain; charset=utf-8";
@@ -216,10 +192,6 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         // RFC 9110 section 9.3.2: HEAD gets the status and headers a GET would, without the body.
         return HttpMethods.IsHead(httpContext.Request.Method)
             ? Task.CompletedTask
-            : httpContext.Response.WriteAsync(
-                otherVersion
-                    ? $"This endpoint speaks WebSocket version {SupportedVersion} (Sec-WebSocket-Version); the client asked for {requestedVersion}."
-                    : "This endpoint accepts only WebSocket connections.",
-                httpContext.RequestAborted);
+            : httpContext.Response.WriteAsync(refusal.Message, httpContext.RequestAborted);
     }
 }

@@ -72,7 +72,18 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 
     internal IEnumerable<ServerWebSocket> Connections => _connections.Keys;
 
-    internal void Add(ServerWebSocket socket) => _connections.TryAdd(socket, 0);
+    // Set when the host begins to stop; a connection accepted from then on is closed with 1001 as it joins.
+    private bool _stopping;
+
+    internal void Add(ServerWebSocket socket)
+    {
+        _connections.TryAdd(socket, 0);
+        if (Volatile.Read(ref _stopping))
+        {
+            // Accepted after shutdown began, so CloseAll did not see it: it goes the way of every other connection.
+            _ = socket.CloseAsync(WebSocketCloseCode.GoingAway, "The server is shutting down.");
+        }
+    }
 
     /// <summary>Forgets a connection that ended: it leaves the registry and every group.</summary>
     internal void Remove(ServerWebSocket socket)
@@ -290,6 +301,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 
     private void CloseAll()
     {
+        Volatile.Write(ref _stopping, true);
         var closing = new List<Task>();
         foreach (var socket in _connections.Keys)
         {

@@ -30,6 +30,7 @@ internal sealed class VelithonRuntime : IDisposable
         Metrics = metrics;
         Json = json;
         RefusalLog = new HandshakeRefusalLog(Logger, timeProvider);
+        Clock = new ConnectionClock(timeProvider);
         ConnectionLimiter = ConnectionLimiter.Create(Options);
         OriginPolicy = new OriginPolicy(Options.AllowedOrigins);
         TracksIdleTime = Options.IdleTimeout > TimeSpan.Zero;
@@ -57,8 +58,10 @@ internal sealed class VelithonRuntime : IDisposable
 
     public ILogger Logger { get; }
 
-    /// <summary>For the framework's WebSocket middleware that each route runs as its first step.</summary>
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The clock of the connections' deadlines, from the application's <see cref="TimeProvider"/>.</summary>
+    public ConnectionClock Clock { get; }
 
     public WebSocketHub Hub { get; }
 

@@ -94,6 +94,7 @@ internal sealed class VelithonMetrics
 internal static class RejectionReasons
 {
     public const string NotWebSocket = "not_websocket";
+    public const string NotUpgradable = "not_upgradable";
     public const string TooManyConnections = "too_many_connections";
     public const string TooManyConnectionsFromIp = "too_many_connections_from_ip";
     public const string Origin = "origin";

@@ -21,6 +21,9 @@ internal readonly struct FrameHeader
     /// <summary>The longest header a server writes: 2 bytes, then a 64-bit length; a server's frames are never masked.</summary>
     public const int MaxServerHeaderLength = 10;
 
+    /// <summary>The longest header of a client's frame: a server's and the four-byte masking key.</summary>
+    public const int MaxClientHeaderLength = 14;
+
     private FrameHeader(bool fin, int reservedBits, int opcode, bool masked, long payloadLength, uint maskKey, int length)
     {
         Fin = fin;
@@ -103,26 +106,47 @@ internal readonly struct FrameHeader
         return true;
     }
 
-    /// <summary>Writes a server frame's header (final flag, opcode, length; never masked) and returns its length.</summary>
-    public static int Write(Span<byte> destination, int opcode, bool fin, int payloadLength)
+    /// <summary>
+    /// Writes a frame's header (final flag, RSV1, opcode, length and, for a client's frame, the mask bit and
+    /// <paramref name="maskKey"/>; RFC 6455 section 5.2) and returns its length: at most
+    /// <see cref="MaxServerHeaderLength"/> bytes unmasked, <see cref="MaxClientHeaderLength"/> masked.
+    /// </summary>
+    /// <param name="destination">Where the header goes: at least <see cref="MaxClientHeaderLength"/> bytes.</param>
+    /// <param name="opcode">The frame's opcode (section 5.2).</param>
+    /// <param name="fin">Whether this is the message's final frame.</param>
+    /// <param name="payloadLength">The payload's length in bytes.</param>
+    /// <param name="rsv1">RSV1, set on the first frame of a compressed message (RFC 7692 section 6).</param>
+    /// <param name="maskKey">The masking key of a client's frame (section 5.3); null for a server's, which are never masked.</param>
+    public static int Write(Span<byte> destination, int opcode, bool fin, int payloadLength, bool rsv1 = false, uint? maskKey = null)
     {
-        destination[0] = (byte)((fin ? 0x80 : 0) | opcode);
+        destination[0] = (byte)((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
+        byte maskBit = maskKey is null ? (byte)0 : (byte)0x80;
+        int length;
         if (payloadLength < 126)
         {
-            destination[1] = (byte)payloadLength;
-            return 2;
+            destination[1] = (byte)(maskBit | payloadLength);
+            length = 2;
         }
-
-        if (payloadLength <= ushort.MaxValue)
+        else if (payloadLength <= ushort.MaxValue)
         {
-            destination[1] = 126;
+            destination[1] = (byte)(maskBit | 126);
             BinaryPrimitives.WriteUInt16BigEndian(destination.Slice(2), (ushort)payloadLength);
-            return 4;
+            length = 4;
+        }
+        else
+        {
+            destination[1] = (byte)(maskBit | 127);
+            BinaryPrimitives.WriteUInt64BigEndian(destination.Slice(2), (ulong)payloadLength);
+            length = 10;
         }
 
-        destination[1] = 127;
-        BinaryPrimitives.WriteUInt64BigEndian(destination.Slice(2), (ulong)payloadLength);
-        return 10;
+        if (maskKey is { } key)
+        {
+            MemoryMarshal.Write(destination.Slice(length), key);
+            length += 4;
+        }
+
+        return length;
     }
 
     /// <summary>

@@ -1,0 +1,317 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Velithon.Connections;
+using TransportState = System.Net.WebSockets.WebSocketState;
+
+namespace Velithon.Protocol;
+
+/// <summary>Sending: whole messages, control frames and keep-alive pings, one frame per write, through the connection's one write gate.</summary>
+internal sealed partial class FrameWebSocket
+{
+    // An unmasked ping with no payload (RFC 6455 section 5.5.2): what a server's keep-alive sends.
+    private static readonly byte[] PingFrame = [0x89, 0x00];
+
+    private readonly SendGate _writeGate = new();
+
+    // The code of the close frame sent: 0 while none has gone out, 1005 for a close frame without a code.
+    private int _sentCloseCode;
+
+    // When the write in progress started waiting for the transport (ConnectionClock milliseconds); 0 when none waits.
+    private long _writeWaitingSince;
+
+    /// <summary>The code of the close frame this side sent: 0 when none, 1005 when it had no code.</summary>
+    public int SentCloseCode => Volatile.Read(ref _sentCloseCode);
+
+    /// <summary>
+    /// Since when (in <see cref="ConnectionClock"/> milliseconds) a frame has waited for the transport to take it,
+    /// because the peer stopped reading; 0 when no write waits. For the send timeout.
+    /// </summary>
+    public long WriteWaitingSince => Volatile.Read(ref _writeWaitingSince);
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> as one whole message in one frame (compressed when permessage-deflate was
+    /// negotiated, RFC 7692 section 7.2.1). The payload is copied before this returns, so the caller may reuse its
+    /// memory at once, even when the send itself goes on; sends complete in the order they were called.
+    /// </summary>
+    /// <exception cref="WebSocketException">A close frame has gone out, or the connection has ended.</exception>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
+    {
+        if (messageType is not (WebSocketMessageType.Text or WebSocketMessageType.Binary))
+        {
+            throw new ArgumentException("Only text and binary messages are sent this way; close with CloseOutputAsync.", nameof(messageType));
+        }
+
+        if (SentCloseCode != 0 || State is not (TransportState.Open or TransportState.CloseReceived))
+        {
+            return ValueTask.FromException(new WebSocketException(WebSocketError.InvalidState, $"The WebSocket is {State}: no more messages can be sent."));
+        }
+
+        int opcode = messageType == WebSocketMessageType.Text ? FrameHeader.Text : FrameHeader.Binary;
+        if (Compression is { } compression)
+        {
+            return SendCompressedAsync(compression, payload, opcode, cancellationToken);
+        }
+
+        return WriteFrameAsync(opcode, payload.Span, rsv1: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a ping unless a frame is on its way (the keep-alive tries again later) or a close frame has gone out
+    /// (RFC 6455 section 5.5.1). A failed write is left to the next receive or send to report.
+    /// </summary>
+    /// <returns>Whether the ping was handed to the transport.</returns>
+    public bool TryWritePing()
+    {
+        if (SentCloseCode != 0 || State != TransportState.Open || !_writeGate.TryEnter())
+        {
+            return false;
+        }
+
+        if (SentCloseCode != 0)
+        {
+            _writeGate.Exit();
+            return false;
+        }
+
+        try
+        {
+            var write = WriteHoldingGate(null, PingFrame, CancellationToken.None);
+            if (!write.IsCompleted)
+            {
+                _ = ObservePingAsync(write);
+            }
+            else if (write.IsFaulted)
+            {
+                _ = write.AsTask().Exception;
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sends the close frame with <paramref name="code"/> and <paramref name="reason"/>, once (section 5.5.1); later calls do nothing.</summary>
+    /// <param name="code">The close code; 1005 sends a close frame without a body.</param>
+    /// <param name="reason">At most 123 UTF-8 bytes (section 5.5).</param>
+    /// <param name="cancellationToken">Bounds the wait for the write gate and the transport; canceling aborts the connection.</param>
+    public ValueTask CloseOutputAsync(int code, string? reason, CancellationToken cancellationToken)
+    {
+        var state = State;
+        if (state is TransportState.Aborted or TransportState.Closed || Interlocked.CompareExchange(ref _sentCloseCode, code, 0) != 0)
+        {
+            return default;
+        }
+
+        if (!TrySetState(TransportState.Open, TransportState.CloseSent))
+        {
+            TrySetState(TransportState.CloseReceived, TransportState.Closed);
+        }
+
+        Span<byte> payload = stackalloc byte[FrameHeader.MaxControlPayloadLength];
+        int length = 0;
+        if (code != WebSocketCloseCode.NoStatusReceived)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+            length = 2 + Encoding.UTF8.GetBytes(reason ?? string.Empty, payload.Slice(2));
+        }
+
+        return SendControlAsync(FrameHeader.Close, payload.Slice(0, length), cancellationToken);
+    }
+
+    /// <summary>Sends a control frame (a pong, a close frame).</summary>
+    private ValueTask SendControlAsync(int opcode, ReadOnlySpan<byte> payload, CancellationToken cancellationToken) =>
+        WriteFrameAsync(opcode, payload, rsv1: false, cancellationToken);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendCompressedAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken)
+    {
+        // The compressor's context must see messages in the order they go on the wire, so compression happens with
+        // the write gate held. The caller's memory is copied first when the gate is busy: the copy is the caller's.
+        byte[]? copy = null;
+        if (!_writeGate.TryEnter())
+        {
+            copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.Span.CopyTo(copy);
+            payload = copy.AsMemory(0, payload.Length);
+            try
+            {
+                await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+                throw;
+            }
+        }
+
+        byte[] frame;
+        ReadOnlyMemory<byte> bytes;
+        try
+        {
+            var compressed = compression.Deflate(payload.Span);
+            frame = ArrayPool<byte>.Shared.Rent(FrameHeader.MaxClientHeaderLength + compressed.Length);
+            int headerLength = WriteHeader(frame, opcode, compressed.Length, rsv1: true, out uint? maskKey);
+            compressed.CopyTo(frame.AsSpan(headerLength));
+            if (maskKey is { } key)
+            {
+                FrameHeader.Unmask(frame.AsSpan(headerLength, compressed.Length), key, 0);
+            }
+
+            bytes = frame.AsMemory(0, headerLength + compressed.Length);
+            compression.ReleaseDeflated();
+        }
+        catch
+        {
+            _writeGate.Exit();
+            throw;
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+
+        await WriteHoldingGate(frame, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes one frame with a single write, so that a keep-alive ping only ever goes between frames. The frame is
+    /// assembled before waiting for the write gate, so the payload may be transient memory; it completes without an
+    /// async state machine when the transport takes it at once.
+    /// </summary>
+    private ValueTask WriteFrameAsync(int opcode, ReadOnlySpan<byte> payload, bool rsv1, CancellationToken cancellationToken)
+    {
+        byte[] frame = ArrayPool<byte>.Shared.Rent(FrameHeader.MaxClientHeaderLength + payload.Length);
+        int headerLength = WriteHeader(frame, opcode, payload.Length, rsv1, out uint? maskKey);
+        payload.CopyTo(frame.AsSpan(headerLength));
+        if (maskKey is { } key)
+        {
+            // Section 5.3: the same XOR masks and unmasks.
+            FrameHeader.Unmask(frame.AsSpan(headerLength, payload.Length), key, 0);
+        }
+
+        var bytes = frame.AsMemory(0, headerLength + payload.Length);
+        return _writeGate.TryEnter() ? WriteHoldingGate(frame, bytes, cancellationToken) : WriteWhenFreeAsync(frame, bytes, cancellationToken);
+    }
+
+    /// <summary>Writes a frame header: a server's unmasked, a client's with a fresh masking key (section 5.3).</summary>
+    private int WriteHeader(Span<byte> destination, int opcode, int payloadLength, bool rsv1, out uint? maskKey)
+    {
+        maskKey = null;
+        if (!_isServer)
+        {
+            Span<byte> key = stackalloc byte[4];
+            RandomNumberGenerator.Fill(key);
+            maskKey = BinaryPrimitives.ReadUInt32LittleEndian(key);
+        }
+
+        return FrameHeader.Write(destination, opcode, fin: true, payloadLength, rsv1, maskKey);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteWhenFreeAsync(byte[] frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            throw;
+        }
+
+        await WriteHoldingGate(frame, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> (in <paramref name="frame"/>, rented, or null for static bytes) with the write
+    /// gate held; releases both when done. A write the transport does not take at once is timed for the send timeout.
+    /// </summary>
+    private ValueTask WriteHoldingGate(byte[]? frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        ValueTask write;
+        try
+        {
+            if (State == TransportState.Aborted)
+            {
+                throw new WebSocketException(WebSocketError.InvalidState, "The WebSocket was aborted: nothing more can be sent.");
+            }
+
+            write = _stream.WriteAsync(bytes, cancellationToken);
+        }
+        catch
+        {
+            ReleaseWrite(frame);
+            throw;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            write.GetAwaiter().GetResult();
+            ReleaseWrite(frame);
+            return default;
+        }
+
+        Volatile.Write(ref _writeWaitingSince, Math.Max(1, _clock.NowMilliseconds));
+        return FinishWriteAsync(frame, write);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FinishWriteAsync(byte[]? frame, ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A canceled write may leave a frame half written: the connection cannot go on.
+            Abort();
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _writeWaitingSince, 0);
+            ReleaseWrite(frame);
+        }
+    }
+
+    private void ReleaseWrite(byte[]? frame)
+    {
+        _writeGate.Exit();
+        if (frame is not null)
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>Observes a ping's write that the transport did not take at once, so its failure is not an unobserved exception.</summary>
+    private static async Task ObservePingAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            // The transport failed under the ping; the connection's next receive or send reports it.
+        }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is how a transport reports that the connection is gone.</summary>
+    internal static bool IsTransportFailure(Exception exception) =>
+        exception is WebSocketException or System.IO.IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException;
+}
