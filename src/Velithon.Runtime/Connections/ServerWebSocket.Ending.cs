@@ -7,7 +7,7 @@ using Velithon.Metrics;
 namespace Velithon.Connections;
 
 /// <summary>How the handler's end becomes the connection's end: a crash (1011 or 500), data the client sent that a receive call could not read (1007), a <see cref="WebSocketCloseException"/>, or a return.</summary>
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     /// <summary>
     /// Ends the connection after <paramref name="handler"/> threw <paramref name="exception"/>: 1011 once accepted,

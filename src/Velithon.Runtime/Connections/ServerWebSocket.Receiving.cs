@@ -12,7 +12,7 @@ using TransportWebSocket = System.Net.WebSockets.WebSocket;
 
 namespace Velithon.Connections;
 
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     /// <inheritdoc />
     public override ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>

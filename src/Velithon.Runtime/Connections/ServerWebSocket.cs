@@ -29,10 +29,11 @@ namespace Velithon.Connections;
 /// WebSocket support, with message reassembly, size limits, close-code mapping and serialized sends.
 /// </summary>
 /// <remarks>
-/// Handlers see it as <see cref="Velithon.WebSocket"/>; generated code uses the members marked as
-/// infrastructure to reject a handshake whose parameters do not bind.
+/// Internal: handlers and generated code see it only as <see cref="Velithon.WebSocket"/>. The infrastructure
+/// API that generated code calls (<see cref="Binding.HandshakeBinder.RejectAsync"/>,
+/// <see cref="Endpoints.WebSocketEndpointRunner"/>) takes a <see cref="Velithon.WebSocket"/> and casts it back.
 /// </remarks>
-public sealed partial class ServerWebSocket : Velithon.WebSocket
+internal sealed partial class ServerWebSocket : Velithon.WebSocket
 {
     /// <summary>Why the JSON calls without a <c>JsonTypeInfo</c> are not trim- and AOT-safe, for the runtime's own such calls.</summary>
     internal const string JsonWithoutTypeInfoMessage = JsonWithoutTypeInfo;
