@@ -38,10 +38,10 @@ public sealed partial class VelithonGenerator
         // internal static class Chat_Room
         // {
         //     public const string Template = "/chat/<roomId>", Pattern = "/chat/{roomId}", HandlerName = "Chat.Room";
-        //     public static Task HandleAsync(ServerWebSocket socket)
+        //     public static Task HandleAsync(WebSocket socket)   // the runtime's connection, seen as what users name
         //     {
-        //         var roomId = HandshakeBinder.GetRouteValue(httpContext, "roomId");    // one block per parameter,
-        //         if (roomId is null) { return socket.RejectAsync(400, ...); }          // refusing what does not bind
+        //         var roomId = HandshakeBinder.GetRouteValue(httpContext, "roomId");           // one block per parameter,
+        //         if (roomId is null) { return HandshakeBinder.RejectAsync(socket, 400, ...); } // refusing what does not bind
         //         return global::Chat.Room(socket, roomId);
         //     }
         //
@@ -108,7 +108,7 @@ public sealed partial class VelithonGenerator
             writer.WriteLine(handler.Endpoint is null
                 ? $"/// <summary>Binds the handshake to the parameters of <c>{EscapeXml(handler.HandlerName)}</c> and runs it; a value that does not bind refuses the handshake with 400.</summary>"
                 : $"/// <summary>Binds the handshake to the constructor of <c>{EscapeXml(handler.HandlerName)}</c>, creates the connection's instance and runs its lifecycle; a value that does not bind refuses the handshake with 400.</summary>");
-            writer.WriteLine($"public static global::System.Threading.Tasks.Task HandleAsync(global::Velithon.Connections.ServerWebSocket {names.Socket})");
+            writer.WriteLine($"public static global::System.Threading.Tasks.Task HandleAsync(global::Velithon.WebSocket {names.Socket})");
             writer.OpenBlock();
             bool needsContext = false;
             foreach (var parameter in handler.Parameters)
@@ -343,7 +343,7 @@ public sealed partial class VelithonGenerator
         {
             writer.WriteLine($"if ({condition})");
             writer.OpenBlock();
-            writer.WriteLine($"return {socket}.RejectAsync(global::Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest, {message});");
+            writer.WriteLine($"return {Binder}.RejectAsync({socket}, global::Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest, {message});");
             writer.CloseBlock();
         }
 

@@ -71,7 +71,7 @@ internal static class GeneratorHarness
         var velithon = new[]
         {
             typeof(WebSocket).Assembly.Location,
-            typeof(Velithon.Connections.ServerWebSocket).Assembly.Location,
+            typeof(Velithon.Routing.WebSocketRouteBuilderExtensions).Assembly.Location,
             typeof(Velithon.Testing.VelithonTestServer).Assembly.Location,
             typeof(Microsoft.AspNetCore.TestHost.TestServer).Assembly.Location,
         };

@@ -15,7 +15,7 @@ namespace Velithon.Connections;
 /// <see cref="EndAsync"/>, which takes the close code and reason and how to end (<see cref="EndingKind"/>, whose
 /// deadline is the close timeout or none).
 /// </summary>
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     // RFC 6455 section 5.5: a control frame carries at most 125 bytes, two of which are the close code.
     private const int MaxCloseReasonBytes = 123;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.IO;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +11,7 @@ using Velithon.Protocol.Compression;
 namespace Velithon.Connections;
 
 /// <summary>The opening handshake: accepting it (explicitly or with the first send or receive), and refusing it with an HTTP status.</summary>
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     /// <inheritdoc />
     public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
@@ -50,10 +49,10 @@ public sealed partial class ServerWebSocket
 
     /// <summary>
     /// Refuses the handshake with <paramref name="statusCode"/> and <paramref name="message"/> as a plain-text
-    /// body. Generated code calls it when a parameter does not bind.
+    /// body. Generated code reaches it through <see cref="Binding.HandshakeBinder.RejectAsync"/> when a parameter
+    /// does not bind.
     /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public Task RejectAsync(int statusCode, string message)
+    internal Task RejectAsync(int statusCode, string message)
     {
         lock (_stateLock)
         {

@@ -12,7 +12,7 @@ using Velithon.Json;
 namespace Velithon.Connections;
 
 /// <summary>JSON messages: serialized into the connection's pooled buffer, read from the received message, and the client's invalid JSON told apart from the server's own.</summary>
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     /// <inheritdoc />
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Overrides WebSocket's JSON overloads.")]

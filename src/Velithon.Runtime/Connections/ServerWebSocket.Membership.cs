@@ -8,7 +8,7 @@ using Velithon.Groups;
 namespace Velithon.Connections;
 
 /// <summary>The connection's side of groups: which groups it belongs to, and the broadcasts delivered to it.</summary>
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     // Group membership, guarded by _stateLock; allocated on the first join.
     private List<string>? _groups;

@@ -11,7 +11,7 @@ using Velithon.Protocol;
 
 namespace Velithon.Connections;
 
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -10,7 +10,7 @@ using Velithon.Protocol;
 namespace Velithon.Connections;
 
 /// <summary>Sending: one whole message per call, through the socket's one write gate.</summary>
-public sealed partial class ServerWebSocket
+internal sealed partial class ServerWebSocket
 {
     /// <inheritdoc />
     public override ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)

@@ -22,8 +22,13 @@ namespace Velithon.Connections;
 /// (<c>.Handshake</c>), receiving (<c>.Receiving</c>), sending (<c>.Sending</c>, <c>.Json</c>), the end
 /// (<c>.Ending</c>) and groups (<c>.Membership</c>). The wire is <see cref="FrameWebSocket"/>'s.
 /// </para>
+/// <para>
+/// Internal: handlers and generated code see it only as <see cref="Velithon.WebSocket"/>. The infrastructure
+/// API that generated code calls (<see cref="Binding.HandshakeBinder.RejectAsync"/>,
+/// <see cref="Endpoints.WebSocketEndpointRunner"/>) takes a <see cref="Velithon.WebSocket"/> and casts it back.
+/// </para>
 /// </remarks>
-public sealed partial class ServerWebSocket : Velithon.WebSocket
+internal sealed partial class ServerWebSocket : Velithon.WebSocket
 {
     /// <summary>Why the JSON calls without a <c>JsonTypeInfo</c> are not trim- and AOT-safe, for the runtime's own such calls.</summary>
     internal const string JsonWithoutTypeInfoMessage = JsonWithoutTypeInfo;

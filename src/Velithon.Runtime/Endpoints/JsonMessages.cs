@@ -9,24 +9,31 @@ using Velithon.Connections;
 
 namespace Velithon.Endpoints;
 
-/// <summary>The outcome of looking for a message's discriminator.</summary>
+/// <summary>
+/// The outcome of looking for a message's discriminator. Infrastructure: it exists for the dispatch Velithon's
+/// generator writes and is hidden from IntelliSense; applications do not use it.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public enum DiscriminatorResult
 {
     /// <summary>The message is a JSON object with a string discriminator.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     Found,
 
     /// <summary>The message is not valid JSON, or not an object.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     Malformed,
 
     /// <summary>The message is an object without the discriminator, or with a non-string one.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     Missing,
 }
 
 /// <summary>
 /// Helpers for the typed-message dispatch the generator writes for endpoints with
 /// <see cref="OnMessageAttribute"/> methods: find the discriminator without allocating, deserialize
-/// with source-generated metadata, and react to what cannot be dispatched as the options say.
+/// with source-generated metadata, and react to what cannot be dispatched as the options say. Infrastructure: it
+/// exists for generated code and is hidden from IntelliSense; applications do not call it.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class JsonMessages
@@ -36,6 +43,7 @@ public static class JsonMessages
     /// <paramref name="json"/>; on <see cref="DiscriminatorResult.Found"/>, <paramref name="value"/> is positioned on it
     /// so the caller can compare it with <c>ValueTextEquals</c>.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static DiscriminatorResult FindDiscriminator(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName, out Utf8JsonReader value)
     {
         value = default;
@@ -78,6 +86,7 @@ public static class JsonMessages
     }
 
     /// <summary>Deserializes <paramref name="json"/> with <paramref name="typeInfo"/>; false when it is not valid for the type.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static bool TryDeserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, [NotNullWhen(true)] out T? value)
     {
         try
@@ -93,6 +102,7 @@ public static class JsonMessages
     }
 
     /// <summary>Reacts to a message that is not a JSON object, or is not valid for its type: 1007, or an error message.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static ValueTask RejectMalformedAsync(WebSocket socket, string discriminatorProperty, string? messageType) =>
         RejectAsync(
             socket,
@@ -103,6 +113,7 @@ public static class JsonMessages
                 : $"The message is not valid JSON for the message type '{messageType}'.");
 
     /// <summary>Reacts to a message whose discriminator no method handles, or that has none: 1003, or an error message.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static ValueTask RejectUnknownAsync(WebSocket socket, string discriminatorProperty, string? messageType) =>
         RejectAsync(
             socket,

@@ -7,25 +7,39 @@ namespace Velithon.Endpoints;
 
 /// <summary>
 /// Runs a <see cref="WebSocketEndpoint"/> through the Python original's lifecycle: connect, accept,
-/// connect-complete, receive, disconnect, with error in between. Generated code calls it with the
-/// endpoint instance and the message dispatch the generator wrote for that endpoint.
+/// connect-complete, receive, disconnect, with error in between. Infrastructure: it exists for the code
+/// Velithon's generator writes, which calls it with the endpoint instance and the message dispatch it wrote for
+/// that endpoint; it is hidden from IntelliSense, and applications do not call it.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WebSocketEndpointRunner
 {
     /// <summary>Runs <paramref name="endpoint"/> on <paramref name="socket"/> until the connection ends.</summary>
-    /// <param name="socket">The connection, not yet accepted.</param>
+    /// <param name="socket">The connection the generated handler was given, not yet accepted.</param>
     /// <param name="endpoint">The endpoint instance for this connection.</param>
     /// <param name="dispatch">Hands one received message to the endpoint's receive method.</param>
-    public static async Task RunAsync<TEndpoint>(
+    /// <returns>A task that completes once the connection has ended and the endpoint is disposed.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="socket"/> is not a connection of Velithon's runtime.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Task RunAsync<TEndpoint>(
+        WebSocket socket,
+        TEndpoint endpoint,
+        Func<TEndpoint, WebSocket, WebSocketMessage, ValueTask> dispatch)
+        where TEndpoint : WebSocketEndpoint
+    {
+        var connection = RuntimeConnection.Require(socket, "WebSocketEndpointRunner.RunAsync");
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(dispatch);
+        return RunCoreAsync(connection, endpoint, dispatch);
+    }
+
+    private static async Task RunCoreAsync<TEndpoint>(
         ServerWebSocket socket,
         TEndpoint endpoint,
         Func<TEndpoint, WebSocket, WebSocketMessage, ValueTask> dispatch)
         where TEndpoint : WebSocketEndpoint
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(dispatch);
         var logger = socket.Runtime.Logger;
         string endpointName = typeof(TEndpoint).FullName ?? typeof(TEndpoint).Name;
         try
@@ -145,6 +159,10 @@ public static class WebSocketEndpointRunner
     /// The reaction to a binary message for an endpoint that does not override
     /// <see cref="WebSocketEndpoint.OnReceiveBytesAsync"/>: close with 1003 (RFC 6455 section 7.4.1).
     /// </summary>
+    /// <param name="socket">The connection the binary message arrived on.</param>
+    /// <returns>A task that completes once the close handshake has ended.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="socket"/> is null.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static async ValueTask RejectBinaryAsync(WebSocket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);

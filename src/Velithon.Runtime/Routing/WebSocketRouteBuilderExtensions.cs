@@ -11,8 +11,10 @@ using Velithon.Hosting;
 namespace Velithon.Routing;
 
 /// <summary>
-/// Maps one WebSocket route. The generated <c>MapVelithon()</c> calls this for every <c>[WebSocket]</c>
-/// handler; applications normally do not call it themselves.
+/// Maps one WebSocket route. Infrastructure: it exists for the code Velithon's generator writes, whose
+/// <c>MapVelithon()</c> calls it for every <c>[WebSocket]</c> handler; applications do not call it. It is hidden
+/// from IntelliSense, each method too: the attribute on a class hides the class, not its extension methods in the
+/// member list of the type they extend.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WebSocketRouteBuilderExtensions
@@ -30,12 +32,13 @@ public static class WebSocketRouteBuilderExtensions
     /// <param name="template">The template as the user wrote it, kept as metadata.</param>
     /// <param name="handlerName">The handler's name, for the display name and logs.</param>
     /// <param name="handler">Binds the handshake to the handler's parameters and runs it.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static IEndpointConventionBuilder MapWebSocketRoute(
         this IEndpointRouteBuilder endpoints,
         string pattern,
         string template,
         string handlerName,
-        Func<ServerWebSocket, Task> handler) =>
+        Func<WebSocket, Task> handler) =>
         MapWebSocketRoute(endpoints, pattern, template, handlerName, handler, []);
 
     /// <summary>
@@ -48,12 +51,13 @@ public static class WebSocketRouteBuilderExtensions
     /// <param name="handlerName">The handler's name, for the display name and logs.</param>
     /// <param name="handler">Binds the handshake to the handler's parameters and runs it.</param>
     /// <param name="metadata">The handler's attributes, in declaration order.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static IEndpointConventionBuilder MapWebSocketRoute(
         this IEndpointRouteBuilder endpoints,
         string pattern,
         string template,
         string handlerName,
-        Func<ServerWebSocket, Task> handler,
+        Func<WebSocket, Task> handler,
         object[] metadata) =>
         MapWebSocketRoute(endpoints, pattern, template, handlerName, handler, metadata, []);
 
@@ -69,12 +73,13 @@ public static class WebSocketRouteBuilderExtensions
     /// <param name="metadata">The handler's attributes, in declaration order.</param>
     /// <param name="services">The services the handler requires (optional ones are not listed).</param>
     /// <exception cref="InvalidOperationException">A required service is not registered; the message names the handler, the parameter and the type.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static IEndpointConventionBuilder MapWebSocketRoute(
         this IEndpointRouteBuilder endpoints,
         string pattern,
         string template,
         string handlerName,
-        Func<ServerWebSocket, Task> handler,
+        Func<WebSocket, Task> handler,
         object[] metadata,
         HandlerServiceDependency[] services)
     {
@@ -92,6 +97,7 @@ public static class WebSocketRouteBuilderExtensions
         // here rather than every handshake later.
         HandlerServiceCheck.ThrowIfMissing(endpoints.ServiceProvider, handlerName, services);
 
+        // The handler converts to the session's Func<ServerWebSocket, Task> by delegate variance: the same delegate, no wrapper.
         var session = new WebSocketSession(runtime, handlerName, handler);
         return endpoints.MapMethods(pattern, HandshakeMethods, session.CreateRequestDelegate())
             .WithMetadata(new WebSocketRouteMetadata(template, handlerName))
