@@ -7,22 +7,23 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Velithon.Protocol;
 
 namespace Velithon.Testing;
 
 /// <summary>
 /// The client end of an in-memory WebSocket connection, opened by <see cref="VelithonTestClient.ConnectAsync"/>.
-/// Receives reassemble fragmented messages; a close from the server surfaces as
-/// <see cref="WebSocketDisconnectException"/>, the same exception handlers see, and is answered as a browser would.
+/// It speaks the same RFC 6455 framing as the server (Velithon's own, in the client's role), over an in-memory
+/// transport, so a test exercises the code that ships. Receives reassemble fragmented messages; a close from the
+/// server surfaces as <see cref="WebSocketDisconnectException"/>, the same exception handlers see, and is answered
+/// as a browser would.
 /// </summary>
 public sealed class TestWebSocket : IAsyncDisposable
 {
-    private readonly System.Net.WebSockets.WebSocket _socket;
+    private readonly FrameWebSocket _socket;
     private readonly TimeSpan _timeout;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _message = new();
 
-    internal TestWebSocket(System.Net.WebSockets.WebSocket socket, IHeaderDictionary? responseHeaders, TimeSpan timeout)
+    internal TestWebSocket(FrameWebSocket socket, IHeaderDictionary? responseHeaders, TimeSpan timeout)
     {
         _socket = socket;
         _timeout = timeout;
@@ -36,7 +37,7 @@ public sealed class TestWebSocket : IAsyncDisposable
     public IHeaderDictionary ResponseHeaders { get; }
 
     /// <summary>The close code once the connection has closed (from whichever side closed first), else <see langword="null"/>.</summary>
-    public int? CloseCode => _socket.CloseStatus is { } status ? (int)status : null;
+    public int? CloseCode => _socket.CloseStatus;
 
     /// <summary>The close reason once the connection has closed, else <see langword="null"/>.</summary>
     public string? CloseReason => _socket.CloseStatus is null ? null : _socket.CloseStatusDescription ?? string.Empty;
@@ -66,35 +67,40 @@ public sealed class TestWebSocket : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
-        _message.Clear();
+        FrameMessage message;
         try
         {
-            while (true)
-            {
-                var result = await _socket.ReceiveAsync(_message.GetMemory(4096), timeout.Token).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    int code = CloseCode ?? WebSocketCloseCode.NoStatusReceived;
-                    string reason = CloseReason ?? string.Empty;
-                    if (_socket.State == System.Net.WebSockets.WebSocketState.CloseReceived)
-                    {
-                        await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    throw new WebSocketDisconnectException(code, reason);
-                }
-
-                _message.Advance(result.Count);
-                if (result.EndOfMessage)
-                {
-                    var kind = result.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary;
-                    return new WebSocketMessage(kind, _message.WrittenSpan.ToArray());
-                }
-            }
+            message = await _socket.ReceiveMessageAsync(Array.MaxLength, callerDecodesText: false, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No message arrived within {_timeout}.");
+        }
+
+        switch (message.Kind)
+        {
+            case FrameMessageKind.Data:
+                // Copied out: the socket's buffer is reused by the next receive.
+                var kind = message.Type == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary;
+                var data = message.Payload.ToArray();
+                if (message.RentedBuffer is { Length: > 0 } rented)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+
+                return new WebSocketMessage(kind, data);
+            case FrameMessageKind.Close:
+                int code = CloseCode ?? WebSocketCloseCode.NoStatusReceived;
+                string reason = CloseReason ?? string.Empty;
+
+                // RFC 6455 section 5.5.1: answered with the same code, as a browser does.
+                await _socket.CloseOutputAsync(code, null, CancellationToken.None).ConfigureAwait(false);
+                throw new WebSocketDisconnectException(code, reason);
+            default:
+                // The server broke the protocol: the client fails the connection (section 7.1.7).
+                int failure = message.Kind == FrameMessageKind.ProtocolError ? message.ErrorCode : WebSocketCloseCode.MessageTooBig;
+                await _socket.CloseOutputAsync(failure, null, CancellationToken.None).ConfigureAwait(false);
+                throw new WebSocketDisconnectException(failure, message.ErrorReason ?? "The server's message is too big.");
         }
     }
 
@@ -156,7 +162,7 @@ public sealed class TestWebSocket : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
-        await _socket.CloseAsync((WebSocketCloseStatus)code, reason, timeout.Token).ConfigureAwait(false);
+        await _socket.CloseAsync(code, reason, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>Closes normally if the connection is still open, then releases it.</summary>
@@ -175,20 +181,9 @@ public sealed class TestWebSocket : IAsyncDisposable
         }
 
         _socket.Dispose();
-        _sendLock.Dispose();
     }
 
-    private async Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
-    {
-        // One send at a time, as System.Net.WebSockets requires, so tests may send from several tasks.
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _socket.SendAsync(data, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    // The socket lets one frame at a time onto the transport, so tests may send from several tasks.
+    private Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken) =>
+        _socket.SendAsync(data, type, cancellationToken).AsTask();
 }

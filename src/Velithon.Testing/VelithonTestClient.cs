@@ -4,6 +4,9 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
+using System.Security.Cryptography;
+using Velithon.Connections;
+using Velithon.Protocol;
 
 namespace Velithon.Testing;
 
@@ -59,44 +62,80 @@ public sealed class VelithonTestClient
         var options = new TestConnectOptions();
         configure?.Invoke(options);
 
-        HttpContext? handshake = null;
+        var (clientEnd, serverEnd) = InMemoryDuplexStream.CreatePair();
         RecordingResponseBodyFeature? responseBody = null;
-        var client = _server.CreateWebSocketClient();
-        foreach (string subProtocol in options.SubProtocols)
-        {
-            client.SubProtocols.Add(subProtocol);
-        }
-
-        client.ConfigureRequest = request =>
-        {
-            foreach (var (name, value) in options.Headers)
-            {
-                request.Headers[name] = value;
-            }
-
-            handshake = request.HttpContext;
-            responseBody = new RecordingResponseBodyFeature(handshake.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
-            handshake.Features.Set<IHttpResponseBodyFeature>(responseBody);
-        };
-
-        var uri = new UriBuilder(_server.BaseAddress) { Scheme = "ws" }.Uri;
-        uri = new Uri(uri, pathAndQuery);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        System.Net.WebSockets.WebSocket socket;
+        HttpContext handshake;
         try
         {
-            socket = await client.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException exception) when (handshake is { Response.StatusCode: not StatusCodes.Status101SwitchingProtocols })
-        {
-            throw new WebSocketHandshakeRejectedException(handshake.Response.StatusCode, responseBody?.RecordedText ?? string.Empty, exception);
+            // The whole pipeline runs for the handshake; the server's 101 comes back as soon as the handler accepts.
+            handshake = await _server.SendAsync(context =>
+            {
+                PrepareHandshake(context, pathAndQuery, options);
+                context.Features.Set<IHttpUpgradeFeature>(new InMemoryUpgradeFeature(context, serverEnd));
+                responseBody = new RecordingResponseBodyFeature(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
+                context.Features.Set<IHttpResponseBodyFeature>(responseBody);
+            }, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            await DisposeEndsAsync(clientEnd, serverEnd).ConfigureAwait(false);
             throw new TimeoutException($"The handshake for {pathAndQuery} did not complete within {Timeout}.");
         }
+        catch
+        {
+            await DisposeEndsAsync(clientEnd, serverEnd).ConfigureAwait(false);
+            throw;
+        }
 
-        return new TestWebSocket(socket, handshake?.Response.Headers, Timeout);
+        if (handshake.Response.StatusCode != StatusCodes.Status101SwitchingProtocols)
+        {
+            await DisposeEndsAsync(clientEnd, serverEnd).ConfigureAwait(false);
+            throw new WebSocketHandshakeRejectedException(handshake.Response.StatusCode, responseBody?.RecordedText ?? string.Empty);
+        }
+
+        string? subProtocol = handshake.Response.Headers.SecWebSocketProtocol is { Count: > 0 } chosen ? chosen.ToString() : null;
+        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        return new TestWebSocket(socket, handshake.Response.Headers, Timeout);
+    }
+
+    /// <summary>An HTTP/1.1 WebSocket handshake (RFC 6455 section 4.1) for <paramref name="pathAndQuery"/>, as a browser sends it.</summary>
+    private void PrepareHandshake(HttpContext context, string pathAndQuery, TestConnectOptions options)
+    {
+        var request = context.Request;
+        int queryStart = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        request.Method = HttpMethods.Get;
+        request.Protocol = "HTTP/1.1";
+        request.Scheme = Uri.UriSchemeHttp;
+        request.Host = HostString.FromUriComponent(_server.BaseAddress);
+        request.Path = PathString.FromUriComponent(queryStart < 0 ? pathAndQuery : pathAndQuery[..queryStart]);
+        request.QueryString = queryStart < 0 ? QueryString.Empty : new QueryString(pathAndQuery[queryStart..]);
+        if (context.Features.Get<IHttpRequestFeature>() is { } requestFeature)
+        {
+            // The request target as the client sent it, which ws.Url reports.
+            requestFeature.RawTarget = pathAndQuery;
+        }
+
+        var headers = request.Headers;
+        headers.Upgrade = "websocket";
+        headers.Connection = "Upgrade";
+        headers.SecWebSocketKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        headers.SecWebSocketVersion = "13";
+        if (options.SubProtocols.Count > 0)
+        {
+            headers.SecWebSocketProtocol = string.Join(", ", options.SubProtocols);
+        }
+
+        foreach (var (name, value) in options.Headers)
+        {
+            headers[name] = value;
+        }
+    }
+
+    private static async Task DisposeEndsAsync(InMemoryDuplexStream clientEnd, InMemoryDuplexStream serverEnd)
+    {
+        await clientEnd.DisposeAsync().ConfigureAwait(false);
+        await serverEnd.DisposeAsync().ConfigureAwait(false);
     }
 }
