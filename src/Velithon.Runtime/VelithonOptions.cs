@@ -45,6 +45,15 @@ public sealed class VelithonOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long one send may wait for the peer to take its data (the transport applying backpressure because the
+    /// peer stopped reading) before the connection is ended: its disconnect logic runs with 1006. Also bounds how
+    /// long a keep-alive ping may wait to be written. Default: 30 seconds; SignalR's TransportSendTimeout is 10
+    /// seconds, chosen for small hub messages; Velithon's messages may be up to <see cref="MaxMessageSize"/> (1 MiB
+    /// by default), which a slow mobile link needs longer for. <see cref="TimeSpan.Zero"/> disables it.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a connection may go without receiving a message before the server closes it with 1001
     /// (going away) and the reason "Idle timeout". Pings and pongs do not count as messages.
     /// <see cref="TimeSpan.Zero"/> disables it. Default: disabled.

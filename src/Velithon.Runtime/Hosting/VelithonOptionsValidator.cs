@@ -40,6 +40,11 @@ internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOption
             failures.Add($"{nameof(VelithonOptions.KeepAliveTimeout)} must be zero (no timeout) or positive (it is {options.KeepAliveTimeout})");
         }
 
+        if (options.SendTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(VelithonOptions.SendTimeout)} must be zero (off) or positive (it is {options.SendTimeout})");
+        }
+
         if (options.IdleTimeout < TimeSpan.Zero)
         {
             failures.Add($"{nameof(VelithonOptions.IdleTimeout)} must be zero (off) or positive (it is {options.IdleTimeout})");
