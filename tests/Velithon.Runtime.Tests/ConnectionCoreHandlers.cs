@@ -169,7 +169,8 @@ public static class ConnectionCoreHandlers
 
     /// <summary>
     /// Lets its accept fail after the response was touched: started (<c>started</c>), written to (<c>written</c>),
-    /// or given a header that a 101 response cannot carry (<c>header</c>: Transfer-Encoding, RFC 9112 section 6.1).
+    /// or given a header whose value Kestrel refuses to write (<c>header</c>: a non-ASCII value, which
+    /// ResponseHeaderRules lets through and Kestrel rejects when it writes the 101).
     /// </summary>
     [WebSocket("/core/accept-fails/<how>")]
     public static async Task AcceptFails(WebSocket ws, string how)
@@ -184,7 +185,7 @@ public static class ConnectionCoreHandlers
                 break;
         }
 
-        await ws.AcceptAsync(headers: how == "header" ? [new("Transfer-Encoding", "chunked")] : null);
+        await ws.AcceptAsync(headers: how == "header" ? [new("X-Room", "caf\u00E9")] : null);
         await ws.SendTextAsync("accepted");
     }
 
@@ -253,7 +254,6 @@ public static class ConnectionCoreHandlers
         CoreReports.Signal(id + ":waiting");
         await CoreReports.WaitForSignalAsync(id + ":gate");
         await ws.AcceptAsync();
-        CoreReports.Signal(id + ":accepted");
         try
         {
             while (true)
