@@ -234,6 +234,40 @@ public sealed class ConformanceTests(ServerFixture fixture) : IClassFixture<Serv
         await AssertClosesWithAsync(socket, 1007);
     }
 
+    /// <summary>
+    /// Invalid sequences (a UTF-16 surrogate, a code point past U+10FFFF, an overlong encoding, a lone continuation
+    /// byte) inside a fragment that is not the last, small (within the 256-byte read buffer) and large, to both echo
+    /// handlers (bytes and strings).
+    /// </summary>
+    public static TheoryData<string, int, string> InvalidUtf8InANonFinalFragment()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (string sequence in new[] { "ED A0 80", "F4 90 80 80", "C0 AF", "80" })
+        {
+            foreach (int before in new[] { 4, 400 })
+            {
+                data.Add(sequence, before, EchoPath);
+                data.Add(sequence, before, EchoTextPath);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// RFC 6455 section 8.1: an endpoint fails the connection as soon as it finds invalid UTF-8, not when the message
+    /// ends. The final fragment is never sent: the close frame must come anyway.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(InvalidUtf8InANonFinalFragment))]
+    public async Task Utf8_InvalidSequenceInANonFinalFragment_Closes1007BeforeTheMessageEnds(string sequence, int before, string path)
+    {
+        await using var socket = await RawWebSocket.ConnectAsync(fixture.Server.Http1Base, path);
+        byte[] fragment = [.. Enumerable.Repeat((byte)'a', before), .. Convert.FromHexString(sequence.Replace(" ", "", StringComparison.Ordinal)), .. "bc"u8];
+        await socket.SendFrameAsync(Frame.Text, fragment, fin: false);
+        await AssertClosesWithAsync(socket, 1007);
+    }
+
     [Theory]
     [InlineData(new byte[] { 0xC0, 0x80 })]
     [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
