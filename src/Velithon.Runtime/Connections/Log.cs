@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Error, "Ending the WebSocket connection of {Handler} failed; it is aborted.", EventName = "TeardownFailed")]
     public static partial void TeardownFailed(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(25, LogLevel.Error, "A broadcast could not be sent to a WebSocket connection; its queue goes on with the next message.", EventName = "BroadcastFailed")]
+    public static partial void BroadcastFailed(ILogger logger, Exception exception);
 }

@@ -95,11 +95,16 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
         {
             send = socket.SendBroadcastAsync(payload.Memory, payload.MessageType);
         }
-        catch (WebSocketDisconnectException)
+        catch (Exception exception)
         {
-            Close();
-            Volatile.Write(ref _sending, 0);
-            return DeliveryResult.NotConnected;
+            if (!GoesOnAfter(exception))
+            {
+                Volatile.Write(ref _sending, 0);
+                return DeliveryResult.NotConnected;
+            }
+
+            ReleaseSending();
+            return DeliveryResult.Delivered;
         }
 
         if (send.IsCompletedSuccessfully)
@@ -165,10 +170,13 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
             {
                 await pendingSend.ConfigureAwait(false);
             }
-            catch (WebSocketDisconnectException)
+            catch (Exception exception) when (!GoesOnAfter(exception))
             {
-                Close();
                 return;
+            }
+            catch (Exception)
+            {
+                // Logged by GoesOnAfter; the queue goes on with the next message.
             }
             finally
             {
@@ -202,15 +210,35 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
             {
                 await socket.SendBroadcastAsync(next.Memory, next.MessageType).ConfigureAwait(false);
             }
-            catch (WebSocketDisconnectException)
+            catch (Exception exception) when (!GoesOnAfter(exception))
             {
-                Close();
                 return;
+            }
+            catch (Exception)
+            {
+                // Logged by GoesOnAfter; the queue goes on with the next message.
             }
             finally
             {
                 next.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the queue goes on after a send failed with <paramref name="exception"/>: not when the connection has
+    /// ended (the queue closes); yes after anything else, which is logged, so one failure never wedges the queue
+    /// nor ends as an unobserved exception.
+    /// </summary>
+    private bool GoesOnAfter(Exception exception)
+    {
+        if (exception is WebSocketDisconnectException || socket.HasEnded)
+        {
+            Close();
+            return false;
+        }
+
+        Connections.Log.BroadcastFailed(socket.Runtime.Logger, exception);
+        return true;
     }
 }
