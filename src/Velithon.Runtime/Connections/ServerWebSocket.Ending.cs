@@ -193,10 +193,16 @@ internal sealed partial class ServerWebSocket
         lock (_stateLock)
         {
             _peerClosed = true;
+            if (_phase == ConnectionPhase.Open)
+            {
+                // The connection ends with the peer's code and reason; the answer echoes the code alone.
+                _closeCode = code;
+                _closeReason = reason;
+            }
         }
 
         // 1005 (no code) answers with a close frame without a body, as the peer's was.
-        await EndAsync(code, reason, EndingKind.Close).ConfigureAwait(false);
+        await EndAsync(code, null, EndingKind.Close).ConfigureAwait(false);
         return new WebSocketDisconnectException(code, reason);
     }
 
