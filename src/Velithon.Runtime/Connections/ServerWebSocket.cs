@@ -37,11 +37,12 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     private readonly VelithonRuntime _runtime;
     private readonly Lock _stateLock = new();
 
-    // The connection's state, guarded by _stateLock: where it is, how it ended, and who ended it.
-    private ConnectionPhase _phase;
+    // The connection's state, changed under _stateLock: where it is, how it ended, and who ended it. The phase and
+    // whether the peer closed are volatile so that the per-message checks read them without taking the lock.
+    private volatile ConnectionPhase _phase;
     private int? _closeCode;
     private string? _closeReason;
-    private bool _peerClosed;
+    private volatile bool _peerClosed;
     private bool _closedByApplication;
     private bool _completing;
     private bool _completed;
@@ -100,34 +101,21 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     public override string? SubProtocol => _subProtocol;
 
     /// <inheritdoc />
-    public override WebSocketState ClientState
+    public override WebSocketState ClientState => _phase switch
     {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _phase switch
-                {
-                    ConnectionPhase.Connecting or ConnectionPhase.Accepting => WebSocketState.Connecting,
-                    ConnectionPhase.Open => WebSocketState.Connected,
-                    ConnectionPhase.Closing when !_peerClosed => WebSocketState.Connected,
-                    _ => WebSocketState.Disconnected,
-                };
-            }
-        }
-    }
+        ConnectionPhase.Connecting or ConnectionPhase.Accepting => WebSocketState.Connecting,
+        ConnectionPhase.Open => WebSocketState.Connected,
+        ConnectionPhase.Closing when !_peerClosed => WebSocketState.Connected,
+        _ => WebSocketState.Disconnected,
+    };
 
     /// <inheritdoc />
-    public override WebSocketState ApplicationState
+    public override WebSocketState ApplicationState => _phase switch
     {
-        get
-        {
-            lock (_stateLock)
-            {
-                return ApplicationStateLocked;
-            }
-        }
-    }
+        ConnectionPhase.Connecting or ConnectionPhase.Accepting => WebSocketState.Connecting,
+        ConnectionPhase.Open => WebSocketState.Connected,
+        _ => WebSocketState.Disconnected,
+    };
 
     /// <inheritdoc />
     public override int? CloseCode
@@ -183,16 +171,7 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     }
 
     /// <summary>True once the connection has ended (or its handshake was refused).</summary>
-    internal bool HasEnded
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _phase == ConnectionPhase.Closed;
-            }
-        }
-    }
+    internal bool HasEnded => _phase == ConnectionPhase.Closed;
 
     /// <summary>True once the handshake has been accepted (even if the connection has ended since).</summary>
     internal bool WasAccepted => _socket is not null;
@@ -207,13 +186,6 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
 
     /// <summary>How long ago the last message arrived (or the connection was accepted), in milliseconds.</summary>
     internal long MillisecondsSinceLastMessage(long now) => now - Volatile.Read(ref _lastMessageTicks);
-
-    private WebSocketState ApplicationStateLocked => _phase switch
-    {
-        ConnectionPhase.Connecting or ConnectionPhase.Accepting => WebSocketState.Connecting,
-        ConnectionPhase.Open => WebSocketState.Connected,
-        _ => WebSocketState.Disconnected,
-    };
 
     private bool TryAcquireMessagePermit(PartitionedRateLimiter<ServerWebSocket> rateLimiter)
     {
