@@ -25,6 +25,28 @@ public sealed class InMemoryTests(InMemoryServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task MessageAsLargeAsTheLimit_CrossesTheInMemoryTransportWhole()
+    {
+        // Both directions through Velithon's framing over the in-memory transport: a frame about as large as what
+        // the transport holds before it applies backpressure (64 KiB) arrives whole, as the fixture's limit allows.
+        await using var ws = await Client.ConnectAsync("/echo");
+        var payload = new byte[65_000];
+        new Random(7).NextBytes(payload);
+        await ws.SendBytesAsync(payload);
+        Assert.Equal(payload, await ws.ReceiveBytesAsync());
+    }
+
+    [Fact]
+    public async Task TestServersOwnWebSocketClient_IsRefusedWith501_NamingVelithonTestClient()
+    {
+        // The in-memory server's own client gives the application no stream, so Velithon cannot frame its
+        // connection: the handshake is refused with a status and a message, not accepted and left hanging.
+        var client = fixture.Server.Server.CreateWebSocketClient();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(new Uri("ws://localhost/echo"), CancellationToken.None));
+        Assert.Contains("501", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_RoundTripsThroughASourceGeneratedContext()
     {
         await using var ws = await Client.ConnectAsync("/json");

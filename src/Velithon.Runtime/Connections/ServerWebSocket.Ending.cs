@@ -139,12 +139,18 @@ internal sealed partial class ServerWebSocket
                     return;
                 }
 
-                ObserveClose(close.AsTask());
+                close.GetAwaiter().GetResult();
             }
         }
         catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
         {
             // The peer went away while we were closing: the connection is over either way.
+            socket.Abort();
+        }
+        catch (Exception exception)
+        {
+            // Nothing of an ending may escape into a caller that only meant to end the connection.
+            Log.TeardownFailed(_runtime.Logger, HandlerName, exception);
             socket.Abort();
         }
 
@@ -165,22 +171,19 @@ internal sealed partial class ServerWebSocket
             socket.Abort();
             await close.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
+        catch (Exception exception)
         {
+            if (!FrameWebSocket.IsTransportFailure(exception))
+            {
+                Log.TeardownFailed(_runtime.Logger, HandlerName, exception);
+            }
+
             socket.Abort();
         }
         finally
         {
             MarkClosed();
             ending.SetResult();
-        }
-    }
-
-    private static void ObserveClose(Task close)
-    {
-        if (close.IsFaulted)
-        {
-            throw close.Exception!.InnerException!;
         }
     }
 
