@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -61,7 +62,23 @@ public sealed class VelithonTestClient
 
         var options = new TestConnectOptions();
         configure?.Invoke(options);
+        var (clientEnd, responseHeaders) = await HandshakeAsync(pathAndQuery, options, cancellationToken).ConfigureAwait(false);
+        string? subProtocol = responseHeaders.SecWebSocketProtocol is { Count: > 0 } chosen ? chosen.ToString() : null;
+        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        return new TestWebSocket(socket, responseHeaders, Timeout);
+    }
 
+    /// <summary>
+    /// Runs the handshake for <paramref name="pathAndQuery"/> through the whole pipeline and returns the client's end of
+    /// the upgraded connection with the 101's headers, before any framing: <see cref="ConnectAsync"/> puts Velithon's
+    /// client-role framing on it, and the conformance tests write raw frames on it.
+    /// </summary>
+    /// <exception cref="WebSocketHandshakeRejectedException">The server answered with a status other than 101.</exception>
+    internal async Task<(Stream ClientEnd, IHeaderDictionary ResponseHeaders)> HandshakeAsync(
+        string pathAndQuery,
+        TestConnectOptions options,
+        CancellationToken cancellationToken)
+    {
         var (clientEnd, serverEnd) = InMemoryDuplexStream.CreatePair();
         RecordingResponseBodyFeature? responseBody = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -95,9 +112,7 @@ public sealed class VelithonTestClient
             throw new WebSocketHandshakeRejectedException(handshake.Response.StatusCode, responseBody?.RecordedText ?? string.Empty);
         }
 
-        string? subProtocol = handshake.Response.Headers.SecWebSocketProtocol is { Count: > 0 } chosen ? chosen.ToString() : null;
-        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
-        return new TestWebSocket(socket, handshake.Response.Headers, Timeout);
+        return (clientEnd, handshake.Response.Headers);
     }
 
     /// <summary>An HTTP/1.1 WebSocket handshake (RFC 6455 section 4.1) for <paramref name="pathAndQuery"/>, as a browser sends it.</summary>

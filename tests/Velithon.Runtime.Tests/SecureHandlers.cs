@@ -38,6 +38,10 @@ public static class SecureHandlers
     [WebSocket("/compressed/echo")]
     public static Task CompressedEcho(WebSocket ws) => Handlers.ConformanceEcho(ws);
 
+    [WebSocketCompression(ServerMaxWindowBits = 12)]
+    [WebSocket("/compressed/echo-text")]
+    public static Task CompressedEchoText(WebSocket ws) => Handlers.ConformanceEchoText(ws);
+
     [WebSocketCompression(Enabled = false)]
     [WebSocket("/uncompressed/echo")]
     public static Task UncompressedEcho(WebSocket ws) => Handlers.ConformanceEcho(ws);

@@ -2,48 +2,48 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Velithon.Testing;
 
 namespace Velithon.Runtime.Tests.Conformance;
 
-/// <summary>A frame as it came off the wire (RFC 6455 section 5.2).</summary>
-public sealed record Frame(bool Fin, int Rsv, int Opcode, byte[] Payload)
-{
-    public const int Continuation = 0x0;
-    public const int Text = 0x1;
-    public const int Binary = 0x2;
-    public const int Close = 0x8;
-    public const int Ping = 0x9;
-    public const int Pong = 0xA;
-
-    /// <summary>The close code of a close frame, or null when it carries none.</summary>
-    public int? CloseCode => Opcode == Close && Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : null;
-
-    public string CloseReason => Opcode == Close && Payload.Length > 2 ? Encoding.UTF8.GetString(Payload, 2, Payload.Length - 2) : "";
-}
-
 /// <summary>
-/// A WebSocket client over a bare TCP socket that writes whatever frames a test asks for, valid or not,
-/// which ClientWebSocket refuses to do. Every read is bounded by a timeout.
+/// A WebSocket client over a bare TCP socket, or over the client's end of Velithon.Testing's in-memory transport, that
+/// writes whatever frames a test asks for, valid or not, which ClientWebSocket refuses to do. Every read is bounded by
+/// a timeout. When the server agrees to permessage-deflate, data messages are compressed as <see cref="CompressMessages"/>
+/// says and the server's compressed messages are inflated, with <see cref="RawPerMessageDeflate"/>.
 /// </summary>
 public sealed class RawWebSocket : IAsyncDisposable
 {
+    private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly IDisposable? _owner;
+    private readonly Stream _stream;
     private readonly Random _random;
     private byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
+    private RawPerMessageDeflate? _deflate;
+    private bool _sendingCompressed;
+    private bool _receivingCompressed;
 
-    private RawWebSocket(TcpClient tcp, Random random)
+    private RawWebSocket(Stream stream, IDisposable? owner, Random random)
     {
-        _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream;
+        _owner = owner;
         _random = random;
     }
 
     /// <summary>The response headers of the handshake.</summary>
     public string HandshakeResponse { get; private set; } = "";
+
+    /// <summary>Whether the handshake agreed on permessage-deflate (RFC 7692), which gives RSV1 its meaning.</summary>
+    public bool DeflateNegotiated { get; private set; }
+
+    /// <summary>
+    /// Whether data messages go out compressed when permessage-deflate was agreed on; false sends them uncompressed,
+    /// which RFC 7692 section 6 allows. A frame's own <c>compress</c> argument wins over this.
+    /// </summary>
+    public bool CompressMessages { get; set; } = true;
 
     public static Task<RawWebSocket> ConnectAsync(Uri server, string pathAndQuery, int seed = 1, params string[] extraHeaders) =>
         ConnectAsync(new TcpClient { NoDelay = true }, server, pathAndQuery, seed, extraHeaders);
@@ -52,11 +52,37 @@ public sealed class RawWebSocket : IAsyncDisposable
     public static Task<RawWebSocket> ConnectWithSmallReceiveBufferAsync(Uri server, string pathAndQuery) =>
         ConnectAsync(new TcpClient { NoDelay = true, ReceiveBufferSize = 4096 }, server, pathAndQuery, seed: 1, []);
 
+    /// <summary>
+    /// Runs the handshake through an in-memory server's whole pipeline (Velithon.Testing) and writes frames on the
+    /// client's end of its duplex stream; the end of that stream stands for the TCP close.
+    /// </summary>
+    public static async Task<RawWebSocket> ConnectInMemoryAsync(VelithonTestClient client, string pathAndQuery, params (string Name, string Value)[] extraHeaders)
+    {
+        string key = NewKey();
+        var options = new TestConnectOptions();
+        options.Headers["Sec-WebSocket-Key"] = key;
+        foreach (var (name, value) in extraHeaders)
+        {
+            options.Headers[name] = value;
+        }
+
+        var (stream, headers) = await client.HandshakeAsync(pathAndQuery, options, CancellationToken.None);
+        var response = new StringBuilder("HTTP/1.1 101 Switching Protocols");
+        foreach (var (name, value) in headers)
+        {
+            response.Append("\r\n").Append(name).Append(": ").Append(value.ToString());
+        }
+
+        var socket = new RawWebSocket(stream, owner: null, new Random(1));
+        socket.Accept(response.ToString(), key);
+        return socket;
+    }
+
     private static async Task<RawWebSocket> ConnectAsync(TcpClient tcp, Uri server, string pathAndQuery, int seed, string[] extraHeaders)
     {
         await tcp.ConnectAsync(server.Host, server.Port).WaitAsync(Timeout);
-        var socket = new RawWebSocket(tcp, new Random(seed));
-        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var socket = new RawWebSocket(tcp.GetStream(), tcp, new Random(seed));
+        string key = NewKey();
         var request = new StringBuilder()
             .Append($"GET {pathAndQuery} HTTP/1.1\r\n")
             .Append($"Host: {server.Host}:{server.Port}\r\n")
@@ -68,26 +94,58 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
 
         await socket.SendRawAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()));
-        socket.HandshakeResponse = await socket.ReadHeadersAsync();
-        if (!socket.HandshakeResponse.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException("The handshake was refused: " + socket.HandshakeResponse);
-        }
-
-        string expectedAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-        if (!socket.HandshakeResponse.Contains("Sec-WebSocket-Accept: " + expectedAccept, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException("Wrong Sec-WebSocket-Accept: " + socket.HandshakeResponse);
-        }
-
+        socket.Accept(await socket.ReadHeadersAsync(), key);
         return socket;
+    }
+
+    private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Checks the 101 (RFC 6455 section 4.2.2) and takes up the permessage-deflate it agreed on, if any.</summary>
+    private void Accept(string response, string key)
+    {
+        HandshakeResponse = response;
+        if (!response.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The handshake was refused: " + response);
+        }
+
+        string expectedAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
+        if (!response.Contains("Sec-WebSocket-Accept: " + expectedAccept, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("Wrong Sec-WebSocket-Accept: " + response);
+        }
+
+        string? extensions = response.Split("\r\n")
+            .Where(line => line.StartsWith("Sec-WebSocket-Extensions:", StringComparison.OrdinalIgnoreCase))
+            .Select(line => line["Sec-WebSocket-Extensions:".Length..].Trim())
+            .SingleOrDefault();
+        if (extensions is null)
+        {
+            return;
+        }
+
+        var parameters = extensions.Split(';', StringSplitOptions.TrimEntries);
+        if (parameters[0] != "permessage-deflate" || parameters.Any(p => p.StartsWith("client_max_window_bits", StringComparison.Ordinal)))
+        {
+            // This client offers no client_max_window_bits, so the server may not send one (RFC 7692 section 7.1.2.2).
+            throw new InvalidOperationException("An extension this client did not offer: " + extensions);
+        }
+
+        DeflateNegotiated = true;
+        _deflate = new RawPerMessageDeflate(
+            compressorResetsPerMessage: parameters.Contains("client_no_context_takeover"),
+            inflaterResetsPerMessage: parameters.Contains("server_no_context_takeover"));
     }
 
     public Task SendRawAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask().WaitAsync(Timeout);
 
-    /// <summary>Writes one frame; client frames are masked unless <paramref name="mask"/> is false.</summary>
-    public Task SendFrameAsync(int opcode, ReadOnlySpan<byte> payload, bool fin = true, int rsv = 0, bool mask = true) =>
-        SendRawAsync(EncodeFrame(opcode, payload, fin, rsv, mask));
+    /// <summary>
+    /// Writes one frame; client frames are masked unless <paramref name="mask"/> is false. A data frame is compressed
+    /// when its message is: <paramref name="compress"/> decides on a message's first frame (by default
+    /// <see cref="CompressMessages"/> where permessage-deflate was agreed on), and that first frame gets RSV1.
+    /// </summary>
+    public Task SendFrameAsync(int opcode, ReadOnlySpan<byte> payload, bool fin = true, int rsv = 0, bool mask = true, bool? compress = null) =>
+        SendRawAsync(EncodeFrame(opcode, payload, fin, rsv, mask, compress));
 
     public Task SendTextAsync(string text, bool fin = true) => SendFrameAsync(Frame.Text, Encoding.UTF8.GetBytes(text), fin);
 
@@ -104,8 +162,29 @@ public sealed class RawWebSocket : IAsyncDisposable
         return SendFrameAsync(Frame.Close, payload);
     }
 
-    public byte[] EncodeFrame(int opcode, ReadOnlySpan<byte> payload, bool fin = true, int rsv = 0, bool mask = true)
+    /// <summary>
+    /// The bytes of one frame, as <see cref="SendFrameAsync"/> writes them; frames of a compressed message must be
+    /// encoded in the order they are sent, since they share the compressor.
+    /// </summary>
+    public byte[] EncodeFrame(int opcode, ReadOnlySpan<byte> payload, bool fin = true, int rsv = 0, bool mask = true, bool? compress = null)
     {
+        if (opcode is Frame.Text or Frame.Binary)
+        {
+            _sendingCompressed = compress ?? (DeflateNegotiated && CompressMessages);
+            if (_sendingCompressed)
+            {
+                rsv |= Frame.Rsv1;
+            }
+        }
+
+        if (opcode is Frame.Text or Frame.Binary or Frame.Continuation && _sendingCompressed)
+        {
+            // Without an agreement (a test of RSV1 where it means nothing) the compressor keeps no context.
+            _deflate ??= new RawPerMessageDeflate(compressorResetsPerMessage: true, inflaterResetsPerMessage: true);
+            payload = _deflate.Compress(payload, endOfMessage: fin);
+            _sendingCompressed = !fin;
+        }
+
         using var frame = new MemoryStream();
         frame.WriteByte((byte)((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0x0F)));
         int maskBit = mask ? 0x80 : 0;
@@ -192,7 +271,21 @@ public sealed class RawWebSocket : IAsyncDisposable
 
         var payload = _buffer.AsSpan(_start + headerLength, (int)length).ToArray();
         _start += headerLength + (int)length;
-        return new Frame((first & 0x80) != 0, (first >> 4) & 0x7, first & 0x0F, payload);
+        bool fin = (first & 0x80) != 0;
+        int rsv = (first >> 4) & 0x7;
+        int opcode = first & 0x0F;
+        if (DeflateNegotiated && opcode is Frame.Text or Frame.Binary)
+        {
+            _receivingCompressed = (rsv & Frame.Rsv1) != 0;
+        }
+
+        if (!_receivingCompressed || opcode is not (Frame.Text or Frame.Binary or Frame.Continuation))
+        {
+            return new Frame(fin, rsv, opcode, payload);
+        }
+
+        _receivingCompressed = !fin;
+        return new Frame(fin, rsv & ~Frame.Rsv1, opcode, _deflate!.Inflate(payload, endOfMessage: fin), Inflated: true);
     }
 
     /// <summary>Reads frames until the server's close frame (returning the frames before it), answers it, and waits for the TCP close.</summary>
@@ -221,7 +314,7 @@ public sealed class RawWebSocket : IAsyncDisposable
         throw new InvalidOperationException("The server dropped the connection without a close frame.");
     }
 
-    /// <summary>True when the server closes the TCP connection (after its close frame) within the timeout.</summary>
+    /// <summary>True when the server ends the connection (after its close frame) within the timeout: the TCP close, or the end of the in-memory stream.</summary>
     public async Task<bool> WaitForTcpCloseAsync()
     {
         try
@@ -241,7 +334,8 @@ public sealed class RawWebSocket : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync();
-        _tcp.Dispose();
+        _owner?.Dispose();
+        _deflate?.Dispose();
     }
 
     private async Task<string> ReadHeadersAsync()

@@ -4,9 +4,17 @@ using System.Text;
 namespace Velithon.Runtime.Tests.Conformance;
 
 /// <summary>
+/// The soak measures the whole process's managed heap, so it runs alone: tests running beside it (the conformance
+/// suite's four variants among them) would count their own live objects as its growth.
+/// </summary>
+[CollectionDefinition(nameof(SoakCollection), DisableParallelization = true)]
+public sealed class SoakCollection;
+
+/// <summary>
 /// Connection churn: many connect / message / disconnect cycles, some closed cleanly and some dropped.
 /// Afterwards nothing may be left behind: no tracked connection, no running handler, no retained memory.
 /// </summary>
+[Collection(nameof(SoakCollection))]
 public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Cycles = 100_000;
