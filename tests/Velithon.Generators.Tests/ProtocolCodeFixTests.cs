@@ -54,7 +54,29 @@ public sealed class ProtocolCodeFixTests
     /// </summary>
     internal static async Task<string> ApplyAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id)
     {
-        using var workspace = new AdhocWorkspace();
+        var (workspace, document, actions) = await FixesAsync(source, analyzer, provider, id);
+        using var owned = workspace;
+        var operation = Assert.Single((await Assert.Single(actions).GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+        var changed = operation.ChangedSolution.GetDocument(document.Id)!;
+
+        var compilation = (await changed.Project.GetCompilationAsync())!;
+        var (_, output, _) = GeneratorHarness.RunWithDiagnostics(compilation);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain(await ProtocolMarkup.AnalyzeAsync(output, analyzer), d => d.Id == id);
+        return (await changed.GetTextAsync()).ToString();
+    }
+
+    /// <summary>The fixes offered for the one <paramref name="id"/> that <paramref name="analyzer"/> reports.</summary>
+    internal static async Task<IReadOnlyList<CodeAction>> OffersAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id)
+    {
+        var (workspace, _, actions) = await FixesAsync(source, analyzer, provider, id);
+        workspace.Dispose();
+        return actions;
+    }
+
+    private static async Task<(AdhocWorkspace Workspace, Document Document, List<CodeAction> Actions)> FixesAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id)
+    {
+        var workspace = new AdhocWorkspace();
         var project = workspace.AddProject(ProjectInfo.Create(
             ProjectId.CreateNewId(),
             VersionStamp.Default,
@@ -71,13 +93,6 @@ public sealed class ProtocolCodeFixTests
 
         var actions = new List<CodeAction>();
         await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
-        var operation = Assert.Single((await Assert.Single(actions).GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
-        var changed = operation.ChangedSolution.GetDocument(document.Id)!;
-
-        var compilation = (await changed.Project.GetCompilationAsync())!;
-        var (_, output, _) = GeneratorHarness.RunWithDiagnostics(compilation);
-        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        Assert.DoesNotContain(await ProtocolMarkup.AnalyzeAsync(output, analyzer), d => d.Id == id);
-        return (await changed.GetTextAsync()).ToString();
+        return (workspace, document, actions);
     }
 }
