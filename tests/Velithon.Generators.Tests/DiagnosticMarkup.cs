@@ -47,7 +47,7 @@ internal static partial class DiagnosticMarkup
         return actual;
     }
 
-    private static (string Source, List<(string Id, int Start, int End)> Expected) Parse(string marked)
+    internal static (string Source, List<(string Id, int Start, int End)> Expected) Parse(string marked)
     {
         var source = new StringBuilder();
         var expected = new List<(string, int, int)>();

@@ -30,4 +30,11 @@ internal static class DiagnosticIds
     public const string RoutesNeverMapped = "VLT0025";
     public const string MapVelithonMapsNothing = "VLT0026";
     public const string DuplicateRouteAcrossAssemblies = "VLT0027";
+    public const string ForbiddenCloseCode = "VLT0032";
+    public const string CloseReasonTooLong = "VLT0033";
+    public const string UseAfterClose = "VLT0034";
+    public const string ReceiveLoopWithoutDisconnect = "VLT0035";
+    public const string BlockingWaitInHandler = "VLT0036";
+    public const string JsonWithoutTypeInfoInTrimmedApp = "VLT0037";
+    public const string HandshakeNeitherAcceptedNorClosed = "VLT0038";
 }

@@ -149,6 +149,46 @@ internal static class VelithonDiagnostics
         messageFormat: "The route '{0}' of {1} matches the same paths as '{2}' of {3} in the referenced assembly {4}, and MapVelithon() maps both; change one of the templates",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor ForbiddenCloseCode = Create(
+        DiagnosticIds.ForbiddenCloseCode,
+        title: "Close code a server may not send",
+        messageFormat: "The close code {0} {1}, so the close throws ArgumentOutOfRangeException at run time; use 1000-1003, 1007-1014, or 3000-4999 for your own codes (RFC 6455 section 7.4){2}");
+
+    public static readonly DiagnosticDescriptor CloseReasonTooLong = Create(
+        DiagnosticIds.CloseReasonTooLong,
+        title: "Close reason longer than a close frame allows",
+        messageFormat: "The close reason is {0} UTF-8 bytes, but a close frame carries at most 123 (RFC 6455 section 5.5), so the close throws ArgumentException at run time; shorten it");
+
+    public static readonly DiagnosticDescriptor UseAfterClose = Create(
+        DiagnosticIds.UseAfterClose,
+        title: "WebSocket used after CloseAsync",
+        messageFormat: "'{0}' runs after '{1}.CloseAsync' on every path from it, when the connection is already closed, so it throws; move it before the close, or return after closing",
+        severity: DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ReceiveLoopWithoutDisconnect = Create(
+        DiagnosticIds.ReceiveLoopWithoutDisconnect,
+        title: "Receive loop that ends only by an exception",
+        messageFormat: "This loop ends only when '{0}' throws WebSocketDisconnectException at the client's close, so no code after it runs; {1}",
+        severity: DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor BlockingWaitInHandler = Create(
+        DiagnosticIds.BlockingWaitInHandler,
+        title: "Blocking wait on a task in a WebSocket handler",
+        messageFormat: "'{0}' blocks a thread-pool thread for as long as the task runs, for every connection at once; await the task instead",
+        severity: DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor JsonWithoutTypeInfoInTrimmedApp = Create(
+        DiagnosticIds.JsonWithoutTypeInfoInTrimmedApp,
+        title: "JSON call without JsonTypeInfo in a trimmed or Native AOT app",
+        messageFormat: "The project sets {0}, and '{1}' without a JsonTypeInfo finds '{2}' only if a source-generated JsonSerializerContext registered with ConfigureHttpJsonOptions knows it, else it throws at run time; pass the type's metadata, for example {3}",
+        severity: DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor HandshakeNeitherAcceptedNorClosed = Create(
+        DiagnosticIds.HandshakeNeitherAcceptedNorClosed,
+        title: "Handler path returns without accepting or closing",
+        messageFormat: "The handler '{0}' can return here without AcceptAsync or CloseAsync, so the handshake is refused with HTTP 403 and no reason; call 'await {1}.CloseAsync(code, reason)' to say why, or accept the connection",
+        severity: DiagnosticSeverity.Info);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
         Create(id, title, messageFormat, DiagnosticSeverity.Error, customTags);
 

@@ -1,0 +1,98 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Velithon.CodeFixes;
+using Velithon.Generators.Analyzers;
+
+namespace Velithon.Generators.Tests;
+
+/// <summary>The code fixes of the protocol analyzers, applied in a workspace as an editor applies them; the fixed text compiles and is clean.</summary>
+public sealed class ProtocolCodeFixTests
+{
+    [Theory]
+    [InlineData("1005", "WebSocketCloseCode.NormalClosure")]
+    [InlineData("WebSocketCloseCode.AbnormalClosure", "WebSocketCloseCode.InternalError")]
+    [InlineData("1015", "WebSocketCloseCode.InternalError")]
+    [InlineData("1004", "WebSocketCloseCode.PolicyViolation")]
+    [InlineData("5000", "WebSocketCloseCode.PolicyViolation")]
+    public async Task ReplaceCloseCode_WritesTheChosenConstant(string code, string replacement)
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static async Task Handle(WebSocket ws)
+                {
+                    await ws.CloseAsync(CODE, "bye");
+                }
+            }
+            """;
+        string fixedSource = await ApplyAsync(Source.Replace("CODE", code, StringComparison.Ordinal), new CloseArgumentsAnalyzer(), new CloseCodeCodeFixProvider(), "VLT0032");
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("CODE", replacement, StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task ReplaceCloseCode_InAnExceptionsNamedArgument()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket ws) => throw new WebSocketCloseException(code: 999);
+            }
+            """;
+        string fixedSource = await ApplyAsync(Source, new CloseArgumentsAnalyzer(), new CloseCodeCodeFixProvider(), "VLT0032");
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("999", "WebSocketCloseCode.PolicyViolation", StringComparison.Ordinal), fixedSource);
+    }
+
+    /// <summary>
+    /// Applies the one fix offered for the one <paramref name="id"/> that <paramref name="analyzer"/> reports; checks that the
+    /// fixed document compiles and that the analyzer no longer reports <paramref name="id"/>.
+    /// </summary>
+    internal static async Task<string> ApplyAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id)
+    {
+        var (workspace, document, actions) = await FixesAsync(source, analyzer, provider, id);
+        using var owned = workspace;
+        var operation = Assert.Single((await Assert.Single(actions).GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+        var changed = operation.ChangedSolution.GetDocument(document.Id)!;
+
+        var compilation = (await changed.Project.GetCompilationAsync())!;
+        var (_, output, _) = GeneratorHarness.RunWithDiagnostics(compilation);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain(await ProtocolMarkup.AnalyzeAsync(output, analyzer), d => d.Id == id);
+        return (await changed.GetTextAsync()).ToString();
+    }
+
+    /// <summary>The fixes offered for the one <paramref name="id"/> that <paramref name="analyzer"/> reports.</summary>
+    internal static async Task<IReadOnlyList<CodeAction>> OffersAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id)
+    {
+        var (workspace, _, actions) = await FixesAsync(source, analyzer, provider, id);
+        workspace.Dispose();
+        return actions;
+    }
+
+    private static async Task<(AdhocWorkspace Workspace, Document Document, List<CodeAction> Actions)> FixesAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id)
+    {
+        var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(),
+            VersionStamp.Default,
+            "TestApp",
+            "TestApp",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: GeneratorHarness.ParseOptions,
+            metadataReferences: GeneratorHarness.References));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(SnapshotTests.Usings + source));
+
+        var diagnostics = await ProtocolMarkup.AnalyzeAsync((await document.Project.GetCompilationAsync())!, analyzer);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
+
+        var actions = new List<CodeAction>();
+        await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        return (workspace, document, actions);
+    }
+}
