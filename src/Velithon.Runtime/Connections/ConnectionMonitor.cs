@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Velithon.Hosting;
 using Velithon.Protocol;
+using Velithon.Routing;
 
 namespace Velithon.Connections;
 
@@ -22,46 +23,86 @@ namespace Velithon.Connections;
 /// </summary>
 internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedService, IDisposable
 {
+    private readonly Lock _timerLock = new();
     private ITimer? _timer;
+    private TimeSpan? _period;
+    private bool _stopped;
     private int _sweeping;
 
     /// <summary>
     /// A quarter of the shortest deadline in force, between 100 ms and a minute (a deadline passes at most that late),
     /// or null when none is.
     /// </summary>
-    internal TimeSpan? Period
+    internal TimeSpan? Period => PeriodFor(runtime.DefaultPolicy);
+
+    /// <summary>A quarter of the shortest deadline <paramref name="policy"/> sets, or null when it sets none.</summary>
+    private static TimeSpan? PeriodFor(RoutePolicy policy)
     {
-        get
+        var shortest = TimeSpan.MaxValue;
+        foreach (var span in (ReadOnlySpan<TimeSpan>)[policy.IdleTimeout, policy.KeepAliveInterval, policy.KeepAliveInterval > TimeSpan.Zero ? policy.KeepAliveTimeout : TimeSpan.Zero, policy.SendTimeout])
         {
-            var options = runtime.Options;
-            var shortest = TimeSpan.MaxValue;
-            foreach (var span in (ReadOnlySpan<TimeSpan>)[options.IdleTimeout, options.KeepAliveInterval, options.KeepAliveInterval > TimeSpan.Zero ? options.KeepAliveTimeout : TimeSpan.Zero, options.SendTimeout])
+            if (span > TimeSpan.Zero && span < shortest)
             {
-                if (span > TimeSpan.Zero && span < shortest)
-                {
-                    shortest = span;
-                }
+                shortest = span;
+            }
+        }
+
+        return shortest == TimeSpan.MaxValue
+            ? null
+            : TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
+    }
+
+    /// <summary>A route with deadlines of its own was first served: the sweep runs at least as often as it needs.</summary>
+    private void OnPolicyResolved(RoutePolicy policy)
+    {
+        if (PeriodFor(policy) is not { } needed)
+        {
+            return;
+        }
+
+        lock (_timerLock)
+        {
+            if (_stopped || (_period is { } current && current <= needed))
+            {
+                return;
             }
 
-            return shortest == TimeSpan.MaxValue
-                ? null
-                : TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
+            _period = needed;
+            if (_timer is null)
+            {
+                _timer = runtime.Clock.TimeProvider.CreateTimer(static state => ((ConnectionMonitor)state!).Run(), this, needed, needed);
+            }
+            else
+            {
+                _timer.Change(needed, needed);
+            }
         }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Period is { } period)
+        lock (_timerLock)
         {
-            _timer = runtime.Clock.TimeProvider.CreateTimer(static state => ((ConnectionMonitor)state!).Run(), this, period, period);
+            if (Period is { } period)
+            {
+                _period = period;
+                _timer = runtime.Clock.TimeProvider.CreateTimer(static state => ((ConnectionMonitor)state!).Run(), this, period, period);
+            }
         }
 
+        runtime.PolicyResolved += OnPolicyResolved;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        runtime.PolicyResolved -= OnPolicyResolved;
+        lock (_timerLock)
+        {
+            _stopped = true;
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -77,13 +118,12 @@ internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedServic
 
         try
         {
-            var options = runtime.Options;
             long now = runtime.Clock.NowMilliseconds;
             foreach (var connection in runtime.Hub.Connections)
             {
                 try
                 {
-                    Check(connection, options, now);
+                    Check(connection, connection.Policy, now);
                 }
                 catch (Exception exception)
                 {
@@ -98,7 +138,7 @@ internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedServic
         }
     }
 
-    private void Check(ServerWebSocket connection, VelithonOptions options, long now)
+    private void Check(ServerWebSocket connection, RoutePolicy options, long now)
     {
         if (connection.Socket is not { } socket || connection.ApplicationState != WebSocketState.Connected)
         {

@@ -261,7 +261,7 @@ internal sealed partial class ServerWebSocket
             ValueTask<FrameMessage> receive;
             try
             {
-                receive = _owner._socket!.ReceiveMessageAsync(_owner._runtime.Options.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
+                receive = _owner._socket!.ReceiveMessageAsync(_owner.Policy.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
             }
             catch (Exception exception)
             {
@@ -300,7 +300,7 @@ internal sealed partial class ServerWebSocket
                     FailWith(_owner.OnPeerClosedAsync());
                     break;
                 case FrameMessageKind.TooBig:
-                    int maxMessageSize = _owner._runtime.Options.MaxMessageSize;
+                    int maxMessageSize = _owner.Policy.MaxMessageSize;
                     Log.MessageTooBig(_owner._runtime.Logger, maxMessageSize);
                     FailWith(_owner.EndForPeerAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes.", EndingKind.Close));
                     break;
@@ -319,13 +319,13 @@ internal sealed partial class ServerWebSocket
         private void Complete(WebSocketMessageType messageType, ReadOnlyMemory<byte> data)
         {
             var owner = _owner;
-            if (owner._runtime.TracksIdleTime)
+            if (owner.Policy.TracksIdleTime)
             {
                 Volatile.Write(ref owner._lastMessageTicks, owner._runtime.Clock.NowMilliseconds);
             }
 
             owner._runtime.Metrics.MessageReceived(data.Length);
-            if (owner._runtime.MessageRateLimiter is { } rateLimiter && !owner.TryAcquireMessagePermit(rateLimiter))
+            if (owner.Policy.MessageRateLimiter is { } rateLimiter && !owner.TryAcquireMessagePermit(rateLimiter))
             {
                 ReleaseHeldBuffer();
                 FailWith(owner.EndForPeerAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded.", EndingKind.Close));

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Velithon.Groups;
 using Velithon.Hosting;
 using Velithon.Protocol;
+using Velithon.Routing;
 
 namespace Velithon.Connections;
 
@@ -61,12 +62,16 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     // ConnectionClock milliseconds of the last message received (or of the accept), for the idle timeout.
     private long _lastMessageTicks;
 
-    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime, string handlerName = "")
+    internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime, string handlerName = "", RoutePolicy? policy = null)
     {
         _httpContext = httpContext;
         _runtime = runtime;
         HandlerName = handlerName;
+        Policy = policy ?? runtime.DefaultPolicy;
     }
+
+    /// <summary>The limits and deadlines of this connection's route.</summary>
+    internal RoutePolicy Policy { get; }
 
     /// <summary>The handler serving this connection, for logs.</summary>
     internal string HandlerName { get; }

@@ -6,6 +6,7 @@ using Velithon.Binding;
 using Velithon.Hosting;
 using Velithon.Metrics;
 using Velithon.Protocol;
+using Velithon.Routing;
 
 namespace Velithon.Connections;
 
@@ -17,6 +18,7 @@ namespace Velithon.Connections;
 internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerName, Func<ServerWebSocket, Task> handler)
 {
     private RouteValueDecoder? _routeValues;
+    private RoutePolicy? _policy;
 
     /// <summary>
     /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
@@ -34,11 +36,12 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             return RefuseHandshakeAsync(httpContext, refusal);
         }
 
-        if (!runtime.OriginPolicy.IsAllowed(httpContext.Request))
+        var policy = _policy ??= runtime.ResolvePolicy(httpContext.GetEndpoint());
+        if (!policy.OriginPolicy.IsAllowed(httpContext.Request))
         {
             return RejectAsync(httpContext, StatusCodes.Status403Forbidden, RejectionReasons.Origin,
                 "This origin may not open WebSocket connections to this server.",
-                $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins)");
+                $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins, or the route's [AllowedOrigins])");
         }
 
         // Every route value decoded once by one rule, before any handler code sees it (docs/routing-and-binding.md).
@@ -49,11 +52,19 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             return RejectAsync(httpContext, StatusCodes.Status400BadRequest, RejectionReasons.Binding, message, message);
         }
 
+        if (!policy.TryAcquireConnection())
+        {
+            return RejectAsync(httpContext, StatusCodes.Status503ServiceUnavailable, RejectionReasons.TooManyConnections,
+                "This endpoint holds as many WebSocket connections as it allows.",
+                $"the route holds as many connections as its [MaxConnections({policy.MaxConnections})] allows");
+        }
+
         if (runtime.ConnectionLimiter is { } limiter)
         {
             var address = httpContext.Connection.RemoteIpAddress;
             if (limiter.TryAcquire(address) is { } reason)
             {
+                policy.ReleaseConnection();
                 bool global = reason == RejectionReasons.TooManyConnections;
                 return RejectAsync(httpContext,
                     global ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,
@@ -63,28 +74,29 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
                         ? "the server holds as many connections as VelithonOptions.MaxConnections allows"
                         : $"{address} holds as many connections as VelithonOptions.MaxConnectionsPerIp allows");
             }
-
-            return RunLimitedAsync(httpContext, limiter);
         }
 
-        return RunAsync(httpContext);
+        return policy.MaxConnections is null && runtime.ConnectionLimiter is null
+            ? RunAsync(httpContext, policy)
+            : RunLimitedAsync(httpContext, policy);
     }
 
-    private async Task RunLimitedAsync(HttpContext httpContext, Limits.ConnectionLimiter limiter)
+    private async Task RunLimitedAsync(HttpContext httpContext, RoutePolicy policy)
     {
         try
         {
-            await RunAsync(httpContext).ConfigureAwait(false);
+            await RunAsync(httpContext, policy).ConfigureAwait(false);
         }
         finally
         {
-            limiter.Release(httpContext.Connection.RemoteIpAddress);
+            runtime.ConnectionLimiter?.Release(httpContext.Connection.RemoteIpAddress);
+            policy.ReleaseConnection();
         }
     }
 
-    private async Task RunAsync(HttpContext httpContext)
+    private async Task RunAsync(HttpContext httpContext, RoutePolicy policy)
     {
-        var socket = new ServerWebSocket(httpContext, runtime, handlerName);
+        var socket = new ServerWebSocket(httpContext, runtime, handlerName, policy);
         try
         {
             // Most connections end with WebSocketDisconnectException from the handler's receive. The handler's

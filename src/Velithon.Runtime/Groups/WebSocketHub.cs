@@ -267,7 +267,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
                 continue;
             }
 
-            switch (socket.DeliverBroadcast(payload, _options.BroadcastQueueLimit))
+            switch (socket.DeliverBroadcast(payload, socket.Policy.BroadcastQueueLimit))
             {
                 case DeliveryResult.Delivered:
                     delivered++;
@@ -283,18 +283,18 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 
     private void OnQueueFull(ServerWebSocket socket)
     {
-        var policy = _options.SlowConsumerPolicy;
+        var policy = socket.Policy.SlowConsumerPolicy;
         _metrics.BroadcastDropped(policy);
         if (policy == SlowConsumerPolicy.DropMessage)
         {
-            Log.BroadcastDropped(_logger, _options.BroadcastQueueLimit);
+            Log.BroadcastDropped(_logger, socket.Policy.BroadcastQueueLimit);
             return;
         }
 
         if (socket.TryMarkSlowConsumer())
         {
             int code = policy == SlowConsumerPolicy.ClosePolicyViolation ? WebSocketCloseCode.PolicyViolation : WebSocketCloseCode.TryAgainLater;
-            Log.SlowConsumerClosed(_logger, _options.BroadcastQueueLimit, code);
+            Log.SlowConsumerClosed(_logger, socket.Policy.BroadcastQueueLimit, code);
             _ = socket.CloseAsync(code, "The connection does not read its messages fast enough.");
         }
     }

@@ -1,5 +1,5 @@
 using System;
-using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Velithon.Connections;
@@ -7,6 +7,7 @@ using Velithon.Groups;
 using Velithon.Json;
 using Velithon.Limits;
 using Velithon.Metrics;
+using Velithon.Routing;
 
 namespace Velithon.Hosting;
 
@@ -32,23 +33,7 @@ internal sealed class VelithonRuntime : IDisposable
         RefusalLog = new HandshakeRefusalLog(Logger, timeProvider);
         Clock = new ConnectionClock(timeProvider);
         ConnectionLimiter = ConnectionLimiter.Create(Options);
-        OriginPolicy = new OriginPolicy(Options.AllowedOrigins);
-        TracksIdleTime = Options.IdleTimeout > TimeSpan.Zero;
-        if (Options.MessageRateLimit is { } rateLimit)
-        {
-            var partitionOptions = new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = rateLimit.TokenLimit,
-                TokensPerPeriod = rateLimit.TokensPerPeriod,
-                ReplenishmentPeriod = rateLimit.ReplenishmentPeriod,
-                QueueLimit = 0,
-                AutoReplenishment = false,
-            };
-
-            // One limiter per connection, replenished by the partitioned limiter's single timer rather than one timer each.
-            MessageRateLimiter = PartitionedRateLimiter.Create<ServerWebSocket, ServerWebSocket>(
-                socket => RateLimitPartition.GetTokenBucketLimiter(socket, _ => partitionOptions));
-        }
+        DefaultPolicy = RoutePolicy.FromOptions(Options);
     }
 
     /// <summary>The category of the runtime's log lines.</summary>
@@ -76,13 +61,23 @@ internal sealed class VelithonRuntime : IDisposable
     /// <summary>Counts connections against the global and per-IP limits; <see langword="null"/> when neither is set.</summary>
     public ConnectionLimiter? ConnectionLimiter { get; }
 
-    public OriginPolicy OriginPolicy { get; }
+    /// <summary>The policy of routes without policy attributes: the options as they are.</summary>
+    public RoutePolicy DefaultPolicy { get; }
 
-    /// <summary>Whether connections note when each message arrives, for the idle timeout; without one, that clock read per message is skipped.</summary>
-    public bool TracksIdleTime { get; }
+    /// <summary>Raised when a route with policy attributes is first served, so the <see cref="ConnectionMonitor"/> can sweep often enough for it.</summary>
+    public event Action<RoutePolicy>? PolicyResolved;
 
-    /// <summary>The per-connection message rate limit; <see langword="null"/> when none is set.</summary>
-    public PartitionedRateLimiter<ServerWebSocket>? MessageRateLimiter { get; }
+    /// <summary>The policy of <paramref name="endpoint"/>, for its route's <see cref="WebSocketSession"/>, which resolves it once.</summary>
+    public RoutePolicy ResolvePolicy(Endpoint? endpoint)
+    {
+        var policy = RoutePolicy.For(endpoint, Options, DefaultPolicy);
+        if (!ReferenceEquals(policy, DefaultPolicy))
+        {
+            PolicyResolved?.Invoke(policy);
+        }
+
+        return policy;
+    }
 
     public void Dispose() => RefusalLog.Dispose();
 }
