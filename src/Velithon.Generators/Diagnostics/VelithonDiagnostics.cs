@@ -87,7 +87,8 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor LifecycleMethodNotOverride = Create(
         DiagnosticIds.LifecycleMethodNotOverride,
         title: "Lifecycle method does not override WebSocketEndpoint",
-        messageFormat: "The method '{0}' is named like a lifecycle method but does not override one, so it is never called; declare it '{1}'");
+        messageFormat: "The method '{0}' is named like a lifecycle method but does not override one, so it is never called; declare it '{1}'",
+        severity: DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor DuplicateMessageType = Create(
         DiagnosticIds.DuplicateMessageType,
@@ -112,7 +113,8 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor ConflictingTextReceivers = Create(
         DiagnosticIds.ConflictingTextReceivers,
         title: "Text messages have two receivers",
-        messageFormat: "The endpoint '{0}' overrides OnReceiveAsync and has [OnMessage] methods, but each text message goes to one of them; remove the override or the [OnMessage] methods");
+        messageFormat: "The endpoint '{0}' overrides OnReceiveAsync and has [OnMessage] methods; each text message goes to the [OnMessage] methods, so the override is never called for text; remove the override or the [OnMessage] methods",
+        severity: DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor PathParameterNotInTemplate = Create(
         DiagnosticIds.PathParameterNotInTemplate,
