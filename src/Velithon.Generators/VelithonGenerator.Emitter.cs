@@ -300,7 +300,7 @@ public sealed partial class VelithonGenerator
                     writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key});");
                     WriteRejection(writer, $"{local} is null", names.Socket, missing);
                 }
-                else if (parameter.DefaultValue == "default")
+                else if (parameter.DefaultValue is "default" or "null")
                 {
                     writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key});");
                 }
