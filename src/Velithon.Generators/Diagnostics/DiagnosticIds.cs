@@ -30,4 +30,6 @@ internal static class DiagnosticIds
     public const string RoutesNeverMapped = "VLT0025";
     public const string MapVelithonMapsNothing = "VLT0026";
     public const string DuplicateRouteAcrossAssemblies = "VLT0027";
+    public const string EndpointMetadataNotRecreated = "VLT0028";
+    public const string AttributeNotRecreated = "VLT0029";
 }

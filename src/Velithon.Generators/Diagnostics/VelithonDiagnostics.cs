@@ -151,6 +151,17 @@ internal static class VelithonDiagnostics
         messageFormat: "The route '{0}' of {1} matches the same paths as '{2}' of {3} in the referenced assembly {4}, and MapVelithon() maps both; change one of the templates",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor EndpointMetadataNotRecreated = Create(
+        DiagnosticIds.EndpointMetadataNotRecreated,
+        title: "Endpoint metadata attribute cannot be recreated",
+        messageFormat: "The attribute '{0}' carries {1}, but the route table cannot recreate it, so the route is not mapped rather than served without it: {2}");
+
+    public static readonly DiagnosticDescriptor AttributeNotRecreated = Create(
+        DiagnosticIds.AttributeNotRecreated,
+        title: "Attribute left out of the endpoint metadata",
+        messageFormat: "The attribute '{0}' is not in the route's endpoint metadata: {1}",
+        severity: DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
         Create(id, title, messageFormat, DiagnosticSeverity.Error, customTags);
 

@@ -76,6 +76,7 @@ internal static class EndpointClassParser
             constructor?.Parameters ?? [], route, usage, knownTypes, handlerName, isConstructor: true, context);
         CheckLifecycleMethods(type, knownTypes, context);
         var endpoint = ParseReceivers(type, knownTypes, handlerName, context);
+        var metadata = EndpointMetadataParser.Parse(type, context);
 
         if (context.HasErrors || route is null || endpoint is null || constructor is null)
         {
@@ -92,7 +93,7 @@ internal static class EndpointClassParser
             Route: route,
             Parameters: parameters,
             Endpoint: endpoint,
-            Metadata: EndpointMetadataParser.Parse(type, context.CancellationToken));
+            Metadata: metadata);
     }
 
     private static IMethodSymbol? FindConstructor(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)

@@ -37,6 +37,7 @@ internal static class HandlerParser
         CheckSignature(method, knownTypes, handlerName, context);
         var usage = route is null ? PathParameterUsage.None : PathParameterUsage.Find(method, knownTypes, cancellationToken);
         var parameters = ParseParameters(method.Parameters, route, usage, knownTypes, handlerName, isConstructor: false, context);
+        var metadata = EndpointMetadataParser.Parse(method, context);
         if (context.HasErrors || route is null)
         {
             return null;
@@ -52,7 +53,7 @@ internal static class HandlerParser
             Route: route,
             Parameters: parameters,
             Endpoint: null,
-            Metadata: EndpointMetadataParser.Parse(method, cancellationToken));
+            Metadata: metadata);
     }
 
     /// <summary>Reads and parses the attribute's template, reporting VLT0001 at the fault.</summary>
