@@ -4,6 +4,8 @@ namespace Velithon.Generators;
 internal static class TrackingNames
 {
     public const string Handlers = nameof(Handlers);
+    public const string HandlerNames = nameof(HandlerNames);
+    public const string HandlerFiles = nameof(HandlerFiles);
     public const string RouteTable = nameof(RouteTable);
     public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
     public const string ReferencedRouteTables = nameof(ReferencedRouteTables);

@@ -13,14 +13,14 @@ public sealed partial class VelithonGenerator
 
         // [assembly: VelithonRouteTable(typeof(VelithonRouteTable_App), new[] { "/chat/<roomId>" }, new[] { "Chat.Room" })]
         //
-        // public static class VelithonRouteTable_App    // public: the MapVelithon() of a referencing assembly calls it
-        // {
+        // public static partial class VelithonRouteTable_App    // public: the MapVelithon() of a referencing assembly calls it
+        // {                                                    // (each handler's class is a part of it, in the handler's file)
         //     public static void Map(RouteGroupBuilder routes)
         //     {
-        //         routes.MapWebSocketRoute(Pattern, Template, HandlerName, HandleAsync);   // one per handler
+        //         routes.MapWebSocketRoute(Chat_Room.Pattern, Chat_Room.Template, Chat_Room.HandlerName, Chat_Room.HandleAsync);   // one per handler
         //     }
         // }
-        private static SourceWriter EmitPublicRouteTable(EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
+        private static SourceWriter EmitPublicRouteTable(EquatableArray<RouteEntrySpec> handlers, CompilationSpec compilation)
         {
             string table = PublicRouteTableName(compilation.AssemblyName);
             var writer = new SourceWriter();
@@ -40,7 +40,7 @@ public sealed partial class VelithonGenerator
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.WriteLine("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            writer.WriteLine($"public static class {table}");
+            writer.WriteLine($"public static partial class {table}");
             writer.OpenBlock();
             writer.WriteLine("/// <summary>Maps the routes of this assembly into <paramref name=\"routes\"/>.</summary>");
             writer.WriteLine("/// <param name=\"routes\">The group <c>MapVelithon()</c> maps into.</param>");
@@ -49,7 +49,7 @@ public sealed partial class VelithonGenerator
             bool first = true;
             foreach (var handler in handlers)
             {
-                string route = $"global::{GeneratedNamespace}.{handler.IdentifierName}";
+                string route = handler.IdentifierName;
                 if (!first)
                 {
                     writer.WriteLine();
@@ -63,14 +63,13 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine($"{route}.Pattern,");
                 writer.WriteLine($"{route}.Template,");
                 writer.WriteLine($"{route}.HandlerName,");
-                bool hasServices = RequiredServices(handler).Any();
-                writer.WriteLine(handler.Metadata.Count == 0 && !hasServices ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
-                if (hasServices)
+                writer.WriteLine(!handler.HasMetadata && !handler.HasServices ? $"{route}.HandleAsync);" : $"{route}.HandleAsync,");
+                if (handler.HasServices)
                 {
-                    writer.WriteLine(handler.Metadata.Count > 0 ? $"{route}.CreateMetadata()," : "[],");
+                    writer.WriteLine(handler.HasMetadata ? $"{route}.CreateMetadata()," : "[],");
                     writer.WriteLine($"{route}.CreateServices());");
                 }
-                else if (handler.Metadata.Count > 0)
+                else if (handler.HasMetadata)
                 {
                     writer.WriteLine($"{route}.CreateMetadata());");
                 }
@@ -95,7 +94,7 @@ public sealed partial class VelithonGenerator
         //         return routes;
         //     }
         // }
-        private static SourceWriter EmitRouteTable(EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
+        private static SourceWriter EmitRouteTable(EquatableArray<RouteEntrySpec> handlers, CompilationSpec compilation)
         {
             var writer = new SourceWriter();
             WriteHeader(writer);

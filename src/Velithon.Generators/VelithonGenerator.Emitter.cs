@@ -19,22 +19,25 @@ public sealed partial class VelithonGenerator
         private static readonly string GeneratedCodeAttribute =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Velithon.Generators\", \"{typeof(VelithonGenerator).Assembly.GetName().Version}\")]";
 
-        public static void Emit(SourceProductionContext context, EquatableArray<HandlerSpec> handlers, CompilationSpec compilation)
+        public static void EmitHandlerFile(SourceProductionContext context, HandlerFileSpec file) =>
+            context.AddSource($"Velithon.Handlers.{file.Handler.IdentifierName}.g.cs", EmitHandler(file.Handler, file.RouteTableName).ToSourceText());
+
+        public static void EmitRouteTables(SourceProductionContext context, EquatableArray<RouteEntrySpec> routes, CompilationSpec compilation)
         {
-            foreach (var handler in handlers)
+            if (routes.Count > 0)
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                context.AddSource($"Velithon.Handlers.{handler.IdentifierName}.g.cs", EmitHandler(handler).ToSourceText());
+                context.AddSource(PublicRouteTableHintName, EmitPublicRouteTable(routes, compilation).ToSourceText());
             }
 
-            if (handlers.Count > 0)
-            {
-                context.AddSource(PublicRouteTableHintName, EmitPublicRouteTable(handlers, compilation).ToSourceText());
-            }
-
-            context.AddSource(RouteTableHintName, EmitRouteTable(handlers, compilation).ToSourceText());
+            context.AddSource(RouteTableHintName, EmitRouteTable(routes, compilation).ToSourceText());
         }
 
+        /// <summary>What the route tables write of a handler.</summary>
+        public static RouteEntrySpec DescribeRoute(HandlerSpec handler) =>
+            new(handler.Template, handler.Route.Pattern, handler.HandlerName, handler.IdentifierName, handler.Metadata.Count > 0, RequiredServices(handler).Any());
+
+        // public static partial class VelithonRouteTable_App   // the assembly's route table: no name clashes with another assembly's
+        // {
         // internal static class Chat_Room
         // {
         //     public const string Template = "/chat/<roomId>", Pattern = "/chat/{roomId}", HandlerName = "Chat.Room";
@@ -47,13 +50,17 @@ public sealed partial class VelithonGenerator
         //
         // HandleAsync is not async: it returns the handler's task, so an idle connection holds no frame for it.
         // }
-        private static SourceWriter EmitHandler(HandlerSpec handler)
+        // }
+        private static SourceWriter EmitHandler(HandlerSpec handler, string routeTableName)
         {
             var names = new LocalNames(handler.Parameters);
             var writer = new SourceWriter();
             WriteHeader(writer);
-            writer.WriteLine("namespace Velithon.Generated;");
+            writer.WriteLine($"namespace {GeneratedNamespace};");
             writer.WriteLine();
+            writer.WriteLine("// Nested in this assembly's route table class: no generated name clashes with another assembly's (CS0436).");
+            writer.WriteLine($"public static partial class {routeTableName}");
+            writer.OpenBlock();
             writer.WriteLine($"/// <summary>The WebSocket route <c>{EscapeXml(handler.Template)}</c>, served by <c>{EscapeXml(handler.HandlerName)}</c>.</summary>");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.WriteLine("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
@@ -160,6 +167,7 @@ public sealed partial class VelithonGenerator
                 WriteDispatch(writer, handler, handler.Endpoint);
             }
 
+            writer.CloseBlock();
             writer.CloseBlock();
             return writer;
         }
@@ -300,7 +308,7 @@ public sealed partial class VelithonGenerator
                     writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key});");
                     WriteRejection(writer, $"{local} is null", names.Socket, missing);
                 }
-                else if (parameter.DefaultValue == "default")
+                else if (parameter.DefaultValue is "default" or "null")
                 {
                     writer.WriteLine($"var {local} = {Binder}.{getter}({names.HttpContext}, {key});");
                 }

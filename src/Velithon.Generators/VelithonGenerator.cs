@@ -41,11 +41,6 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
             .Where(static all => all.Count > 0)
             .WithTrackingName(TrackingNames.HandlerDiagnostics);
 
-        var routeTable = handlers
-            .Collect()
-            .Select(static (all, _) => BuildRouteTable(all))
-            .WithTrackingName(TrackingNames.RouteTable);
-
         context.RegisterSourceOutput(diagnostics, static (output, all) =>
         {
             foreach (var diagnostic in all)
@@ -58,7 +53,30 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
             .Select(static (compilation, cancellationToken) => ReferencedRouteTables.Describe(compilation, cancellationToken))
             .WithTrackingName(TrackingNames.ReferencedRouteTables);
 
-        context.RegisterSourceOutput(routeTable.Combine(compilationSpec), static (output, input) => Emitter.Emit(output, input.Left, input.Right));
+        // One file per handler, each its own output, so an edit to one handler re-emits its file alone. A handler's
+        // class is nested in the assembly's route table class, so no generated name can clash with one of another
+        // assembly that sees this one's internals (CS0436). Its name is its own unless another handler's flattens
+        // the same way: only those handlers are in the renaming, which is usually empty and so never changes.
+        var renames = handlers
+            .Collect()
+            .Select(static (all, _) => HandlerNames.FindRenames(all))
+            .WithTrackingName(TrackingNames.HandlerNames);
+        var routeTableName = context.CompilationProvider
+            .Select(static (compilation, _) => Emitter.PublicRouteTableName(compilation.AssemblyName ?? ""));
+        var handlerFiles = handlers
+            .Combine(renames)
+            .Combine(routeTableName)
+            .Select(static (input, _) => new HandlerFileSpec(HandlerNames.Apply(input.Left.Left, input.Left.Right), input.Right))
+            .WithTrackingName(TrackingNames.HandlerFiles);
+        context.RegisterSourceOutput(handlerFiles, static (output, file) => Emitter.EmitHandlerFile(output, file));
+
+        // The route tables list templates and handler names alone, so they re-emit only when a route changes.
+        var routeTable = handlerFiles
+            .Select(static (file, _) => Emitter.DescribeRoute(file.Handler))
+            .Collect()
+            .Select(static (all, _) => new EquatableArray<RouteEntrySpec>([.. all.OrderBy(static r => r.Pattern, StringComparer.Ordinal).ThenBy(static r => r.IdentifierName, StringComparer.Ordinal)]))
+            .WithTrackingName(TrackingNames.RouteTable);
+        context.RegisterSourceOutput(routeTable.Combine(compilationSpec), static (output, input) => Emitter.EmitRouteTables(output, input.Left, input.Right));
 
         // Routes that clash (VLT0002 within the assembly, VLT0027 with a referenced assembly) are errors too, so
         // they come from this diagnostics-only output as well, equal to the analyzer's.
@@ -98,32 +116,5 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
         var handler = DeclarationParser.Parse(context.TargetSymbol, context.Attributes[0], knownTypes, diagnostics, cancellationToken);
         var route = RouteClashes.Describe(context.TargetSymbol, context.Attributes[0], cancellationToken);
         return new ParsedHandler(handler, new EquatableArray<Diagnostic>(diagnostics.ToArray()), route);
-    }
-
-    /// <summary>Orders handlers deterministically and gives each generated class a unique name.</summary>
-    private static EquatableArray<HandlerSpec> BuildRouteTable(ImmutableArray<HandlerSpec> handlers)
-    {
-        var ordered = handlers
-            .OrderBy(static h => h.Route.Pattern, StringComparer.Ordinal)
-            .ThenBy(static h => h.HandlerName, StringComparer.Ordinal)
-            .ThenBy(static h => h.Parameters.Count)
-            .ToArray();
-
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < ordered.Length; i++)
-        {
-            string name = ordered[i].IdentifierName;
-            for (int suffix = 2; !taken.Add(name); suffix++)
-            {
-                name = ordered[i].IdentifierName + "_" + suffix;
-            }
-
-            if (name != ordered[i].IdentifierName)
-            {
-                ordered[i] = ordered[i] with { IdentifierName = name };
-            }
-        }
-
-        return new EquatableArray<HandlerSpec>(ordered);
     }
 }

@@ -251,6 +251,75 @@ public sealed class CrossAssemblyTests
             diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task HandlersWhoseGeneratedNamesMatch_InAnApplicationAndItsTestProject_BuildUnderWarningsAsErrors()
+    {
+        // Chat.Lobby_V2.Join and Chat.Lobby.V2.Join flatten to the same identifier. Each assembly's generated types
+        // are its own, and with InternalsVisibleTo the test project sees the application's: a clash would be CS0436.
+        var application = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + """
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Chat.Tests")]
+
+            namespace Chat;
+
+            public static class Lobby_V2
+            {
+                [WebSocket("/v2/lobby")]
+                public static async Task Join(WebSocket ws)
+                {
+                    await ws.AcceptAsync();
+                    await ws.SendTextAsync("application");
+                }
+            }
+            """).WithAssemblyName("Chat");
+        var (_, applicationOutput, _) = GeneratorHarness.Run(WarningsAsErrors(application));
+        GeneratorHarness.AssertClean(applicationOutput);
+        var applicationImage = CompiledAssemblies.Emit(applicationOutput);
+
+        var testProject = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + """
+            using Microsoft.AspNetCore.Builder;
+            using Velithon.Testing;
+
+            namespace Chat.Lobby;
+
+            public static class V2
+            {
+                [WebSocket("/test/lobby")]
+                public static async Task Join(WebSocket ws)
+                {
+                    await ws.AcceptAsync();
+                    await ws.SendTextAsync("test double");
+                }
+
+                public static async Task<string> BothRoutes()
+                {
+                    await using var server = await VelithonTestServer.StartAsync(app => app.MapVelithon());
+                    await using var application = await server.Client.ConnectAsync("/v2/lobby");
+                    await using var testDouble = await server.Client.ConnectAsync("/test/lobby");
+                    return await application.ReceiveTextAsync() + ", " + await testDouble.ReceiveTextAsync();
+                }
+            }
+            """)
+            .WithAssemblyName("Chat.Tests")
+            .AddReferences(MetadataReference.CreateFromImage(applicationImage));
+        var (_, testOutput, _) = GeneratorHarness.Run(WarningsAsErrors(testProject));
+        GeneratorHarness.AssertClean(testOutput);
+
+        var context = new CompiledAssemblies();
+        try
+        {
+            context.Add("Chat", applicationImage);
+            context.Add("Chat.Tests", CompiledAssemblies.Emit(testOutput));
+            Assert.Equal("application, test double", await CompiledAssemblies.InvokeAsync(context.LoadImage("Chat.Tests"), "Chat.Lobby.V2", "BothRoutes"));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private static Compilation WarningsAsErrors(Compilation compilation) =>
+        compilation.WithOptions(compilation.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Error));
+
     private static (byte[] Application, byte[] TestProject, string GeneratedMapVelithon) Compile(
         string? applicationAttributes = null, string? testProjectRoutes = null)
     {

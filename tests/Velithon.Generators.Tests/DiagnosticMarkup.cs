@@ -47,6 +47,9 @@ internal static partial class DiagnosticMarkup
         return actual;
     }
 
+    /// <summary>The source without its markers.</summary>
+    public static string Strip(string marked) => Parse(marked).Source;
+
     internal static (string Source, List<(string Id, int Start, int End)> Expected) Parse(string marked)
     {
         var source = new StringBuilder();

@@ -300,7 +300,7 @@ public sealed class DiagnosticTests
     {
         var analyzer = new Velithon.Generators.Diagnostics.VelithonEndpointAnalyzer();
         var ids = analyzer.SupportedDiagnostics.Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(1, 27).Select(i => $"VLT{i:D4}"), ids);
+        Assert.Equal(Enumerable.Range(1, 29).Select(i => $"VLT{i:D4}"), ids);
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal("Velithon", d.Category);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.CodeAnalysis;
 
 namespace Velithon.Generators.Tests;
 
@@ -143,20 +144,45 @@ public sealed class EndpointDiagnosticTests
     }
 
     [Fact]
-    public async Task LifecycleLookalike_ReportsVLT0016()
+    public async Task LifecycleLookalike_ReportsVLT0016Warning_AndTheEndpointIsStillServed()
     {
-        var diagnostics = await DiagnosticMarkup.VerifyAsync("""
+        const string source = """
             [WebSocket("/a")]
             public sealed class Endpoint : WebSocketEndpoint
             {
                 public ValueTask {|VLT0016:OnReceiveAsync|}(WebSocket ws, int data) => default;
                 public Task {|VLT0016:OnConnect|}(WebSocket ws) => Task.CompletedTask;
-                public ValueTask OnReceiveAsync(WebSocket ws, ReadOnlyMemory<char> data, int extra) => default;
+                public ValueTask {|VLT0016:OnReceiveAsync|}(WebSocket ws, ReadOnlyMemory<char> data, int extra) => default;
             }
-            """.Replace("public ValueTask OnReceiveAsync(WebSocket ws, ReadOnlyMemory<char> data, int extra) => default;", "public ValueTask {|VLT0016:OnReceiveAsync|}(WebSocket ws, ReadOnlyMemory<char> data, int extra) => default;", StringComparison.Ordinal));
+            """;
+        var diagnostics = await DiagnosticMarkup.VerifyAsync(source, OutputKind.DynamicallyLinkedLibrary, DiagnosticSeverity.Warning);
         Assert.Equal(
             "The method 'OnConnect' is named like a lifecycle method but does not override one, so it is never called; declare it 'public override ValueTask OnConnectAsync(WebSocket ws)'",
             diagnostics[1].GetMessage(CultureInfo.InvariantCulture));
+        AssertServed(source, "Velithon.Handlers.Endpoint.g.cs");
+    }
+
+    [Fact]
+    public async Task HelpersNamedLikeLifecycleMethods_ReportNothing_AndTheEndpointIsServed()
+    {
+        // Helpers that take no connection and return no task are not lifecycle methods written wrong.
+        const string source = """
+            [WebSocket("/a")]
+            public sealed class Endpoint : WebSocketEndpoint
+            {
+                public override ValueTask OnErrorAsync(WebSocket ws, Exception exception)
+                {
+                    OnError(exception.Message);
+                    return default;
+                }
+
+                private void OnError(string message) => Console.Error.WriteLine(message);
+
+                internal static int OnReceive(string data) => data.Length;
+            }
+            """;
+        await DiagnosticMarkup.VerifyAsync(source);
+        AssertServed(source, "Velithon.Handlers.Endpoint.g.cs");
     }
 
     [Fact]
@@ -250,9 +276,9 @@ public sealed class EndpointDiagnosticTests
     }
 
     [Fact]
-    public async Task TextOverrideWithTypedMessages_ReportsVLT0021()
+    public async Task TextOverrideWithTypedMessages_ReportsVLT0021Warning_AndTheEndpointIsStillServed()
     {
-        await DiagnosticMarkup.VerifyAsync(GameContext + """
+        const string source = GameContext + """
             [WebSocket("/a")]
             [JsonMessages(typeof(GameJsonContext))]
             public sealed class {|VLT0021:Endpoint|} : WebSocketEndpoint
@@ -262,7 +288,12 @@ public sealed class EndpointDiagnosticTests
                 [OnMessage("move")]
                 public ValueTask OnMove(WebSocket ws, Move move) => default;
             }
-            """);
+            """;
+        var diagnostics = await DiagnosticMarkup.VerifyAsync(source, OutputKind.DynamicallyLinkedLibrary, DiagnosticSeverity.Warning);
+        Assert.Equal(
+            "The endpoint 'Endpoint' overrides OnReceiveAsync and has [OnMessage] methods; each text message goes to the [OnMessage] methods, so the override is never called for text; remove the override or the [OnMessage] methods",
+            diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+        AssertServed(source, "Velithon.Handlers.Endpoint.g.cs");
     }
 
     [Fact]
@@ -284,5 +315,15 @@ public sealed class EndpointDiagnosticTests
         Assert.Equal(
             "The route '/chat/<room>' of ChatEndpoint matches the same paths as '/chat/<name>' of Handlers.Chat; change one of the templates",
             diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Generates from <paramref name="markedSource"/> and asserts the handler's file is generated and compiles.</summary>
+    private static void AssertServed(string markedSource, string hintName)
+    {
+        string source = DiagnosticMarkup.Strip(markedSource);
+        var (generated, output, result) = GeneratorHarness.RunWithDiagnostics(GeneratorHarness.CreateCompilation(SnapshotTests.Usings + source));
+        Assert.All(generated, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Contains(result.GeneratedSources, s => s.HintName == hintName);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 }

@@ -82,12 +82,51 @@ public sealed class IncrementalTests
         Assert.Equal(["Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
     }
 
+    private const string Lobby = SnapshotTests.Usings + """
+        public static class Lobby
+        {
+            [WebSocket("/lobby")]
+            public static Task Join(WebSocket ws) => ws.AcceptAsync();
+        }
+        """;
+
+    [Fact]
+    public void EditingOneHandlersParameters_ReEmitsOnlyItsFile()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Handlers, Lobby);
+        var (driver, _, _) = GeneratorHarness.Run(compilation);
+        var next = ReplaceSource(compilation, compilation.SyntaxTrees.Last(), Lobby.Replace("(WebSocket ws)", "(WebSocket ws, [FromQuery] string? name)", StringComparison.Ordinal));
+
+        var result = GeneratorHarness.Run(next, driver).Result;
+
+        // The route table lists each route's template and handler, which did not change.
+        Assert.Equal(["Velithon.Handlers.Lobby_Join.g.cs"], ReEmitted(result));
+        Assert.Contains("name", result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Lobby_Join.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChangingOneHandlersTemplate_ReEmitsItsFileAndTheRouteTable()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Handlers, Lobby);
+        var (driver, _, _) = GeneratorHarness.Run(compilation);
+        var next = ReplaceSource(compilation, compilation.SyntaxTrees.Last(), Lobby.Replace("/lobby", "/hall", StringComparison.Ordinal));
+
+        var result = GeneratorHarness.Run(next, driver).Result;
+
+        Assert.Equal(["Velithon.Handlers.Lobby_Join.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], ReEmitted(result));
+
+        // The other handler's output step did not run: its file came from the cache.
+        var handlerSteps = result.TrackedSteps[TrackingNames.HandlerFiles].SelectMany(step => step.Outputs).ToList();
+        Assert.Equal(2, handlerSteps.Count);
+        Assert.Single(handlerSteps, output => output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+    }
+
     [Fact]
     public void StepOutputs_HoldNoSymbolsSyntaxOrCompilations()
     {
         var compilation = GeneratorHarness.CreateCompilation(Handlers);
         var result = GeneratorHarness.Run(compilation).Result;
-        foreach (var (name, steps) in result.TrackedSteps.Where(step => step.Key is TrackingNames.Handlers or TrackingNames.RouteTable or TrackingNames.ReferencedRouteTables))
+        foreach (var (name, steps) in result.TrackedSteps.Where(step => step.Key is TrackingNames.Handlers or TrackingNames.HandlerNames or TrackingNames.HandlerFiles or TrackingNames.RouteTable or TrackingNames.ReferencedRouteTables))
         {
             foreach (var output in steps.SelectMany(step => step.Outputs))
             {
@@ -104,11 +143,27 @@ public sealed class IncrementalTests
         return (driver, compilation);
     }
 
-    private static Compilation ReplaceSource(Compilation compilation, string source)
-    {
-        var old = compilation.SyntaxTrees.Single();
-        return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions, path: old.FilePath));
-    }
+    private static Compilation ReplaceSource(Compilation compilation, string source) =>
+        ReplaceSource(compilation, compilation.SyntaxTrees.Single(), source);
+
+    private static Compilation ReplaceSource(Compilation compilation, SyntaxTree old, string source) =>
+        compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions, path: old.FilePath));
+
+    /// <summary>
+    /// The files whose source output step ran again rather than coming from the driver's cache, in order. A
+    /// step's output is the pair (generated sources, diagnostics); Roslyn 4.14 keeps the source type internal,
+    /// so its hint name is read by reflection.
+    /// </summary>
+    private static string[] ReEmitted(GeneratorRunResult result) =>
+    [
+        .. result.TrackedOutputSteps
+            .SelectMany(step => step.Value)
+            .SelectMany(step => step.Outputs)
+            .Where(output => output.Reason != IncrementalStepRunReason.Cached)
+            .SelectMany(output => ((IEnumerable)((System.Runtime.CompilerServices.ITuple)output.Value)[0]!).Cast<object>())
+            .Select(source => (string)source.GetType().GetProperty("HintName")!.GetValue(source)!)
+            .Order(StringComparer.Ordinal),
+    ];
 
     private static void AssertStep(GeneratorRunResult result, string stepName, params IncrementalStepRunReason[] allowed)
     {

@@ -213,6 +213,7 @@ public sealed class SnapshotTests
         GeneratorHarness.AssertClean(output);
         Baseline.VerifyAll(result.GeneratedSources.Select(generated => (generated.HintName, generated.SourceText.ToString())), test);
 
-        return [.. result.GeneratedSources.Select(generated => generated.HintName)];
+        // Each handler's file is its own output, produced in declaration order: the names are compared sorted.
+        return [.. result.GeneratedSources.Select(generated => generated.HintName).Order(StringComparer.Ordinal)];
     }
 }

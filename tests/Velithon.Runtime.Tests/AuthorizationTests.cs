@@ -33,6 +33,17 @@ public sealed class AuthorizationTests
     }
 
     [Fact]
+    public async Task AnAttributeDerivingFromAuthorize_ProtectsTheRouteAsAuthorizeDoes()
+    {
+        await using var server = await TestServer.StartAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.HandshakeAsync(new Uri(server.HttpBase, "/secure/operators"))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.HandshakeAsync(new Uri(server.HttpBase, "/secure/operators"), ("Authorization", "Test bob"))).Status);
+
+        using var olga = await ConnectAsAsync(server.Url("/secure/operators"), "olga,operator");
+        Assert.Equal("operator olga", await olga.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task AuthorizeOnAnEndpointClass_RunsNoEndpointCodeForAnonymous()
     {
         await using var server = await TestServer.StartAsync();

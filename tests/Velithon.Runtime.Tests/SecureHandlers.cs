@@ -26,6 +26,14 @@ public static class SecureHandlers
         await ws.CloseAsync();
     }
 
+    [OperatorsOnly]
+    [WebSocket("/secure/operators")]
+    public static async Task Operators(WebSocket ws, ClaimsPrincipal user)
+    {
+        await ws.SendTextAsync("operator " + user.Identity!.Name);
+        await ws.CloseAsync();
+    }
+
     [AllowAnonymous]
     [WebSocket("/public/hello")]
     public static async Task PublicHello(WebSocket ws)
@@ -45,6 +53,15 @@ public static class SecureHandlers
     [WebSocketCompression(Enabled = false)]
     [WebSocket("/uncompressed/echo")]
     public static Task UncompressedEcho(WebSocket ws) => Handlers.ConformanceEcho(ws);
+}
+
+/// <summary>
+/// An application's own authorization attribute. Internal, so the generated route table can recreate it; a
+/// private one is a build error (VLT0028) rather than a route served to anyone.
+/// </summary>
+internal sealed class OperatorsOnlyAttribute : AuthorizeAttribute
+{
+    public OperatorsOnlyAttribute() => Roles = "operator";
 }
 
 /// <summary>An endpoint class that only authenticated users reach.</summary>

@@ -30,6 +30,8 @@ internal static class DiagnosticIds
     public const string RoutesNeverMapped = "VLT0025";
     public const string MapVelithonMapsNothing = "VLT0026";
     public const string DuplicateRouteAcrossAssemblies = "VLT0027";
+    public const string EndpointMetadataNotRecreated = "VLT0028";
+    public const string AttributeNotRecreated = "VLT0029";
     public const string ForbiddenCloseCode = "VLT0032";
     public const string CloseReasonTooLong = "VLT0033";
     public const string UseAfterClose = "VLT0034";

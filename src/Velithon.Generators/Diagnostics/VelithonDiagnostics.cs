@@ -87,7 +87,8 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor LifecycleMethodNotOverride = Create(
         DiagnosticIds.LifecycleMethodNotOverride,
         title: "Lifecycle method does not override WebSocketEndpoint",
-        messageFormat: "The method '{0}' is named like a lifecycle method but does not override one, so it is never called; declare it '{1}'");
+        messageFormat: "The method '{0}' is named like a lifecycle method but does not override one, so it is never called; declare it '{1}'",
+        severity: DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor DuplicateMessageType = Create(
         DiagnosticIds.DuplicateMessageType,
@@ -112,7 +113,8 @@ internal static class VelithonDiagnostics
     public static readonly DiagnosticDescriptor ConflictingTextReceivers = Create(
         DiagnosticIds.ConflictingTextReceivers,
         title: "Text messages have two receivers",
-        messageFormat: "The endpoint '{0}' overrides OnReceiveAsync and has [OnMessage] methods, but each text message goes to one of them; remove the override or the [OnMessage] methods");
+        messageFormat: "The endpoint '{0}' overrides OnReceiveAsync and has [OnMessage] methods; each text message goes to the [OnMessage] methods, so the override is never called for text; remove the override or the [OnMessage] methods",
+        severity: DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor PathParameterNotInTemplate = Create(
         DiagnosticIds.PathParameterNotInTemplate,
@@ -148,6 +150,17 @@ internal static class VelithonDiagnostics
         title: "Route clashes with a route of a referenced assembly",
         messageFormat: "The route '{0}' of {1} matches the same paths as '{2}' of {3} in the referenced assembly {4}, and MapVelithon() maps both; change one of the templates",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor EndpointMetadataNotRecreated = Create(
+        DiagnosticIds.EndpointMetadataNotRecreated,
+        title: "Endpoint metadata attribute cannot be recreated",
+        messageFormat: "The attribute '{0}' carries {1}, but the route table cannot recreate it, so the route is not mapped rather than served without it: {2}");
+
+    public static readonly DiagnosticDescriptor AttributeNotRecreated = Create(
+        DiagnosticIds.AttributeNotRecreated,
+        title: "Attribute left out of the endpoint metadata",
+        messageFormat: "The attribute '{0}' is not in the route's endpoint metadata: {1}",
+        severity: DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor ForbiddenCloseCode = Create(
         DiagnosticIds.ForbiddenCloseCode,

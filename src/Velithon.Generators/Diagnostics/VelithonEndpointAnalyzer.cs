@@ -48,7 +48,9 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.UnsupportedHandlerDeclaration,
         VelithonDiagnostics.RoutesNeverMapped,
         VelithonDiagnostics.MapVelithonMapsNothing,
-        VelithonDiagnostics.DuplicateRouteAcrossAssemblies);
+        VelithonDiagnostics.DuplicateRouteAcrossAssemblies,
+        VelithonDiagnostics.EndpointMetadataNotRecreated,
+        VelithonDiagnostics.AttributeNotRecreated);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

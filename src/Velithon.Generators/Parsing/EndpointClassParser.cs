@@ -74,8 +74,9 @@ internal static class EndpointClassParser
         var usage = route is null || !instantiable ? PathParameterUsage.None : PathParameterUsage.Find(type, knownTypes, cancellationToken);
         var parameters = HandlerParser.ParseParameters(
             constructor?.Parameters ?? [], route, usage, knownTypes, handlerName, isConstructor: true, context);
-        CheckLifecycleMethods(type, context);
+        CheckLifecycleMethods(type, knownTypes, context);
         var endpoint = ParseReceivers(type, knownTypes, handlerName, context);
+        var metadata = EndpointMetadataParser.Parse(type, context);
 
         if (context.HasErrors || route is null || endpoint is null || constructor is null)
         {
@@ -92,7 +93,7 @@ internal static class EndpointClassParser
             Route: route,
             Parameters: parameters,
             Endpoint: endpoint,
-            Metadata: EndpointMetadataParser.Parse(type, context.CancellationToken));
+            Metadata: metadata);
     }
 
     private static IMethodSymbol? FindConstructor(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)
@@ -124,15 +125,22 @@ internal static class EndpointClassParser
         return null;
     }
 
-    /// <summary>Reports methods that look like lifecycle methods but are not overrides, so would never run (VLT0016).</summary>
-    private static void CheckLifecycleMethods(INamedTypeSymbol type, ParseContext context)
+    /// <summary>
+    /// Reports methods that look like lifecycle methods but are not overrides, so would never run (VLT0016). The
+    /// name alone is a guess (<c>void OnError(string message)</c> is a fine helper), so only a method that also
+    /// takes the connection first or returns a task counts, and the rule is a warning.
+    /// </summary>
+    private static void CheckLifecycleMethods(INamedTypeSymbol type, KnownTypes knownTypes, ParseContext context)
     {
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             if (method.MethodKind == MethodKind.Ordinary
                 && !method.IsOverride
-                && LifecycleMethods.TryGetValue(method.Name, out var declaration))
+                && LifecycleMethods.TryGetValue(method.Name, out var declaration)
+                && (method.Parameters.FirstOrDefault() is { } first && SymbolEqualityComparer.Default.Equals(first.Type, knownTypes.WebSocket)
+                    || SymbolEqualityComparer.Default.Equals(method.ReturnType, knownTypes.ValueTask)
+                    || SymbolEqualityComparer.Default.Equals(method.ReturnType, knownTypes.Task)))
             {
                 context.Report(VelithonDiagnostics.LifecycleMethodNotOverride, method.Locations.FirstOrDefault(), method.Name, declaration);
             }

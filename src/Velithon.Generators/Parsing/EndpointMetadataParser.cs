@@ -1,10 +1,10 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Velithon.Generators.Diagnostics;
 using Velithon.Generators.Helpers;
 
 namespace Velithon.Generators.Parsing;
@@ -36,20 +36,43 @@ internal static class EndpointMetadataParser
         KnownTypeNames.OnMessageAttribute,
     ];
 
-    /// <summary>The expressions, in declaration order; attributes that cannot be recreated from constants are left out.</summary>
-    public static EquatableArray<string> Parse(ISymbol handler, CancellationToken cancellationToken)
+    /// <summary>
+    /// The expressions, in declaration order. An attribute the generated code cannot recreate is reported at the
+    /// attribute: VLT0028 (an error, so the handler is left out) when it carries metadata the request pipeline
+    /// reads, since serving the route without it could serve it to anyone; VLT0029 (a warning) otherwise.
+    /// </summary>
+    public static EquatableArray<string> Parse(ISymbol handler, ParseContext context)
     {
         var expressions = new List<string>();
         foreach (var attribute in handler.GetAttributes())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass is { TypeKind: not TypeKind.Error } type
-                && !IsSkipped(type)
-                && HandlerParser.IsAccessible(type)
-                && attribute.AttributeConstructor is not null
-                && TryWrite(attribute, type, out var expression))
+            context.CancellationToken.ThrowIfCancellationRequested();
+
+            // An attribute the compiler cannot bind, or with an argument that is not a constant, is a compile error
+            // of its own: the build fails without a word from Velithon.
+            if (attribute.AttributeClass is not { TypeKind: not TypeKind.Error } type
+                || attribute.AttributeConstructor is null
+                || IsSkipped(type)
+                || HasErrorArgument(attribute))
             {
-                expressions.Add(expression);
+                continue;
+            }
+
+            var problem = FindProblem(attribute, type);
+            if (problem is null)
+            {
+                expressions.Add(Write(attribute, type));
+                continue;
+            }
+
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
+            if (DescribeMetadata(type) is { } carries)
+            {
+                context.Report(VelithonDiagnostics.EndpointMetadataNotRecreated, location, type.ToDisplayString(), carries, problem);
+            }
+            else
+            {
+                context.Report(VelithonDiagnostics.AttributeNotRecreated, location, type.ToDisplayString(), problem);
             }
         }
 
@@ -68,17 +91,128 @@ internal static class EndpointMetadataParser
         return SkippedNamespaces.Contains(ns) || fullName.StartsWith("Microsoft.CodeAnalysis.", System.StringComparison.Ordinal);
     }
 
+    /// <summary>What the request pipeline would read from the attribute, for VLT0028; null when it reads nothing Velithon knows of.</summary>
+    private static string? DescribeMetadata(INamedTypeSymbol type)
+    {
+        var interfaces = type.AllInterfaces.Select(static i => i.ToDisplayString()).ToList();
+        var bases = new List<string>();
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            bases.Add(current.ToDisplayString());
+        }
+
+        if (interfaces.Contains("Microsoft.AspNetCore.Authorization.IAuthorizeData")
+            || interfaces.Contains("Microsoft.AspNetCore.Authorization.IAuthorizationRequirementData"))
+        {
+            return "authorization";
+        }
+
+        if (interfaces.Contains("Microsoft.AspNetCore.Authorization.IAllowAnonymous"))
+        {
+            return "anonymous access";
+        }
+
+        if (interfaces.Contains("Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata"))
+        {
+            return "a CORS policy";
+        }
+
+        if (bases.Concat([type.ToDisplayString()]).Any(static name => name.StartsWith("Microsoft.AspNetCore.RateLimiting.", System.StringComparison.Ordinal)))
+        {
+            return "a rate-limiting policy";
+        }
+
+        // Any other contract of ASP.NET Core or Velithon is metadata some middleware reads (request size limits,
+        // compression, antiforgery...): leaving it out changes what the route does.
+        return interfaces.Concat(bases).Any(static name =>
+            name.StartsWith("Microsoft.AspNetCore.", System.StringComparison.Ordinal) || name.StartsWith("Velithon.", System.StringComparison.Ordinal))
+            ? "endpoint metadata"
+            : null;
+    }
+
+    /// <summary>Why the generated code cannot write the attribute, ending with the fix; null when it can.</summary>
+    private static string? FindProblem(AttributeData attribute, INamedTypeSymbol type)
+    {
+        if (FindUnnameable(type) is { } unnameable)
+        {
+            return Unnameable(unnameable, prefix: "");
+        }
+
+        if (!HandlerParser.IsVisibleInAssembly(attribute.AttributeConstructor!.DeclaredAccessibility))
+        {
+            return $"its constructor is {Describe(attribute.AttributeConstructor.DeclaredAccessibility)}; make it internal or public, so the generated code can call it";
+        }
+
+        foreach (var argument in attribute.ConstructorArguments.Concat(attribute.NamedArguments.Select(static a => a.Value)))
+        {
+            if (FindUnnameable(argument) is { } inArgument)
+            {
+                return Unnameable(inArgument, prefix: "its argument names ");
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unnameable(ITypeSymbol type, string prefix) =>
+        $"{prefix}'{type.ToDisplayString()}'{(prefix.Length == 0 ? " is" : ", which is")} "
+        + (HandlerParser.IsInFileLocalType(type) ? "file-local" : Describe(FirstHidden(type).DeclaredAccessibility))
+        + "; make it internal or public, so the generated code can name it";
+
+    /// <summary>The type itself or the containing type that hides it.</summary>
+    private static ISymbol FirstHidden(ITypeSymbol type)
+    {
+        for (ISymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (!HandlerParser.IsVisibleInAssembly(current.DeclaredAccessibility))
+            {
+                return current;
+            }
+        }
+
+        return type;
+    }
+
+    private static string Describe(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => accessibility.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>A type the constant's C# would name that code outside its declaring type cannot.</summary>
+    private static ITypeSymbol? FindUnnameable(TypedConstant constant) => constant.Kind switch
+    {
+        TypedConstantKind.Type when constant.Value is ITypeSymbol value => FindUnnameable(value),
+        TypedConstantKind.Enum when constant.Type is not null => FindUnnameable(constant.Type),
+        TypedConstantKind.Array when !constant.IsNull => constant.Values.Select(FindUnnameable).FirstOrDefault(static t => t is not null)
+            ?? (constant.Type is IArrayTypeSymbol array ? FindUnnameable(array.ElementType) : null),
+        _ => null,
+    };
+
+    private static ITypeSymbol? FindUnnameable(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => FindUnnameable(array.ElementType),
+        IPointerTypeSymbol pointer => FindUnnameable(pointer.PointedAtType),
+        INamedTypeSymbol named when !HandlerParser.IsAccessible(named) => named,
+        INamedTypeSymbol named => named.TypeArguments.Select(FindUnnameable).FirstOrDefault(static t => t is not null),
+        _ => null,
+    };
+
+    private static bool HasErrorArgument(AttributeData attribute) =>
+        attribute.ConstructorArguments.Concat(attribute.NamedArguments.Select(static a => a.Value)).Any(IsError);
+
+    private static bool IsError(TypedConstant constant) =>
+        constant.Kind == TypedConstantKind.Error || constant.Kind == TypedConstantKind.Array && !constant.IsNull && constant.Values.Any(IsError);
+
     // new global::Ns.NameAttribute(arg, ...) { Property = value, ... }
-    private static bool TryWrite(AttributeData attribute, INamedTypeSymbol type, out string expression)
+    private static string Write(AttributeData attribute, INamedTypeSymbol type)
     {
         var text = new StringBuilder("new ").Append(type.ToDisplayString(TypeFormat)).Append('(');
         for (int i = 0; i < attribute.ConstructorArguments.Length; i++)
         {
-            if (!TryWriteConstant(attribute.ConstructorArguments[i], text.Append(i == 0 ? "" : ", ")))
-            {
-                expression = "";
-                return false;
-            }
+            WriteConstant(attribute.ConstructorArguments[i], text.Append(i == 0 ? "" : ", "));
         }
 
         text.Append(')');
@@ -88,70 +222,39 @@ internal static class EndpointMetadataParser
             for (int i = 0; i < attribute.NamedArguments.Length; i++)
             {
                 var (name, value) = (attribute.NamedArguments[i].Key, attribute.NamedArguments[i].Value);
-                text.Append(i == 0 ? "" : ", ").Append(name).Append(" = ");
-                if (!TryWriteConstant(value, text))
-                {
-                    expression = "";
-                    return false;
-                }
+                text.Append(i == 0 ? "" : ", ").Append(SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name).Append(" = ");
+                WriteConstant(value, text);
             }
 
             text.Append(" }");
         }
 
-        expression = text.ToString();
-        return true;
+        return text.ToString();
     }
 
-    private static bool TryWriteConstant(TypedConstant constant, StringBuilder text)
+    private static void WriteConstant(TypedConstant constant, StringBuilder text)
     {
         switch (constant.Kind)
         {
-            case TypedConstantKind.Primitive:
-                text.Append(Primitive(constant.Value));
-                return true;
-            case TypedConstantKind.Enum when constant.Type is not null:
-                text.Append('(').Append(constant.Type.ToDisplayString(TypeFormat)).Append(")(")
-                    .Append(System.Convert.ToString(constant.Value, CultureInfo.InvariantCulture)).Append(')');
-                return true;
             case TypedConstantKind.Type when constant.Value is ITypeSymbol typeValue:
                 text.Append("typeof(").Append(typeValue.ToDisplayString(TypeFormat)).Append(')');
-                return true;
+                return;
+            case TypedConstantKind.Array when constant.IsNull:
+                text.Append("null");
+                return;
             case TypedConstantKind.Array when constant.Type is IArrayTypeSymbol arrayType:
-                if (constant.IsNull)
-                {
-                    text.Append("null");
-                    return true;
-                }
-
                 text.Append("new ").Append(arrayType.ElementType.ToDisplayString(TypeFormat)).Append("[] { ");
                 for (int i = 0; i < constant.Values.Length; i++)
                 {
-                    if (!TryWriteConstant(constant.Values[i], text.Append(i == 0 ? "" : ", ")))
-                    {
-                        return false;
-                    }
+                    WriteConstant(constant.Values[i], text.Append(i == 0 ? "" : ", "));
                 }
 
                 text.Append(" }");
-                return true;
+                return;
             default:
-                return false;
+                // A null of type object or string, a primitive, or an enum value.
+                text.Append(constant.Type is null ? "null" : CSharpConstants.Format(constant.Value, constant.Type));
+                return;
         }
     }
-
-    private static string Primitive(object? value) => value switch
-    {
-        null => "null",
-        string s => SymbolDisplay.FormatLiteral(s, quote: true),
-        char c => SymbolDisplay.FormatLiteral(c, quote: true),
-        bool b => b ? "true" : "false",
-        float f => f.ToString("R", CultureInfo.InvariantCulture) + "F",
-        double d => d.ToString("R", CultureInfo.InvariantCulture) + "D",
-        long l => l.ToString(CultureInfo.InvariantCulture) + "L",
-        ulong ul => ul.ToString(CultureInfo.InvariantCulture) + "UL",
-        uint ui => ui.ToString(CultureInfo.InvariantCulture) + "U",
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        _ => "(global::" + value.GetType().FullName + ")" + System.Convert.ToString(value, CultureInfo.InvariantCulture),
-    };
 }

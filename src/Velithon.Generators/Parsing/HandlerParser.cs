@@ -37,6 +37,7 @@ internal static class HandlerParser
         CheckSignature(method, knownTypes, handlerName, context);
         var usage = route is null ? PathParameterUsage.None : PathParameterUsage.Find(method, knownTypes, cancellationToken);
         var parameters = ParseParameters(method.Parameters, route, usage, knownTypes, handlerName, isConstructor: false, context);
+        var metadata = EndpointMetadataParser.Parse(method, context);
         if (context.HasErrors || route is null)
         {
             return null;
@@ -52,7 +53,7 @@ internal static class HandlerParser
             Route: route,
             Parameters: parameters,
             Endpoint: null,
-            Metadata: EndpointMetadataParser.Parse(method, cancellationToken));
+            Metadata: metadata);
     }
 
     /// <summary>Reads and parses the attribute's template, reporting VLT0001 at the fault.</summary>
@@ -398,7 +399,7 @@ internal static class HandlerParser
 
         bool isNullable = type.NullableAnnotation == NullableAnnotation.Annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         bool optional = source != BindingSource.Route && (isNullable || parameter.HasExplicitDefaultValue);
-        string defaultValue = parameter.HasExplicitDefaultValue ? FormatDefault(parameter) : "default";
+        string defaultValue = parameter.HasExplicitDefaultValue ? CSharpConstants.Format(parameter.ExplicitDefaultValue, type) : "default";
         return new ParameterSpec(
             Name: parameter.Name,
             TypeName: type.ToDisplayString(TypeFormat),
@@ -464,39 +465,12 @@ internal static class HandlerParser
         };
     }
 
-    private static string FormatDefault(IParameterSymbol parameter)
-    {
-        var value = parameter.ExplicitDefaultValue;
-        var type = Unwrap(parameter.Type);
-        if (value is null)
-        {
-            return "default";
-        }
-
-        if (type.TypeKind == TypeKind.Enum)
-        {
-            return $"({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false)})";
-        }
-
-        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
-
-        // An int or double literal already has the parameter's type; other numbers need a cast.
-        return value is string or bool or char or int or double
-            ? literal
-            : $"({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){literal}";
-    }
-
-    private static string? FormatConstant(TypedConstant constant)
-    {
-        if (constant.Kind == TypedConstantKind.Enum && constant.Type is not null)
-        {
-            return $"({constant.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({SymbolDisplay.FormatPrimitive(constant.Value!, quoteStrings: false, useHexadecimalNumbers: false)})";
-        }
-
-        return constant.Kind == TypedConstantKind.Primitive && constant.Value is not null
-            ? SymbolDisplay.FormatPrimitive(constant.Value, quoteStrings: true, useHexadecimalNumbers: false)
+    /// <summary>A service key as C#; null when it is not a constant the generated code can write (an enum it cannot name).</summary>
+    private static string? FormatConstant(TypedConstant constant) =>
+        constant is { Value: not null, Type: not null }
+            && (constant.Kind == TypedConstantKind.Primitive || constant.Kind == TypedConstantKind.Enum && IsAccessible(constant.Type))
+            ? CSharpConstants.Format(constant.Value, constant.Type)
             : null;
-    }
 
     private static string? GetNameArgument(AttributeData attribute)
     {

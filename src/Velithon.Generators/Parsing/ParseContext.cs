@@ -8,7 +8,10 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Velithon.Generators.Parsing;
 
-/// <summary>Collects diagnostics when asked to, and remembers whether any error was found.</summary>
+/// <summary>
+/// Collects diagnostics when asked to, and remembers whether any error was found. Only errors keep a handler out
+/// of the route table: a warning comes from a rule that guesses, and a guess never stops generation.
+/// </summary>
 internal sealed class ParseContext(ISymbol target, AttributeData attribute, List<Diagnostic>? diagnostics, CancellationToken cancellationToken)
 {
     public CancellationToken CancellationToken => cancellationToken;
@@ -21,7 +24,7 @@ internal sealed class ParseContext(ISymbol target, AttributeData attribute, List
     /// <summary>A diagnostic at <paramref name="location"/> that also points at <paramref name="additionalLocations"/>.</summary>
     public void Report(DiagnosticDescriptor descriptor, Location? location, IEnumerable<Location?> additionalLocations, params object[] arguments)
     {
-        HasErrors = true;
+        HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         diagnostics?.Add(Diagnostic.Create(
             descriptor,
             location ?? target.Locations.FirstOrDefault(),
@@ -31,7 +34,7 @@ internal sealed class ParseContext(ISymbol target, AttributeData attribute, List
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object[] arguments)
     {
-        HasErrors = true;
+        HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), Intern(arguments)));
     }
 
