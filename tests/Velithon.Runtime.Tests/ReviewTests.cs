@@ -35,4 +35,17 @@ public sealed class ReviewTests(InMemoryServerFixture fixture) : IClassFixture<I
         var outcome = await CoreReports.WaitAsync<CoreOutcome>(id);
         Assert.Equal(("WebSocketDisconnectException", (int?)1000), (outcome.Exception, outcome.Code));
     }
+
+    // The test client builds its framing with deflate: null whatever the 101 answered; a user who offers
+    // permessage-deflate through options.Headers gets a server that compresses and a client that calls the first
+    // compressed frame a protocol violation (RSV1 without an extension). It should speak the agreed extension, or
+    // refuse the handshake saying why.
+    [Fact]
+    public async Task TestClientOffersDeflateThroughHeaders_EchoStillWorks()
+    {
+        await using var ws = await Client.ConnectAsync("/compressed/echo-text", options => options.Headers["Sec-WebSocket-Extensions"] = "permessage-deflate");
+        Assert.Contains("permessage-deflate", ws.ResponseHeaders["Sec-WebSocket-Extensions"].ToString());
+        await ws.SendTextAsync("hello");
+        Assert.Equal("hello", await ws.ReceiveTextAsync());
+    }
 }
