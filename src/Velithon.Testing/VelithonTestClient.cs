@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.TestHost;
 using System.Security.Cryptography;
 using Velithon.Connections;
 using Velithon.Protocol;
+using Velithon.Protocol.Compression;
 
 namespace Velithon.Testing;
 
@@ -64,7 +65,19 @@ public sealed class VelithonTestClient
         configure?.Invoke(options);
         var (clientEnd, responseHeaders) = await HandshakeAsync(pathAndQuery, options, cancellationToken).ConfigureAwait(false);
         string? subProtocol = responseHeaders.SecWebSocketProtocol is { Count: > 0 } chosen ? chosen.ToString() : null;
-        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        PerMessageDeflateParameters? deflate;
+        try
+        {
+            // A compression offer the test passed in Headers, answered by the server: the client speaks what was agreed.
+            deflate = AgreedDeflate.Parse(responseHeaders.SecWebSocketExtensions);
+        }
+        catch
+        {
+            await clientEnd.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate, abortTransport: null, new ConnectionClock(TimeProvider.System));
         return new TestWebSocket(socket, responseHeaders, Timeout);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -144,19 +145,37 @@ public sealed class LimitTests
     [Fact]
     public async Task KeepAlive_EndsAPeerThatStopsAnsweringPings_AndRunsItsDisconnect()
     {
-        await using var server = await TestServer.StartAsync(configure: options =>
-        {
-            options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
-            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(500);
-        });
+        // The deadlines run on a fake clock: the ping is read long before the connection may end, however busy the machine.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(
+            configure: options =>
+            {
+                options.KeepAliveInterval = TimeSpan.FromSeconds(5);
+                options.KeepAliveTimeout = TimeSpan.FromSeconds(5);
+            },
+            configureBuilder: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         await using var silent = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=keepalive");
         Assert.Equal("ready", Encoding.UTF8.GetString((await silent.ReadFrameAsync())!.Payload));
 
         // RFC 6455 section 5.5.2: the server pings; this peer reads the ping and never answers it.
-        var ping = await silent.ReadFrameAsync();
+        var reading = silent.ReadFrameAsync();
+        for (int step = 0; step < 40 && !reading.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(reading, Task.Delay(50));
+        }
+
+        var ping = await reading.WaitAsync(Client.Timeout);
         Assert.Equal(Frame.Ping, ping!.Opcode);
 
-        var ending = await server.Probe.WaitAsync("keepalive");
+        var ended = server.Probe.WaitAsync("keepalive");
+        for (int step = 0; step < 40 && !ended.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(ended, Task.Delay(50));
+        }
+
+        var ending = await ended;
         Assert.Equal(WebSocketCloseCode.AbnormalClosure, ending.Code);
         Assert.True(ending.AbortedFired);
     }

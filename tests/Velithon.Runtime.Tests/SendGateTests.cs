@@ -33,14 +33,14 @@ public sealed class SendGateTests
 
         Assert.Equal(1, maximum);
         Assert.Equal(16_000, total);
-        Assert.True(gate.TryEnter());
+        Assert.True(gate.TryEnterFair());
     }
 
     [Fact]
     public async Task Waiters_AreServedInOrder()
     {
         var gate = new SendGate();
-        Assert.True(gate.TryEnter());
+        Assert.True(gate.TryEnterFair());
         var first = gate.EnterAsync(CancellationToken.None).AsTask();
         var second = gate.EnterAsync(CancellationToken.None).AsTask();
         Assert.False(first.IsCompleted);
@@ -53,14 +53,14 @@ public sealed class SendGateTests
         gate.Exit();
         await second.WaitAsync(TimeSpan.FromSeconds(30));
         gate.Exit();
-        Assert.True(gate.TryEnter());
+        Assert.True(gate.TryEnterFair());
     }
 
     [Fact]
     public async Task CanceledWaiter_LeavesTheGateUsable()
     {
         var gate = new SendGate();
-        Assert.True(gate.TryEnter());
+        Assert.True(gate.TryEnterFair());
         using var cancel = new CancellationTokenSource();
         var waiting = gate.EnterAsync(cancel.Token).AsTask();
         var next = gate.EnterAsync(CancellationToken.None).AsTask();
@@ -70,7 +70,7 @@ public sealed class SendGateTests
         gate.Exit();
         await next.WaitAsync(TimeSpan.FromSeconds(30));
         gate.Exit();
-        Assert.True(gate.TryEnter());
-        Assert.False(gate.TryEnter());
+        Assert.True(gate.TryEnterFair());
+        Assert.False(gate.TryEnterFair());
     }
 }

@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(25, LogLevel.Error, "A broadcast could not be sent to a WebSocket connection; its queue goes on with the next message.", EventName = "BroadcastFailed")]
     public static partial void BroadcastFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(26, LogLevel.Error, "A callback registered on the Aborted token of a WebSocket connection of {Handler} threw; the connection ends regardless.", EventName = "AbortedCallbackFailed")]
+    public static partial void AbortedCallbackFailed(ILogger logger, string handler, Exception exception);
 }

@@ -18,10 +18,13 @@ internal sealed class SendGate
     private int _free = 1;
     private int _waiting;
 
-    public bool TryEnter() => Interlocked.CompareExchange(ref _free, 0, 1) == 1;
+    /// <summary>Enters if the gate is free and nobody waits for it: a caller never overtakes one already queued.</summary>
+    public bool TryEnterFair() => Volatile.Read(ref _waiting) == 0 && TryEnter();
 
     public ValueTask EnterAsync(CancellationToken cancellationToken) =>
-        TryEnter() ? default : EnterSlowAsync(cancellationToken);
+        TryEnterFair() ? default : EnterSlowAsync(cancellationToken);
+
+    private bool TryEnter() => Interlocked.CompareExchange(ref _free, 0, 1) == 1;
 
     public void Exit()
     {

@@ -121,6 +121,7 @@ internal sealed partial class ServerWebSocket
     private void RunEnding(TaskCompletionSource ending, int code, string? reason, EndingKind kind)
     {
         var socket = _socket!;
+        bool finished = true;
         try
         {
             if (kind == EndingKind.Abort)
@@ -135,6 +136,7 @@ internal sealed partial class ServerWebSocket
                     : socket.CloseAsync(code, reason, CancellationToken.None);
                 if (!close.IsCompleted)
                 {
+                    finished = false;
                     _ = FinishEndingAsync(ending, socket, close.AsTask());
                     return;
                 }
@@ -153,9 +155,14 @@ internal sealed partial class ServerWebSocket
             Log.TeardownFailed(_runtime.Logger, HandlerName, exception);
             socket.Abort();
         }
-
-        MarkClosed();
-        ending.SetResult();
+        finally
+        {
+            if (finished)
+            {
+                MarkClosed();
+                ending.SetResult();
+            }
+        }
     }
 
     private async Task FinishEndingAsync(TaskCompletionSource ending, FrameWebSocket socket, Task close)
@@ -163,7 +170,8 @@ internal sealed partial class ServerWebSocket
         var timeout = _runtime.Options.CloseTimeout;
         try
         {
-            await close.WaitAsync(timeout, _runtime.Clock.TimeProvider).ConfigureAwait(false);
+            // Task.WaitAsync takes at most about 49 days; a longer close timeout means none.
+            await close.WaitAsync(timeout.TotalMilliseconds < uint.MaxValue - 1 ? timeout : Timeout.InfiniteTimeSpan, _runtime.Clock.TimeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -242,7 +250,27 @@ internal sealed partial class ServerWebSocket
             abortedSource = _completed ? null : _abortedSource;
         }
 
-        abortedSource?.Cancel();
+        CancelAborted(abortedSource);
+    }
+
+    /// <summary>
+    /// Fires <see cref="Aborted"/>. Its callbacks are the application's: one that throws is logged, and the ending goes
+    /// on (a throw here would leave the ending unfinished and whoever awaits it waiting forever).
+    /// </summary>
+    private void CancelAborted(CancellationTokenSource? abortedSource)
+    {
+        try
+        {
+            abortedSource?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection completed meanwhile, and its token was canceled then.
+        }
+        catch (AggregateException exception)
+        {
+            Log.AbortedCallbackFailed(_runtime.Logger, HandlerName, exception);
+        }
     }
 
     /// <summary>

@@ -16,14 +16,17 @@ internal sealed partial class ServerWebSocket
     public override ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // Read once: whether the socket copies the text before this returns depends on it.
+        bool accepted = _socket is not null;
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         ValueTask send;
         try
         {
             int length = Encoding.UTF8.GetBytes(text, buffer);
-            send = _socket is null
-                ? SendAfterAcceptAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken)
-                : SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken);
+            send = accepted
+                ? SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken)
+                : SendAfterAcceptAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken);
         }
         catch
         {
@@ -31,13 +34,14 @@ internal sealed partial class ServerWebSocket
             throw;
         }
 
-        if (send.IsCompleted)
+        if (send.IsCompleted || accepted)
         {
+            // The socket has copied the text already (or never will): the buffer goes back now.
             ArrayPool<byte>.Shared.Return(buffer);
             return send;
         }
 
-        return _socket is null ? ReturnAfterSendAsync(send, buffer) : ReturnNowAsync(send, buffer);
+        return ReturnAfterSendAsync(send, buffer);
     }
 
     /// <inheritdoc />
@@ -104,6 +108,12 @@ internal sealed partial class ServerWebSocket
             return exception;
         }
 
+        if (exception is WebSocketException { WebSocketErrorCode: WebSocketError.InvalidState } && _phase is ConnectionPhase.Closing or ConnectionPhase.Closed)
+        {
+            // The connection is closing (a close frame went out first): the send is refused, and the close goes on.
+            return CreateDisconnectException(null);
+        }
+
         return OnTransportFailed(exception);
     }
 
@@ -115,12 +125,6 @@ internal sealed partial class ServerWebSocket
         await SendCoreAsync(payload, messageType, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The socket has copied the payload already: the buffer goes back now, and only the send is awaited.</summary>
-    private static ValueTask ReturnNowAsync(ValueTask send, byte[] buffer)
-    {
-        ArrayPool<byte>.Shared.Return(buffer);
-        return send;
-    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask ReturnAfterSendAsync(ValueTask send, byte[] buffer)

@@ -152,7 +152,7 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
         get
         {
             CancellationTokenSource source;
-            bool ended;
+            CancellationToken token;
             lock (_stateLock)
             {
                 if (_completed)
@@ -162,16 +162,16 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
 
                 // Created on first use: most connections never ask, and an idle connection should stay small.
                 source = _abortedSource ??= CancellationTokenSource.CreateLinkedTokenSource(_httpContext.RequestAborted);
-                ended = _phase == ConnectionPhase.Closed;
+                token = source.Token;
+                if (_phase != ConnectionPhase.Closed)
+                {
+                    return token;
+                }
             }
 
             // Outside the lock: cancellation runs the token's callbacks, which may read this connection.
-            if (ended)
-            {
-                source.Cancel();
-            }
-
-            return source.Token;
+            CancelAborted(source);
+            return token;
         }
     }
 

@@ -41,7 +41,9 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         {
             return RejectAsync(httpContext, StatusCodes.Status403Forbidden, RejectionReasons.Origin,
                 "This origin may not open WebSocket connections to this server.",
-                $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins, or the route's [AllowedOrigins])");
+                ReferenceEquals(policy, runtime.DefaultPolicy)
+                    ? $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (VelithonOptions.AllowedOrigins)"
+                    : $"the origin {httpContext.Request.Headers[HeaderNames.Origin]} is not allowed (the route's [AllowedOrigins])");
         }
 
         // Every route value decoded once by one rule, before any handler code sees it (docs/routing-and-binding.md).
@@ -178,7 +180,20 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         runtime.RefusalLog.Refused(reason, statusCode, httpContext.Request.Path.Value ?? "/", logReason);
         httpContext.Response.StatusCode = statusCode;
         httpContext.Response.ContentType = "text/plain; charset=utf-8";
-        return httpContext.Response.WriteAsync(message, httpContext.RequestAborted);
+        return WriteBodyAsync(httpContext, message);
+    }
+
+    /// <summary>Writes a refusal's body; a client that left before reading it is no failure of the server's.</summary>
+    private static async Task WriteBodyAsync(HttpContext httpContext, string message)
+    {
+        try
+        {
+            await httpContext.Response.WriteAsync(message, httpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is System.IO.IOException or OperationCanceledException)
+        {
+            // The client went away; nothing is left to answer.
+        }
     }
 
     private Task RefuseHandshakeAsync(HttpContext httpContext, HandshakeRefusal refusal)
@@ -204,6 +219,6 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         // RFC 9110 section 9.3.2: HEAD gets the status and headers a GET would, without the body.
         return HttpMethods.IsHead(httpContext.Request.Method)
             ? Task.CompletedTask
-            : httpContext.Response.WriteAsync(refusal.Message, httpContext.RequestAborted);
+            : WriteBodyAsync(httpContext, refusal.Message);
     }
 }

@@ -19,6 +19,9 @@ internal sealed partial class FrameWebSocket
     // take one read; it is the only buffer an idle connection's waiting read holds.
     private const int ReadBufferSize = 256;
 
+    // How much of a long compressed frame is read before it is inflated.
+    private const int CompressedPieceSize = 16 * 1024;
+
     private byte[] _readBuffer = new byte[ReadBufferSize];
     private int _readOffset;
     private int _readCount;
@@ -148,7 +151,7 @@ internal sealed partial class FrameWebSocket
 
                     if (type == WebSocketMessageType.Text
                         && (!header.Fin || !callerDecodesText)
-                        && !IsValidUtf8SoFar(Compression!.InflatedSoFar, ref validated, header.Fin))
+                        && !Compression!.IsValidUtf8SoFar(ref validated, header.Fin))
                     {
                         return Fail(FrameMessage.InvalidPayload("The text message is not valid UTF-8."));
                     }
@@ -245,16 +248,50 @@ internal sealed partial class FrameWebSocket
             return InflateStatus.TooBig;
         }
 
-        byte[] compressedFrame = ArrayPool<byte>.Shared.Rent(payloadLength);
+        // A long frame is read and inflated a piece at a time, so a connection holds no more than one piece of
+        // compressed bytes besides the message it inflates (which the limit bounds).
+        byte[] piece = ArrayPool<byte>.Shared.Rent(Math.Min(payloadLength, CompressedPieceSize));
         try
         {
-            var destination = compressedFrame.AsMemory(0, payloadLength);
-            await ReadPayloadAsync(destination, header, cancellationToken).ConfigureAwait(false);
-            return compression.Inflate(destination.Span, header.Fin, maxMessageSize);
+            for (int done = 0; done < payloadLength;)
+            {
+                int count = Math.Min(piece.Length, payloadLength - done);
+                var destination = piece.AsMemory(0, count);
+                int buffered = Math.Min(_readCount, count);
+                _readBuffer.AsSpan(_readOffset, buffered).CopyTo(destination.Span);
+                Consume(buffered);
+                for (int received = buffered; received < count;)
+                {
+                    _reads++;
+                    int read = await _stream.ReadAsync(destination.Slice(received), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw ClosedPrematurely();
+                    }
+
+                    received += read;
+                }
+
+                if (header.Masked)
+                {
+                    FrameHeader.Unmask(destination.Span, header.MaskKey, done);
+                }
+
+                done += count;
+                var status = compression.Inflate(destination.Span, header.Fin && done == payloadLength, maxMessageSize);
+                if (status != InflateStatus.Ok)
+                {
+                    // The rest of the frame is not read: the connection ends.
+                    _skipRemaining = payloadLength - done;
+                    return status;
+                }
+            }
+
+            return InflateStatus.Ok;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressedFrame);
+            ArrayPool<byte>.Shared.Return(piece);
         }
     }
 
@@ -333,7 +370,7 @@ internal sealed partial class FrameWebSocket
     /// Checks the UTF-8 of a text message received so far, from <paramref name="validated"/> on. Before the final
     /// fragment, a character split across fragments is left for the next check.
     /// </summary>
-    private static bool IsValidUtf8SoFar(ReadOnlySpan<byte> message, ref int validated, bool final)
+    internal static bool IsValidUtf8SoFar(ReadOnlySpan<byte> message, ref int validated, bool final)
     {
         var pending = message.Slice(validated);
         int end = pending.Length;

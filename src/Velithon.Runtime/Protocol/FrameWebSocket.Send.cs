@@ -69,7 +69,7 @@ internal sealed partial class FrameWebSocket
     /// <returns>Whether the ping was handed to the transport.</returns>
     public bool TryWritePing()
     {
-        if (SentCloseCode != 0 || State != TransportState.Open || !_writeGate.TryEnter())
+        if (SentCloseCode != 0 || State != TransportState.Open || !_writeGate.TryEnterFair())
         {
             return false;
         }
@@ -138,7 +138,7 @@ internal sealed partial class FrameWebSocket
         // The compressor's context must see messages in the order they go on the wire, so compression happens with
         // the write gate held. The caller's memory is copied first when the gate is busy: the copy is the caller's.
         byte[]? copy = null;
-        if (!_writeGate.TryEnter())
+        if (!_writeGate.TryEnterFair())
         {
             copy = ArrayPool<byte>.Shared.Rent(payload.Length);
             payload.Span.CopyTo(copy);
@@ -158,17 +158,18 @@ internal sealed partial class FrameWebSocket
         ReadOnlyMemory<byte> bytes;
         try
         {
-            var compressed = compression.Deflate(payload.Span);
-            frame = ArrayPool<byte>.Shared.Rent(FrameHeader.MaxClientHeaderLength + compressed.Length);
-            int headerLength = WriteHeader(frame, opcode, compressed.Length, rsv1: true, out uint? maskKey);
-            compressed.CopyTo(frame.AsSpan(headerLength));
+            // The compressed payload follows room for the longest header; the header goes right before it.
+            frame = compression.Deflate(payload.Span, FrameHeader.MaxClientHeaderLength, out int length);
+            Span<byte> header = stackalloc byte[FrameHeader.MaxClientHeaderLength];
+            int headerLength = WriteHeader(header, opcode, length, rsv1: true, out uint? maskKey);
+            int start = FrameHeader.MaxClientHeaderLength - headerLength;
+            header.Slice(0, headerLength).CopyTo(frame.AsSpan(start));
             if (maskKey is { } key)
             {
-                FrameHeader.Unmask(frame.AsSpan(headerLength, compressed.Length), key, 0);
+                FrameHeader.Unmask(frame.AsSpan(FrameHeader.MaxClientHeaderLength, length), key, 0);
             }
 
-            bytes = frame.AsMemory(0, headerLength + compressed.Length);
-            compression.ReleaseDeflated();
+            bytes = frame.AsMemory(start, headerLength + length);
         }
         catch
         {
@@ -203,7 +204,7 @@ internal sealed partial class FrameWebSocket
         }
 
         var bytes = frame.AsMemory(0, headerLength + payload.Length);
-        return _writeGate.TryEnter() ? WriteHoldingGate(frame, bytes, cancellationToken) : WriteWhenFreeAsync(frame, bytes, cancellationToken);
+        return _writeGate.TryEnterFair() ? WriteHoldingGate(frame, bytes, cancellationToken) : WriteWhenFreeAsync(frame, bytes, cancellationToken);
     }
 
     /// <summary>Writes a frame header: a server's unmasked, a client's with a fresh masking key (section 5.3).</summary>
@@ -248,6 +249,13 @@ internal sealed partial class FrameWebSocket
             if (State == TransportState.Aborted)
             {
                 throw new WebSocketException(WebSocketError.InvalidState, "The WebSocket was aborted: nothing more can be sent.");
+            }
+
+            if (SentCloseCode != 0 && (bytes.Span[0] & 0x08) == 0)
+            {
+                // Checked again with the gate held: a data frame that lost the race to the close frame must not follow
+                // it (RFC 6455 section 5.5.1).
+                throw new WebSocketException(WebSocketError.InvalidState, "A close frame has gone out: no more messages can be sent.");
             }
 
             write = _stream.WriteAsync(bytes, cancellationToken);

@@ -13,7 +13,10 @@ internal static class ResponseHeaderRules
     /// <summary>Throws <see cref="ArgumentException"/> for the first header in <paramref name="headers"/> that a response cannot carry.</summary>
     /// <param name="headers">The handler's extra headers, in order.</param>
     /// <param name="parameterName">The parameter the headers came in, for the exception.</param>
-    /// <exception cref="ArgumentException">A name that is not an RFC 9110 token (section 5.1), or a value with a control character (section 5.5).</exception>
+    /// <exception cref="ArgumentException">
+    /// A name that is not an RFC 9110 token (section 5.1), one of the handshake's own headers (<c>Upgrade</c>,
+    /// <c>Connection</c>, <c>Sec-WebSocket-*</c>), or a value with a control character (section 5.5).
+    /// </exception>
     public static void Validate(IReadOnlyList<KeyValuePair<string, string>> headers, string parameterName)
     {
         foreach (var (name, value) in headers)
@@ -23,6 +26,13 @@ internal static class ResponseHeaderRules
                 throw new ArgumentException($"'{name}' is not a valid response header name: a name is an RFC 9110 token (section 5.1).", parameterName);
             }
 
+            if (IsHandshakeHeader(name))
+            {
+                // The handshake's own headers say what the server agreed to; another value would advertise a
+                // subprotocol or an extension the connection does not speak (RFC 6455 section 4.2.2).
+                throw new ArgumentException($"The response header '{name}' belongs to the WebSocket handshake itself; choose a subprotocol with AcceptAsync's subProtocol, and leave the rest to Velithon.", parameterName);
+            }
+
             if (value is not null && HasControlCharacter(value))
             {
                 // CR and LF above all: they would end the header and start another (response splitting).
@@ -30,6 +40,11 @@ internal static class ResponseHeaderRules
             }
         }
     }
+
+    private static bool IsHandshakeHeader(string name) =>
+        name.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase);
 
     // RFC 9110 section 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
     private static bool IsToken(string name)

@@ -9,6 +9,11 @@ namespace Velithon.Protocol.Compression;
 /// decompressor of those it receives, each with the window and context rule the handshake agreed on for its
 /// direction (section 7.1). Each is created on first use, so a connection that only receives holds no compressor.
 /// </summary>
+/// <remarks>
+/// Every use and the disposal take one lock: a connection's end may come from another thread while a send or a
+/// receive is inside zlib, and the native state and the pooled buffers must not be freed under it. Once disposed,
+/// every call fails with <see cref="ObjectDisposedException"/>, which the socket reports as the end of the connection.
+/// </remarks>
 internal sealed class MessageCompression : IDisposable
 {
     private readonly int _sendWindowBits;
@@ -17,7 +22,9 @@ internal sealed class MessageCompression : IDisposable
     private readonly bool _receiveNoContextTakeover;
     private PerMessageDeflater? _deflater;
     private PerMessageInflater? _inflater;
+    private readonly System.Threading.Lock _lock = new();
     private readonly PooledBufferWriter _deflated = new();
+    private bool _disposed;
     private byte[]? _inflated;
     private int _inflatedLength;
 
@@ -33,8 +40,15 @@ internal sealed class MessageCompression : IDisposable
     /// <summary>What the handshake agreed on.</summary>
     public PerMessageDeflateParameters Parameters { get; }
 
-    /// <summary>The message inflated so far, for checking its UTF-8 as it arrives.</summary>
-    public ReadOnlySpan<byte> InflatedSoFar => _inflated.AsSpan(0, _inflatedLength);
+    /// <summary>Checks the UTF-8 of the message inflated so far (see <see cref="FrameWebSocket.IsValidUtf8SoFar"/>).</summary>
+    public bool IsValidUtf8SoFar(ref int validated, bool final)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return FrameWebSocket.IsValidUtf8SoFar(_inflated.AsSpan(0, _inflatedLength), ref validated, final);
+        }
+    }
 
     /// <summary>
     /// The most compressed bytes one frame may carry for a message within <paramref name="maxMessageSize"/>: deflate
@@ -42,33 +56,84 @@ internal sealed class MessageCompression : IDisposable
     /// </summary>
     public static long MaxCompressedFrameLength(int maxMessageSize) => maxMessageSize + (maxMessageSize >> 10) + 64;
 
-    /// <summary>Compresses one whole message; the result lies in a pooled buffer until <see cref="ReleaseDeflated"/>.</summary>
-    public ReadOnlySpan<byte> Deflate(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Compresses one whole message into a frame: an array rented from the shared pool, which the caller now owns,
+    /// holding <paramref name="headerRoom"/> free bytes for the frame's header and then the compressed payload.
+    /// </summary>
+    /// <returns>The frame's array; <paramref name="length"/> is the compressed payload's length after the header room.</returns>
+    public byte[] Deflate(ReadOnlySpan<byte> payload, int headerRoom, out int length)
     {
-        _deflated.Reset();
-        (_deflater ??= new PerMessageDeflater(_sendWindowBits, _sendNoContextTakeover)).Compress(payload, _deflated);
-        return _deflated.WrittenMemory.Span;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                (_deflater ??= new PerMessageDeflater(_sendWindowBits, _sendNoContextTakeover)).Compress(payload, _deflated);
+                var compressed = _deflated.WrittenMemory.Span;
+                length = compressed.Length;
+                byte[] frame = ArrayPool<byte>.Shared.Rent(headerRoom + length);
+                compressed.CopyTo(frame.AsSpan(headerRoom));
+                return frame;
+            }
+            finally
+            {
+                // An idle connection holds no compressed bytes.
+                _deflated.Reset();
+            }
+        }
     }
 
-    /// <summary>Gives the last compressed message's buffer back to the pool, so an idle connection holds none.</summary>
-    public void ReleaseDeflated() => _deflated.Reset();
-
-    /// <summary>Inflates one frame's payload onto the message so far; <see cref="InflateStatus.TooBig"/> as soon as it would pass the limit.</summary>
-    public InflateStatus Inflate(ReadOnlySpan<byte> compressed, bool endOfMessage, int maxMessageSize) =>
-        (_inflater ??= new PerMessageInflater(_receiveWindowBits, _receiveNoContextTakeover))
-            .Inflate(compressed, endOfMessage, ref _inflated, ref _inflatedLength, maxMessageSize);
+    /// <summary>Inflates one piece of a frame's payload onto the message so far; <see cref="InflateStatus.TooBig"/> as soon as it would pass the limit.</summary>
+    public InflateStatus Inflate(ReadOnlySpan<byte> compressed, bool endOfMessage, int maxMessageSize)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return (_inflater ??= new PerMessageInflater(_receiveWindowBits, _receiveNoContextTakeover))
+                .Inflate(compressed, endOfMessage, ref _inflated, ref _inflatedLength, maxMessageSize);
+        }
+    }
 
     /// <summary>Takes the whole inflated message, in an array rented from the shared pool that the caller now owns.</summary>
     public (byte[] Buffer, int Length) TakeInflated()
     {
-        var result = (_inflated ?? [], _inflatedLength);
-        _inflated = null;
-        _inflatedLength = 0;
-        return result;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var result = (_inflated ?? [], _inflatedLength);
+            _inflated = null;
+            _inflatedLength = 0;
+            return result;
+        }
     }
 
     /// <summary>Gives back the message inflated so far when its receive failed.</summary>
     public void AbandonInflated()
+    {
+        lock (_lock)
+        {
+            ReturnInflatedLocked();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            ReturnInflatedLocked();
+            _deflated.Reset();
+            _deflater?.Dispose();
+            _inflater?.Dispose();
+        }
+    }
+
+    private void ReturnInflatedLocked()
     {
         if (_inflated is { } buffer)
         {
@@ -76,13 +141,5 @@ internal sealed class MessageCompression : IDisposable
             _inflatedLength = 0;
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    public void Dispose()
-    {
-        AbandonInflated();
-        _deflated.Reset();
-        _deflater?.Dispose();
-        _inflater?.Dispose();
     }
 }

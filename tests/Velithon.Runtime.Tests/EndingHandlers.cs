@@ -2,15 +2,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Velithon.Runtime.Tests;
 
-/// <summary>Handlers of <see cref="ReviewTests"/>: each puts the connection core in a state a review finding needs.</summary>
-public static class ReviewHandlers
+/// <summary>Handlers of <see cref="EndingTests"/>.</summary>
+public static class EndingHandlers
 {
     /// <summary>
     /// Registers a callback on <see cref="WebSocket.Aborted"/> that throws (as a callback that cancels an
     /// already-disposed source does), then either closes itself (<c>mode=close</c>) or waits for the peer's close
     /// (<c>mode=receive</c>), and reports how its call ended.
     /// </summary>
-    [WebSocket("/review/aborted-callback-throws/<mode>")]
+    [WebSocket("/ending/aborted-callback-throws/<mode>")]
     public static async Task AbortedCallbackThrows(WebSocket ws, string mode, [FromQuery] string id)
     {
         await ws.AcceptAsync();

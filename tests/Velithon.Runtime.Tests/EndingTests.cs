@@ -2,8 +2,8 @@ using Velithon.Testing;
 
 namespace Velithon.Runtime.Tests;
 
-/// <summary>Failing tests that demonstrate faults found in review of the connection core.</summary>
-public sealed class ReviewTests(InMemoryServerFixture fixture) : IClassFixture<InMemoryServerFixture>
+/// <summary>Endings that meet the application's own faults (a throwing Aborted callback) and the test client speaking an agreed extension.</summary>
+public sealed class EndingTests(InMemoryServerFixture fixture) : IClassFixture<InMemoryServerFixture>
 {
     private VelithonTestClient Client => fixture.Client;
 
@@ -14,7 +14,7 @@ public sealed class ReviewTests(InMemoryServerFixture fixture) : IClassFixture<I
     public async Task AbortedCallbackThrows_HandlersOwnClose_StillCompletes()
     {
         string id = Guid.NewGuid().ToString("N");
-        await using var ws = await Client.ConnectAsync($"/review/aborted-callback-throws/close?id={id}");
+        await using var ws = await Client.ConnectAsync($"/ending/aborted-callback-throws/close?id={id}");
         await ws.SendTextAsync("go");
         Assert.Equal((1000, "bye"), await ws.ReceiveCloseAsync());
 
@@ -28,7 +28,7 @@ public sealed class ReviewTests(InMemoryServerFixture fixture) : IClassFixture<I
     public async Task AbortedCallbackThrows_PeerCloses_ReceiveFailsWithTheDisconnect()
     {
         string id = Guid.NewGuid().ToString("N");
-        await using var ws = await Client.ConnectAsync($"/review/aborted-callback-throws/receive?id={id}");
+        await using var ws = await Client.ConnectAsync($"/ending/aborted-callback-throws/receive?id={id}");
         await ws.SendTextAsync("go");
         await ws.CloseAsync(WebSocketCloseCode.NormalClosure, "client done");
 
