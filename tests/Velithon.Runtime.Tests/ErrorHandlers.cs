@@ -37,9 +37,12 @@ public static class ErrorHandlers
     [WebSocket("/accept-header/<kind>")]
     public static async Task AcceptWithBadHeader(WebSocket ws, string kind)
     {
-        var header = kind == "value"
-            ? new KeyValuePair<string, string>("X-Room", "lobby\r\nSet-Cookie: stolen=1")
-            : new KeyValuePair<string, string>("X Room", "lobby");
+        var header = kind switch
+        {
+            "value" => new KeyValuePair<string, string>("X-Room", "lobby\r\nSet-Cookie: stolen=1"),
+            "handshake" => new KeyValuePair<string, string>("Sec-WebSocket-Extensions", "permessage-deflate"),
+            _ => new KeyValuePair<string, string>("X Room", "lobby"),
+        };
         await ws.AcceptAsync(headers: [header]);
         await ws.SendTextAsync("accepted");
     }

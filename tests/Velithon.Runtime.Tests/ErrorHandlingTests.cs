@@ -59,6 +59,7 @@ public sealed class ErrorHandlingTests
     [Theory]
     [InlineData("value", "The response header 'X-Room' has a control character in its value (RFC 9110 section 5.5); a handshake response cannot carry it.")]
     [InlineData("name", "'X Room' is not a valid response header name: a name is an RFC 9110 token (section 5.1).")]
+    [InlineData("handshake", "The response header 'Sec-WebSocket-Extensions' belongs to the WebSocket handshake itself; choose a subprotocol with AcceptAsync's subProtocol, and leave the rest to Velithon.")]
     public async Task AcceptWithAnInvalidHeader_Refuses500_WithOneErrorLine_AndNothingFromKestrel(string kind, string expected)
     {
         await using var server = await StartAsync();
