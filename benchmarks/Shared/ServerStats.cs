@@ -27,6 +27,12 @@ public static class ServerStats
         });
     }
 
+    /// <summary>
+    /// Whether <c>--deflate</c> was given: the server then negotiates permessage-deflate (RFC 7692) on /echo
+    /// with a window of 15 bits and context takeover, the same settings in both servers.
+    /// </summary>
+    public static bool Deflate(string[] args) => Array.IndexOf(args, "--deflate") >= 0;
+
     /// <summary>The port from <c>--port N</c>, default 5080.</summary>
     public static int Port(string[] args)
     {

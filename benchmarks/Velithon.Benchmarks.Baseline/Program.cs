@@ -9,6 +9,10 @@ using Velithon.Benchmarks;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ServerStats.Port(args)));
+// --deflate: permessage-deflate through the framework's WebSocket, window 15 with context takeover.
+WebSocketAcceptContext acceptContext = ServerStats.Deflate(args)
+    ? new() { DangerousEnableCompression = true, ServerMaxWindowBits = 15, DisableServerContextTakeover = false }
+    : new();
 var app = builder.Build();
 app.UseWebSockets();
 app.MapStats();
@@ -21,7 +25,7 @@ app.Map("/echo", async (HttpContext context) =>
         return;
     }
 
-    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    using var socket = await context.WebSockets.AcceptWebSocketAsync(acceptContext);
     var buffer = ArrayPool<byte>.Shared.Rent(8 * 1024);
     try
     {

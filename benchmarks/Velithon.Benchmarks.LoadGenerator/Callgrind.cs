@@ -12,17 +12,26 @@ namespace Velithon.Benchmarks;
 /// </summary>
 public static class Callgrind
 {
-    /// <summary>Server instructions per echoed message: <paramref name="connections"/> clients echo <paramref name="messages"/> in all.</summary>
-    public static Task<string> MeasureEchoAsync(IReadOnlyList<(string Name, string Binary)> servers, int connections, int size, int messages, int repetitions) =>
+    /// <summary>
+    /// Server instructions per echoed message: <paramref name="connections"/> clients echo <paramref name="messages"/> in all.
+    /// With <paramref name="deflate"/>, every client offers permessage-deflate (RFC 7692) with windows of 15 bits and
+    /// context takeover both ways, each server is started with <c>--deflate</c>, a connection on which the server did
+    /// not accept the offer fails the run, and the payload is JSON-like text (sent as a binary message, so both servers
+    /// echo bytes) rather than zeros, which would compress to almost nothing.
+    /// </summary>
+    public static Task<string> MeasureEchoAsync(IReadOnlyList<(string Name, string Binary)> servers, int connections, int size, int messages, int repetitions, bool deflate = false) =>
         MeasureAsync(
             servers,
             repetitions,
-            $"Server instructions per echoed {size}-byte binary message, {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded.",
+            deflate
+                ? $"Server instructions per echoed {size}-byte binary message with permessage-deflate (window 15, context takeover), {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded."
+                : $"Server instructions per echoed {size}-byte binary message, {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded.",
             "instructions per message",
+            deflate ? ["--deflate"] : [],
             async (port, server) =>
             {
-                var clients = await ConnectAsync(port, connections, server);
-                var payload = new byte[size];
+                var clients = await ConnectAsync(port, connections, server, deflate);
+                var payload = deflate ? JsonLikePayload(size) : new byte[size];
                 return new Workload(
                     Warm: () => EchoAsync(clients, payload, 2_000),
                     Measured: async () =>
@@ -43,6 +52,7 @@ public static class Callgrind
             repetitions,
             $"Server instructions per WebSocket handshake and close handshake to /echo, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
             "instructions per handshake",
+            [],
             async (port, server) =>
             {
                 // Connectable first: the server under valgrind takes a while to start.
@@ -66,6 +76,7 @@ public static class Callgrind
         int repetitions,
         string title,
         string unit,
+        string[] serverArguments,
         Func<int, Process, Task<Workload>> prepare)
     {
         var counts = servers.ToDictionary(s => s.Name, _ => new List<double>());
@@ -73,7 +84,7 @@ public static class Callgrind
         {
             foreach (var (name, binary) in servers)
             {
-                counts[name].Add(await InstructionsPerOperationAsync(binary, prepare));
+                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, prepare));
                 Console.Error.WriteLine($"callgrind {name} #{repetition + 1}: {counts[name][^1]:N0} {unit}");
             }
         }
@@ -94,7 +105,7 @@ public static class Callgrind
         return report.ToString();
     }
 
-    private static async Task<double> InstructionsPerOperationAsync(string binary, Func<int, Process, Task<Workload>> prepare)
+    private static async Task<double> InstructionsPerOperationAsync(string binary, string[] serverArguments, Func<int, Process, Task<Workload>> prepare)
     {
         int port = Measure.FreePort();
         string output = Path.Combine(Path.GetTempPath(), $"callgrind.{Guid.NewGuid():N}.out");
@@ -104,6 +115,10 @@ public static class Callgrind
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (string argument in serverArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         // Settings under which the AOT runtime runs under valgrind with stable counts.
         start.Environment["DOTNET_GCRegionRange"] = "0x40000000";
@@ -171,7 +186,7 @@ public static class Callgrind
         }));
     }
 
-    private static async Task<ClientWebSocket[]> ConnectAsync(int port, int count, Process server)
+    private static async Task<ClientWebSocket[]> ConnectAsync(int port, int count, Process server, bool deflate = false)
     {
         var uri = new Uri($"ws://127.0.0.1:{port}/echo");
         var clock = Stopwatch.StartNew();
@@ -179,9 +194,27 @@ public static class Callgrind
         while (clients.Count < count)
         {
             var client = new ClientWebSocket();
+            if (deflate)
+            {
+                client.Options.DangerousDeflateOptions = new WebSocketDeflateOptions
+                {
+                    ClientMaxWindowBits = 15,
+                    ServerMaxWindowBits = 15,
+                    ClientContextTakeover = true,
+                    ServerContextTakeover = true,
+                };
+                client.Options.CollectHttpResponseDetails = true;
+            }
+
             try
             {
                 await client.ConnectAsync(uri, CancellationToken.None);
+                if (deflate && !(client.HttpResponseHeaders?.TryGetValue("Sec-WebSocket-Extensions", out var extensions) == true
+                    && extensions.Any(value => value.Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase))))
+                {
+                    throw new InvalidOperationException("The server did not accept permessage-deflate; run it with --deflate.");
+                }
+
                 clients.Add(client);
             }
             catch (WebSocketException) when (clock.Elapsed < TimeSpan.FromMinutes(2) && !server.HasExited)
@@ -192,6 +225,19 @@ public static class Callgrind
         }
 
         return [.. clients];
+    }
+
+    /// <summary>A chat-like JSON message of <paramref name="size"/> bytes: the same every time, as a fixed protocol is.</summary>
+    private static byte[] JsonLikePayload(int size)
+    {
+        var text = Encoding.ASCII.GetBytes("""{"user":"alice","room":7,"text":"hello, world","at":1700000000}""");
+        var payload = new byte[size];
+        for (int i = 0; i < size; i++)
+        {
+            payload[i] = text[i % text.Length];
+        }
+
+        return payload;
     }
 
     private static async Task EchoAsync(ClientWebSocket[] clients, byte[] payload, int messages)

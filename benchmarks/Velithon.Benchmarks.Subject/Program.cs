@@ -8,7 +8,14 @@ using Velithon.Benchmarks;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ServerStats.Port(args)));
-builder.Services.AddVelithon();
+// --deflate: permessage-deflate on every route, window 15 with context takeover (the defaults), as the baseline's.
+bool deflate = ServerStats.Deflate(args);
+builder.Services.AddVelithon(options =>
+{
+    options.Compression.Enabled = deflate;
+    options.Compression.ServerMaxWindowBits = 15;
+    options.Compression.DisableServerContextTakeover = false;
+});
 var app = builder.Build();
 app.MapStats();
 app.MapVelithon();
