@@ -98,9 +98,10 @@ public sealed class TestWebSocket : IAsyncDisposable
                 throw new WebSocketDisconnectException(code, reason);
             default:
                 // The server broke the protocol: the client fails the connection (section 7.1.7).
-                int failure = message.Kind == FrameMessageKind.ProtocolError ? message.ErrorCode : WebSocketCloseCode.MessageTooBig;
+                bool violation = message.Kind == FrameMessageKind.ProtocolError;
+                int failure = violation ? _socket.ViolationCode : WebSocketCloseCode.MessageTooBig;
                 await _socket.CloseOutputAsync(failure, null, CancellationToken.None).ConfigureAwait(false);
-                throw new WebSocketDisconnectException(failure, message.ErrorReason ?? "The server's message is too big.");
+                throw new WebSocketDisconnectException(failure, violation ? _socket.ViolationReason : "The server's message is too big.");
         }
     }
 

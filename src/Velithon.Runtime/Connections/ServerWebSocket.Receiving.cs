@@ -17,6 +17,9 @@ internal sealed partial class ServerWebSocket
 
     private MessageReceiver? _receiver;
 
+    /// <summary>Whether nothing more can be received: <see cref="ClientState"/> is Disconnected (read without its switch, per receive).</summary>
+    private bool IsClientGone => _phase == ConnectionPhase.Closed || (_phase == ConnectionPhase.Closing && _peerClosed);
+
     /// <inheritdoc />
     public override ValueTask<WebSocketMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
         ReceiveMessageAsync(cancellationToken);
@@ -99,7 +102,7 @@ internal sealed partial class ServerWebSocket
             }
         }
 
-        if ((_socket is null && accepting is null) || ClientState == WebSocketState.Disconnected)
+        if ((_socket is null && accepting is null) || IsClientGone)
         {
             error = disconnectAsDefault ? null : CreateDisconnectException(null);
             return null;
@@ -305,8 +308,9 @@ internal sealed partial class ServerWebSocket
                     FailWith(_owner.EndForPeerAsync(WebSocketCloseCode.MessageTooBig, $"A message may be at most {maxMessageSize} bytes.", EndingKind.Close));
                     break;
                 case FrameMessageKind.ProtocolError:
-                    Log.PeerViolatedProtocol(_owner._runtime.Logger, message.ErrorCode, message.ErrorReason!);
-                    FailWith(_owner.EndForPeerAsync(message.ErrorCode, message.ErrorReason, EndingKind.Fail));
+                    var socket = _owner._socket!;
+                    Log.PeerViolatedProtocol(_owner._runtime.Logger, socket.ViolationCode, socket.ViolationReason!);
+                    FailWith(_owner.EndForPeerAsync(socket.ViolationCode, socket.ViolationReason, EndingKind.Fail));
                     break;
                 default:
                     _heldBuffer = message.RentedBuffer is { Length: > 0 } rented ? rented : null;

@@ -56,7 +56,7 @@ internal sealed partial class ServerWebSocket
     private ValueTask SendCoreAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
     {
         var socket = _socket!;
-        if (ApplicationState != WebSocketState.Connected)
+        if (_phase != ConnectionPhase.Open)
         {
             return ValueTask.FromException(CreateDisconnectException(null));
         }

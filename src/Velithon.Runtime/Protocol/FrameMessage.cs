@@ -17,8 +17,8 @@ internal enum FrameMessageKind
 
     /// <summary>
     /// The peer broke the protocol (RFC 6455 sections 5 and 8.1, RFC 7692 section 6): the caller fails the connection
-    /// with <see cref="FrameMessage.ErrorCode"/> (1002, or 1007 for data that is not what its frame says) and
-    /// <see cref="FrameMessage.ErrorReason"/>. Nothing more is read.
+    /// with the socket's <c>ViolationCode</c> (1002, or 1007 for data that is not what its frame says) and
+    /// <c>ViolationReason</c>. Nothing more is read.
     /// </summary>
     ProtocolError,
 }
@@ -29,43 +29,21 @@ internal enum FrameMessageKind
 /// until the next receive, whatever else happens on the connection meanwhile (a close reads the peer's close
 /// frame into a read buffer of its own).
 /// </summary>
-internal readonly struct FrameMessage
+internal readonly struct FrameMessage(FrameMessageKind kind, WebSocketMessageType type, Memory<byte> payload, byte[]? rentedBuffer)
 {
-    public FrameMessage(FrameMessageKind kind, WebSocketMessageType type, Memory<byte> payload, byte[]? rentedBuffer)
-    {
-        Kind = kind;
-        Type = type;
-        Payload = payload;
-        RentedBuffer = rentedBuffer;
-    }
-
-    private FrameMessage(int errorCode, string errorReason)
-    {
-        Kind = FrameMessageKind.ProtocolError;
-        Type = WebSocketMessageType.Close;
-        ErrorCode = errorCode;
-        ErrorReason = errorReason;
-    }
-
+    // Kept to these four fields: the receive path stores the struct in an awaiter per message, and a larger one is
+    // copied through a slower helper (docs/benchmarks.md, "One connection core: before and after").
     public static FrameMessage PeerClosed => new(FrameMessageKind.Close, WebSocketMessageType.Close, Memory<byte>.Empty, null);
 
     public static FrameMessage TooBig => new(FrameMessageKind.TooBig, WebSocketMessageType.Binary, Memory<byte>.Empty, null);
 
-    public FrameMessageKind Kind { get; }
+    public static FrameMessage Violation => new(FrameMessageKind.ProtocolError, WebSocketMessageType.Close, Memory<byte>.Empty, null);
 
-    public WebSocketMessageType Type { get; }
+    public FrameMessageKind Kind { get; } = kind;
 
-    public Memory<byte> Payload { get; }
+    public WebSocketMessageType Type { get; } = type;
 
-    public byte[]? RentedBuffer { get; }
+    public Memory<byte> Payload { get; } = payload;
 
-    /// <summary>For <see cref="FrameMessageKind.ProtocolError"/>: the close code the connection fails with.</summary>
-    public int ErrorCode { get; }
-
-    /// <summary>For <see cref="FrameMessageKind.ProtocolError"/>: what the peer did wrong, for the close frame and the log.</summary>
-    public string? ErrorReason { get; }
-
-    public static FrameMessage ProtocolError(string reason) => new(WebSocketCloseCode.ProtocolError, reason);
-
-    public static FrameMessage InvalidPayload(string reason) => new(WebSocketCloseCode.InvalidPayloadData, reason);
+    public byte[]? RentedBuffer { get; } = rentedBuffer;
 }

@@ -99,7 +99,7 @@ internal sealed partial class FrameWebSocket
 
                 if (Violation(header, messageOpcode) is { } violation)
                 {
-                    return Fail(FrameMessage.ProtocolError(violation));
+                    return Fail(WebSocketCloseCode.ProtocolError, violation);
                 }
 
                 Consume(header.Length);
@@ -122,7 +122,7 @@ internal sealed partial class FrameWebSocket
                     var payload = TakePayload(payloadLength, header);
                     if (header.Opcode == FrameHeader.Close)
                     {
-                        return OnCloseFrame(payload.Span) is { } closeError ? Fail(closeError) : FrameMessage.PeerClosed;
+                        return OnCloseFrame(payload.Span) is { } closeError ? Fail(closeError.Code, closeError.Reason) : FrameMessage.PeerClosed;
                     }
 
                     if (header.Opcode == FrameHeader.Ping && SentCloseCode == 0)
@@ -146,14 +146,14 @@ internal sealed partial class FrameWebSocket
                     var inflated = await ReceiveCompressedFrameAsync(header, payloadLength, maxMessageSize, cancellationToken).ConfigureAwait(false);
                     if (inflated != InflateStatus.Ok)
                     {
-                        return inflated == InflateStatus.TooBig ? FrameMessage.TooBig : Fail(FrameMessage.InvalidPayload("The compressed message could not be inflated."));
+                        return inflated == InflateStatus.TooBig ? FrameMessage.TooBig : Fail(WebSocketCloseCode.InvalidPayloadData, "The compressed message could not be inflated.");
                     }
 
                     if (type == WebSocketMessageType.Text
                         && (!header.Fin || !callerDecodesText)
                         && !Compression!.IsValidUtf8SoFar(ref validated, header.Fin))
                     {
-                        return Fail(FrameMessage.InvalidPayload("The text message is not valid UTF-8."));
+                        return Fail(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8.");
                     }
 
                     if (header.Fin)
@@ -177,7 +177,7 @@ internal sealed partial class FrameWebSocket
                     var payload = TakePayload(payloadLength, header);
                     if (type == WebSocketMessageType.Text && !callerDecodesText && !Utf8.IsValid(payload.Span))
                     {
-                        return Fail(FrameMessage.InvalidPayload("The text message is not valid UTF-8."));
+                        return Fail(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8.");
                     }
 
                     _readBufferLent = true;
@@ -191,7 +191,7 @@ internal sealed partial class FrameWebSocket
                     && (!header.Fin || !callerDecodesText)
                     && !IsValidUtf8SoFar(message.AsSpan(0, length), ref validated, header.Fin))
                 {
-                    return Fail(FrameMessage.InvalidPayload("The text message is not valid UTF-8."));
+                    return Fail(WebSocketCloseCode.InvalidPayloadData, "The text message is not valid UTF-8.");
                 }
 
                 if (header.Fin)
@@ -359,11 +359,19 @@ internal sealed partial class FrameWebSocket
         }
     }
 
-    /// <summary>Notes that the peer broke the protocol, so nothing more is read, and returns <paramref name="error"/>.</summary>
-    private FrameMessage Fail(FrameMessage error)
+    /// <summary>The close code the peer's violation calls for (1002 or 1007), once <see cref="FrameMessageKind.ProtocolError"/> was returned.</summary>
+    public int ViolationCode { get; private set; }
+
+    /// <summary>What the peer did wrong, for the close frame and the log.</summary>
+    public string? ViolationReason { get; private set; }
+
+    /// <summary>Notes that the peer broke the protocol, so nothing more is read, and returns the message that says so.</summary>
+    private FrameMessage Fail(int code, string reason)
     {
         _failed = true;
-        return error;
+        ViolationCode = code;
+        ViolationReason = reason;
+        return FrameMessage.Violation;
     }
 
     /// <summary>
@@ -482,11 +490,11 @@ internal sealed partial class FrameWebSocket
     }
 
     /// <summary>Records the peer's close frame (section 5.5.1); returns the error when the frame is malformed, else null.</summary>
-    private FrameMessage? OnCloseFrame(ReadOnlySpan<byte> payload)
+    private (int Code, string Reason)? OnCloseFrame(ReadOnlySpan<byte> payload)
     {
         if (payload.Length == 1)
         {
-            return FrameMessage.ProtocolError("A close frame's body is a two-byte code and an optional reason.");
+            return (WebSocketCloseCode.ProtocolError, "A close frame's body is a two-byte code and an optional reason.");
         }
 
         if (payload.Length >= 2)
@@ -494,7 +502,7 @@ internal sealed partial class FrameWebSocket
             int code = BinaryPrimitives.ReadUInt16BigEndian(payload);
             if (!FrameHeader.IsValidCloseCode(code))
             {
-                return FrameMessage.ProtocolError($"{code} is not a close code a peer may send.");
+                return (WebSocketCloseCode.ProtocolError, $"{code} is not a close code a peer may send.");
             }
 
             string reason;
@@ -504,7 +512,7 @@ internal sealed partial class FrameWebSocket
             }
             catch (DecoderFallbackException)
             {
-                return FrameMessage.InvalidPayload("The close reason is not valid UTF-8.");
+                return (WebSocketCloseCode.InvalidPayloadData, "The close reason is not valid UTF-8.");
             }
 
             _closeStatusDescription = reason;
