@@ -9,6 +9,15 @@ internal static class KnownTypeNames
     public const string WebSocketEndpoint = "Velithon.WebSocketEndpoint";
     public const string OnMessageAttribute = "Velithon.OnMessageAttribute";
     public const string JsonMessagesAttribute = "Velithon.JsonMessagesAttribute";
+    public const string WebSocketCompressionAttribute = "Velithon.WebSocketCompressionAttribute";
+    public const string MaxMessageSizeAttribute = "Velithon.MaxMessageSizeAttribute";
+    public const string IdleTimeoutAttribute = "Velithon.IdleTimeoutAttribute";
+    public const string KeepAliveAttribute = "Velithon.KeepAliveAttribute";
+    public const string SendTimeoutAttribute = "Velithon.SendTimeoutAttribute";
+    public const string BroadcastQueueAttribute = "Velithon.BroadcastQueueAttribute";
+    public const string MessageRateLimitAttribute = "Velithon.MessageRateLimitAttribute";
+    public const string AllowedOriginsAttribute = "Velithon.AllowedOriginsAttribute";
+    public const string MaxConnectionsAttribute = "Velithon.MaxConnectionsAttribute";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
     public const string ActivatorUtilitiesConstructorAttribute = "Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructorAttribute";

@@ -300,7 +300,7 @@ public sealed class DiagnosticTests
     {
         var analyzer = new Velithon.Generators.Diagnostics.VelithonEndpointAnalyzer();
         var ids = analyzer.SupportedDiagnostics.Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(1, 29).Select(i => $"VLT{i:D4}"), ids);
+        Assert.Equal(Enumerable.Range(1, 31).Select(i => $"VLT{i:D4}"), ids);
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal("Velithon", d.Category);
@@ -314,6 +314,15 @@ public sealed class DiagnosticTests
     {
         Assert.Equal(KnownTypeNames.WebSocketAttribute, typeof(WebSocketAttribute).FullName);
         Assert.Equal(KnownTypeNames.WebSocket, typeof(WebSocket).FullName);
+        Assert.Equal(KnownTypeNames.WebSocketCompressionAttribute, typeof(WebSocketCompressionAttribute).FullName);
+        Assert.Equal(KnownTypeNames.MaxMessageSizeAttribute, typeof(MaxMessageSizeAttribute).FullName);
+        Assert.Equal(KnownTypeNames.IdleTimeoutAttribute, typeof(IdleTimeoutAttribute).FullName);
+        Assert.Equal(KnownTypeNames.KeepAliveAttribute, typeof(KeepAliveAttribute).FullName);
+        Assert.Equal(KnownTypeNames.SendTimeoutAttribute, typeof(SendTimeoutAttribute).FullName);
+        Assert.Equal(KnownTypeNames.BroadcastQueueAttribute, typeof(BroadcastQueueAttribute).FullName);
+        Assert.Equal(KnownTypeNames.MessageRateLimitAttribute, typeof(MessageRateLimitAttribute).FullName);
+        Assert.Equal(KnownTypeNames.AllowedOriginsAttribute, typeof(AllowedOriginsAttribute).FullName);
+        Assert.Equal(KnownTypeNames.MaxConnectionsAttribute, typeof(MaxConnectionsAttribute).FullName);
     }
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>

@@ -32,6 +32,20 @@ public sealed class PolicyTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
     }
 
+    [Theory]
+    [InlineData("/policy/class/inherits", 16)]
+    [InlineData("/policy/class/overrides", 64)]
+    public async Task MaxMessageSize_OnTheClassOfStaticHandlers_AppliesToEach_UnlessTheHandlerStatesItsOwn(string path, int limit)
+    {
+        using var client = await Client.ConnectAsync(Server.Url(path));
+
+        await client.SendTextAsync(new string('x', limit));
+        Assert.Equal(new string('x', limit), await client.ReceiveTextAsync());
+        await client.SendTextAsync(new string('x', limit + 1));
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
+    }
+
     [Fact]
     public async Task AllowedOrigins_OnTheRoute_AdmitItsOrigin_WhichTheOptionsRefuseElsewhere()
     {

@@ -32,6 +32,8 @@ internal static class DiagnosticIds
     public const string DuplicateRouteAcrossAssemblies = "VLT0027";
     public const string EndpointMetadataNotRecreated = "VLT0028";
     public const string AttributeNotRecreated = "VLT0029";
+    public const string InvalidPolicyValue = "VLT0030";
+    public const string PolicyWeakenedWithoutReason = "VLT0031";
     public const string ForbiddenCloseCode = "VLT0032";
     public const string CloseReasonTooLong = "VLT0033";
     public const string UseAfterClose = "VLT0034";

@@ -162,6 +162,17 @@ internal static class VelithonDiagnostics
         messageFormat: "The attribute '{0}' is not in the route's endpoint metadata: {1}",
         severity: DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor InvalidPolicyValue = Create(
+        DiagnosticIds.InvalidPolicyValue,
+        title: "Route policy value the runtime cannot use",
+        messageFormat: "The {1} of [{0}] is {2}, which the runtime cannot use; {3}");
+
+    public static readonly DiagnosticDescriptor PolicyWeakenedWithoutReason = Create(
+        DiagnosticIds.PolicyWeakenedWithoutReason,
+        title: "Route policy weakens a safe default without a reason",
+        messageFormat: "{0} {1}; if that is meant, say why with Reason = \"...\" on the attribute",
+        severity: DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor ForbiddenCloseCode = Create(
         DiagnosticIds.ForbiddenCloseCode,
         title: "Close code a server may not send",

@@ -50,7 +50,9 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.MapVelithonMapsNothing,
         VelithonDiagnostics.DuplicateRouteAcrossAssemblies,
         VelithonDiagnostics.EndpointMetadataNotRecreated,
-        VelithonDiagnostics.AttributeNotRecreated);
+        VelithonDiagnostics.AttributeNotRecreated,
+        VelithonDiagnostics.InvalidPolicyValue,
+        VelithonDiagnostics.PolicyWeakenedWithoutReason);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -41,10 +41,26 @@ internal static class EndpointMetadataParser
     /// attribute: VLT0028 (an error, so the handler is left out) when it carries metadata the request pipeline
     /// reads, since serving the route without it could serve it to anyone; VLT0029 (a warning) otherwise.
     /// </summary>
+    /// <remarks>
+    /// A static handler also gets its class's policy attributes (<c>[MaxMessageSize]</c>, ... and
+    /// <c>[WebSocketCompression]</c>), which apply to every handler of the class. They come first: the runtime reads
+    /// the last of a kind (<c>GetMetadata&lt;T&gt;()</c>), so the handler's own attribute wins.
+    /// </remarks>
     public static EquatableArray<string> Parse(ISymbol handler, ParseContext context)
     {
         var expressions = new List<string>();
-        foreach (var attribute in handler.GetAttributes())
+        if (handler is IMethodSymbol { ContainingType: { } containingType })
+        {
+            Add(containingType.GetAttributes().Where(static a => a.AttributeClass is { } type && PolicyAttributeChecks.AppliesFromClass(type)), expressions, context);
+        }
+
+        Add(handler.GetAttributes(), expressions, context);
+        return new EquatableArray<string>(expressions.ToArray());
+    }
+
+    private static void Add(IEnumerable<AttributeData> attributes, List<string> expressions, ParseContext context)
+    {
+        foreach (var attribute in attributes)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
 
@@ -58,6 +74,7 @@ internal static class EndpointMetadataParser
                 continue;
             }
 
+            PolicyAttributeChecks.Check(attribute, type, context);
             var problem = FindProblem(attribute, type);
             if (problem is null)
             {
@@ -75,8 +92,6 @@ internal static class EndpointMetadataParser
                 context.Report(VelithonDiagnostics.AttributeNotRecreated, location, type.ToDisplayString(), problem);
             }
         }
-
-        return new EquatableArray<string>(expressions.ToArray());
     }
 
     private static bool IsSkipped(INamedTypeSymbol type)
