@@ -20,6 +20,13 @@ public static class ErrorHandlers
         throw new WebSocketCloseException(4002, "bye now");
     }
 
+    [WebSocket("/refuse-then-crash")]
+    public static async Task RefuseThenCrash(WebSocket ws)
+    {
+        await ws.CloseAsync(4003, "go away");
+        throw new InvalidOperationException("crashed after refusing");
+    }
+
     [WebSocket("/crash/<when>")]
     public static async Task Crash(WebSocket ws, string when)
     {

@@ -43,6 +43,18 @@ public sealed class ErrorHandlingTests
     }
 
     [Fact]
+    public async Task CrashAfterRefusing_KeepsThe403_AndTheErrorLineSaysTheHandshakeHadEnded()
+    {
+        await using var server = await StartAsync();
+        var (status, body) = await Client.HandshakeAsync(new Uri(server.HttpBase, "/refuse-then-crash"));
+
+        Assert.Equal((HttpStatusCode.Forbidden, "go away"), (status, body));
+        await server.Logs.WaitForAsync(entry => entry.Level == LogLevel.Error);
+        var error = Assert.Single(server.Logs.Entries, entry => entry.Level == LogLevel.Error);
+        Assert.Equal("The WebSocket handler Velithon.Runtime.Tests.ErrorHandlers.RefuseThenCrash threw an exception after its connection had ended with 4003.", error.Message);
+    }
+
+    [Fact]
     public async Task CrashAfterAccept_StaticHandler_Closes1011_AndTheErrorLineSaysSo()
     {
         await using var server = await StartAsync();

@@ -315,7 +315,8 @@ internal sealed partial class ServerWebSocket
                 }
 
                 goto default;
-            case ConnectionPhase.Closing or ConnectionPhase.Closed when WasAccepted:
+            case ConnectionPhase.Closing or ConnectionPhase.Closed when WasAccepted || ClosedByApplication:
+                // Accepted and ended, or refused by the handler itself (its 403 went out): nothing is left to answer.
                 Log.HandlerFailedAfterClose(_runtime.Logger, handler, CloseCode ?? WebSocketCloseCode.AbnormalClosure, exception);
                 return;
             default:
