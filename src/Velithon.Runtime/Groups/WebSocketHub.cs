@@ -11,7 +11,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Velithon.Buffers;
 using Velithon.Connections;
 using Velithon.Json;
@@ -28,14 +27,12 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 {
     private readonly ConcurrentDictionary<ServerWebSocket, byte> _connections = new();
     private readonly ConcurrentDictionary<string, GroupMembers> _groups = new(StringComparer.Ordinal);
-    private readonly VelithonOptions _options;
     private readonly VelithonMetrics _metrics;
     private readonly ILogger _logger;
     private readonly WebSocketBackplane? _backplane;
     private readonly ApplicationJson _json;
 
     public WebSocketHub(
-        IOptionsMonitor<VelithonOptions> options,
         VelithonMetrics metrics,
         ILoggerFactory loggerFactory,
         IHostApplicationLifetime lifetime,
@@ -43,7 +40,6 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         ApplicationJson json)
     {
         _json = json;
-        _options = options.CurrentValue;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("Velithon.WebSockets.Hub");
         foreach (var backplane in backplanes)

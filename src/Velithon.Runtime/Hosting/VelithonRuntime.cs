@@ -14,7 +14,7 @@ namespace Velithon.Hosting;
 /// <summary>What every connection of the application shares: the validated options, the logger, the hub, the metrics and the limits.</summary>
 internal sealed class VelithonRuntime : IDisposable
 {
-    // IOptionsMonitor rather than IOptions, here and in the hub: ValidateOnStart builds and
+    // IOptionsMonitor rather than IOptions: ValidateOnStart builds and
     // validates the options through the monitor, and IOptions would build and validate them a second time.
     public VelithonRuntime(
         IOptionsMonitor<VelithonOptions> options,
@@ -25,7 +25,6 @@ internal sealed class VelithonRuntime : IDisposable
         TimeProvider timeProvider)
     {
         Options = options.CurrentValue;
-        LoggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger(LoggerCategory);
         Hub = hub;
         Metrics = metrics;
@@ -42,8 +41,6 @@ internal sealed class VelithonRuntime : IDisposable
     public VelithonOptions Options { get; }
 
     public ILogger Logger { get; }
-
-    public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>The clock of the connections' deadlines, from the application's <see cref="TimeProvider"/>.</summary>
     public ConnectionClock Clock { get; }

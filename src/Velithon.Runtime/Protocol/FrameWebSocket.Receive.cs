@@ -185,7 +185,7 @@ internal sealed partial class FrameWebSocket
                 }
 
                 message = EnsureCapacity(message, length, length + payloadLength, maxMessageSize);
-                await ReadPayloadAsync(message.AsMemory(length, payloadLength), header, cancellationToken).ConfigureAwait(false);
+                await ReadPayloadAsync(message.AsMemory(length, payloadLength), header, 0, cancellationToken).ConfigureAwait(false);
                 length += payloadLength;
                 if (type == WebSocketMessageType.Text
                     && (!header.Fin || !callerDecodesText)
@@ -257,25 +257,7 @@ internal sealed partial class FrameWebSocket
             {
                 int count = Math.Min(piece.Length, payloadLength - done);
                 var destination = piece.AsMemory(0, count);
-                int buffered = Math.Min(_readCount, count);
-                _readBuffer.AsSpan(_readOffset, buffered).CopyTo(destination.Span);
-                Consume(buffered);
-                for (int received = buffered; received < count;)
-                {
-                    _reads++;
-                    int read = await _stream.ReadAsync(destination.Slice(received), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw ClosedPrematurely();
-                    }
-
-                    received += read;
-                }
-
-                if (header.Masked)
-                {
-                    FrameHeader.Unmask(destination.Span, header.MaskKey, done);
-                }
+                await ReadPayloadAsync(destination, header, done, cancellationToken).ConfigureAwait(false);
 
                 done += count;
                 var status = compression.Inflate(destination.Span, header.Fin && done == payloadLength, maxMessageSize);
@@ -295,9 +277,12 @@ internal sealed partial class FrameWebSocket
         }
     }
 
-    /// <summary>Reads a frame's payload into <paramref name="destination"/> (what the read buffer holds first, then the stream) and unmasks it.</summary>
+    /// <summary>
+    /// Reads the next <paramref name="destination"/>.Length bytes of a frame's payload (what the read buffer holds first,
+    /// then the stream) and unmasks them; <paramref name="offset"/> is their position within the payload, for the mask.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReadPayloadAsync(Memory<byte> destination, FrameHeader header, CancellationToken cancellationToken)
+    private async ValueTask ReadPayloadAsync(Memory<byte> destination, FrameHeader header, long offset, CancellationToken cancellationToken)
     {
         int buffered = Math.Min(_readCount, destination.Length);
         _readBuffer.AsSpan(_readOffset, buffered).CopyTo(destination.Span);
@@ -316,7 +301,7 @@ internal sealed partial class FrameWebSocket
 
         if (header.Masked)
         {
-            FrameHeader.Unmask(destination.Span, header.MaskKey, 0);
+            FrameHeader.Unmask(destination.Span, header.MaskKey, offset);
         }
     }
 
