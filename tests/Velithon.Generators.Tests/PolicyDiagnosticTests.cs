@@ -61,7 +61,7 @@ public sealed class PolicyDiagnosticTests
         var diagnostics = await DiagnosticMarkup.VerifyAsync("""
             public static class Handlers
             {
-                [AllowedOrigins("https://app.example", {|VLT0030:"https://app.example/"|}, {|VLT0030:"ws://app.example"|}, {|VLT0030:"https://app.example/chat"|},
+                [AllowedOrigins("https://app.example", "https://app.example/", {|VLT0030:"ws://app.example"|}, {|VLT0030:"https://app.example/chat"|},
                     {|VLT0030:"https://app.example?x=1"|}, {|VLT0030:"https://app.example#top"|}, {|VLT0030:"https://user@app.example"|},
                     {|VLT0030:"app.example"|}, {|VLT0030:"https://app.example:99999"|}, {|VLT0030:"https://"|}, {|VLT0030:"null"|})]
                 [WebSocket("/a")]
@@ -69,16 +69,16 @@ public sealed class PolicyDiagnosticTests
             }
             """);
         Assert.Equal(
-            "The origin of [AllowedOrigins] is 'https://app.example/', which the runtime cannot use; write a serialized origin, scheme://host[:port] with the scheme http or https "
-            + "and nothing after the host or port (no path, '/', query, fragment or user info), for example https://app.example, or \"*\" for any origin",
+            "The origin of [AllowedOrigins] is 'ws://app.example', which the runtime cannot use; its scheme is ws, which names the WebSocket URL, not the page that opens it (http or https): "
+            + "write scheme://host[:port] with the scheme http or https, for example https://app.example, or \"*\" for any origin",
             diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
-        Assert.Equal(10, diagnostics.Count);
+        Assert.Equal(9, diagnostics.Count);
 
         // The handler is left out of the route table with the analyzer off too.
         var (generated, _, result) = GeneratorHarness.RunWithDiagnostics(GeneratorHarness.CreateCompilation(SnapshotTests.Usings + DiagnosticMarkup.Strip("""
             public static class Handlers
             {
-                [AllowedOrigins("https://app.example/")]
+                [AllowedOrigins("https://app.example/chat")]
                 [WebSocket("/a")]
                 public static Task A(WebSocket ws) => Task.CompletedTask;
             }

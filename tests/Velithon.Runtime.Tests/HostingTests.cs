@@ -60,7 +60,7 @@ public sealed class HostingTests
                 "IdleTimeout must be zero (off) or positive (it is -00:00:01)",
                 "MaxConnections must be positive, or null for no limit (it is 0)",
                 "MaxConnectionsPerIp must be positive, or null for no limit (it is -1)",
-                "AllowedOrigins holds 'example.com', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin",
+                "AllowedOrigins holds 'example.com', which is not an origin (it does not start with http:// or https://): write scheme://host[:port] with the scheme http or https, for example https://app.example, or * for any origin",
                 "MessageRateLimit needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod (it has 0, 0 and 00:00:00)",
                 "Compression.ServerMaxWindowBits must be between 9 and 15, as RFC 7692 allows (it is 16)",
                 "BroadcastQueueLimit must be a positive number of messages (it is 0)",

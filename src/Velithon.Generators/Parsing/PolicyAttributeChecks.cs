@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Velithon.Generators.Diagnostics;
+using Velithon.Limits;
 
 namespace Velithon.Generators.Parsing;
 
@@ -145,12 +146,13 @@ internal static class PolicyAttributeChecks
                 continue;
             }
 
-            if (origin is null || !OriginSyntax.IsSerializedOrigin(origin))
+            // The runtime's own parser, shared as source: the build refuses exactly what the runtime could not serve.
+            if (OriginSyntax.Parse(origin, out _) is { } problem)
             {
                 var location = oneArgumentEach ? positional[i].GetLocation() : positional.FirstOrDefault()?.GetLocation() ?? syntax?.GetLocation();
                 context.Report(VelithonDiagnostics.InvalidPolicyValue, location,
                     shortName, "origin", origin is null ? "null" : "'" + origin + "'",
-                    "write a serialized origin, scheme://host[:port] with the scheme http or https and nothing after the host or port (no path, '/', query, fragment or user info), for example https://app.example, or \"*\" for any origin");
+                    $"{problem}: write {OriginSyntax.Expected}, or \"*\" for any origin");
             }
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Options;
+using Velithon.Limits;
 
 namespace Velithon.Hosting;
 
@@ -60,11 +61,12 @@ internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOption
             failures.Add($"{nameof(VelithonOptions.MaxConnectionsPerIp)} must be positive, or null for no limit (it is {options.MaxConnectionsPerIp})");
         }
 
+        // The rule the runtime matches handshakes with and the build checks [AllowedOrigins] with (VLT0030).
         foreach (var origin in options.AllowedOrigins)
         {
-            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query)))
+            if (origin != "*" && OriginSyntax.Parse(origin, out _) is { } problem)
             {
-                failures.Add($"{nameof(VelithonOptions.AllowedOrigins)} holds '{origin}', which is not an origin: write scheme://host[:port] (for example https://example.com), or * for any origin");
+                failures.Add(OriginPolicy.NotAnOrigin(nameof(VelithonOptions.AllowedOrigins), origin, problem));
             }
         }
 

@@ -15,14 +15,19 @@ namespace Velithon.Limits;
 /// Origins are compared as RFC 6454 section 6.2 serializes them: scheme and host in lower case, the port only
 /// when it is not the scheme's default. So <c>https://app.example:443</c>, <c>HTTPS://App.Example</c> and
 /// <c>https://app.example</c> are one origin, for the <see cref="VelithonOptions.AllowedOrigins"/> list and the
-/// same-origin default alike.
+/// same-origin default alike. What an origin is, for the lists and the header alike, is <see cref="OriginSyntax"/>'s
+/// one rule, with which the build checks <c>[AllowedOrigins]</c> too (VLT0030).
 /// </remarks>
 internal sealed class OriginPolicy
 {
     private readonly HashSet<string> _allowed;
     private readonly bool _allowAny;
 
-    public OriginPolicy(IEnumerable<string> allowedOrigins)
+    /// <summary>The policy that admits <paramref name="allowedOrigins"/> (each <c>*</c> or an origin, by <see cref="OriginSyntax"/>); none: the same origin only.</summary>
+    /// <param name="allowedOrigins">The entries.</param>
+    /// <param name="listName">Names the list in the exception for an entry that is not an origin, such as <c>AllowedOrigins</c>.</param>
+    /// <exception cref="InvalidOperationException">An entry is not an origin: an allow-list must never lose an entry quietly.</exception>
+    public OriginPolicy(IEnumerable<string> allowedOrigins, string listName)
     {
         _allowed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var origin in allowedOrigins)
@@ -31,12 +36,20 @@ internal sealed class OriginPolicy
             {
                 _allowAny = true;
             }
-            else if (TryParse(origin, out var parsed))
+            else if (OriginSyntax.Parse(origin, out var parsed) is { } problem)
             {
-                _allowed.Add(parsed.Serialized);
+                throw new InvalidOperationException(NotAnOrigin(listName, origin, problem));
+            }
+            else
+            {
+                _allowed.Add(parsed.Value);
             }
         }
     }
+
+    /// <summary>The message for <paramref name="listName"/>'s entry <paramref name="origin"/>, which is not an origin because of <paramref name="problem"/>.</summary>
+    public static string NotAnOrigin(string listName, string? origin, string problem) =>
+        $"{listName} holds {(origin is null ? "null" : "'" + origin + "'")}, which is not an origin ({problem}): write {OriginSyntax.Expected}, or * for any origin";
 
     public bool IsAllowed(HttpRequest request)
     {
@@ -52,46 +65,34 @@ internal sealed class OriginPolicy
             return true;
         }
 
-        // An origin that is not a scheme://host[:port] (the opaque "null" of a sandboxed page or a file) matches nothing.
-        if (!TryParse(origin, out var parsed))
+        // An Origin that is not an origin by the same rule as the list (the opaque "null" of a sandboxed page or a
+        // file) matches nothing. A browser's is already serialized, so parsing it copies nothing.
+        if (!OriginSyntax.TryParse(origin, out var parsed))
         {
             return false;
         }
 
         if (_allowed.Count > 0)
         {
-            return _allowed.Contains(parsed.Serialized);
+            return _allowed.Contains(parsed.Value);
         }
 
         // Same origin: the page was served by this host and port (as the client addressed it). The scheme is not
         // compared: TLS often ends at a proxy in front of the server, which then sees http for an https page.
+        // The host part of the Host header is compared in place (HostString.Host would copy it).
         var host = request.Host;
-        return host.HasValue
-            && string.Equals(parsed.Host, host.Host, StringComparison.OrdinalIgnoreCase)
-            && parsed.Port == (host.Port ?? parsed.DefaultPort);
-    }
-
-    /// <summary>Parses <paramref name="origin"/> (scheme://host[:port], an optional trailing '/') into its RFC 6454 serialization.</summary>
-    private static bool TryParse(string origin, out (string Serialized, string Host, int Port, int DefaultPort) parsed)
-    {
-        parsed = default;
-        if (!Uri.TryCreate(origin.TrimEnd('/'), UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+        if (!host.HasValue)
         {
             return false;
         }
 
-        // Uri gives scheme and host in lower case, and the scheme's default port when none is written.
-        int defaultPort = uri.Scheme switch
+        string value = host.Value!;
+        int hostLength = value[0] == '[' ? value.IndexOf(']', StringComparison.Ordinal) + 1 : value.IndexOf(':', StringComparison.Ordinal);
+        if (hostLength <= 0)
         {
-            "http" or "ws" => 80,
-            "https" or "wss" => 443,
-            _ => -1,
-        };
-        string host = uri.Host;
-        string serialized = uri.Port == defaultPort || uri.Port < 0
-            ? $"{uri.Scheme}://{host}"
-            : $"{uri.Scheme}://{host}:{uri.Port}";
-        parsed = (serialized, host, uri.Port, defaultPort);
-        return true;
+            hostLength = value.Length;
+        }
+
+        return parsed.HostEquals(value, 0, hostLength) && parsed.Port == (host.Port ?? parsed.DefaultPort);
     }
 }

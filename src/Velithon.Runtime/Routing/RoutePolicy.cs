@@ -28,7 +28,7 @@ internal sealed class RoutePolicy
         SendTimeout = options.SendTimeout;
         BroadcastQueueLimit = options.BroadcastQueueLimit;
         SlowConsumerPolicy = options.SlowConsumerPolicy;
-        OriginPolicy = new OriginPolicy(options.AllowedOrigins);
+        OriginPolicy = new OriginPolicy(options.AllowedOrigins, nameof(VelithonOptions.AllowedOrigins));
         MessageRateLimiter = CreateRateLimiter(options.MessageRateLimit);
     }
 
@@ -124,7 +124,9 @@ internal sealed class RoutePolicy
 
         if (metadata.GetMetadata<AllowedOriginsAttribute>() is { } origins)
         {
-            Own().OriginPolicy = new OriginPolicy(origins.Origins);
+            // The build refuses such an entry (VLT0030); one that comes another way (metadata added by hand) fails the
+            // route's handshakes with an exception naming it rather than leaving the list quietly shorter.
+            Own().OriginPolicy = new OriginPolicy(origins.Origins, $"The [AllowedOrigins] of {endpoint!.DisplayName}");
         }
 
         if (metadata.GetMetadata<MaxConnectionsAttribute>() is { } maxConnections)
