@@ -69,7 +69,7 @@ public sealed class PolicyDiagnosticTests
             }
             """);
         Assert.Equal(
-            "The origin of [AllowedOrigins] is 'ws://app.example', which the runtime cannot use; its scheme is ws, which names the WebSocket URL, not the page that opens it (http or https): "
+            "The origin of [AllowedOrigins] is 'ws://app.example', which the runtime cannot use; its scheme is ws, which names the WebSocket URL, where an origin names the page that opens it, served over http or https: "
             + "write scheme://host[:port] with the scheme http or https, for example https://app.example, or \"*\" for any origin",
             diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
         Assert.Equal(9, diagnostics.Count);

@@ -178,7 +178,7 @@ internal static class OriginSyntax
 
         string scheme = text.Substring(0, separator);
         return scheme.Equals("ws", StringComparison.OrdinalIgnoreCase) || scheme.Equals("wss", StringComparison.OrdinalIgnoreCase)
-            ? $"its scheme is {scheme}, which names the WebSocket URL, not the page that opens it (http or https)"
+            ? $"its scheme is {scheme}, which names the WebSocket URL, where an origin names the page that opens it, served over http or https"
             : $"its scheme is {scheme}, not http or https";
     }
 
