@@ -80,6 +80,12 @@ public sealed class VelithonOptions
     /// WebSocket hijacking. Empty (the default): only the server's own origin. <c>"*"</c>: any origin.
     /// Handshakes without an <c>Origin</c> header (clients that are not browsers) are always allowed.
     /// </summary>
+    /// <remarks>
+    /// Each entry is <c>"*"</c> or an http or https origin, by the one rule of docs/limits-and-security.md#origins,
+    /// which <c>[AllowedOrigins]</c> is checked with at build (VLT0030): scheme and host in any case, the default
+    /// port and one trailing <c>/</c> allowed. Any other entry stops the host at start with an
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> that names it and says why.
+    /// </remarks>
     public IList<string> AllowedOrigins { get; } = new List<string>();
 
     /// <summary>
