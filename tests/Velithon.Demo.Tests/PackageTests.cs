@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net.WebSockets;
+using System.Text.Json;
 using System.Xml.Linq;
 using Velithon.Runtime.Tests;
 using Xunit.Abstractions;
@@ -7,53 +8,27 @@ using Xunit.Abstractions;
 namespace Velithon.Demo.Tests;
 
 /// <summary>
-/// The packages as a user gets them: packed into a local folder feed, installed into a web app made from
-/// nothing but that feed and the SDK, with one PackageReference; the generator runs from the package, its
-/// diagnostics fail a wrong declaration, and the app serves a WebSocket.
+/// The packages as a user gets them: packed into a local folder feed (once, by <see cref="PackageFeed"/>), installed
+/// into a web app made from nothing but that feed and the SDK, with one PackageReference; the generator runs from
+/// the package, its diagnostics fail a wrong declaration, its code fix repairs one, and the app serves a WebSocket.
 /// </summary>
 [Trait("Category", CleanBuildCollection.Category)]
 [Collection(CleanBuildCollection.Name)]
-public sealed class PackageTests(ITestOutputHelper output) : IDisposable
+public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output) : IClassFixture<PackageFeed>
 {
-    private const string Version = "0.1.0";
-
-    private readonly string _work = Directory.CreateTempSubdirectory("velithon-package-").FullName;
+    private const string Version = PackageFeed.Version;
 
     [Fact]
     public async Task Packages_InstallIntoAFreshApp_ThatBuildsAndServes()
     {
-        string repository = DotNet.CopyRepository();
-        string feed = Path.Combine(_work, "feed");
-        try
-        {
-            foreach (string project in new[] { "Velithon.Runtime", "Velithon.Redis", "Velithon.Testing" })
-            {
-                await DotNet.RunOrFailAsync(repository, null, "pack", $"src/{project}", "-c", "Release", "-o", feed, "--nologo");
-            }
-        }
-        finally
-        {
-            Directory.Delete(repository, recursive: true);
-        }
-
+        string feed = packages.Feed;
         AssertMainPackageLayout(Path.Combine(feed, $"Velithon.{Version}.nupkg"));
         AssertMetadata(Path.Combine(feed, $"Velithon.Redis.{Version}.nupkg"), "Velithon.Redis", dependsOn: ["Velithon", "StackExchange.Redis"]);
         AssertMetadata(Path.Combine(feed, $"Velithon.Testing.{Version}.nupkg"), "Velithon.Testing", dependsOn: ["Velithon", "Microsoft.AspNetCore.TestHost"]);
 
         // Only the local feed, and a package folder of its own: nothing can come from anywhere else.
-        string app = Path.Combine(_work, "app");
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "packages") };
-        await DotNet.RunOrFailAsync(_work, environment, "new", "web", "-o", app, "--no-restore");
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        await DotNet.RunOrFailAsync(app, environment, "add", "package", "Velithon", "--version", Version);
+        string app = await packages.CreateAppAsync("app");
+        var environment = packages.Environment;
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using Velithon;
 
@@ -124,28 +99,72 @@ public sealed class PackageTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("Connecting Connected NormalClosure", await state.ReceiveTextAsync());
         }
 
-        // The analyzer came with the package too: a parameter that matches nothing is a compile error.
-        await File.WriteAllTextAsync(Path.Combine(app, "Broken.cs"), """
-            public static class Broken
-            {
-                [Velithon.WebSocket("/rooms/<room>")]
-                public static System.Threading.Tasks.Task Join(Velithon.WebSocket ws, string roomName) => ws.AcceptAsync();
-            }
-            """);
-        var (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore");
-        output.WriteLine(buildOutput);
-        Assert.NotEqual(0, exitCode);
-        Assert.Matches(@"Broken\.cs\(4,\d+\): error VLT\d{4}: .*roomName", buildOutput);
-
-        // With the aliases turned off, as docs/getting-started.md says, the two usings clash again.
-        File.Delete(Path.Combine(app, "Broken.cs"));
-        (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore", "-p:VelithonUsingAliases=false");
+        // With the aliases turned off, as docs/getting-started.md says, the two usings clash again. (The package's
+        // analyzer failing a build, and its code fix, are the next test's.)
+        var (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore", "-p:VelithonUsingAliases=false");
         output.WriteLine(buildOutput);
         Assert.NotEqual(0, exitCode);
         Assert.Matches(@"BothNamespaces\.cs\(\d+,\d+\): error CS0104: 'WebSocket' is an ambiguous reference", buildOutput);
     }
 
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    [Fact]
+    public async Task PackagesAnalyzer_FailsTheBuildWithVLT0023_AndPackagesCodeFix_RepairsIt()
+    {
+        string app = await packages.CreateAppAsync("codefix");
+        var environment = packages.Environment;
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Velithon;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddVelithon();
+            var app = builder.Build();
+            app.MapVelithon();
+            app.Run();
+            """);
+        const string rooms = """
+            using System.Threading.Tasks;
+            using Velithon;
+
+            public static class Rooms
+            {
+                [WebSocket("/rooms/<room_id>")]
+                public static Task Join(WebSocket ws, string roomId) => ws.AcceptAsync();
+            }
+
+            """;
+        string roomsPath = Path.Combine(app, "Rooms.cs");
+        await File.WriteAllTextAsync(roomsPath, rooms);
+
+        // The compiler's only Velithon analyzers are the installed package's.
+        string analyzers = Path.Combine(packages.InstalledVelithon, "analyzers", "dotnet", "cs");
+        string items = await DotNet.RunOrFailAsync(app, environment, "msbuild", "-nologo", "-p:Configuration=Release", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer");
+        var velithonAnalyzers = JsonDocument.Parse(items[items.IndexOf('{', StringComparison.Ordinal)..]).RootElement
+            .GetProperty("Items").GetProperty("Analyzer").EnumerateArray()
+            .Select(item => item.GetProperty("FullPath").GetString()!)
+            .Where(path => Path.GetFileName(path).StartsWith("Velithon", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal([Path.Combine(analyzers, "Velithon.CodeFixes.dll"), Path.Combine(analyzers, "Velithon.Generators.dll")], velithonAnalyzers);
+
+        // An editor's view: the package's analyzer reports VLT0023 at the route parameter, and the package's code fix
+        // renames it to the method parameter's name.
+        var (diagnostic, fixedRooms) = await new PackageCodeFix(packages.InstalledVelithon).FixAsync("Rooms.cs", rooms, "VLT0023", "RenameRouteParameter");
+        var start = diagnostic.Location.GetLineSpan().StartLinePosition;
+        Assert.Equal((5, 23), (start.Line, start.Character));
+        Assert.Equal(rooms.Replace("<room_id>", "<roomId>", StringComparison.Ordinal), fixedRooms);
+
+        // The build reports the same diagnostic at the same place, and fails.
+        var (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore");
+        output.WriteLine(buildOutput);
+        Assert.NotEqual(0, exitCode);
+        Assert.Matches($@"Rooms\.cs\({start.Line + 1},{start.Character + 1}\): error VLT0023: The route parameter 'room_id' matches no parameter of Rooms\.Join", buildOutput);
+
+        // With the fix written back, the app builds, without the diagnostic.
+        await File.WriteAllTextAsync(roomsPath, fixedRooms);
+        (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore");
+        output.WriteLine(buildOutput);
+        Assert.True(exitCode == 0, buildOutput);
+        Assert.DoesNotContain("VLT0023", buildOutput, StringComparison.Ordinal);
+    }
 
     private static void AssertMainPackageLayout(string package)
     {
