@@ -32,7 +32,8 @@ public abstract partial class ContractSocket
     private Task? _pump;
     private TaskCompletionSource? _pumpStop;
 
-    private int AheadCount => _ahead?.Count ?? 0;
+    /// <summary>How many messages wait, read ahead; for tests.</summary>
+    internal int AheadCount => _ahead?.Count ?? 0;
 
     /// <summary>
     /// Receives until the client leaves, handing each message to the route's <see cref="OnMessageAttribute"/> handlers in

@@ -80,6 +80,15 @@ public abstract partial class ContractSocket
                 : _connection.CreateEndedException());
         }
 
+        // The clock starts before the send, so the timeout counts from the call (and a test clock advanced once the
+        // client holds the request always finds the timer).
+        pending.Watch(
+            wait,
+            _connection.Runtime.Clock.TimeProvider,
+            _onRequestTimedOut ??= OnRequestTimedOut,
+            _onRequestCanceled ??= OnRequestCanceled,
+            cancellationToken);
+
         ValueTask send;
         try
         {
@@ -101,13 +110,6 @@ public abstract partial class ContractSocket
         {
             _ = FailIfSendFailsAsync(send, pending);
         }
-
-        pending.Watch(
-            wait,
-            _connection.Runtime.Clock.TimeProvider,
-            _onRequestTimedOut ??= OnRequestTimedOut,
-            _onRequestCanceled ??= OnRequestCanceled,
-            cancellationToken);
 
         // Someone must read the reply: the dispatch loop when it runs, else a read-ahead until it starts.
         EnsureReading();
