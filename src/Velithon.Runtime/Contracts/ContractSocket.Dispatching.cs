@@ -124,6 +124,13 @@ public abstract partial class ContractSocket
         finally
         {
             ReleaseReadAhead();
+            if (_receiving is { IsCompleted: false } receiving)
+            {
+                // Left in flight by a handler's exception: it completes when the connection ends, and a failure of its
+                // own must not surface as an unobserved task exception.
+                _ = receiving.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             lock (_readLock)
             {
                 _dispatching = false;

@@ -227,7 +227,14 @@ public abstract partial class ContractSocket
     /// <summary>The connection ended: each pending request fails with its disconnect (close code and reason), and no new one is taken.</summary>
     private void FailPendingRequests()
     {
-        foreach (var pending in Requests.Close())
+        // A connection that never sent a request gets the shared closed table: nothing is allocated at its end.
+        var requests = Volatile.Read(ref _requests) ?? Interlocked.CompareExchange(ref _requests, PendingRequests.Closed, null) ?? _requests!;
+        if (ReferenceEquals(requests, PendingRequests.Closed))
+        {
+            return;
+        }
+
+        foreach (var pending in requests.Close())
         {
             pending.SetException(_connection.CreateEndedException());
         }
