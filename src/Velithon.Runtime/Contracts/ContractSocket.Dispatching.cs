@@ -242,7 +242,7 @@ public abstract partial class ContractSocket
     }
 
     /// <summary>Hands one message to the dispatch, or answers it: reserved types, and what is not an envelope of the contract.</summary>
-    private ValueTask ProcessAsync(ReadOnlySpan<byte> data, WebSocketMessageKind kind)
+    internal ValueTask ProcessAsync(ReadOnlySpan<byte> data, WebSocketMessageKind kind)
     {
         if (kind != WebSocketMessageKind.Text)
         {

@@ -26,7 +26,7 @@ public sealed record GetBoard() : BoardClientMessage, IWebSocketRequest<BoardSna
 /// <summary>A request whose handler asks the client a question itself (<c>RequestAsync</c>) before it replies.</summary>
 public sealed record AskMe(string Question) : BoardClientMessage, IWebSocketRequest<Answer>;
 
-/// <summary>A request whose handler throws <see cref="WebSocketRequestException"/> with <see cref="Text"/>.</summary>
+/// <summary>A request whose handler throws <see cref="WebSocketRequestException"/> with <see cref="Text"/> (another exception for "crash").</summary>
 public sealed record FailPlease(string Text) : BoardClientMessage, IWebSocketRequest<Answer>;
 
 /// <summary>A one-way message whose handler waits for the test's signal <see cref="Key"/> (a handler that does not complete at once).</summary>

@@ -43,7 +43,8 @@ public static class BoardRoute
         return new Answer("hello " + name.Name);
     }
 
-    public static Task<Answer> OnFail(TestBoardSocket socket, FailPlease fail) => Task.FromException<Answer>(new WebSocketRequestException(fail.Text));
+    public static Task<Answer> OnFail(TestBoardSocket socket, FailPlease fail) =>
+        Task.FromException<Answer>(fail.Text == "crash" ? new InvalidOperationException("The handler crashed.") : new WebSocketRequestException(fail.Text));
 
     public static async ValueTask OnHold(TestBoardSocket socket, Hold hold)
     {

@@ -59,6 +59,15 @@ public sealed class ContractMessagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestHandlerThrowingAnotherException_EndsTheConnectionAsAHandlerErrorDoes()
+    {
+        using var client = await Client.ConnectAsync(_server.Url("/contract/b8"));
+        await client.SendTextAsync("""{"type":"fail-please","id":1,"payload":{"text":"crash"}}""");
+
+        Assert.Equal((WebSocketCloseStatus.InternalServerError, "Internal server error"), await client.ReceiveCloseAsync());
+    }
+
+    [Fact]
     public async Task ClientCancel_IsIgnored_AndTheReplyStillComes()
     {
         using var client = await Client.ConnectAsync(_server.Url("/contract/b4"));
