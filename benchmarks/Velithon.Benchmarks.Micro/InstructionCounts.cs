@@ -5,7 +5,7 @@ namespace Velithon.Benchmarks.Micro;
 /// <summary>
 /// Instructions per operation of the contract dispatch rows, counted by callgrind, which wall-clock figures on a
 /// busy machine cannot give: run the benchmark assembly under
-/// <c>valgrind --tool=callgrind --collect-atstart=no</c> with <c>--instructions N</c>. Each row runs warm first
+/// <c>valgrind --tool=callgrind --instr-atstart=no</c> with <c>--instructions N</c>. Each row runs warm first
 /// (with <c>DOTNET_TieredCompilation=0</c> its code is final at once), then N times with instrumentation on, and
 /// ends with a callgrind dump named after it, whose total divided by N is the row's figure.
 /// </summary>
