@@ -120,7 +120,7 @@ public sealed partial class VelithonGenerator
             bool needsContext = false;
             foreach (var parameter in handler.Parameters)
             {
-                needsContext |= parameter.Source is not (BindingSource.WebSocket or BindingSource.CancellationToken);
+                needsContext |= parameter.Source is not (BindingSource.WebSocket or BindingSource.CancellationToken or BindingSource.ContractSocket);
             }
 
             if (needsContext)
@@ -145,6 +145,7 @@ public sealed partial class VelithonGenerator
                 arguments.Add(parameter.Source switch
                 {
                     BindingSource.WebSocket => names.Socket,
+                    BindingSource.ContractSocket => names.Contract,
                     BindingSource.CancellationToken => names.Socket + ".Aborted",
                     BindingSource.HttpContext => names.HttpContext,
                     BindingSource.HttpRequest => names.HttpContext + ".Request",
@@ -155,9 +156,32 @@ public sealed partial class VelithonGenerator
 
             if (handler.Endpoint is null)
             {
+                if (handler.Contract is { } contract)
+                {
+                    // The typed socket exists before the handler runs, so it can accept, send and dispatch at once.
+                    writer.WriteLine($"var {names.Contract} = new {contract.SocketTypeName}({names.Socket}, DispatchAsync);");
+                }
+
                 string call = $"{handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)})";
                 writer.WriteLine(handler.ReturnsValueTask ? $"return {call}.AsTask();" : $"return {call};");
                 writer.CloseBlock();
+                if (handler.Contract is not null)
+                {
+                    WriteContractDispatch(writer, handler, handler.Contract);
+                }
+            }
+            else if (handler.Contract is { } contract)
+            {
+                // One dispatch delegate per connection, bound to its endpoint instance; none per message.
+                writer.WriteLine($"var {names.Endpoint} = new {handler.ContainingTypeName}({string.Join(", ", arguments)});");
+                writer.WriteLine($"var {names.Contract} = new {contract.SocketTypeName}(");
+                writer.Indent();
+                writer.WriteLine($"{names.Socket},");
+                writer.WriteLine($"({ContractSocketType} {names.DispatchSocket}, in {ContractMessageType} {names.DispatchMessage}) => DispatchAsync({names.Endpoint}, {names.DispatchSocket}, in {names.DispatchMessage}));");
+                writer.Unindent();
+                writer.WriteLine($"return global::Velithon.Endpoints.WebSocketEndpointRunner.RunAsync({names.Contract}, {names.Endpoint});");
+                writer.CloseBlock();
+                WriteContractDispatch(writer, handler, contract);
             }
             else
             {
@@ -258,6 +282,7 @@ public sealed partial class VelithonGenerator
             switch (parameter.Source)
             {
                 case BindingSource.WebSocket:
+                case BindingSource.ContractSocket:
                 case BindingSource.CancellationToken:
                 case BindingSource.HttpContext:
                 case BindingSource.HttpRequest:
@@ -391,9 +416,20 @@ public sealed partial class VelithonGenerator
                 Socket = Reserve("socket");
                 HttpContext = Reserve("httpContext");
                 Endpoint = Reserve("endpoint");
+                Contract = Reserve("contract");
+                DispatchSocket = Reserve("contractSocket");
+                DispatchMessage = Reserve("message");
             }
 
             public string Socket { get; }
+
+            /// <summary>The typed socket of a contract route.</summary>
+            public string Contract { get; }
+
+            /// <summary>The parameters of an endpoint's dispatch lambda.</summary>
+            public string DispatchSocket { get; }
+
+            public string DispatchMessage { get; }
 
             public string HttpContext { get; }
 
