@@ -102,8 +102,23 @@ public sealed class VelithonOptions
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.DropMessage;
 
     /// <summary>
-    /// What an endpoint with typed JSON messages (<see cref="OnMessageAttribute"/>) does with a message it
-    /// cannot dispatch: close the connection (the default) or answer with an error message and go on.
+    /// What a route with typed messages (a typed contract, or <see cref="OnMessageAttribute"/> methods) does with a
+    /// message it cannot dispatch: close the connection (the default) or answer with an error message and go on.
     /// </summary>
+    /// <remarks>A route's <see cref="InvalidMessagesAttribute"/> overrides it.</remarks>
     public InvalidMessageBehavior InvalidMessageBehavior { get; set; } = InvalidMessageBehavior.Close;
+
+    /// <summary>
+    /// The most requests (<see cref="IWebSocketRequest{TReply}"/>) the server may await on one connection of a typed
+    /// contract at once. At the limit, <c>RequestAsync</c> throws <see cref="InvalidOperationException"/> at once: there is
+    /// no hidden queue. At least 1. Default: 64.
+    /// </summary>
+    public int MaxPendingRequests { get; set; } = 64;
+
+    /// <summary>
+    /// How long <c>RequestAsync</c> waits for the client's reply when the call gives no timeout; then a <c>cancel</c>
+    /// envelope goes to the client and the call throws <see cref="TimeoutException"/>. Positive, or
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no timeout. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

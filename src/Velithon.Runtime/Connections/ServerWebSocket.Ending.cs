@@ -251,6 +251,9 @@ internal sealed partial class ServerWebSocket
         }
 
         CancelAborted(abortedSource);
+
+        // The requests the server awaits from the client can no longer be answered.
+        Contract?.OnConnectionEnded();
     }
 
     /// <summary>

@@ -131,7 +131,8 @@ public static class JsonMessages
             Log.InvalidMessage(serverSocket.Runtime.Logger, serverSocket.HttpContext.GetEndpoint()?.DisplayName ?? "?", reason);
         }
 
-        var behavior = serverSocket?.Runtime.Options.InvalidMessageBehavior ?? InvalidMessageBehavior.Close;
+        // The route's policy: its [InvalidMessages] attribute, else the options'.
+        var behavior = serverSocket?.Policy.InvalidMessageBehavior ?? InvalidMessageBehavior.Close;
         if (behavior == InvalidMessageBehavior.SendError)
         {
             string property = JsonEncodedText.Encode(discriminatorProperty).ToString();
@@ -142,18 +143,6 @@ public static class JsonMessages
 
         // Close reasons are limited to 123 bytes (RFC 6455 section 5.5); the messages above fit unless a
         // client sent a very long type name, which is then cut.
-        await socket.CloseAsync(closeCode, Truncate(reason)).ConfigureAwait(false);
-    }
-
-    private static string Truncate(string reason)
-    {
-        const int MaxReasonBytes = 123;
-        if (System.Text.Encoding.UTF8.GetByteCount(reason) <= MaxReasonBytes)
-        {
-            return reason;
-        }
-
-        int length = Math.Min(reason.Length, MaxReasonBytes / 3);
-        return reason[..length];
+        await socket.CloseAsync(closeCode, CloseReasonText.Fit(reason)).ConfigureAwait(false);
     }
 }

@@ -31,13 +31,33 @@ public static class WebSocketEndpointRunner
         var connection = RuntimeConnection.Require(socket, "WebSocketEndpointRunner.RunAsync");
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(dispatch);
-        return RunCoreAsync(connection, endpoint, dispatch);
+        return RunCoreAsync(connection, endpoint, dispatch, contract: null);
     }
 
+    /// <summary>
+    /// Runs <paramref name="endpoint"/>, whose <see cref="OnMessageAttribute"/> methods take a typed contract's socket,
+    /// through the same lifecycle, its receive loop being <see cref="ContractSocket.DispatchMessagesAsync"/>: the
+    /// messages are dispatched by the contract's generated dispatch, which the socket was created with.
+    /// </summary>
+    /// <param name="contract">The connection's typed socket, created by the generated route, not yet accepted.</param>
+    /// <param name="endpoint">The endpoint instance for this connection.</param>
+    /// <returns>A task that completes once the connection has ended and the endpoint is disposed.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Task RunAsync<TEndpoint>(ContractSocket contract, TEndpoint endpoint)
+        where TEndpoint : WebSocketEndpoint
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return RunCoreAsync(contract.Connection, endpoint, dispatch: null, contract);
+    }
+
+    /// <summary>The lifecycle of both forms: the receive loop is the contract's when there is one, else the dispatch's.</summary>
     private static async Task RunCoreAsync<TEndpoint>(
         ServerWebSocket socket,
         TEndpoint endpoint,
-        Func<TEndpoint, WebSocket, WebSocketMessage, ValueTask> dispatch)
+        Func<TEndpoint, WebSocket, WebSocketMessage, ValueTask>? dispatch,
+        ContractSocket? contract)
         where TEndpoint : WebSocketEndpoint
     {
         var logger = socket.Runtime.Logger;
@@ -58,9 +78,16 @@ public static class WebSocketEndpointRunner
                 }
 
                 await endpoint.OnConnectCompleteAsync(socket).ConfigureAwait(false);
-                while (await socket.ReceiveOrDisconnectAsync().ConfigureAwait(false) is { Kind: not 0 } message)
+                if (contract is not null)
                 {
-                    await dispatch(endpoint, socket, message).ConfigureAwait(false);
+                    await contract.DispatchMessagesAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    while (await socket.ReceiveOrDisconnectAsync().ConfigureAwait(false) is { Kind: not 0 } message)
+                    {
+                        await dispatch!(endpoint, socket, message).ConfigureAwait(false);
+                    }
                 }
             }
             catch (WebSocketDisconnectException)

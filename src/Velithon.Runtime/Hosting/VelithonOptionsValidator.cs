@@ -94,6 +94,16 @@ internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOption
             failures.Add($"{nameof(VelithonOptions.InvalidMessageBehavior)} has the undefined value {(int)options.InvalidMessageBehavior}");
         }
 
+        if (options.MaxPendingRequests <= 0)
+        {
+            failures.Add($"{nameof(VelithonOptions.MaxPendingRequests)} must be a positive number of requests (it is {options.MaxPendingRequests})");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{nameof(VelithonOptions.RequestTimeout)} must be positive, or Timeout.InfiniteTimeSpan for none (it is {options.RequestTimeout})");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -12,7 +12,7 @@ namespace Velithon.Routing;
 /// policy attributes on its handler, endpoint class or the class of its static handlers
 /// (<see cref="MaxMessageSizeAttribute"/>, <see cref="IdleTimeoutAttribute"/>, <see cref="KeepAliveAttribute"/>,
 /// <see cref="SendTimeoutAttribute"/>, <see cref="BroadcastQueueAttribute"/>, <see cref="MessageRateLimitAttribute"/>,
-/// <see cref="AllowedOriginsAttribute"/>, <see cref="MaxConnectionsAttribute"/>), which reach the endpoint's metadata
+/// <see cref="AllowedOriginsAttribute"/>, <see cref="MaxConnectionsAttribute"/>, <see cref="InvalidMessagesAttribute"/>), which reach the endpoint's metadata
 /// through the generated route table. Resolved once per route.
 /// </summary>
 internal sealed class RoutePolicy
@@ -30,6 +30,7 @@ internal sealed class RoutePolicy
         SlowConsumerPolicy = options.SlowConsumerPolicy;
         OriginPolicy = new OriginPolicy(options.AllowedOrigins);
         MessageRateLimiter = CreateRateLimiter(options.MessageRateLimit);
+        InvalidMessageBehavior = options.InvalidMessageBehavior;
     }
 
     /// <summary>The largest message, in bytes, after reassembly and decompression.</summary>
@@ -61,6 +62,9 @@ internal sealed class RoutePolicy
 
     /// <summary>The most connections this route holds at once; null for no limit of its own.</summary>
     public int? MaxConnections { get; private set; }
+
+    /// <summary>What the route does with a message it cannot dispatch (a contract's, or a <c>[JsonMessages]</c> endpoint's).</summary>
+    public InvalidMessageBehavior InvalidMessageBehavior { get; private set; }
 
     /// <summary>Whether connections note when each message arrives (only the idle timeout needs that clock read).</summary>
     public bool TracksIdleTime => IdleTimeout > TimeSpan.Zero;
@@ -130,6 +134,11 @@ internal sealed class RoutePolicy
         if (metadata.GetMetadata<MaxConnectionsAttribute>() is { } maxConnections)
         {
             Own().MaxConnections = maxConnections.Limit;
+        }
+
+        if (metadata.GetMetadata<InvalidMessagesAttribute>() is { } invalidMessages)
+        {
+            Own().InvalidMessageBehavior = invalidMessages.Behavior;
         }
 
         return policy ?? defaults;
