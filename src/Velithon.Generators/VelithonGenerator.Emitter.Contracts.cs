@@ -51,7 +51,7 @@ public sealed partial class VelithonGenerator
             }
 
             var writer = new SourceWriter();
-            WriteHeader(writer);
+            WriteHeader(writer, "A case may be obsolete; its contract still sends it.");
             if (contract.Namespace.Length > 0)
             {
                 writer.WriteLine($"namespace {contract.Namespace};");

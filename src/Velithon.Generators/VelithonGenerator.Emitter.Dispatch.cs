@@ -46,7 +46,8 @@ public sealed partial class VelithonGenerator
 
             bool isEndpoint = handler.Endpoint is not null;
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>Hands one received message of the contract to the <c>[OnMessage]</c> methods of <c>{EscapeXml(handler.HandlerName)}</c>.</summary>");
+            string owner = isEndpoint ? handler.HandlerName : handler.HandlerName.Substring(0, handler.HandlerName.Length - handler.MethodName.Length - 1);
+            writer.WriteLine($"/// <summary>Hands one received message of the contract to the <c>[OnMessage]</c> methods of <c>{EscapeXml(owner)}</c>.</summary>");
             writer.WriteLine(isEndpoint
                 ? $"private static {ValueTaskType} DispatchAsync({handler.ContainingTypeName} endpoint, {ContractSocketType} socket, in {ContractMessageType} message)"
                 : $"private static {ValueTaskType} DispatchAsync({ContractSocketType} socket, in {ContractMessageType} message)");

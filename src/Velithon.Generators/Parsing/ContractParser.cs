@@ -77,7 +77,7 @@ internal static class ContractParser
 
         if (jsonContext is not null)
         {
-            CheckMetadata(jsonContext, inbound.Concat(outbound), socketName, ArgumentLocation(attribute, 2, context), knownTypes, context);
+            CheckMetadata(jsonContext, inbound.Concat(outbound), socketName, knownTypes, context);
         }
 
         if (context.HasErrors || jsonContext is null || inboundSet is null || outboundSet is null)
@@ -282,7 +282,7 @@ internal static class ContractParser
             seen.Add(type, tag!);
             if (ReadReply(type, caseLocation, setName, knownTypes, context, out var reply))
             {
-                cases.Add(new ContractCase(tag!, type, reply, Validator: null));
+                cases.Add(new ContractCase(tag!, type, reply, Validator: null, caseLocation));
             }
         }
 
@@ -337,8 +337,8 @@ internal static class ContractParser
         return replies;
     }
 
-    /// <summary>VLT0018 for each case and reply type the context has no metadata for, once per type.</summary>
-    private static void CheckMetadata(INamedTypeSymbol jsonContext, IEnumerable<ContractCase> cases, string socketName, Location? location, KnownTypes knownTypes, ParseContext context)
+    /// <summary>VLT0018 for each case and reply type the context has no metadata for, once per type, at the case that needs it.</summary>
+    private static void CheckMetadata(INamedTypeSymbol jsonContext, IEnumerable<ContractCase> cases, string socketName, KnownTypes knownTypes, ParseContext context)
     {
         var serializable = JsonContextTypes.Serializable(jsonContext, knownTypes);
         var reported = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
@@ -349,7 +349,7 @@ internal static class ContractParser
                 var plain = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
                 if (!serializable.Contains(plain) && reported.Add(plain))
                 {
-                    context.Report(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, location,
+                    context.Report(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, @case.Location,
                         JsonContextTypes.MissingMetadataProperties(jsonContext, plain),
                         plain.ToDisplayString(), socketName, jsonContext.ToDisplayString());
                 }

@@ -24,4 +24,5 @@ internal sealed record ContractShape(
 /// <param name="Type">The case type.</param>
 /// <param name="Reply">The <c>TReply</c> of its <c>IWebSocketRequest&lt;TReply&gt;</c>; null when it is not a request.</param>
 /// <param name="Validator">For an inbound case, the checks its validation attributes declare; else null.</param>
-internal sealed record ContractCase(string Tag, INamedTypeSymbol Type, ITypeSymbol? Reply, Model.ValidatorSpec? Validator);
+/// <param name="Location">Its <c>[JsonDerivedType]</c>, where diagnostics about it go.</param>
+internal sealed record ContractCase(string Tag, INamedTypeSymbol Type, ITypeSymbol? Reply, Model.ValidatorSpec? Validator, Location? Location);
