@@ -191,6 +191,13 @@ internal static class ContractRouteParser
             if (CheckShape(method, attribute, socket, isStatic) is { } problem)
             {
                 context.Report(VelithonDiagnostics.InvalidContractHandler, location, method.Name, problem);
+
+                // It means to handle its case: the case is not reported missing as well.
+                if (method.Parameters.Length > 1 && method.Parameters[1].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) is INamedTypeSymbol meant)
+                {
+                    byCase[meant] = method;
+                }
+
                 continue;
             }
 
