@@ -22,6 +22,8 @@ public sealed class ConfigurationTests
             ["Velithon:MessageRateLimit:ReplenishmentPeriod"] = "00:00:01",
             ["Velithon:Compression:ServerMaxWindowBits"] = "12",
             ["Velithon:SlowConsumerPolicy"] = "CloseTryAgainLater",
+            ["Velithon:MaxPendingRequests"] = "8",
+            ["Velithon:RequestTimeout"] = "00:00:05",
         }));
 
         var options = server.Services.GetRequiredService<IOptions<VelithonOptions>>().Value;
@@ -31,6 +33,7 @@ public sealed class ConfigurationTests
         Assert.Equal((5, 5, TimeSpan.FromSeconds(1)), (options.MessageRateLimit!.TokenLimit, options.MessageRateLimit.TokensPerPeriod, options.MessageRateLimit.ReplenishmentPeriod));
         Assert.Equal(12, options.Compression.ServerMaxWindowBits);
         Assert.Equal(SlowConsumerPolicy.CloseTryAgainLater, options.SlowConsumerPolicy);
+        Assert.Equal((8, TimeSpan.FromSeconds(5)), (options.MaxPendingRequests, options.RequestTimeout));
 
         // MaxConnections = 1 from configuration: the second handshake is refused.
         using var first = await Client.ConnectAsync(server.Url("/echo"));

@@ -47,6 +47,8 @@ public sealed class HostingTests
             options.MessageRateLimit = new System.Threading.RateLimiting.TokenBucketRateLimiterOptions();
             options.Compression.ServerMaxWindowBits = 16;
             options.BroadcastQueueLimit = 0;
+            options.MaxPendingRequests = 0;
+            options.RequestTimeout = TimeSpan.Zero;
         });
         await using var app = builder.Build();
 
@@ -64,6 +66,8 @@ public sealed class HostingTests
                 "MessageRateLimit needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod (it has 0, 0 and 00:00:00)",
                 "Compression.ServerMaxWindowBits must be between 9 and 15, as RFC 7692 allows (it is 16)",
                 "BroadcastQueueLimit must be a positive number of messages (it is 0)",
+                "MaxPendingRequests must be a positive number of requests (it is 0)",
+                "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for none (it is 00:00:00)",
             ],
             error.Failures);
         Assert.DoesNotContain(".;", error.Message, StringComparison.Ordinal);

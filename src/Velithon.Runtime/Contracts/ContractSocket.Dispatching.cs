@@ -32,7 +32,8 @@ public abstract partial class ContractSocket
     private Task? _pump;
     private TaskCompletionSource? _pumpStop;
 
-    private int AheadCount => _ahead?.Count ?? 0;
+    /// <summary>How many messages wait, read ahead; for tests.</summary>
+    internal int AheadCount => _ahead?.Count ?? 0;
 
     /// <summary>
     /// Receives until the client leaves, handing each message to the route's <see cref="OnMessageAttribute"/> handlers in
@@ -123,6 +124,13 @@ public abstract partial class ContractSocket
         finally
         {
             ReleaseReadAhead();
+            if (_receiving is { IsCompleted: false } receiving)
+            {
+                // Left in flight by a handler's exception: it completes when the connection ends, and a failure of its
+                // own must not surface as an unobserved task exception.
+                _ = receiving.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             lock (_readLock)
             {
                 _dispatching = false;
@@ -234,7 +242,7 @@ public abstract partial class ContractSocket
     }
 
     /// <summary>Hands one message to the dispatch, or answers it: reserved types, and what is not an envelope of the contract.</summary>
-    private ValueTask ProcessAsync(ReadOnlySpan<byte> data, WebSocketMessageKind kind)
+    internal ValueTask ProcessAsync(ReadOnlySpan<byte> data, WebSocketMessageKind kind)
     {
         if (kind != WebSocketMessageKind.Text)
         {

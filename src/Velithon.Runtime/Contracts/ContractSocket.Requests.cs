@@ -80,6 +80,15 @@ public abstract partial class ContractSocket
                 : _connection.CreateEndedException());
         }
 
+        // The clock starts before the send, so the timeout counts from the call (and a test clock advanced once the
+        // client holds the request always finds the timer).
+        pending.Watch(
+            wait,
+            _connection.Runtime.Clock.TimeProvider,
+            _onRequestTimedOut ??= OnRequestTimedOut,
+            _onRequestCanceled ??= OnRequestCanceled,
+            cancellationToken);
+
         ValueTask send;
         try
         {
@@ -101,13 +110,6 @@ public abstract partial class ContractSocket
         {
             _ = FailIfSendFailsAsync(send, pending);
         }
-
-        pending.Watch(
-            wait,
-            _connection.Runtime.Clock.TimeProvider,
-            _onRequestTimedOut ??= OnRequestTimedOut,
-            _onRequestCanceled ??= OnRequestCanceled,
-            cancellationToken);
 
         // Someone must read the reply: the dispatch loop when it runs, else a read-ahead until it starts.
         EnsureReading();
@@ -225,7 +227,14 @@ public abstract partial class ContractSocket
     /// <summary>The connection ended: each pending request fails with its disconnect (close code and reason), and no new one is taken.</summary>
     private void FailPendingRequests()
     {
-        foreach (var pending in Requests.Close())
+        // A connection that never sent a request gets the shared closed table: nothing is allocated at its end.
+        var requests = Volatile.Read(ref _requests) ?? Interlocked.CompareExchange(ref _requests, PendingRequests.Closed, null) ?? _requests!;
+        if (ReferenceEquals(requests, PendingRequests.Closed))
+        {
+            return;
+        }
+
+        foreach (var pending in requests.Close())
         {
             pending.SetException(_connection.CreateEndedException());
         }

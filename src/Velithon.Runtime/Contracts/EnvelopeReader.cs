@@ -63,14 +63,14 @@ internal static class EnvelopeReader
                     case EnvelopeProperty.Payload:
                         reader.Skip();
                         payload = json[start..(int)reader.BytesConsumed];
-                        break;
+                        continue;
                     case EnvelopeProperty.Error:
                         errorToken = reader.TokenType == JsonTokenType.String ? json.Slice(start, reader.ValueSpan.Length + 2) : default;
                         break;
-                    default:
-                        reader.Skip();
-                        break;
                 }
+
+                // A value of another kind (an object where a string was due) is passed over whole.
+                reader.Skip();
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())

@@ -10,6 +10,9 @@ namespace Velithon.Contracts;
 /// </summary>
 internal sealed class PendingRequests(int limit)
 {
+    /// <summary>A table closed from the start, shared: the one a connection that ended before its first request gets.</summary>
+    public static readonly PendingRequests Closed = new(0) { _closed = true };
+
     private readonly Lock _lock = new();
     private readonly Dictionary<long, PendingRequest> _requests = [];
     private long _lastId;
