@@ -91,6 +91,7 @@ public sealed partial class VelithonGenerator
                 string tag = $"{cache}.{tags[@case.TypeName]}Tag";
                 string typeInfo = $"{cache}.{typeInfos[@case.TypeName]}TypeInfo";
                 string envelope = EscapeXml($"{{\"type\":\"{@case.Tag}\"");
+                string access = @case.IsPublic ? "public" : "internal";
                 writer.WriteLine();
                 if (@case.ReplyTypeName is null)
                 {
@@ -99,7 +100,7 @@ public sealed partial class VelithonGenerator
                     writer.WriteLine("/// <param name=\"cancellationToken\">Cancels the send.</param>");
                     writer.WriteLine("/// <returns>A task that completes once the message is written.</returns>");
                     writer.WriteLine(GeneratedCodeAttribute);
-                    writer.WriteLine($"public {ValueTaskType} SendAsync({@case.TypeName} message, {CancellationTokenType} cancellationToken = default) =>");
+                    writer.WriteLine($"{access} {ValueTaskType} SendAsync({@case.TypeName} message, {CancellationTokenType} cancellationToken = default) =>");
                     writer.Indent();
                     writer.WriteLine($"SendMessageAsync({tag}, message, {typeInfo}, cancellationToken);");
                     writer.Unindent();
@@ -110,7 +111,7 @@ public sealed partial class VelithonGenerator
                     writer.WriteLine("/// <param name=\"cancellationToken\">Cancels the broadcast.</param>");
                     writer.WriteLine("/// <returns>The number of connections the message was queued for.</returns>");
                     writer.WriteLine(GeneratedCodeAttribute);
-                    writer.WriteLine($"public static {ValueTaskType}<int> BroadcastAsync(global::Velithon.BroadcastTarget target, {@case.TypeName} message, {CancellationTokenType} cancellationToken = default) =>");
+                    writer.WriteLine($"{access} static {ValueTaskType}<int> BroadcastAsync(global::Velithon.BroadcastTarget target, {@case.TypeName} message, {CancellationTokenType} cancellationToken = default) =>");
                     writer.Indent();
                     writer.WriteLine($"BroadcastMessageAsync(target, {tag}, message, {typeInfo}, cancellationToken);");
                     writer.Unindent();
@@ -128,7 +129,7 @@ public sealed partial class VelithonGenerator
                     writer.WriteLine("/// <exception cref=\"global::Velithon.WebSocketDisconnectException\">The connection ended first.</exception>");
                     writer.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">As many requests as <c>VelithonOptions.MaxPendingRequests</c> are already waiting.</exception>");
                     writer.WriteLine(GeneratedCodeAttribute);
-                    writer.WriteLine($"public global::System.Threading.Tasks.Task<{@case.ReplyTypeName}> RequestAsync({@case.TypeName} request, global::System.TimeSpan? timeout = null, {CancellationTokenType} cancellationToken = default) =>");
+                    writer.WriteLine($"{access} global::System.Threading.Tasks.Task<{@case.ReplyTypeName}> RequestAsync({@case.TypeName} request, global::System.TimeSpan? timeout = null, {CancellationTokenType} cancellationToken = default) =>");
                     writer.Indent();
                     writer.WriteLine($"SendRequestAsync({tag}, request, {typeInfo}, {replyTypeInfo}, timeout, cancellationToken);");
                     writer.Unindent();

@@ -27,4 +27,8 @@ internal sealed record ContractSpec(
 /// <param name="ShortName">Its type's name as an identifier, for the names of cached metadata.</param>
 /// <param name="ReplyTypeName">For a request (<c>IWebSocketRequest&lt;TReply&gt;</c>), the reply type fully qualified; else null.</param>
 /// <param name="ReplyShortName">The reply type's name as an identifier; else null.</param>
-internal sealed record ContractCaseSpec(string Tag, string TypeName, string ShortName, string? ReplyTypeName, string? ReplyShortName);
+/// <param name="IsPublic">
+/// Whether the case and its reply are visible outside the assembly: the typed socket's members that take them are
+/// public then, internal otherwise (a public member cannot take an internal type, CS0051).
+/// </param>
+internal sealed record ContractCaseSpec(string Tag, string TypeName, string ShortName, string? ReplyTypeName, string? ReplyShortName, bool IsPublic = true);

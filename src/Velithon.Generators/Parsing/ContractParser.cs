@@ -119,7 +119,30 @@ internal static class ContractParser
         @case.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
         ShortName(@case.Type),
         @case.Reply?.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-        @case.Reply is null ? null : ShortName(@case.Reply));
+        @case.Reply is null ? null : ShortName(@case.Reply),
+        IsPublic(@case.Type) && (@case.Reply is null || IsPublic(@case.Reply)));
+
+    /// <summary>Whether <paramref name="type"/> can be named outside its assembly: it, its containers and its type arguments are public.</summary>
+    private static bool IsPublic(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => IsPublic(array.ElementType),
+        INamedTypeSymbol named => IsPublicDeclaration(named) && named.TypeArguments.All(IsPublic),
+        ITypeParameterSymbol => false,
+        _ => true,
+    };
+
+    private static bool IsPublicDeclaration(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string ShortName(ITypeSymbol type) =>
         HandlerParser.ToIdentifier(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));

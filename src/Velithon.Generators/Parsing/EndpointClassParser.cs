@@ -171,6 +171,13 @@ internal static class EndpointClassParser
 
         if (found.Any(h => ContractRouteParser.SocketOf(h.Method, knownTypes) is not null))
         {
+            if (receivesBytes)
+            {
+                context.Report(VelithonDiagnostics.MixedContractRoute, type.Locations.FirstOrDefault(), handlerName,
+                    "overrides OnReceiveBytesAsync, which a contract route never calls: its dispatch rejects binary messages",
+                    "remove the override, or take binary data in a route without a contract");
+            }
+
             return (plain, ContractRouteParser.ParseEndpoint(type, found, knownTypes, handlerName, context));
         }
 

@@ -25,6 +25,47 @@ public sealed class ContractCompileTests
     }
 
     [Fact]
+    public void PublicSocketWithInternalCases_GetsInternalMembersForThem()
+    {
+        var (_, output, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ContractSources.Usings + """
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Hello), "hello")]
+            public abstract record Inbound;
+            public sealed record Hello : Inbound;
+
+            [JsonDerivedType(typeof(Welcome), "welcome")]
+            [JsonDerivedType(typeof(Secret), "secret")]
+            [JsonDerivedType(typeof(Ask), "ask")]
+            public abstract record Outbound;
+            public sealed record Welcome : Outbound;
+            internal sealed record Secret : Outbound;
+            public sealed record Ask : Outbound, IWebSocketRequest<Answer>;
+            internal sealed record Answer(string Text);
+
+            [JsonSerializable(typeof(Hello))]
+            [JsonSerializable(typeof(Welcome))]
+            [JsonSerializable(typeof(Secret))]
+            [JsonSerializable(typeof(Ask))]
+            [JsonSerializable(typeof(Answer))]
+            internal sealed class MixedJson() : JsonSerializerContext(null)
+            {
+                public static MixedJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(MixedJson))]
+            public sealed partial class MixedSocket;
+            """));
+        GeneratorHarness.AssertClean(output);
+        string socket = result.GeneratedSources.Single(s => s.HintName == "Velithon.Contracts.Demo.MixedSocket.g.cs").SourceText.ToString();
+        Assert.Contains("public global::System.Threading.Tasks.ValueTask SendAsync(global::Demo.Welcome message", socket, StringComparison.Ordinal);
+        Assert.Contains("internal global::System.Threading.Tasks.ValueTask SendAsync(global::Demo.Secret message", socket, StringComparison.Ordinal);
+        Assert.Contains("internal global::System.Threading.Tasks.Task<global::Demo.Answer> RequestAsync(global::Demo.Ask request", socket, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SendingATypeOutsideTheOutboundSet_DoesNotCompile()
     {
         var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Contract + """

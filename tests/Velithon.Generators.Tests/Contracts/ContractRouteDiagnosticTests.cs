@@ -240,6 +240,30 @@ public sealed class ContractRouteDiagnosticTests
     }
 
     [Fact]
+    public async Task ContractEndpointOverridingOnReceiveBytes_ReportsVLT0047()
+    {
+        var diagnostics = await DiagnosticMarkup.VerifyAsync(Board + """
+            [WebSocket("/board")]
+            public sealed class {|VLT0047:BoardEndpoint|} : WebSocketEndpoint
+            {
+                public override ValueTask OnReceiveBytesAsync(WebSocket ws, ReadOnlyMemory<byte> data) => default;
+
+                [OnMessage]
+                public ValueTask OnAdd(BoardSocket socket, AddCard add) => default;
+
+                [OnMessage]
+                public ValueTask OnMove(BoardSocket socket, MoveCard move) => default;
+
+                [OnMessage]
+                public ValueTask<BoardSnapshot> OnGet(BoardSocket socket, GetBoard get) => default;
+            }
+            """);
+        Assert.Equal(
+            "The route 'BoardEndpoint' overrides OnReceiveBytesAsync, which a contract route never calls: its dispatch rejects binary messages; a route speaks one contract, so remove the override, or take binary data in a route without a contract",
+            Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task HandlerShapeProblems_ReportVLT0050()
     {
         var diagnostics = await DiagnosticMarkup.VerifyAsync(Board + Chat + """
