@@ -50,6 +50,23 @@ internal static class ContractRouteParser
             ? (INamedTypeSymbol)first.WithNullableAnnotation(NullableAnnotation.NotAnnotated)
             : null;
 
+    /// <summary>The distinct typed sockets among the parameters of a static <c>[WebSocket]</c> method.</summary>
+    public static List<INamedTypeSymbol> SocketsOf(IMethodSymbol method, KnownTypes knownTypes)
+    {
+        var sockets = new List<INamedTypeSymbol>();
+        foreach (var parameter in method.Parameters)
+        {
+            if (ContractParser.IsContractSocket(parameter.Type, knownTypes)
+                && parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) is INamedTypeSymbol socket
+                && !sockets.Contains(socket, SymbolEqualityComparer.Default))
+            {
+                sockets.Add(socket);
+            }
+        }
+
+        return sockets;
+    }
+
     /// <summary>
     /// The contract route of an endpoint class whose <c>[OnMessage]</c> methods take a typed socket; null when it has
     /// an error (or its contract has one, which the contract reports).

@@ -38,7 +38,7 @@ internal static class HandlerParser
         var usage = route is null ? PathParameterUsage.None : PathParameterUsage.Find(method, knownTypes, cancellationToken);
         var parameters = ParseParameters(method.Parameters, route, usage, knownTypes, handlerName, isConstructor: false, context);
         var metadata = EndpointMetadataParser.Parse(method, context);
-        var sockets = ContractSockets(method, knownTypes);
+        var sockets = ContractRouteParser.SocketsOf(method, knownTypes);
         var contract = sockets.Count == 1 ? ContractRouteParser.ParseStatic(method, sockets[0], knownTypes, handlerName, context) : null;
         if (context.HasErrors || route is null)
         {
@@ -59,22 +59,6 @@ internal static class HandlerParser
             Contract: contract);
     }
 
-    /// <summary>The distinct typed sockets among <paramref name="method"/>'s parameters.</summary>
-    private static List<INamedTypeSymbol> ContractSockets(IMethodSymbol method, KnownTypes knownTypes)
-    {
-        var sockets = new List<INamedTypeSymbol>();
-        foreach (var parameter in method.Parameters)
-        {
-            if (ContractParser.IsContractSocket(parameter.Type, knownTypes)
-                && parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) is INamedTypeSymbol socket
-                && !sockets.Contains(socket, SymbolEqualityComparer.Default))
-            {
-                sockets.Add(socket);
-            }
-        }
-
-        return sockets;
-    }
 
     /// <summary>Reads and parses the attribute's template, reporting VLT0001 at the fault.</summary>
     internal static (string? Template, RouteTemplateSpec? Route) ParseTemplate(AttributeData attribute, ParseContext context)
@@ -200,7 +184,7 @@ internal static class HandlerParser
         // A typed socket (a [WebSocketContract] class) is the connection too; a WebSocket may come beside it.
         int webSocketParameters = method.Parameters.Count(p => SymbolEqualityComparer.Default.Equals(p.Type, knownTypes.WebSocket));
         int contractParameters = method.Parameters.Count(p => ContractParser.IsContractSocket(p.Type, knownTypes));
-        var sockets = ContractSockets(method, knownTypes);
+        var sockets = ContractRouteParser.SocketsOf(method, knownTypes);
         if (webSocketParameters == 0 && contractParameters == 0)
         {
             context.Report(VelithonDiagnostics.HandlerMissingWebSocketParameter, location, handlerName, "add a parameter 'WebSocket ws'");
