@@ -159,6 +159,13 @@ internal static class ContractParser
     private static void CheckDeclaration(INamedTypeSymbol socket, KnownTypes knownTypes, string socketName, ParseContext context, CancellationToken cancellationToken)
     {
         var location = socket.Locations.FirstOrDefault();
+        if (knownTypes.ContractSocket is null)
+        {
+            // [WebSocketContract] is in Velithon.Abstractions; the typed socket's base class is in the runtime.
+            context.Report(VelithonDiagnostics.InvalidContractDeclaration, location, socketName,
+                "is in a project that does not reference the Velithon runtime, which defines its base class Velithon.ContractSocket; reference the Velithon package, or declare the contract in the project that serves it");
+        }
+
         if (!IsPartial(socket, cancellationToken))
         {
             context.Report(VelithonDiagnostics.InvalidContractDeclaration, location, socketName,

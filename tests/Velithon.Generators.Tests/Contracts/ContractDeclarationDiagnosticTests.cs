@@ -290,6 +290,24 @@ public sealed class ContractDeclarationDiagnosticTests
     }
 
     [Fact]
+    public void ContractInAProjectWithoutTheRuntime_ReportsVLT0039()
+    {
+        // A messages library referencing Velithon.Abstractions alone.
+        var references = GeneratorHarness.References.Where(r => !string.Equals(Path.GetFileName(r.Display), "Velithon.Runtime.dll", StringComparison.Ordinal)).ToList();
+        Assert.Equal(GeneratorHarness.References.Length - 1, references.Count);
+        var compilation = GeneratorHarness.CreateCompilation(SnapshotTests.Usings + Prelude + ContractSources.Messages + ContractSources.Socket)
+            .WithReferences(references);
+
+        var (diagnostics, output, result) = GeneratorHarness.RunWithDiagnostics(compilation);
+
+        var error = Assert.Single(diagnostics);
+        Assert.Equal("VLT0039", error.Id);
+        Assert.Contains("does not reference the Velithon runtime", error.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.StartsWith("Velithon.Contracts.", StringComparison.Ordinal));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public async Task WithAnalyzersOff_TheGeneratorStillFailsTheBuild()
     {
         var source = SnapshotTests.Usings + Prelude + ContractSources.Messages + """
