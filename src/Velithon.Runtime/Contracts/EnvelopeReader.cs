@@ -101,7 +101,7 @@ internal static class EnvelopeReader
             return EnvelopeKind.BadId;
         }
 
-        envelope = new Envelope(typeToken, typeEscaped, badId ? 0 : id, payload.IsEmpty ? EmptyObject : payload, errorToken);
+        envelope = new Envelope(typeToken, typeEscaped, id, payload.IsEmpty ? EmptyObject : payload, errorToken);
         return kind;
     }
 

@@ -14,6 +14,8 @@ internal abstract class PendingRequest
     private ITimer? _timer;
     private CancellationTokenRegistration _registration;
     private volatile bool _finished;
+    private Action<PendingRequest>? _onTimeout;
+    private Action<PendingRequest, CancellationToken>? _onCanceled;
 
     protected PendingRequest(JsonEncodedText type)
     {
@@ -38,21 +40,25 @@ internal abstract class PendingRequest
     /// <summary>Cancels it for <paramref name="cancellationToken"/>.</summary>
     public abstract void SetCanceled(CancellationToken cancellationToken);
 
-    /// <summary>Starts the timeout on <paramref name="timeProvider"/> (none when infinite) and watches <paramref name="cancellationToken"/>.</summary>
+    /// <summary>
+    /// Starts the timeout on <paramref name="timeProvider"/> (none when infinite), which calls <paramref name="onTimeout"/>,
+    /// and watches <paramref name="cancellationToken"/>, whose cancellation calls <paramref name="onCanceled"/>.
+    /// </summary>
     public void Watch(TimeSpan timeout, TimeProvider timeProvider, Action<PendingRequest> onTimeout, Action<PendingRequest, CancellationToken> onCanceled, CancellationToken cancellationToken)
     {
         Timeout = timeout;
+        _onTimeout = onTimeout;
+        _onCanceled = onCanceled;
 
         // ITimer takes at most about 49 days; a longer timeout is none.
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan && timeout.TotalMilliseconds < uint.MaxValue - 1)
         {
-            _timer = timeProvider.CreateTimer(static state => ((Watched)state!).TimedOut(), new Watched(this, onTimeout), timeout, System.Threading.Timeout.InfiniteTimeSpan);
+            _timer = timeProvider.CreateTimer(static state => ((PendingRequest)state!).TimedOut(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
         }
 
         if (cancellationToken.CanBeCanceled)
         {
-            _registration = cancellationToken.UnsafeRegister(
-                static (state, token) => ((CanceledCallback)state!).Run(token), new CanceledCallback(this, onCanceled));
+            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingRequest)state!).Canceled(token), this);
         }
 
         if (_finished)
@@ -72,13 +78,7 @@ internal abstract class PendingRequest
         _registration.Unregister();
     }
 
-    private sealed class Watched(PendingRequest request, Action<PendingRequest> onTimeout)
-    {
-        public void TimedOut() => onTimeout(request);
-    }
+    private void TimedOut() => _onTimeout?.Invoke(this);
 
-    private sealed class CanceledCallback(PendingRequest request, Action<PendingRequest, CancellationToken> onCanceled)
-    {
-        public void Run(CancellationToken token) => onCanceled(request, token);
-    }
+    private void Canceled(CancellationToken token) => _onCanceled?.Invoke(this, token);
 }
