@@ -9,6 +9,16 @@ internal static class KnownTypeNames
     public const string WebSocketEndpoint = "Velithon.WebSocketEndpoint";
     public const string OnMessageAttribute = "Velithon.OnMessageAttribute";
     public const string JsonMessagesAttribute = "Velithon.JsonMessagesAttribute";
+    public const string WebSocketContractAttribute = "Velithon.WebSocketContractAttribute";
+    public const string WebSocketRequest = "Velithon.IWebSocketRequest`1";
+    public const string ContractSocket = "Velithon.ContractSocket";
+    public const string InvalidMessagesAttribute = "Velithon.InvalidMessagesAttribute";
+    public const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
+    public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
+    public const string ValidationAttribute = "System.ComponentModel.DataAnnotations.ValidationAttribute";
+    public const string RequiredAttribute = "System.ComponentModel.DataAnnotations.RequiredAttribute";
+    public const string ValidatableObject = "System.ComponentModel.DataAnnotations.IValidatableObject";
+    public const string DisplayAttribute = "System.ComponentModel.DataAnnotations.DisplayAttribute";
     public const string WebSocketCompressionAttribute = "Velithon.WebSocketCompressionAttribute";
     public const string MaxMessageSizeAttribute = "Velithon.MaxMessageSizeAttribute";
     public const string IdleTimeoutAttribute = "Velithon.IdleTimeoutAttribute";
@@ -24,6 +34,8 @@ internal static class KnownTypeNames
     public const string CancellationToken = "System.Threading.CancellationToken";
     public const string Task = "System.Threading.Tasks.Task";
     public const string ValueTask = "System.Threading.Tasks.ValueTask";
+    public const string TaskOfT = "System.Threading.Tasks.Task`1";
+    public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
     public const string HttpContext = "Microsoft.AspNetCore.Http.HttpContext";
     public const string HttpRequest = "Microsoft.AspNetCore.Http.HttpRequest";
     public const string HttpResponse = "Microsoft.AspNetCore.Http.HttpResponse";

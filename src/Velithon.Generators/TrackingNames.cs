@@ -10,4 +10,6 @@ internal static class TrackingNames
     public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
     public const string ReferencedRouteTables = nameof(ReferencedRouteTables);
     public const string RouteClashes = nameof(RouteClashes);
+    public const string Contracts = nameof(Contracts);
+    public const string ContractDiagnostics = nameof(ContractDiagnostics);
 }

@@ -102,6 +102,42 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(diagnostic);
             }
         });
+
+        // The typed sockets of [WebSocketContract] classes, one file each; their errors come from a diagnostics-only
+        // output as the handlers' do, so a contract the generator leaves out fails the build without analyzers too.
+        var parsedContracts = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.WebSocketContractAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (attributeContext, cancellationToken) => ParseContract(attributeContext, cancellationToken));
+        var contracts = parsedContracts
+            .Where(static result => result.Contract is not null)
+            .Select(static (result, _) => result.Contract!)
+            .WithTrackingName(TrackingNames.Contracts);
+        context.RegisterSourceOutput(contracts, static (output, contract) => Emitter.EmitContractFile(output, contract));
+        var contractDiagnostics = parsedContracts
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static all => all.Count > 0)
+            .WithTrackingName(TrackingNames.ContractDiagnostics);
+        context.RegisterSourceOutput(contractDiagnostics, static (output, all) =>
+        {
+            foreach (var diagnostic in all)
+            {
+                output.ReportDiagnostic(diagnostic);
+            }
+        });
+    }
+
+    private static ParsedContract ParseContract(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol socket)
+        {
+            return ParsedContract.Empty;
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        var contract = ContractParser.Parse(socket, new KnownTypes(context.SemanticModel.Compilation), diagnostics, cancellationToken);
+        return new ParsedContract(contract, new EquatableArray<Diagnostic>(diagnostics.ToArray()));
     }
 
     private static ParsedHandler ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

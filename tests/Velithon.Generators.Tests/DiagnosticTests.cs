@@ -300,7 +300,7 @@ public sealed class DiagnosticTests
     {
         var analyzer = new Velithon.Generators.Diagnostics.VelithonEndpointAnalyzer();
         var ids = analyzer.SupportedDiagnostics.Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(1, 31).Select(i => $"VLT{i:D4}"), ids);
+        Assert.Equal(Enumerable.Range(1, 31).Concat(Enumerable.Range(39, 12)).Select(i => $"VLT{i:D4}"), ids);
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal("Velithon", d.Category);
@@ -323,6 +323,14 @@ public sealed class DiagnosticTests
         Assert.Equal(KnownTypeNames.MessageRateLimitAttribute, typeof(MessageRateLimitAttribute).FullName);
         Assert.Equal(KnownTypeNames.AllowedOriginsAttribute, typeof(AllowedOriginsAttribute).FullName);
         Assert.Equal(KnownTypeNames.MaxConnectionsAttribute, typeof(MaxConnectionsAttribute).FullName);
+        Assert.Equal(KnownTypeNames.WebSocketContractAttribute, typeof(WebSocketContractAttribute).FullName);
+        Assert.Equal(KnownTypeNames.WebSocketRequest, typeof(IWebSocketRequest<>).FullName);
+        Assert.Equal(KnownTypeNames.ContractSocket, typeof(ContractSocket).FullName);
+        Assert.Equal(KnownTypeNames.InvalidMessagesAttribute, typeof(InvalidMessagesAttribute).FullName);
+        Assert.Equal(KnownTypeNames.OnMessageAttribute, typeof(OnMessageAttribute).FullName);
+        Assert.Equal(KnownTypeNames.JsonDerivedTypeAttribute, typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute).FullName);
+        Assert.Equal(KnownTypeNames.ValidationAttribute, typeof(System.ComponentModel.DataAnnotations.ValidationAttribute).FullName);
+        Assert.Equal(KnownTypeNames.ValidatableObject, typeof(System.ComponentModel.DataAnnotations.IValidatableObject).FullName);
     }
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Velithon.Generators.Tests;
 
 /// <summary>Which edits make the generator do work again, and that its models hold no Roslyn objects.</summary>
-public sealed class IncrementalTests
+public sealed partial class IncrementalTests
 {
     private const string Handlers = SnapshotTests.Usings + """
         public static class Chat

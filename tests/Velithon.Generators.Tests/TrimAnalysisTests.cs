@@ -66,7 +66,7 @@ public sealed class TrimAnalysisTests
             diagnostic => Assert.Contains("JSON without a JsonTypeInfo<T>", diagnostic.GetMessage(), StringComparison.Ordinal));
     }
 
-    private static ImmutableArray<DiagnosticAnalyzer> LoadIlLinkAnalyzers()
+    internal static ImmutableArray<DiagnosticAnalyzer> LoadIlLinkAnalyzers()
     {
         string path = typeof(TrimAnalysisTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(attribute => attribute.Key == "ILLinkAnalyzer").Value!;
@@ -81,7 +81,7 @@ public sealed class TrimAnalysisTests
     }
 
     /// <summary>The MSBuild properties the analyzers read, as the SDK passes them (global analyzer config).</summary>
-    private sealed class BuildProperties(IReadOnlyDictionary<string, string> properties) : AnalyzerConfigOptionsProvider
+    internal sealed class BuildProperties(IReadOnlyDictionary<string, string> properties) : AnalyzerConfigOptionsProvider
     {
         private readonly Options _global = new(properties);
 

@@ -41,4 +41,16 @@ internal static class DiagnosticIds
     public const string BlockingWaitInHandler = "VLT0036";
     public const string JsonWithoutTypeInfoInTrimmedApp = "VLT0037";
     public const string HandshakeNeitherAcceptedNorClosed = "VLT0038";
+    public const string InvalidContractDeclaration = "VLT0039";
+    public const string InvalidMessageSet = "VLT0040";
+    public const string InvalidContractCase = "VLT0041";
+    public const string DuplicateContractTag = "VLT0042";
+    public const string ReservedContractTag = "VLT0043";
+    public const string MissingContractHandler = "VLT0044";
+    public const string HandlerCaseNotInContract = "VLT0045";
+    public const string ContractHandlerReturnMismatch = "VLT0046";
+    public const string MixedContractRoute = "VLT0047";
+    public const string ConflictingRequestReplies = "VLT0048";
+    public const string ValidationAttributeNotRecreated = "VLT0049";
+    public const string InvalidContractHandler = "VLT0050";
 }

@@ -213,6 +213,66 @@ internal static class VelithonDiagnostics
         messageFormat: "The handler '{0}' can return here without AcceptAsync or CloseAsync, so the handshake is refused with HTTP 403 and no reason; call 'await {1}.CloseAsync(code, reason)' to say why, or accept the connection",
         severity: DiagnosticSeverity.Info);
 
+    public static readonly DiagnosticDescriptor InvalidContractDeclaration = Create(
+        DiagnosticIds.InvalidContractDeclaration,
+        title: "Invalid [WebSocketContract] declaration",
+        messageFormat: "The contract socket '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InvalidMessageSet = Create(
+        DiagnosticIds.InvalidMessageSet,
+        title: "Invalid contract message set",
+        messageFormat: "The {0} message set '{1}' of '{2}' {3}");
+
+    public static readonly DiagnosticDescriptor InvalidContractCase = Create(
+        DiagnosticIds.InvalidContractCase,
+        title: "Invalid contract message case",
+        messageFormat: "The case '{0}' of the message set '{1}' {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateContractTag = Create(
+        DiagnosticIds.DuplicateContractTag,
+        title: "Two cases of a message set share a tag",
+        messageFormat: "The tag '{0}' names both '{1}' and '{2}' in the message set '{3}', so a received message could not pick its case; give each case its own tag");
+
+    public static readonly DiagnosticDescriptor ReservedContractTag = Create(
+        DiagnosticIds.ReservedContractTag,
+        title: "Contract tag reserved by the wire format",
+        messageFormat: "The tag '{0}' of '{1}' is reserved: the contract wire format uses 'reply', 'error' and 'cancel' for replies, failures and cancellations; choose another tag");
+
+    public static readonly DiagnosticDescriptor MissingContractHandler = Create(
+        DiagnosticIds.MissingContractHandler,
+        title: "Contract route has no handler for an inbound case",
+        messageFormat: "{0} has no [OnMessage] method for the inbound case '{1}' (tag '{2}') of '{3}', so clients could send it and nothing would handle it; add '{4}'");
+
+    public static readonly DiagnosticDescriptor HandlerCaseNotInContract = Create(
+        DiagnosticIds.HandlerCaseNotInContract,
+        title: "[OnMessage] method takes a type outside the inbound set",
+        messageFormat: "The [OnMessage] method '{0}' takes '{1}', which {2} of '{3}', so no client message would reach it; take one of the inbound cases of '{4}', or add '{1}' to it with [JsonDerivedType]");
+
+    public static readonly DiagnosticDescriptor ContractHandlerReturnMismatch = Create(
+        DiagnosticIds.ContractHandlerReturnMismatch,
+        title: "Contract handler returns the wrong type for its case",
+        messageFormat: "The [OnMessage] method '{0}' returns '{1}', but {2}");
+
+    public static readonly DiagnosticDescriptor MixedContractRoute = Create(
+        DiagnosticIds.MixedContractRoute,
+        title: "Route mixes contracts or message styles",
+        messageFormat: "The route '{0}' {1}; a route speaks one contract, so {2}");
+
+    public static readonly DiagnosticDescriptor ConflictingRequestReplies = Create(
+        DiagnosticIds.ConflictingRequestReplies,
+        title: "Request with more than one reply type",
+        messageFormat: "'{0}' implements IWebSocketRequest<TReply> for {1}, so the reply to it has no one type; implement IWebSocketRequest<TReply> once");
+
+    public static readonly DiagnosticDescriptor ValidationAttributeNotRecreated = Create(
+        DiagnosticIds.ValidationAttributeNotRecreated,
+        title: "Validation attribute cannot be recreated",
+        messageFormat: "The validation attribute '{0}' on '{1}' cannot be recreated by the generated validator, so the route is not mapped rather than let its messages through unchecked: {2}");
+
+    public static readonly DiagnosticDescriptor InvalidContractHandler = Create(
+        DiagnosticIds.InvalidContractHandler,
+        title: "Invalid contract [OnMessage] method",
+        messageFormat: "The [OnMessage] method '{0}' {1}");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
         Create(id, title, messageFormat, DiagnosticSeverity.Error, customTags);
 

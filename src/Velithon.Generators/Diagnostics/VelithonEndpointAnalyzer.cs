@@ -52,7 +52,19 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.EndpointMetadataNotRecreated,
         VelithonDiagnostics.AttributeNotRecreated,
         VelithonDiagnostics.InvalidPolicyValue,
-        VelithonDiagnostics.PolicyWeakenedWithoutReason);
+        VelithonDiagnostics.PolicyWeakenedWithoutReason,
+        VelithonDiagnostics.InvalidContractDeclaration,
+        VelithonDiagnostics.InvalidMessageSet,
+        VelithonDiagnostics.InvalidContractCase,
+        VelithonDiagnostics.DuplicateContractTag,
+        VelithonDiagnostics.ReservedContractTag,
+        VelithonDiagnostics.MissingContractHandler,
+        VelithonDiagnostics.HandlerCaseNotInContract,
+        VelithonDiagnostics.ContractHandlerReturnMismatch,
+        VelithonDiagnostics.MixedContractRoute,
+        VelithonDiagnostics.ConflictingRequestReplies,
+        VelithonDiagnostics.ValidationAttributeNotRecreated,
+        VelithonDiagnostics.InvalidContractHandler);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -106,6 +118,16 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         if (symbol is IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove or MethodKind.EventRaise })
         {
             return;
+        }
+
+        if (symbol is INamedTypeSymbol type && ContractParser.FindAttribute(type, knownTypes) is not null)
+        {
+            var contractDiagnostics = new List<Diagnostic>();
+            ContractParser.Read(type, knownTypes, contractDiagnostics, context.CancellationToken);
+            foreach (var diagnostic in contractDiagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
         }
 
         var attribute = symbol.GetAttributes()

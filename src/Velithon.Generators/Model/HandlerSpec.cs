@@ -8,6 +8,9 @@ internal enum BindingSource
     /// <summary>The connection itself (<c>Velithon.WebSocket</c>).</summary>
     WebSocket,
 
+    /// <summary>The connection's typed socket, of a <c>[WebSocketContract]</c> class.</summary>
+    ContractSocket,
+
     /// <summary>The connection's <c>Aborted</c> token.</summary>
     CancellationToken,
     HttpContext,
@@ -82,6 +85,7 @@ internal sealed record ParameterSpec(
 /// <param name="Parameters">The method's parameters, or the endpoint constructor's, in order.</param>
 /// <param name="Endpoint">What an endpoint class receives; null for a method.</param>
 /// <param name="Metadata">C# expressions recreating the handler's attributes as endpoint metadata.</param>
+/// <param name="Contract">For a contract route, its typed socket and the handlers of its inbound cases; else null.</param>
 internal sealed record HandlerSpec(
     string HandlerName,
     string ContainingTypeName,
@@ -92,7 +96,8 @@ internal sealed record HandlerSpec(
     RouteTemplateSpec Route,
     EquatableArray<ParameterSpec> Parameters,
     EndpointSpec? Endpoint,
-    EquatableArray<string> Metadata);
+    EquatableArray<string> Metadata,
+    ContractRouteSpec? Contract = null);
 
 /// <summary>How an endpoint class takes its messages, as far as the generator can see.</summary>
 /// <param name="ReceivesBytes">True when the class overrides <c>OnReceiveBytesAsync</c>.</param>

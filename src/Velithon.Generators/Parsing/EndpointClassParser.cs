@@ -75,7 +75,7 @@ internal static class EndpointClassParser
         var parameters = HandlerParser.ParseParameters(
             constructor?.Parameters ?? [], route, usage, knownTypes, handlerName, isConstructor: true, context);
         CheckLifecycleMethods(type, knownTypes, context);
-        var endpoint = ParseReceivers(type, knownTypes, handlerName, context);
+        var (endpoint, contract) = ParseReceivers(type, knownTypes, handlerName, context);
         var metadata = EndpointMetadataParser.Parse(type, context);
 
         if (context.HasErrors || route is null || endpoint is null || constructor is null)
@@ -93,7 +93,8 @@ internal static class EndpointClassParser
             Route: route,
             Parameters: parameters,
             Endpoint: endpoint,
-            Metadata: metadata);
+            Metadata: metadata,
+            Contract: contract);
     }
 
     private static IMethodSymbol? FindConstructor(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)
@@ -147,26 +148,20 @@ internal static class EndpointClassParser
         }
     }
 
-    private static EndpointSpec? ParseReceivers(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)
+    /// <summary>How the class takes messages; with <c>[OnMessage]</c> methods taking a typed socket, also its contract route.</summary>
+    private static (EndpointSpec? Endpoint, ContractRouteSpec? Contract) ParseReceivers(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)
     {
         bool receivesBytes = Overrides(type, "OnReceiveBytesAsync", knownTypes);
         bool receivesText = Overrides(type, "OnReceiveAsync", knownTypes);
 
         var messages = new List<MessageHandlerSpec>();
         var byDiscriminator = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
-        var handlers = new List<(IMethodSymbol Method, string Discriminator, AttributeData Attribute)>();
-        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
-        {
-            var onMessage = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, knownTypes.OnMessageAttribute));
-            if (onMessage is not null)
-            {
-                handlers.Add((method, onMessage.ConstructorArguments.FirstOrDefault().Value as string ?? "", onMessage));
-            }
-        }
-
+        var found = ContractRouteParser.FindHandlers(type, knownTypes);
+        var handlers = found.Select(static h => (h.Method, Discriminator: h.Attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "", h.Attribute)).ToList();
+        var plain = new EndpointSpec(receivesBytes, JsonContextTypeName: null, Discriminator: "type", Messages: EquatableArray<MessageHandlerSpec>.Empty);
         if (handlers.Count == 0)
         {
-            return new EndpointSpec(receivesBytes, JsonContextTypeName: null, Discriminator: "type", Messages: EquatableArray<MessageHandlerSpec>.Empty);
+            return (plain, null);
         }
 
         if (receivesText)
@@ -174,8 +169,20 @@ internal static class EndpointClassParser
             context.Report(VelithonDiagnostics.ConflictingTextReceivers, type.Locations.FirstOrDefault(), handlerName);
         }
 
+        if (found.Any(h => ContractRouteParser.SocketOf(h.Method, knownTypes) is not null))
+        {
+            if (receivesBytes)
+            {
+                context.Report(VelithonDiagnostics.MixedContractRoute, type.Locations.FirstOrDefault(), handlerName,
+                    "overrides OnReceiveBytesAsync, which a contract route never calls: its dispatch rejects binary messages",
+                    "remove the override, or take binary data in a route without a contract");
+            }
+
+            return (plain, ContractRouteParser.ParseEndpoint(type, found, knownTypes, handlerName, context));
+        }
+
         var (contextType, discriminatorProperty) = GetJsonContext(type, knownTypes, handlerName, context);
-        var serializable = contextType is null ? [] : GetSerializableTypes(contextType, knownTypes);
+        var serializable = contextType is null ? [] : JsonContextTypes.Serializable(contextType, knownTypes);
         foreach (var (method, discriminator, attribute) in handlers)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -193,9 +200,10 @@ internal static class EndpointClassParser
             }
 
             byDiscriminator.Add(discriminator, method);
-            if (contextType is not null && !serializable.Contains(messageType.WithNullableAnnotation(NullableAnnotation.NotAnnotated), SymbolEqualityComparer.Default))
+            if (contextType is not null && !serializable.Contains(messageType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
             {
                 context.Report(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, location,
+                    JsonContextTypes.MissingMetadataProperties(contextType, messageType),
                     messageType.ToDisplayString(), method.Name, contextType.ToDisplayString());
                 continue;
             }
@@ -209,14 +217,14 @@ internal static class EndpointClassParser
 
         if (contextType is null)
         {
-            return null;
+            return (null, null);
         }
 
-        return new EndpointSpec(
+        return (new EndpointSpec(
             receivesBytes,
             contextType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             discriminatorProperty,
-            new EquatableArray<MessageHandlerSpec>([.. messages.OrderBy(m => m.Discriminator, StringComparer.Ordinal)]));
+            new EquatableArray<MessageHandlerSpec>([.. messages.OrderBy(m => m.Discriminator, StringComparer.Ordinal)])), null);
     }
 
     /// <summary>Checks an <c>[OnMessage]</c> method's shape; returns its message type when it is right.</summary>
@@ -281,13 +289,6 @@ internal static class EndpointClassParser
         return (contextType, discriminator);
     }
 
-    private static ITypeSymbol[] GetSerializableTypes(INamedTypeSymbol contextType, KnownTypes knownTypes) =>
-        [.. contextType.GetAttributes()
-            .Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, knownTypes.JsonSerializableAttribute))
-            .Select(a => a.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)
-            .Where(t => t is not null)
-            .Select(t => t!.WithNullableAnnotation(NullableAnnotation.NotAnnotated))];
-
     /// <summary>True when <paramref name="type"/> or a class between it and WebSocketEndpoint overrides <paramref name="name"/>.</summary>
     private static bool Overrides(INamedTypeSymbol type, string name, KnownTypes knownTypes)
     {
@@ -302,7 +303,7 @@ internal static class EndpointClassParser
         return false;
     }
 
-    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+    internal static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
     {
         if (baseType is null)
         {

@@ -34,6 +34,7 @@ internal static class EndpointMetadataParser
         KnownTypeNames.WebSocketAttribute,
         KnownTypeNames.JsonMessagesAttribute,
         KnownTypeNames.OnMessageAttribute,
+        KnownTypeNames.WebSocketContractAttribute,
     ];
 
     /// <summary>
@@ -145,8 +146,11 @@ internal static class EndpointMetadataParser
             : null;
     }
 
+    /// <summary>Why generated code cannot name <paramref name="type"/>, ending with the fix; null when it can.</summary>
+    internal static string? WhyUnnameable(ITypeSymbol type) => FindUnnameable(type) is { } hidden ? Unnameable(hidden, prefix: "") : null;
+
     /// <summary>Why the generated code cannot write the attribute, ending with the fix; null when it can.</summary>
-    private static string? FindProblem(AttributeData attribute, INamedTypeSymbol type)
+    internal static string? FindProblem(AttributeData attribute, INamedTypeSymbol type)
     {
         if (FindUnnameable(type) is { } unnameable)
         {
@@ -215,14 +219,14 @@ internal static class EndpointMetadataParser
         _ => null,
     };
 
-    private static bool HasErrorArgument(AttributeData attribute) =>
+    internal static bool HasErrorArgument(AttributeData attribute) =>
         attribute.ConstructorArguments.Concat(attribute.NamedArguments.Select(static a => a.Value)).Any(IsError);
 
     private static bool IsError(TypedConstant constant) =>
         constant.Kind == TypedConstantKind.Error || constant.Kind == TypedConstantKind.Array && !constant.IsNull && constant.Values.Any(IsError);
 
     // new global::Ns.NameAttribute(arg, ...) { Property = value, ... }
-    private static string Write(AttributeData attribute, INamedTypeSymbol type)
+    internal static string Write(AttributeData attribute, INamedTypeSymbol type)
     {
         var text = new StringBuilder("new ").Append(type.ToDisplayString(TypeFormat)).Append('(');
         for (int i = 0; i < attribute.ConstructorArguments.Length; i++)

@@ -38,6 +38,8 @@ internal static class HandlerParser
         var usage = route is null ? PathParameterUsage.None : PathParameterUsage.Find(method, knownTypes, cancellationToken);
         var parameters = ParseParameters(method.Parameters, route, usage, knownTypes, handlerName, isConstructor: false, context);
         var metadata = EndpointMetadataParser.Parse(method, context);
+        var sockets = ContractRouteParser.SocketsOf(method, knownTypes);
+        var contract = sockets.Count == 1 ? ContractRouteParser.ParseStatic(method, sockets[0], knownTypes, handlerName, context) : null;
         if (context.HasErrors || route is null)
         {
             return null;
@@ -53,8 +55,10 @@ internal static class HandlerParser
             Route: route,
             Parameters: parameters,
             Endpoint: null,
-            Metadata: metadata);
+            Metadata: metadata,
+            Contract: contract);
     }
+
 
     /// <summary>Reads and parses the attribute's template, reporting VLT0001 at the fault.</summary>
     internal static (string? Template, RouteTemplateSpec? Route) ParseTemplate(AttributeData attribute, ParseContext context)
@@ -101,6 +105,13 @@ internal static class HandlerParser
             {
                 context.Report(VelithonDiagnostics.UnsupportedParameter, parameter.Locations.FirstOrDefault(), parameter.Name,
                     "an endpoint gets its connection as the first argument of each lifecycle method; remove it from the constructor");
+                continue;
+            }
+
+            if (isConstructor && ContractParser.IsContractSocket(parameter.Type, knownTypes))
+            {
+                context.Report(VelithonDiagnostics.UnsupportedParameter, parameter.Locations.FirstOrDefault(), parameter.Name,
+                    $"an endpoint's [OnMessage] methods get the typed socket, and its lifecycle methods reach it with {parameter.Type.Name}.From(ws); remove it from the constructor");
                 continue;
             }
 
@@ -170,14 +181,27 @@ internal static class HandlerParser
             context.Report(VelithonDiagnostics.HandlerMustReturnTask, location, handlerName, method.ReturnType.ToDisplayString());
         }
 
+        // A typed socket (a [WebSocketContract] class) is the connection too; a WebSocket may come beside it.
         int webSocketParameters = method.Parameters.Count(p => SymbolEqualityComparer.Default.Equals(p.Type, knownTypes.WebSocket));
-        if (webSocketParameters == 0)
+        int contractParameters = method.Parameters.Count(p => ContractParser.IsContractSocket(p.Type, knownTypes));
+        var sockets = ContractRouteParser.SocketsOf(method, knownTypes);
+        if (webSocketParameters == 0 && contractParameters == 0)
         {
             context.Report(VelithonDiagnostics.HandlerMissingWebSocketParameter, location, handlerName, "add a parameter 'WebSocket ws'");
         }
         else if (webSocketParameters > 1)
         {
             context.Report(VelithonDiagnostics.HandlerMissingWebSocketParameter, location, handlerName, "remove the extra WebSocket parameters");
+        }
+        else if (sockets.Count > 1)
+        {
+            context.Report(VelithonDiagnostics.MixedContractRoute, location, handlerName,
+                $"takes the contract sockets '{sockets[0].ToDisplayString()}' and '{sockets[1].ToDisplayString()}'",
+                "take one of them");
+        }
+        else if (contractParameters > 1)
+        {
+            context.Report(VelithonDiagnostics.HandlerMissingWebSocketParameter, location, handlerName, $"remove the extra {sockets[0].Name} parameters");
         }
     }
 
@@ -206,6 +230,11 @@ internal static class HandlerParser
         if (SymbolEqualityComparer.Default.Equals(type, knownTypes.WebSocket))
         {
             return Fixed(parameter, typeName, BindingSource.WebSocket);
+        }
+
+        if (ContractParser.IsContractSocket(type, knownTypes))
+        {
+            return Fixed(parameter, type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat), BindingSource.ContractSocket);
         }
 
         if (SymbolEqualityComparer.Default.Equals(type, knownTypes.CancellationToken))

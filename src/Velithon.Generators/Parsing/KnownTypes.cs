@@ -13,11 +13,23 @@ internal sealed class KnownTypes
         OnMessageAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.OnMessageAttribute);
         JsonMessagesAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonMessagesAttribute);
         JsonSerializerContext = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializerContext);
+        WebSocketContractAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketContractAttribute);
+        WebSocketRequest = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketRequest);
+        ContractSocket = compilation.GetTypeByMetadataName(KnownTypeNames.ContractSocket);
+        JsonDerivedTypeAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonDerivedTypeAttribute);
+        JsonPropertyNameAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonPropertyNameAttribute);
+        ValidationAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.ValidationAttribute);
+        RequiredAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.RequiredAttribute);
+        ValidatableObject = compilation.GetTypeByMetadataName(KnownTypeNames.ValidatableObject);
+        DisplayAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.DisplayAttribute);
         JsonSerializableAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializableAttribute);
         ActivatorUtilitiesConstructorAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.ActivatorUtilitiesConstructorAttribute);
         CancellationToken = compilation.GetTypeByMetadataName(KnownTypeNames.CancellationToken);
         Task = compilation.GetTypeByMetadataName(KnownTypeNames.Task);
         ValueTask = compilation.GetTypeByMetadataName(KnownTypeNames.ValueTask);
+        TaskOfT = compilation.GetTypeByMetadataName(KnownTypeNames.TaskOfT);
+        ValueTaskOfT = compilation.GetTypeByMetadataName(KnownTypeNames.ValueTaskOfT);
+        WebSocketAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketAttribute);
         HttpContext = compilation.GetTypeByMetadataName(KnownTypeNames.HttpContext);
         HttpRequest = compilation.GetTypeByMetadataName(KnownTypeNames.HttpRequest);
         HttpResponse = compilation.GetTypeByMetadataName(KnownTypeNames.HttpResponse);
@@ -52,6 +64,25 @@ internal sealed class KnownTypes
 
     public INamedTypeSymbol? JsonSerializableAttribute { get; }
 
+    public INamedTypeSymbol? WebSocketContractAttribute { get; }
+
+    /// <summary><c>IWebSocketRequest&lt;TReply&gt;</c>, unbound.</summary>
+    public INamedTypeSymbol? WebSocketRequest { get; }
+
+    public INamedTypeSymbol? ContractSocket { get; }
+
+    public INamedTypeSymbol? JsonDerivedTypeAttribute { get; }
+
+    public INamedTypeSymbol? JsonPropertyNameAttribute { get; }
+
+    public INamedTypeSymbol? ValidationAttribute { get; }
+
+    public INamedTypeSymbol? RequiredAttribute { get; }
+
+    public INamedTypeSymbol? ValidatableObject { get; }
+
+    public INamedTypeSymbol? DisplayAttribute { get; }
+
     public INamedTypeSymbol? ActivatorUtilitiesConstructorAttribute { get; }
 
     public INamedTypeSymbol? CancellationToken { get; }
@@ -59,6 +90,14 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? Task { get; }
 
     public INamedTypeSymbol? ValueTask { get; }
+
+    /// <summary><c>Task&lt;T&gt;</c>, unbound.</summary>
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    /// <summary><c>ValueTask&lt;T&gt;</c>, unbound.</summary>
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? WebSocketAttribute { get; }
 
     public INamedTypeSymbol? HttpContext { get; }
 

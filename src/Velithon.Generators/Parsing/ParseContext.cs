@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -37,6 +38,16 @@ internal sealed class ParseContext(ISymbol target, AttributeData attribute, List
         HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), Intern(arguments)));
     }
+
+    /// <summary>A diagnostic that carries <paramref name="properties"/> for its code fix.</summary>
+    public void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?> properties, params object[] arguments)
+    {
+        HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+        diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), properties, Intern(arguments)));
+    }
+
+    /// <summary>Marks the declaration as not served, for an error another declaration reports (its contract's).</summary>
+    public void Fail() => HasErrors = true;
 
     /// <summary>
     /// The generator and the analyzer both report a handler's diagnostics (see VelithonGenerator). The compiler

@@ -1,0 +1,111 @@
+using Microsoft.CodeAnalysis;
+
+namespace Velithon.Generators.Tests.Contracts;
+
+/// <summary>What the typed socket lets through the C# compiler, and what it does not.</summary>
+public sealed class ContractCompileTests
+{
+    private const string Contract = ContractSources.Usings + "namespace Demo;\n\n" + ContractSources.Messages + ContractSources.Socket;
+
+    [Fact]
+    public void SendingACaseOfTheOutboundSet_Compiles()
+    {
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Contract + """
+            public static class Use
+            {
+                public static async Task Run(BoardSocket socket, BroadcastTarget everyone)
+                {
+                    await socket.SendAsync(new CardAdded(1, "a"));
+                    NameReply reply = await socket.RequestAsync(new AskName("who?"), TimeSpan.FromSeconds(5));
+                    int sent = await BoardSocket.BroadcastAsync(everyone, new CardAdded(2, reply.Name));
+                }
+            }
+            """));
+        GeneratorHarness.AssertClean(output);
+    }
+
+    [Fact]
+    public void PublicSocketWithInternalCases_GetsInternalMembersForThem()
+    {
+        var (_, output, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ContractSources.Usings + """
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Hello), "hello")]
+            public abstract record Inbound;
+            public sealed record Hello : Inbound;
+
+            [JsonDerivedType(typeof(Welcome), "welcome")]
+            [JsonDerivedType(typeof(Secret), "secret")]
+            [JsonDerivedType(typeof(Ask), "ask")]
+            public abstract record Outbound;
+            public sealed record Welcome : Outbound;
+            internal sealed record Secret : Outbound;
+            public sealed record Ask : Outbound, IWebSocketRequest<Answer>;
+            internal sealed record Answer(string Text);
+
+            [JsonSerializable(typeof(Hello))]
+            [JsonSerializable(typeof(Welcome))]
+            [JsonSerializable(typeof(Secret))]
+            [JsonSerializable(typeof(Ask))]
+            [JsonSerializable(typeof(Answer))]
+            internal sealed class MixedJson() : JsonSerializerContext(null)
+            {
+                public static MixedJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(MixedJson))]
+            public sealed partial class MixedSocket;
+            """));
+        GeneratorHarness.AssertClean(output);
+        string socket = result.GeneratedSources.Single(s => s.HintName == "Velithon.Contracts.Demo.MixedSocket.g.cs").SourceText.ToString();
+        Assert.Contains("public global::System.Threading.Tasks.ValueTask SendAsync(global::Demo.Welcome message", socket, StringComparison.Ordinal);
+        Assert.Contains("internal global::System.Threading.Tasks.ValueTask SendAsync(global::Demo.Secret message", socket, StringComparison.Ordinal);
+        Assert.Contains("internal global::System.Threading.Tasks.Task<global::Demo.Answer> RequestAsync(global::Demo.Ask request", socket, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SendingATypeOutsideTheOutboundSet_DoesNotCompile()
+    {
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Contract + """
+            public static class Use
+            {
+                public static async Task Run(BoardSocket socket)
+                {
+                    await socket.SendAsync(new AddCard("an inbound case"));
+                    await socket.SendAsync(new AskName("a request, which has RequestAsync alone"));
+                    await socket.RequestAsync(new CardAdded(1, "not a request"));
+                }
+            }
+            """));
+        var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.Equal(["CS1503", "CS1503", "CS1503"], errors.Select(e => e.Id));
+        Assert.All(errors, e => Assert.Equal("Source0.cs", e.Location.SourceTree?.FilePath));
+    }
+
+    [Fact]
+    public void RequestHandlerWithTheWrongReplyType_FailsTheBuildWithoutAnalyzers()
+    {
+        var (diagnostics, output, result) = GeneratorHarness.RunWithDiagnostics(GeneratorHarness.CreateCompilation(Contract + """
+            public static class Board
+            {
+                [WebSocket("/board2")]
+                public static Task Connect(BoardSocket socket) => socket.DispatchMessagesAsync();
+
+                [OnMessage]
+                public static ValueTask OnAdd(BoardSocket socket, AddCard add) => default;
+
+                [OnMessage]
+                public static ValueTask OnMove(BoardSocket socket, MoveCard move) => default;
+
+                [OnMessage]
+                public static ValueTask<NameReply> OnGet(BoardSocket socket, GetBoard get) => default;
+            }
+            """));
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(("VLT0046", DiagnosticSeverity.Error), (error.Id, error.Severity));
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.StartsWith("Velithon.Handlers.", StringComparison.Ordinal));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Velithon.Generators.Tests.Contracts;
+
+/// <summary>The validators the generator writes for inbound cases: their code, and that it is trim- and AOT-safe.</summary>
+public sealed class ContractValidationTests
+{
+    // Every form a case can declare its checks in.
+    private const string Source = ContractSources.Usings + """
+        namespace Demo;
+
+        [AttributeUsage(AttributeTargets.Property)]
+        public sealed class EvenAttribute : ValidationAttribute
+        {
+            protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+                value is int number && number % 2 == 0 ? ValidationResult.Success : new ValidationResult($"{validationContext.DisplayName} must be even.");
+        }
+
+        [AttributeUsage(AttributeTargets.Class)]
+        public sealed class NotBothEmptyAttribute(string first, string second) : ValidationAttribute
+        {
+            public string First { get; } = first;
+
+            public string Second { get; } = second;
+
+            public override bool IsValid(object? value) => value is not Signup signup || signup.Name.Length + signup.Email.Length > 0;
+        }
+
+        [JsonDerivedType(typeof(Signup), "signup")]
+        [JsonDerivedType(typeof(Plain), "plain")]
+        public abstract record Inbound;
+
+        // Positional parameters with [property: ...] and without it (C# then puts the attribute on the parameter alone),
+        // [Required] after another attribute, a renamed property, a display name, a check that needs its context,
+        // a type-level attribute and IValidatableObject.
+        [NotBothEmpty("Name", "Email")]
+        public sealed record Signup(
+            [property: StringLength(20, MinimumLength = 2), Required(AllowEmptyStrings = false)] string Name,
+            [EmailAddress] string Email,
+            [property: JsonPropertyName("seat_count"), Range(1, 8), Even, Display(Name = "Seat count")] int Seats) : Inbound, IValidatableObject
+        {
+            [MaxLength(3)]
+            public string[] Tags { get; init; } = [];
+
+            public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+            {
+                if (Email.EndsWith("@example.com", StringComparison.Ordinal))
+                {
+                    yield return new ValidationResult("Use a real address.", [nameof(Email)]);
+                }
+            }
+        }
+
+        public sealed record Plain(int Value) : Inbound;
+
+        [JsonDerivedType(typeof(Ack), "ack")]
+        public abstract record Outbound;
+        public sealed record Ack : Outbound;
+
+        [JsonSerializable(typeof(Signup))]
+        [JsonSerializable(typeof(Plain))]
+        [JsonSerializable(typeof(Ack))]
+        public sealed class SignupJson() : JsonSerializerContext(null)
+        {
+            public static SignupJson Default { get; } = new();
+            protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+            public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+        }
+
+        [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(SignupJson))]
+        public sealed partial class SignupSocket;
+
+        public static class Signups
+        {
+            [WebSocket("/signup")]
+            public static Task Connect(SignupSocket socket) => socket.DispatchMessagesAsync();
+
+            [OnMessage]
+            public static ValueTask OnSignup(SignupSocket socket, Signup signup) => socket.SendAsync(new Ack());
+
+            [OnMessage]
+            public static ValueTask OnPlain(SignupSocket socket, Plain plain) => default;
+        }
+        """;
+
+    [Fact]
+    public void Validators()
+    {
+        var (_, output, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Source));
+        GeneratorHarness.AssertClean(output);
+        var route = result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Signups_Connect.g.cs");
+        Baseline.VerifyAll([(route.HintName, route.SourceText.ToString())]);
+    }
+
+    [Fact]
+    public async Task GeneratedCode_HasNoTrimOrAotWarnings()
+    {
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Source));
+        var diagnostics = await output
+            .WithAnalyzers(TrimAnalysisTests.LoadIlLinkAnalyzers(), new AnalyzerOptions([], new TrimAnalysisTests.BuildProperties(new Dictionary<string, string>
+            {
+                ["build_property.EnableTrimAnalyzer"] = "true",
+                ["build_property.EnableAotAnalyzer"] = "true",
+                ["build_property.EnableSingleFileAnalyzer"] = "true",
+            })))
+            .GetAnalyzerDiagnosticsAsync();
+
+        // The generated files are analyzed too. The one finding there is MaxLength's constructor, which is not
+        // trim-safe: the user's [MaxLength(3)] is reported for it already, and its recreation is the same call.
+        var findings = diagnostics.Where(d => d.Id.StartsWith("IL", StringComparison.Ordinal)).ToList();
+        var generated = findings.Where(d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true).ToList();
+        var own = findings.Except(generated).ToList();
+        Assert.Equal(("IL2026", "MaxLengthAttribute.MaxLengthAttribute(Int32)"), (Assert.Single(generated).Id, MemberOf(generated[0])));
+        Assert.Equal(("IL2026", "MaxLengthAttribute.MaxLengthAttribute(Int32)"), (Assert.Single(own).Id, MemberOf(own[0])));
+        Assert.Equal("Source0.cs", own[0].Location.SourceTree?.FilePath);
+    }
+
+    private static string MemberOf(Diagnostic diagnostic)
+    {
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        int start = message.IndexOf("System.ComponentModel.DataAnnotations.", StringComparison.Ordinal) + "System.ComponentModel.DataAnnotations.".Length;
+        return message[start..message.IndexOf('\'', start)];
+    }
+
+    [Fact]
+    public async Task TheOneArgumentValidationContext_WouldWarn_SoTheCheckAboveCanFail()
+    {
+        // The constructor the validators avoid: with it, the same analyzers report IL2026.
+        var compilation = GeneratorHarness.CreateCompilation("""
+            public static class Check
+            {
+                public static object Make(object instance) => new System.ComponentModel.DataAnnotations.ValidationContext(instance);
+            }
+            """);
+        var diagnostics = await compilation
+            .WithAnalyzers(TrimAnalysisTests.LoadIlLinkAnalyzers(), new AnalyzerOptions([], new TrimAnalysisTests.BuildProperties(new Dictionary<string, string>
+            {
+                ["build_property.EnableTrimAnalyzer"] = "true",
+            })))
+            .GetAnalyzerDiagnosticsAsync();
+        Assert.Contains(diagnostics, d => d.Id == "IL2026");
+    }
+}
