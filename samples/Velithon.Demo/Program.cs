@@ -7,6 +7,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:8000");
 
 var velithon = builder.Services.AddVelithon(options => options.MaxMessageSize = 64 * 1024);
+builder.Services.AddSingleton<Velithon.Demo.Board.TaskBoardStore>();
 
 // Demo:Redis (environment: Demo__Redis=host:port) lets several instances share chat rooms.
 if (builder.Configuration["Demo:Redis"] is { Length: > 0 } redis)

@@ -114,3 +114,140 @@ setUp(token, {
     return `${base}/ws${value ? `?token=${encodeURIComponent(value)}` : ""}`;
   },
 });
+
+// The task board speaks Velithon's contract envelope (docs/contracts.md): {"type", "id"?, "payload"}. The page sends
+// commands, asks for the board with a request ("get-board", answered by a "reply" with the same id), and answers the
+// server's "who-are-you" request with a reply of its own.
+const board = document.getElementById("board");
+{
+  const connect = board.querySelector(".connect");
+  const disconnect = board.querySelector(".disconnect");
+  const state = board.querySelector(".state");
+  const log = board.querySelector(".log");
+  const add = board.querySelector("form.add");
+  const columns = Object.fromEntries([...board.querySelectorAll(".column")].map(list => [list.dataset.column, list]));
+  const nextColumn = { todo: "doing", doing: "done" };
+  let socket = null;
+  let lastRequestId = 0;
+  const pending = new Map();
+
+  const write = (text, kind) => {
+    const item = document.createElement("li");
+    item.textContent = text;
+    if (kind) item.className = kind;
+    log.append(item);
+    log.scrollTop = log.scrollHeight;
+  };
+
+  const show = value => {
+    connect.disabled = value !== "closed";
+    disconnect.disabled = value !== "open";
+    state.textContent = value;
+    state.classList.toggle("open", value === "open");
+    for (const control of add.elements) control.disabled = value !== "open";
+  };
+
+  const send = (type, payload, id) => socket?.send(JSON.stringify(id === undefined ? { type, payload } : { type, id, payload }));
+
+  const request = (type, payload) => new Promise((resolve, reject) => {
+    const id = ++lastRequestId;
+    pending.set(id, { resolve, reject });
+    send(type, payload, id);
+  });
+
+  const clear = () => { for (const list of Object.values(columns)) list.replaceChildren(); };
+
+  const place = task => {
+    board.querySelector(`[data-task="${task.id}"]`)?.remove();
+    const item = document.createElement("li");
+    item.dataset.task = task.id;
+    const title = document.createElement("span");
+    title.textContent = task.title;
+    item.append(title);
+    if (nextColumn[task.column]) {
+      const move = document.createElement("button");
+      move.textContent = "→";
+      move.title = `Move to ${nextColumn[task.column]}`;
+      move.addEventListener("click", () => send("move", { id: task.id, column: nextColumn[task.column] }));
+      item.append(move);
+    }
+    const remove = document.createElement("button");
+    remove.textContent = "×";
+    remove.title = "Remove";
+    remove.addEventListener("click", () => send("remove", { id: task.id }));
+    item.append(remove);
+    columns[task.column].append(item);
+  };
+
+  const tasks = new Map();
+  const onEnvelope = envelope => {
+    const { type, id, payload } = envelope;
+    switch (type) {
+      case "reply": pending.get(id)?.resolve(payload); pending.delete(id); return;
+      case "error":
+        if (id !== undefined && pending.has(id)) { pending.get(id).reject(new Error(envelope.error)); pending.delete(id); }
+        write(`error: ${envelope.error}`, "closed failed");
+        return;
+      case "who-are-you":
+        send("reply", { name: field(board, "name") }, id);
+        write(`server asked who you are on ${payload.board}`);
+        return;
+      case "member-joined": write(`${payload.name} opened the board (${payload.members} here)`); return;
+      case "task-added": tasks.set(payload.task.id, payload.task); place(payload.task); write(`${payload.by} added "${payload.task.title}"`); return;
+      case "task-moved": {
+        const task = { ...tasks.get(payload.id), column: payload.column };
+        tasks.set(payload.id, task);
+        place(task);
+        write(`${payload.by} moved "${task.title}" to ${payload.column}`);
+        return;
+      }
+      case "task-removed":
+        board.querySelector(`[data-task="${payload.id}"]`)?.remove();
+        write(`${payload.by} removed "${tasks.get(payload.id)?.title}"`);
+        tasks.delete(payload.id);
+        return;
+      default: write(`← ${JSON.stringify(envelope)}`);
+    }
+  };
+
+  connect.addEventListener("click", () => {
+    if (socket) return;
+    const target = `${base}/board/${encodeURIComponent(field(board, "board") || "team")}`;
+    const current = new WebSocket(target);
+    socket = current;
+    show("connecting");
+    current.addEventListener("open", async () => {
+      show("open");
+      write(`connected to ${target}`);
+      try {
+        const snapshot = await request("get-board", {});
+        clear();
+        tasks.clear();
+        for (const task of snapshot.tasks) { tasks.set(task.id, task); place(task); }
+        write(`board ${snapshot.board}: ${snapshot.tasks.length} tasks`);
+      } catch (error) {
+        write(`no board: ${error.message}`, "closed failed");
+      }
+    });
+    current.addEventListener("message", event => onEnvelope(JSON.parse(event.data)));
+    current.addEventListener("close", event => {
+      socket = null;
+      show("closed");
+      for (const waiter of pending.values()) waiter.reject(new Error(`closed ${event.code}`));
+      pending.clear();
+      const normal = event.wasClean && event.code === 1000;
+      write(`closed: ${event.code}${event.reason ? ` ${event.reason}` : ""}`, normal ? "closed" : "closed failed");
+    });
+  });
+
+  disconnect.addEventListener("click", () => socket?.close(1000, "Bye from the page"));
+
+  add.addEventListener("submit", event => {
+    event.preventDefault();
+    const input = add.elements.title;
+    if (!socket || socket.readyState !== WebSocket.OPEN || input.value.trim() === "") return;
+    send("add", { title: input.value.trim() });
+    input.value = "";
+    input.focus();
+  });
+}

@@ -1,0 +1,77 @@
+namespace Velithon.Demo.Board;
+
+/// <summary>The boards of this instance, in memory: tasks per board id. Thread-safe; one lock per board.</summary>
+public sealed class TaskBoardStore
+{
+    private const int MaxTasksPerBoard = 200;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BoardState> _boards = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a task to the first column; null when the board already holds its maximum of tasks.</summary>
+    public BoardTask? Add(string board, string title)
+    {
+        var state = _boards.GetOrAdd(board, static _ => new BoardState());
+        lock (state)
+        {
+            if (state.Tasks.Count >= MaxTasksPerBoard)
+            {
+                return null;
+            }
+
+            var task = new BoardTask(++state.LastId, title, "todo");
+            state.Tasks.Add(task);
+            return task;
+        }
+    }
+
+    /// <summary>Moves a task; false when the board has no such task.</summary>
+    public bool Move(string board, int id, string column) =>
+        Update(board, id, tasks =>
+        {
+            int index = tasks.FindIndex(t => t.Id == id);
+            tasks[index] = tasks[index] with { Column = column };
+        });
+
+    /// <summary>Removes a task; false when the board has no such task.</summary>
+    public bool Remove(string board, int id) => Update(board, id, tasks => tasks.RemoveAll(t => t.Id == id));
+
+    /// <summary>Every task of the board, in the order they were added.</summary>
+    public BoardSnapshot Snapshot(string board)
+    {
+        if (!_boards.TryGetValue(board, out var state))
+        {
+            return new BoardSnapshot(board, []);
+        }
+
+        lock (state)
+        {
+            return new BoardSnapshot(board, state.Tasks.ToArray());
+        }
+    }
+
+    private bool Update(string board, int id, Action<List<BoardTask>> change)
+    {
+        if (!_boards.TryGetValue(board, out var state))
+        {
+            return false;
+        }
+
+        lock (state)
+        {
+            if (!state.Tasks.Exists(t => t.Id == id))
+            {
+                return false;
+            }
+
+            change(state.Tasks);
+            return true;
+        }
+    }
+
+    private sealed class BoardState
+    {
+        public List<BoardTask> Tasks { get; } = [];
+
+        public int LastId { get; set; }
+    }
+}
