@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -195,7 +196,10 @@ internal static class EndpointClassParser
             byDiscriminator.Add(discriminator, method);
             if (contextType is not null && !serializable.Contains(messageType.WithNullableAnnotation(NullableAnnotation.NotAnnotated), SymbolEqualityComparer.Default))
             {
-                context.Report(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, location,
+                context.ReportWithProperties(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, location,
+                    ImmutableDictionary<string, string?>.Empty
+                        .Add(DiagnosticProperties.JsonContextMetadataName, MetadataName(contextType))
+                        .Add(DiagnosticProperties.MessageType, messageType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)),
                     messageType.ToDisplayString(), method.Name, contextType.ToDisplayString());
                 continue;
             }
@@ -287,6 +291,19 @@ internal static class EndpointClassParser
             .Select(a => a.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)
             .Where(t => t is not null)
             .Select(t => t!.WithNullableAnnotation(NullableAnnotation.NotAnnotated))];
+
+    /// <summary>The name <c>Compilation.GetTypeByMetadataName</c> finds <paramref name="type"/> by: <c>Demo.Outer+Context</c>.</summary>
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        string name = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "+" + name;
+            type = outer;
+        }
+
+        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+    }
 
     /// <summary>True when <paramref name="type"/> or a class between it and WebSocketEndpoint overrides <paramref name="name"/>.</summary>
     private static bool Overrides(INamedTypeSymbol type, string name, KnownTypes knownTypes)

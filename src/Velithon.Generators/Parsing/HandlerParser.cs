@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -139,8 +140,12 @@ internal static class HandlerParser
 
         foreach (var routeParameter in unused)
         {
-            context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
-                context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
+            context.ReportWithProperties(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
+                context.TemplateLocation(routeParameter.Offset, routeParameter.Length),
+                ImmutableDictionary<string, string?>.Empty
+                    .Add(DiagnosticProperties.RouteParameterName, routeParameter.Name)
+                    .Add(DiagnosticProperties.ParameterType, RouteConverters.ParameterType(routeParameter.Converter)),
+                routeParameter.Name, handlerName);
         }
 
         return new EquatableArray<ParameterSpec>(parameters.ToArray());

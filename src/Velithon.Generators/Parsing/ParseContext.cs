@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -36,6 +37,13 @@ internal sealed class ParseContext(ISymbol target, AttributeData attribute, List
     {
         HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), Intern(arguments)));
+    }
+
+    /// <summary>A diagnostic carrying <paramref name="properties"/> for its code fix (see DiagnosticProperties).</summary>
+    public void ReportWithProperties(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?> properties, params object[] arguments)
+    {
+        HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+        diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), properties, Intern(arguments)));
     }
 
     /// <summary>

@@ -1,0 +1,101 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Velithon.Generators.Diagnostics;
+
+namespace Velithon.Generators.Tests;
+
+/// <summary>
+/// Applies a code fix of the endpoint analyzer's diagnostics in a workspace, as an editor applies it, one fix or all
+/// of a scope; checks that the fixed project compiles with no warning and that neither the analyzer nor the generator
+/// reports anything in it.
+/// </summary>
+internal static class EndpointCodeFix
+{
+    /// <summary>The fix <paramref name="equivalenceKey"/> for the one <paramref name="id"/> in <paramref name="source"/> (after SnapshotTests.Usings).</summary>
+    public static async Task<string> ApplyAsync(CodeFixProvider provider, string id, string equivalenceKey, string source) =>
+        (await ApplyAsync(provider, id, equivalenceKey, [SnapshotTests.Usings + source]))[0];
+
+    /// <summary>The fix <paramref name="equivalenceKey"/> for the one <paramref name="id"/> in <paramref name="sources"/>, taken as written; the texts of all documents after it.</summary>
+    public static async Task<string[]> ApplyAsync(CodeFixProvider provider, string id, string equivalenceKey, string[] sources)
+    {
+        using var workspace = new AdhocWorkspace();
+        var documents = Create(workspace, sources);
+        var (document, diagnostic) = await FindAsync(documents, id);
+        var chosen = Assert.Single(await OffersAsync(provider, document, diagnostic), a => a.EquivalenceKey == equivalenceKey);
+        var operation = Assert.Single((await chosen.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+        return await CheckAsync(operation.ChangedSolution, documents);
+    }
+
+    /// <summary>The fix-all of <paramref name="equivalenceKey"/> for every <paramref name="id"/> in <paramref name="scope"/> of the first document.</summary>
+    public static async Task<string[]> FixAllAsync(CodeFixProvider provider, string id, string equivalenceKey, FixAllScope scope, params string[] sources)
+    {
+        using var workspace = new AdhocWorkspace();
+        var documents = Create(workspace, sources);
+        var diagnostics = new AnalyzerDiagnosticProvider(new VelithonEndpointAnalyzer());
+        Assert.True((await diagnostics.GetAllDiagnosticsAsync(documents[0].Project, CancellationToken.None)).Count(d => d.Id == id) > 1, "A fix-all test needs more than one " + id);
+        var context = new FixAllContext(documents[0], provider, scope, equivalenceKey, [id], diagnostics, CancellationToken.None);
+        var action = await provider.GetFixAllProvider()!.GetFixAsync(context);
+        var operation = Assert.Single((await action!.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+        return await CheckAsync(operation.ChangedSolution, documents);
+    }
+
+    /// <summary>The fixes offered for the one <paramref name="id"/> in <paramref name="source"/> (after SnapshotTests.Usings).</summary>
+    public static async Task<IReadOnlyList<CodeAction>> OffersAsync(CodeFixProvider provider, string id, string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var documents = Create(workspace, [SnapshotTests.Usings + source]);
+        var (document, diagnostic) = await FindAsync(documents, id);
+        return await OffersAsync(provider, document, diagnostic);
+    }
+
+    private static async Task<List<CodeAction>> OffersAsync(CodeFixProvider provider, Document document, Diagnostic diagnostic)
+    {
+        var actions = new List<CodeAction>();
+        await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        return actions;
+    }
+
+    private static Document[] Create(AdhocWorkspace workspace, string[] sources)
+    {
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(),
+            VersionStamp.Default,
+            "TestApp",
+            "TestApp",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: GeneratorHarness.ParseOptions,
+            metadataReferences: GeneratorHarness.References));
+        return [.. sources.Select((source, i) => workspace.AddDocument(project.Id, $"Source{i}.cs", SourceText.From(source)))];
+    }
+
+    private static async Task<(Document Document, Diagnostic Diagnostic)> FindAsync(Document[] documents, string id)
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync((await documents[0].Project.GetCompilationAsync())!);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
+        foreach (var document in documents)
+        {
+            if (await document.GetSyntaxTreeAsync() == diagnostic.Location.SourceTree)
+            {
+                return (document, diagnostic);
+            }
+        }
+
+        throw new InvalidOperationException($"{id} is in no document: {diagnostic}");
+    }
+
+    private static async Task<string[]> CheckAsync(Solution changed, Document[] documents)
+    {
+        var project = changed.GetProject(documents[0].Project.Id)!;
+        var compilation = (await project.GetCompilationAsync())!;
+        var (generated, output, _) = GeneratorHarness.RunWithDiagnostics(compilation);
+        Assert.Empty(generated);
+        GeneratorHarness.AssertClean(output);
+        Assert.Empty(await GeneratorHarness.AnalyzeAsync(output));
+        return [.. await Task.WhenAll(documents.Select(async d => (await changed.GetDocument(d.Id)!.GetTextAsync()).ToString()))];
+    }
+}
