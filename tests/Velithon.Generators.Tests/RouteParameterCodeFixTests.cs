@@ -156,4 +156,120 @@ public sealed class RouteParameterCodeFixTests
     {
         Assert.Empty(await EndpointCodeFix.OffersAsync(new AddRouteParameterCodeFixProvider(), "VLT0003", source));
     }
+
+    [Theory]
+    [InlineData("AddFromQuery", "[FromQuery] string token")]
+    [InlineData("AddFromHeader", "[FromHeader] string token")]
+    public async Task BindingSource_MarksTheParameter(string equivalenceKey, string parameter)
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/chat/<roomId>")]
+                public static Task Handle(WebSocket ws, string roomId, string token) => Task.CompletedTask;
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new BindingSourceCodeFixProvider(), "VLT0004", equivalenceKey, Source);
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("string token", parameter, StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task BindingSource_OffersServicesOnlyForAClassOrInterface()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket ws, int limit) => Task.CompletedTask;
+            }
+            """;
+        Assert.Equal(
+            ["AddFromQuery", "AddFromHeader"],
+            (await EndpointCodeFix.OffersAsync(new BindingSourceCodeFixProvider(), "VLT0004", Source)).Select(a => a.EquivalenceKey));
+
+        const string WithClass = """
+            public sealed class Tenant : IParsable<Tenant>
+            {
+                public static Tenant Parse(string s, IFormatProvider? provider) => new();
+                public static bool TryParse(string? s, IFormatProvider? provider, out Tenant result) { result = new(); return true; }
+            }
+
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket ws, Tenant tenant) => Task.CompletedTask;
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new BindingSourceCodeFixProvider(), "VLT0004", "AddFromServices", WithClass);
+        Assert.Equal(SnapshotTests.Usings + WithClass.Replace("Tenant tenant)", "[FromServices] Tenant tenant)", StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task BindingSource_AddsTheUsingTheFileLacks()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+            using Velithon;
+
+            namespace Demo;
+
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket ws, string token) => Task.CompletedTask;
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.ApplyAsync(new BindingSourceCodeFixProvider(), "VLT0004", "AddFromQuery", [Source]);
+        Assert.Equal(
+            Source
+                .Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing Microsoft.AspNetCore.Mvc;\n", StringComparison.Ordinal)
+                .Replace("string token", "[FromQuery] string token", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Fact]
+    public async Task BindingSource_FixAll_MarksEveryParameter()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket ws, string token, int limit) => Task.CompletedTask;
+
+                [WebSocket("/b")]
+                public static Task Other(WebSocket ws, Guid session) => Task.CompletedTask;
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(new BindingSourceCodeFixProvider(), "VLT0004", "AddFromQuery", FixAllScope.Document, SnapshotTests.Usings + Source);
+        Assert.Equal(
+            SnapshotTests.Usings + Source
+                .Replace("string token, int limit", "[FromQuery] string token, [FromQuery] int limit", StringComparison.Ordinal)
+                .Replace("Guid session", "[FromQuery] Guid session", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Fact]
+    public async Task BindingSource_FixAll_AddsTheUsingOnce()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+            using Velithon;
+
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket ws, string token) => Task.CompletedTask;
+
+                [WebSocket("/b")]
+                public static Task Other(WebSocket ws, int limit) => Task.CompletedTask;
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(new BindingSourceCodeFixProvider(), "VLT0004", "AddFromHeader", FixAllScope.Document, Source);
+        Assert.Equal(
+            Source
+                .Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing Microsoft.AspNetCore.Mvc;\n", StringComparison.Ordinal)
+                .Replace("string token", "[FromHeader] string token", StringComparison.Ordinal)
+                .Replace("int limit", "[FromHeader] int limit", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
 }
