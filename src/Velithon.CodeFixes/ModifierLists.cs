@@ -14,31 +14,56 @@ internal static class ModifierLists
     public static TMember Add<TMember>(TMember member, SyntaxKind modifier)
         where TMember : MemberDeclarationSyntax
     {
-        var modifiers = member.Modifiers;
-        int index = 0;
-        for (int i = 0; i < modifiers.Count; i++)
+        if (member.Modifiers.Any(modifier))
         {
-            if (modifiers[i].Kind() is SyntaxKind.PublicKeyword or SyntaxKind.PrivateKeyword or SyntaxKind.ProtectedKeyword
-                or SyntaxKind.InternalKeyword or SyntaxKind.NewKeyword or SyntaxKind.FileKeyword)
+            return member;
+        }
+
+        int index = 0;
+        for (int i = 0; i < member.Modifiers.Count; i++)
+        {
+            if (IsAccessibility(member.Modifiers[i].Kind()) || member.Modifiers[i].IsKind(SyntaxKind.NewKeyword))
             {
                 index = i + 1;
             }
         }
 
-        var token = SyntaxFactory.Token(modifier).WithTrailingTrivia(SyntaxFactory.Space);
-        if (index == 0)
-        {
-            // The first token of the declaration after its attributes carries the line's indentation: move it.
-            var first = modifiers.Count > 0 ? modifiers[0] : FirstTokenAfterAttributes(member);
-            token = token.WithLeadingTrivia(first.LeadingTrivia);
-            member = member.ReplaceToken(first, first.WithLeadingTrivia());
-            return (TMember)member.WithModifiers(member.Modifiers.Insert(0, token));
-        }
-
-        return (TMember)member.WithModifiers(modifiers.Insert(index, token));
+        return Insert(member, index, modifier);
     }
 
-    /// <summary><paramref name="member"/> without the modifiers of kind <paramref name="kind"/>, their trivia kept on the next token.</summary>
+    /// <summary>
+    /// <paramref name="member"/> with <paramref name="accessibility"/> (<c>internal</c>) in place of its accessibility
+    /// and <c>file</c> modifiers, or first when it has none: <c>private protected static</c> becomes <c>internal static</c>.
+    /// </summary>
+    public static TMember SetAccessibility<TMember>(TMember member, SyntaxKind accessibility)
+        where TMember : MemberDeclarationSyntax
+    {
+        var modifiers = member.Modifiers;
+        int first = -1;
+        for (int i = modifiers.Count - 1; i >= 0; i--)
+        {
+            if (IsAccessibility(modifiers[i].Kind()))
+            {
+                if (first >= 0)
+                {
+                    modifiers = modifiers.RemoveAt(first);
+                }
+
+                first = i;
+            }
+        }
+
+        if (first < 0)
+        {
+            return Insert(member, 0, accessibility);
+        }
+
+        var replaced = modifiers[first];
+        modifiers = modifiers.Replace(replaced, SyntaxFactory.Token(replaced.LeadingTrivia, accessibility, replaced.TrailingTrivia));
+        return (TMember)member.WithModifiers(modifiers);
+    }
+
+    /// <summary><paramref name="member"/> without the modifiers of kind <paramref name="kind"/>, their leading trivia kept on the next token.</summary>
     public static TMember Remove<TMember>(TMember member, SyntaxKind kind)
         where TMember : MemberDeclarationSyntax
     {
@@ -63,9 +88,24 @@ internal static class ModifierLists
         return member;
     }
 
-    private static SyntaxToken FirstTokenAfterAttributes(MemberDeclarationSyntax member)
+    private static bool IsAccessibility(SyntaxKind kind) =>
+        kind is SyntaxKind.PublicKeyword or SyntaxKind.PrivateKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.InternalKeyword or SyntaxKind.FileKeyword;
+
+    private static TMember Insert<TMember>(TMember member, int index, SyntaxKind modifier)
+        where TMember : MemberDeclarationSyntax
     {
-        var token = member.GetFirstToken();
-        return member.AttributeLists.Count > 0 ? member.AttributeLists[member.AttributeLists.Count - 1].GetLastToken().GetNextToken() : token;
+        var token = SyntaxFactory.Token(modifier).WithTrailingTrivia(SyntaxFactory.Space);
+        if (index > 0)
+        {
+            return (TMember)member.WithModifiers(member.Modifiers.Insert(index, token));
+        }
+
+        // The first token after the attributes carries the line's indentation: the new first modifier takes it over.
+        var first = member.Modifiers.Count > 0 ? member.Modifiers[0] : FirstTokenAfterAttributes(member);
+        member = member.ReplaceToken(first, first.WithLeadingTrivia());
+        return (TMember)member.WithModifiers(member.Modifiers.Insert(0, token.WithLeadingTrivia(first.LeadingTrivia)));
     }
+
+    private static SyntaxToken FirstTokenAfterAttributes(MemberDeclarationSyntax member) =>
+        member.AttributeLists.Count > 0 ? member.AttributeLists[member.AttributeLists.Count - 1].GetLastToken().GetNextToken() : member.GetFirstToken();
 }

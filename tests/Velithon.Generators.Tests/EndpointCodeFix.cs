@@ -35,6 +35,7 @@ internal static class EndpointCodeFix
     {
         using var workspace = new AdhocWorkspace();
         var documents = Create(workspace, sources);
+        await FindAsync(documents, id: null);
         var diagnostics = new AnalyzerDiagnosticProvider(new VelithonEndpointAnalyzer());
         Assert.True((await diagnostics.GetAllDiagnosticsAsync(documents[0].Project, CancellationToken.None)).Count(d => d.Id == id) > 1, "A fix-all test needs more than one " + id);
         var context = new FixAllContext(documents[0], provider, scope, equivalenceKey, [id], diagnostics, CancellationToken.None);
@@ -44,10 +45,14 @@ internal static class EndpointCodeFix
     }
 
     /// <summary>The fixes offered for the one <paramref name="id"/> in <paramref name="source"/> (after SnapshotTests.Usings).</summary>
-    public static async Task<IReadOnlyList<CodeAction>> OffersAsync(CodeFixProvider provider, string id, string source)
+    public static Task<IReadOnlyList<CodeAction>> OffersAsync(CodeFixProvider provider, string id, string source) =>
+        OffersAsync(provider, id, [SnapshotTests.Usings + source]);
+
+    /// <summary>The fixes offered for the one <paramref name="id"/> in <paramref name="sources"/>, taken as written.</summary>
+    public static async Task<IReadOnlyList<CodeAction>> OffersAsync(CodeFixProvider provider, string id, string[] sources)
     {
         using var workspace = new AdhocWorkspace();
-        var documents = Create(workspace, [SnapshotTests.Usings + source]);
+        var documents = Create(workspace, sources);
         var (document, diagnostic) = await FindAsync(documents, id);
         return await OffersAsync(provider, document, diagnostic);
     }
@@ -70,12 +75,23 @@ internal static class EndpointCodeFix
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: GeneratorHarness.ParseOptions,
             metadataReferences: GeneratorHarness.References));
-        return [.. sources.Select((source, i) => workspace.AddDocument(project.Id, $"Source{i}.cs", SourceText.From(source)))];
+        // Each AddDocument returns the document in the solution of its time: take them all from the final one.
+        var ids = sources.Select((source, i) => workspace.AddDocument(project.Id, $"Source{i}.cs", SourceText.From(source)).Id).ToList();
+        return [.. ids.Select(id => workspace.CurrentSolution.GetDocument(id)!)];
     }
 
-    private static async Task<(Document Document, Diagnostic Diagnostic)> FindAsync(Document[] documents, string id)
+    /// <summary>Checks that the sources compile; returns the one <paramref name="id"/> the analyzer reports in them, and its document.</summary>
+    private static async Task<(Document Document, Diagnostic Diagnostic)> FindAsync(Document[] documents, string? id)
     {
-        var diagnostics = await GeneratorHarness.AnalyzeAsync((await documents[0].Project.GetCompilationAsync())!);
+        var compilation = (await documents[0].Project.GetCompilationAsync())!;
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "The test source does not compile:\n" + string.Join("\n", errors));
+        if (id is null)
+        {
+            return default;
+        }
+
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(compilation);
         var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
         foreach (var document in documents)
         {
