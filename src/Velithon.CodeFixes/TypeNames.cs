@@ -94,7 +94,8 @@ internal static class TypeNames
         return leftSystem != rightSystem ? (leftSystem ? -1 : 1) : string.Compare(left, right, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static SyntaxTrivia EndOfLine(SyntaxNode root) =>
+    /// <summary>The line ending <paramref name="root"/> uses, CRLF when it has none.</summary>
+    public static SyntaxTrivia EndOfLine(SyntaxNode root) =>
         root.DescendantTrivia().FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { RawKind: not 0 } found
             ? found
             : SyntaxFactory.CarriageReturnLineFeed;
