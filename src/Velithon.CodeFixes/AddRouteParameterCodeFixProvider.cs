@@ -124,7 +124,7 @@ public sealed class AddRouteParameterCodeFixProvider : CodeFixProvider
             ClassDeclarationSyntax endpoint => Constructor(endpoint, model, cancellationToken),
             _ => null,
         };
-        if (method is null || model.GetDeclaredSymbol(method, cancellationToken) is not { } symbol || IsNameTaken(method, name))
+        if (method is null || model.GetDeclaredSymbol(method, cancellationToken) is not { } symbol || LocalNames.IsTaken(method, name))
         {
             return null;
         }
@@ -159,20 +159,6 @@ public sealed class AddRouteParameterCodeFixProvider : CodeFixProvider
             ? constructor
             : null;
     }
-
-    /// <summary>True when a parameter, or a local, pattern variable or local function of the body, already has the name (CS0100, CS0136).</summary>
-    private static bool IsNameTaken(BaseMethodDeclarationSyntax method, string name) =>
-        method.ParameterList.Parameters.Any(p => p.Identifier.ValueText == name)
-        || method.DescendantNodes().Any(node => node switch
-        {
-            VariableDeclaratorSyntax v => v.Identifier.ValueText == name,
-            SingleVariableDesignationSyntax d => d.Identifier.ValueText == name,
-            ForEachStatementSyntax f => f.Identifier.ValueText == name,
-            CatchDeclarationSyntax c => c.Identifier.ValueText == name,
-            LocalFunctionStatementSyntax l => l.Identifier.ValueText == name,
-            ParameterSyntax p => p.Identifier.ValueText == name,
-            _ => false,
-        });
 
     /// <summary><c>roomId</c>, or <c>@class</c> for a route parameter named like a keyword.</summary>
     private static SyntaxToken Identifier(string name) =>

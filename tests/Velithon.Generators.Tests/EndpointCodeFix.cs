@@ -31,17 +31,24 @@ internal static class EndpointCodeFix
     }
 
     /// <summary>The fix-all of <paramref name="equivalenceKey"/> for every <paramref name="id"/> in <paramref name="scope"/> of the first document.</summary>
-    public static async Task<string[]> FixAllAsync(CodeFixProvider provider, string id, string equivalenceKey, FixAllScope scope, params string[] sources)
+    public static Task<string[]> FixAllAsync(CodeFixProvider provider, string id, string equivalenceKey, FixAllScope scope, params string[] sources) =>
+        FixAllAsync(new VelithonEndpointAnalyzer(), provider, id, equivalenceKey, scope, sources);
+
+    /// <summary>
+    /// The fix-all of <paramref name="equivalenceKey"/> for every <paramref name="id"/> that <paramref name="analyzer"/>
+    /// reports in <paramref name="scope"/> of the first document; after it, that analyzer reports nothing either.
+    /// </summary>
+    public static async Task<string[]> FixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id, string equivalenceKey, FixAllScope scope, params string[] sources)
     {
         using var workspace = new AdhocWorkspace();
         var documents = Create(workspace, sources);
         await FindAsync(documents, id: null);
-        var diagnostics = new AnalyzerDiagnosticProvider(new VelithonEndpointAnalyzer());
+        var diagnostics = new AnalyzerDiagnosticProvider(analyzer);
         Assert.True((await diagnostics.GetAllDiagnosticsAsync(documents[0].Project, CancellationToken.None)).Count(d => d.Id == id) > 1, "A fix-all test needs more than one " + id);
         var context = new FixAllContext(documents[0], provider, scope, equivalenceKey, [id], diagnostics, CancellationToken.None);
         var action = await provider.GetFixAllProvider()!.GetFixAsync(context);
         var operation = Assert.Single((await action!.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
-        return await CheckAsync(operation.ChangedSolution, documents);
+        return await CheckAsync(operation.ChangedSolution, documents, analyzer);
     }
 
     /// <summary>The fixes offered for the one <paramref name="id"/> in <paramref name="source"/> (after SnapshotTests.Usings).</summary>
@@ -104,7 +111,7 @@ internal static class EndpointCodeFix
         throw new InvalidOperationException($"{id} is in no document: {diagnostic}");
     }
 
-    private static async Task<string[]> CheckAsync(Solution changed, Document[] documents)
+    private static async Task<string[]> CheckAsync(Solution changed, Document[] documents, DiagnosticAnalyzer? analyzer = null)
     {
         var project = changed.GetProject(documents[0].Project.Id)!;
         var compilation = (await project.GetCompilationAsync())!;
@@ -112,6 +119,10 @@ internal static class EndpointCodeFix
         Assert.Empty(generated);
         GeneratorHarness.AssertClean(output);
         Assert.Empty(await GeneratorHarness.AnalyzeAsync(output));
+        if (analyzer is not null)
+        {
+            Assert.Empty(await ProtocolMarkup.AnalyzeAsync(output, analyzer));
+        }
         return [.. await Task.WhenAll(documents.Select(async d => (await changed.GetDocument(d.Id)!.GetTextAsync()).ToString()))];
     }
 }

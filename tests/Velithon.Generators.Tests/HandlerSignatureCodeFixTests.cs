@@ -3,7 +3,7 @@ using Velithon.CodeFixes;
 
 namespace Velithon.Generators.Tests;
 
-/// <summary>The code fixes of a handler's declaration: static (VLT0007), accessible (VLT0008) and returning a task (VLT0010).</summary>
+/// <summary>The code fixes of a handler's declaration: static (VLT0007), accessible (VLT0008), returning a task (VLT0010), taking the connection (VLT0011).</summary>
 public sealed class HandlerSignatureCodeFixTests
 {
     [Fact]
@@ -311,5 +311,71 @@ public sealed class HandlerSignatureCodeFixTests
             }
             """;
         Assert.Empty(await EndpointCodeFix.OffersAsync(new ReturnTaskCodeFixProvider(), "VLT0010", source));
+    }
+
+    [Fact]
+    public async Task AddWebSocketParameter_GoesFirst()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(HttpContext context) => Task.CompletedTask;
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new AddWebSocketParameterCodeFixProvider(), "VLT0011", "AddWebSocketParameter", Source);
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("Handle(HttpContext context)", "Handle(WebSocket ws, HttpContext context)", StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task AddWebSocketParameter_FixAll_PicksAFreeNameAndAddsTheUsing()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+
+            public static class Handlers
+            {
+                [Velithon.WebSocket("/a")]
+                public static Task Handle() => Task.CompletedTask;
+
+                [Velithon.WebSocket("/b")]
+                public static Task Other([Microsoft.AspNetCore.Mvc.FromQuery] int ws)
+                {
+                    return Task.FromResult(ws);
+                }
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(new AddWebSocketParameterCodeFixProvider(), "VLT0011", "AddWebSocketParameter", FixAllScope.Document, Source);
+        Assert.Equal(
+            """
+            using System.Threading.Tasks;
+            using Velithon;
+
+            public static class Handlers
+            {
+                [Velithon.WebSocket("/a")]
+                public static Task Handle(WebSocket ws) => Task.CompletedTask;
+
+                [Velithon.WebSocket("/b")]
+                public static Task Other(WebSocket webSocket, [Microsoft.AspNetCore.Mvc.FromQuery] int ws)
+                {
+                    return Task.FromResult(ws);
+                }
+            }
+            """,
+            fixedSources[0]);
+    }
+
+    [Fact]
+    public async Task AddWebSocketParameter_NotOfferedForTwo()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a")]
+                public static Task Handle(WebSocket first, WebSocket second) => Task.CompletedTask;
+            }
+            """;
+        Assert.Empty(await EndpointCodeFix.OffersAsync(new AddWebSocketParameterCodeFixProvider(), "VLT0011", Source));
     }
 }

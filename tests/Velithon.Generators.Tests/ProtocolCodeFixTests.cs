@@ -48,6 +48,80 @@ public sealed class ProtocolCodeFixTests
         Assert.Equal(SnapshotTests.Usings + Source.Replace("999", "WebSocketCloseCode.PolicyViolation", StringComparison.Ordinal), fixedSource);
     }
 
+    [Theory]
+    [InlineData("var text = Load().Result;", "var text = await Load();")]
+    [InlineData("int length = Load().Result.Length;", "int length = (await Load()).Length;")]
+    [InlineData("Load().Wait();", "await Load();")]
+    [InlineData("var text = Load().GetAwaiter().GetResult();", "var text = await Load();")]
+    [InlineData("var text = Load().ConfigureAwait(false).GetAwaiter().GetResult();", "var text = await Load().ConfigureAwait(false);")]
+    [InlineData("Func<Task> later = async () => Console.WriteLine(Load().Result);", "Func<Task> later = async () => Console.WriteLine(await Load());")]
+    public async Task AwaitTask_ReplacesTheBlockingWait(string blocking, string awaiting)
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                private static Task<string> Load() => Task.FromResult("x");
+
+                [WebSocket("/a")]
+                public static async Task Handle(WebSocket ws)
+                {
+                    await ws.AcceptAsync();
+                    STATEMENT
+                }
+            }
+            """;
+        string fixedSource = await ApplyAsync(Source.Replace("STATEMENT", blocking, StringComparison.Ordinal), new BlockingWaitAnalyzer(), new AwaitInsteadOfBlockingCodeFixProvider(), "VLT0036");
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("STATEMENT", awaiting, StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task AwaitTask_FixAll_AwaitsEveryWait()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                private static Task<string> Load() => Task.FromResult("x");
+
+                [WebSocket("/a")]
+                public static async Task Handle(WebSocket ws)
+                {
+                    await ws.AcceptAsync();
+                    await ws.SendTextAsync(Load().Result + Load().GetAwaiter().GetResult());
+                    Load().Wait();
+                }
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(
+            new BlockingWaitAnalyzer(), new AwaitInsteadOfBlockingCodeFixProvider(), "VLT0036", "AwaitTask", FixAllScope.Document, SnapshotTests.Usings + Source);
+        Assert.Equal(
+            SnapshotTests.Usings + Source
+                .Replace("Load().Result + Load().GetAwaiter().GetResult()", "await Load() + await Load()", StringComparison.Ordinal)
+                .Replace("Load().Wait();", "await Load();", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Theory]
+    [InlineData("public static Task Handle(WebSocket ws) => ws.SendTextAsync(Load().Result).AsTask();")]
+    [InlineData("public static async Task Handle(WebSocket ws) { await ws.AcceptAsync(); lock (Gate) { Console.WriteLine(Load().Result); } }")]
+    [InlineData("public static async Task Handle(WebSocket ws) { await ws.AcceptAsync(); Load().Wait(100); }")]
+    [InlineData("public static async Task Handle(WebSocket ws) { await ws.AcceptAsync(); Task.WaitAll(Load()); }")]
+    [InlineData("public static async Task Handle(WebSocket ws) { await ws.AcceptAsync(); Func<string> now = () => Load().Result; Console.WriteLine(now()); }")]
+    public async Task AwaitTask_NotOfferedWhereAwaitCannotGo(string handler)
+    {
+        string source = $$"""
+            public static class Handlers
+            {
+                private static readonly object Gate = new();
+
+                private static Task<string> Load() => Task.FromResult("x");
+
+                [WebSocket("/a")]
+                {{handler}}
+            }
+            """;
+        Assert.Empty(await OffersAsync(source, new BlockingWaitAnalyzer(), new AwaitInsteadOfBlockingCodeFixProvider(), "VLT0036"));
+    }
+
     /// <summary>
     /// Applies the one fix offered for the one <paramref name="id"/> that <paramref name="analyzer"/> reports; checks that the
     /// fixed document compiles and that the analyzer no longer reports <paramref name="id"/>.
