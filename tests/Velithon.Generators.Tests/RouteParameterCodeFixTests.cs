@@ -3,7 +3,10 @@ using Velithon.CodeFixes;
 
 namespace Velithon.Generators.Tests;
 
-/// <summary>The code fixes of VLT0003 (a route parameter no parameter takes) and VLT0004 (a parameter that binds from nothing).</summary>
+/// <summary>
+/// The code fixes of route binding: VLT0003 (a route parameter no parameter takes), VLT0004 (a parameter that binds from
+/// nothing), VLT0006 (a converter that disagrees with the parameter) and VLT0022 (a path parameter key the route lacks).
+/// </summary>
 public sealed class RouteParameterCodeFixTests
 {
     [Theory]
@@ -271,5 +274,102 @@ public sealed class RouteParameterCodeFixTests
                 .Replace("string token", "[FromHeader] string token", StringComparison.Ordinal)
                 .Replace("int limit", "[FromHeader] int limit", StringComparison.Ordinal),
             fixedSources[0]);
+    }
+
+    [Theory]
+    [InlineData("<int:id>", "<id>")]
+    [InlineData("{id:int}", "{id}")]
+    [InlineData("<guid:id>", "<id>")]
+    public async Task RemoveRouteConverter_LetsTheParameterTypeDecide(string before, string after)
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/items/ROUTE")]
+                public static Task Handle(WebSocket ws, long id) => Task.CompletedTask;
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new RemoveRouteConverterCodeFixProvider(), "VLT0006", "RemoveRouteConverter", Source.Replace("ROUTE", before, StringComparison.Ordinal));
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("ROUTE", after, StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task RemoveRouteConverter_FixAll_OnAnEndpointsConstructorToo()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a/<int:x>/<bool:y>")]
+                public static Task Handle(WebSocket ws, string x, string y) => Task.CompletedTask;
+            }
+
+            [WebSocket("/b/{z:decimal}")]
+            public sealed class Endpoint(double z) : WebSocketEndpoint
+            {
+                public double Z => z;
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(new RemoveRouteConverterCodeFixProvider(), "VLT0006", "RemoveRouteConverter", FixAllScope.Document, SnapshotTests.Usings + Source);
+        Assert.Equal(
+            SnapshotTests.Usings + Source
+                .Replace("/a/<int:x>/<bool:y>", "/a/<x>/<y>", StringComparison.Ordinal)
+                .Replace("/b/{z:decimal}", "/b/{z}", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Theory]
+    [InlineData("<path:rest>")]
+    [InlineData("{*rest}")]
+    [InlineData("{rest:path}")]
+    public async Task RemoveRouteConverter_NotOfferedForTheRestOfThePath(string route)
+    {
+        string source = $$"""
+            public static class Handlers
+            {
+                [WebSocket("/files/{{route}}")]
+                public static Task Handle(WebSocket ws, int rest) => Task.CompletedTask;
+            }
+            """;
+        Assert.Empty(await EndpointCodeFix.OffersAsync(new RemoveRouteConverterCodeFixProvider(), "VLT0006", source));
+    }
+
+    [Fact]
+    public async Task ReadMeantKey_ReadsTheRouteParameterTheKeyLooksLike()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/chat/{room_id}")]
+                public static async Task Handle(WebSocket ws)
+                {
+                    await ws.AcceptAsync();
+                    await ws.SendTextAsync(ws.PathParameters["roomId"]?.ToString() ?? "");
+                }
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new ReadMeantKeyCodeFixProvider(), "VLT0022", "ReadMeantKey", Source);
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("[\"roomId\"]", "[\"room_id\"]", StringComparison.Ordinal), fixedSource);
+    }
+
+    [Theory]
+    [InlineData("string room_id", "room_id + ws.PathParameters[\"page\"]")]
+    [InlineData("", "ws.PathParameters[Key]")]
+    public async Task ReadMeantKey_NotOfferedWithoutAGuessOrForAConstant(string parameter, string read)
+    {
+        // The first key resembles no route parameter left unused; the second is a constant, which may be used elsewhere.
+        string source = $$"""
+            public static class Handlers
+            {
+                private const string Key = "roomId";
+
+                [WebSocket("/chat/{room_id}")]
+                public static async Task Handle(WebSocket ws{{(parameter.Length > 0 ? ", " + parameter : "")}})
+                {
+                    await ws.AcceptAsync();
+                    await ws.SendTextAsync({{read}} + "");
+                }
+            }
+            """;
+        Assert.Empty(await EndpointCodeFix.OffersAsync(new ReadMeantKeyCodeFixProvider(), "VLT0022", source));
     }
 }

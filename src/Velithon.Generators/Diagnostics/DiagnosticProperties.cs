@@ -27,4 +27,7 @@ internal static class DiagnosticProperties
 
     /// <summary>VLT0018: the message type as <c>typeof</c> takes it, <c>global::</c>-qualified.</summary>
     public const string MessageType = "MessageType";
+
+    /// <summary>VLT0022: the route parameter a key the template lacks was taken for a typo of (<c>room_id</c> for <c>roomId</c>).</summary>
+    public const string MeantKey = "MeantKey";
 }

@@ -273,17 +273,17 @@ internal static class HandlerParser
                 }
 
                 usedRouteParameters.Add(routeParameter.Name);
-                return Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter.Converter, knownTypes, context);
+                return Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter, knownTypes, context);
             }
 
             if (Implements(attributeClass, knownTypes.FromQueryMetadata))
             {
-                return Textual(parameter, BindingSource.Query, GetNameArgument(attribute) ?? parameter.Name, RouteConverter.None, knownTypes, context);
+                return Textual(parameter, BindingSource.Query, GetNameArgument(attribute) ?? parameter.Name, null, knownTypes, context);
             }
 
             if (Implements(attributeClass, knownTypes.FromHeaderMetadata))
             {
-                return Textual(parameter, BindingSource.Header, GetNameArgument(attribute) ?? parameter.Name, RouteConverter.None, knownTypes, context);
+                return Textual(parameter, BindingSource.Header, GetNameArgument(attribute) ?? parameter.Name, null, knownTypes, context);
             }
 
             if (SymbolEqualityComparer.Default.Equals(attributeClass, knownTypes.FromKeyedServicesAttribute))
@@ -316,7 +316,7 @@ internal static class HandlerParser
         if (implicitRoute is not null)
         {
             usedRouteParameters.Add(implicitRoute.Name);
-            return Textual(parameter, BindingSource.Route, implicitRoute.Name, implicitRoute.Converter, knownTypes, context);
+            return Textual(parameter, BindingSource.Route, implicitRoute.Name, implicitRoute, knownTypes, context);
         }
 
         if (GetParseKind(Unwrap(type), knownTypes) is not null)
@@ -360,7 +360,7 @@ internal static class HandlerParser
         IParameterSymbol parameter,
         BindingSource source,
         string key,
-        RouteConverter converter,
+        RouteParameterSpec? routeParameter,
         KnownTypes knownTypes,
         ParseContext context)
     {
@@ -380,17 +380,15 @@ internal static class HandlerParser
             return null;
         }
 
+        // VLT0006 also points at the route parameter in the template, where its code fix removes the converter.
+        var converter = routeParameter?.Converter ?? RouteConverter.None;
         var required = RouteConverters.RequiredSpecialType(converter);
-        if (required != SpecialType.None && valueType.SpecialType != required)
+        if (required != SpecialType.None && valueType.SpecialType != required
+            || converter == RouteConverter.Guid && valueType.ToDisplayString() != "System.Guid")
         {
             context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location,
+                [context.TemplateLocation(routeParameter!.Offset, routeParameter.Length)],
                 key, RouteConverters.Name(converter), type.ToDisplayString(), RouteConverters.TypeName(converter));
-            return null;
-        }
-
-        if (converter == RouteConverter.Guid && valueType.ToDisplayString() != "System.Guid")
-        {
-            context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location, key, "guid", type.ToDisplayString(), "Guid");
             return null;
         }
 
