@@ -4,8 +4,11 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Velithon.Generators.Tests;
 
-/// <summary>What a fix-all asks for, as an editor computes it: the diagnostics <paramref name="analyzer"/> reports in a project, by document.</summary>
-internal sealed class AnalyzerDiagnosticProvider(DiagnosticAnalyzer analyzer) : FixAllContext.DiagnosticProvider
+/// <summary>
+/// What a fix-all asks for, as an editor computes it: the diagnostics <paramref name="analyzer"/> reports in a project, by
+/// document, with the project's MSBuild <paramref name="buildProperties"/> (see ProtocolMarkup).
+/// </summary>
+internal sealed class AnalyzerDiagnosticProvider(DiagnosticAnalyzer analyzer, IReadOnlyDictionary<string, string>? buildProperties = null) : FixAllContext.DiagnosticProvider
 {
     public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
     {
@@ -19,6 +22,6 @@ internal sealed class AnalyzerDiagnosticProvider(DiagnosticAnalyzer analyzer) : 
     public override async Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
     {
         var compilation = (await project.GetCompilationAsync(cancellationToken))!;
-        return await compilation.WithAnalyzers([analyzer], new AnalyzerOptions([])).GetAnalyzerDiagnosticsAsync(cancellationToken);
+        return await ProtocolMarkup.AnalyzeAsync(compilation, analyzer, buildProperties);
     }
 }

@@ -38,17 +38,24 @@ internal static class EndpointCodeFix
     /// The fix-all of <paramref name="equivalenceKey"/> for every <paramref name="id"/> that <paramref name="analyzer"/>
     /// reports in <paramref name="scope"/> of the first document; after it, that analyzer reports nothing either.
     /// </summary>
-    public static async Task<string[]> FixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider provider, string id, string equivalenceKey, FixAllScope scope, params string[] sources)
+    public static async Task<string[]> FixAllAsync(
+        DiagnosticAnalyzer analyzer,
+        CodeFixProvider provider,
+        string id,
+        string equivalenceKey,
+        FixAllScope scope,
+        string[] sources,
+        IReadOnlyDictionary<string, string>? buildProperties = null)
     {
         using var workspace = new AdhocWorkspace();
         var documents = Create(workspace, sources);
         await FindAsync(documents, id: null);
-        var diagnostics = new AnalyzerDiagnosticProvider(analyzer);
+        var diagnostics = new AnalyzerDiagnosticProvider(analyzer, buildProperties);
         Assert.True((await diagnostics.GetAllDiagnosticsAsync(documents[0].Project, CancellationToken.None)).Count(d => d.Id == id) > 1, "A fix-all test needs more than one " + id);
         var context = new FixAllContext(documents[0], provider, scope, equivalenceKey, [id], diagnostics, CancellationToken.None);
         var action = await provider.GetFixAllProvider()!.GetFixAsync(context);
         var operation = Assert.Single((await action!.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
-        return await CheckAsync(operation.ChangedSolution, documents, analyzer);
+        return await CheckAsync(operation.ChangedSolution, documents, analyzer, buildProperties);
     }
 
     /// <summary>The fixes offered for the one <paramref name="id"/> in <paramref name="source"/> (after SnapshotTests.Usings).</summary>
@@ -111,7 +118,7 @@ internal static class EndpointCodeFix
         throw new InvalidOperationException($"{id} is in no document: {diagnostic}");
     }
 
-    private static async Task<string[]> CheckAsync(Solution changed, Document[] documents, DiagnosticAnalyzer? analyzer = null)
+    private static async Task<string[]> CheckAsync(Solution changed, Document[] documents, DiagnosticAnalyzer? analyzer = null, IReadOnlyDictionary<string, string>? buildProperties = null)
     {
         var project = changed.GetProject(documents[0].Project.Id)!;
         var compilation = (await project.GetCompilationAsync())!;
@@ -121,7 +128,7 @@ internal static class EndpointCodeFix
         Assert.Empty(await GeneratorHarness.AnalyzeAsync(output));
         if (analyzer is not null)
         {
-            Assert.Empty(await ProtocolMarkup.AnalyzeAsync(output, analyzer));
+            Assert.Empty(await ProtocolMarkup.AnalyzeAsync(output, analyzer, buildProperties));
         }
         return [.. await Task.WhenAll(documents.Select(async d => (await changed.GetDocument(d.Id)!.GetTextAsync()).ToString()))];
     }
