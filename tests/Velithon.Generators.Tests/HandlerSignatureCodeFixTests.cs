@@ -3,7 +3,7 @@ using Velithon.CodeFixes;
 
 namespace Velithon.Generators.Tests;
 
-/// <summary>The code fixes of a handler's declaration: static (VLT0007), accessible (VLT0008), returning a task (VLT0010), taking the connection (VLT0011).</summary>
+/// <summary>The code fixes of a handler's declaration: static (VLT0007), accessible (VLT0008), returning a task (VLT0010), taking the connection (VLT0011), with parameters that can bind (VLT0012).</summary>
 public sealed class HandlerSignatureCodeFixTests
 {
     [Fact]
@@ -377,5 +377,69 @@ public sealed class HandlerSignatureCodeFixTests
             }
             """;
         Assert.Empty(await EndpointCodeFix.OffersAsync(new AddWebSocketParameterCodeFixProvider(), "VLT0011", Source));
+    }
+
+    [Theory]
+    [InlineData("ref int count", "int count")]
+    [InlineData("in int count", "int count")]
+    [InlineData("ref readonly int count", "int count")]
+    [InlineData("[FromRoute] out int count", "[FromRoute] int count")]
+    public async Task RemoveParameterModifier_LetsTheParameterBind(string before, string after)
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/items/<int:count>")]
+                public static Task Handle(WebSocket ws, PARAMETER)
+                {
+                    BODY
+                    return Task.CompletedTask;
+                }
+            }
+            """;
+        // An out parameter must be assigned; the assignment stays valid once it is a plain parameter.
+        string body = before.Contains("out", StringComparison.Ordinal) ? "count = 0;" : "System.Console.WriteLine(count);";
+        string fixedSource = await EndpointCodeFix.ApplyAsync(
+            new RemoveParameterModifierCodeFixProvider(), "VLT0012", "RemoveParameterModifier", Source.Replace("PARAMETER", before, StringComparison.Ordinal).Replace("BODY", body, StringComparison.Ordinal));
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("PARAMETER", after, StringComparison.Ordinal).Replace("BODY", body, StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task RemoveParameterModifier_FixAll()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("/a/<int:count>")]
+                public static Task Handle(WebSocket ws, in int count) => Task.CompletedTask;
+
+                [WebSocket("/b")]
+                public static Task Other(WebSocket ws, [FromQuery] ref string tag) => Task.CompletedTask;
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(new RemoveParameterModifierCodeFixProvider(), "VLT0012", "RemoveParameterModifier", FixAllScope.Document, SnapshotTests.Usings + Source);
+        Assert.Equal(
+            SnapshotTests.Usings + Source
+                .Replace("in int count", "int count", StringComparison.Ordinal)
+                .Replace("ref string tag", "string tag", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Theory]
+    [InlineData("ref int count", "public static void Call(WebSocket ws) { int n = 1; Handle(ws, ref n); }")]
+    [InlineData("[FromBody] int count", "")]
+    [InlineData("int count, [FromQuery] params int[] more", "")]
+    public async Task RemoveParameterModifier_NotOfferedWhenCalledOrForAnotherReason(string parameter, string caller)
+    {
+        string source = $$"""
+            public static class Handlers
+            {
+                [WebSocket("/items/<int:count>")]
+                public static Task Handle(WebSocket ws, {{parameter}}) => Task.CompletedTask;
+
+                {{caller}}
+            }
+            """;
+        Assert.Empty(await EndpointCodeFix.OffersAsync(new RemoveParameterModifierCodeFixProvider(), "VLT0012", source));
     }
 }
