@@ -93,29 +93,11 @@ internal static class JsonSerializableEdit
             }
         }
 
-        var firstToken = declaration.GetFirstToken();
-        var leading = firstToken.LeadingTrivia;
-        var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia)
-            ? SyntaxFactory.TriviaList(leading[leading.Count - 1])
-            : SyntaxFactory.TriviaList();
-        var lineEnd = lists.Count > 0 ? lists[lists.Count - 1].GetTrailingTrivia() : SyntaxFactory.TriviaList(TypeNames.EndOfLine(declaration.SyntaxTree.GetRoot()));
-        var added = messageTypes.Select(type => SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
-                SyntaxFactory.Attribute(
-                    name,
-                    SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.AttributeArgument(
-                        SyntaxFactory.TypeOfExpression(SyntaxFactory.ParseTypeName(type).WithAdditionalAnnotations(Simplifier.Annotation))))))))
-            .WithLeadingTrivia(indentation)
-            .WithTrailingTrivia(lineEnd))
-            .ToList();
-        if (index == 0)
-        {
-            // No attributes yet: the first new line takes over the declaration's leading trivia (its doc comment).
-            added[0] = added[0].WithLeadingTrivia(firstToken.LeadingTrivia);
-            declaration = declaration.ReplaceToken(firstToken, firstToken.WithLeadingTrivia(indentation));
-            lists = declaration.AttributeLists;
-        }
-
-        return declaration.WithAttributeLists(SyntaxFactory.List(lists.Take(index).Concat(added).Concat(lists.Skip(index))));
+        var added = messageTypes.Select(type => SyntaxFactory.Attribute(
+            name,
+            SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.AttributeArgument(
+                SyntaxFactory.TypeOfExpression(SyntaxFactory.ParseTypeName(type).WithAdditionalAnnotations(Simplifier.Annotation)))))));
+        return AttributeLines.Insert(declaration, index, added);
     }
 
     private static bool ListsTypes(ClassDeclarationSyntax declaration) => declaration.AttributeLists.Any(IsJsonSerializable);

@@ -3,7 +3,10 @@ using Velithon.CodeFixes;
 
 namespace Velithon.Generators.Tests;
 
-/// <summary>The code fixes of endpoint classes: a lifecycle look-alike that can override (VLT0016), a message type missing from the JSON context (VLT0018).</summary>
+/// <summary>
+/// The code fixes of endpoint classes: the constructor the route table calls (VLT0015), a lifecycle look-alike that can
+/// override (VLT0016), a message type missing from the JSON context (VLT0018).
+/// </summary>
 public sealed class EndpointClassCodeFixTests
 {
     private const string Context = """
@@ -197,5 +200,76 @@ public sealed class EndpointClassCodeFixTests
         Assert.Equal(
             Context.Replace("[JsonSerializable(typeof(Move))]\n", "[JsonSerializable(typeof(Move))]\n[JsonSerializable(typeof(Say))]\n[JsonSerializable(typeof(Leave))]\n", StringComparison.Ordinal),
             fixedSources[2]);
+    }
+
+    [Fact]
+    public async Task MarkConstructor_OffersEachConstructor_AndAddsTheUsing()
+    {
+        const string Source = """
+            using System;
+            using System.Threading.Tasks;
+            using Velithon;
+
+            [WebSocket("/chat/<room>")]
+            public sealed class Chat : WebSocketEndpoint
+            {
+                public Chat()
+                {
+                }
+
+                /// <summary>The one to call.</summary>
+                public Chat(string room, TimeProvider clock)
+                {
+                    Room = room;
+                }
+
+                public string Room { get; } = "";
+            }
+            """;
+        Assert.Equal(
+            ["MarkConstructor.Chat()", "MarkConstructor.Chat(string, TimeProvider)"],
+            (await EndpointCodeFix.OffersAsync(new UsableConstructorCodeFixProvider(), "VLT0015", [Source])).Select(a => a.EquivalenceKey));
+        string[] fixedSources = await EndpointCodeFix.ApplyAsync(new UsableConstructorCodeFixProvider(), "VLT0015", "MarkConstructor.Chat(string, TimeProvider)", [Source]);
+        Assert.Equal(
+            Source
+                .Replace("using Velithon;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Velithon;\n", StringComparison.Ordinal)
+                .Replace("    /// <summary>The one to call.</summary>\n", "    /// <summary>The one to call.</summary>\n    [ActivatorUtilitiesConstructor]\n", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Fact]
+    public async Task MakeConstructorInternal_WhenTheOnlyOneIsHidden()
+    {
+        const string Source = """
+            [WebSocket("/a")]
+            public sealed class Endpoint : WebSocketEndpoint
+            {
+                private Endpoint(TimeProvider clock)
+                {
+                    Clock = clock;
+                }
+
+                public TimeProvider Clock { get; }
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new UsableConstructorCodeFixProvider(), "VLT0015", "MakeConstructorInternal", Source);
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("private Endpoint(", "internal Endpoint(", StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task MarkConstructor_NotOfferedWhenSeveralAreMarked()
+    {
+        const string Source = """
+            [WebSocket("/a")]
+            public sealed class Endpoint : WebSocketEndpoint
+            {
+                [ActivatorUtilitiesConstructor]
+                public Endpoint() { }
+
+                [ActivatorUtilitiesConstructor]
+                public Endpoint(TimeProvider clock) { }
+            }
+            """;
+        Assert.Empty(await EndpointCodeFix.OffersAsync(new UsableConstructorCodeFixProvider(), "VLT0015", Source));
     }
 }
