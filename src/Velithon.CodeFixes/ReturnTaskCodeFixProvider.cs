@@ -47,8 +47,10 @@ public sealed class ReturnTaskCodeFixProvider : CodeFixProvider
             if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>() is not
                 {
                     ReturnType: PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword },
-                } method)
+                } method
+                || method.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
+                // A partial method's other part would disagree on the return type.
                 continue;
             }
 

@@ -21,8 +21,15 @@ internal static class TypeNames
     /// </summary>
     public static (NameSyntax Name, string? Import) Write(SemanticModel model, int position, INamedTypeSymbol type, string shortName)
     {
+        // Everything the short name could bind to there: for an attribute, [FromQuery] binds FromQuery as well as
+        // FromQueryAttribute (CS1614 when both exist).
         var visible = model.LookupNamespacesAndTypes(position, name: type.Name);
-        if (visible.Any(s => SymbolEqualityComparer.Default.Equals(s, type)))
+        if (shortName != type.Name)
+        {
+            visible = visible.AddRange(model.LookupNamespacesAndTypes(position, name: shortName));
+        }
+
+        if (visible.Length > 0 && visible.All(s => SymbolEqualityComparer.Default.Equals(s, type)))
         {
             return (SyntaxFactory.IdentifierName(shortName), null);
         }

@@ -367,6 +367,25 @@ public sealed class HandlerSignatureCodeFixTests
     }
 
     [Fact]
+    public async Task AddWebSocketParameter_WritesTheFullNameWhereTheShortOneIsAmbiguous()
+    {
+        const string Source = """
+            using System.Net.WebSockets;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+            using Velithon;
+
+            public static class Handlers
+            {
+                [Velithon.WebSocket("/a")]
+                public static Task Handle(HttpContext context) => Task.CompletedTask;
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.ApplyAsync(new AddWebSocketParameterCodeFixProvider(), "VLT0011", "AddWebSocketParameter", [Source]);
+        Assert.Equal(Source.Replace("Handle(HttpContext context)", "Handle(Velithon.WebSocket ws, HttpContext context)", StringComparison.Ordinal), fixedSources[0]);
+    }
+
+    [Fact]
     public async Task AddWebSocketParameter_NotOfferedForTwo()
     {
         const string Source = """
