@@ -4,7 +4,7 @@ using Velithon.CodeFixes;
 namespace Velithon.Generators.Tests;
 
 /// <summary>
-/// The code fixes of route binding: VLT0003 (a route parameter no parameter takes), VLT0004 (a parameter that binds from
+/// The code fixes of routes and their binding: VLT0001 (slashes in a template), VLT0003 (a route parameter no parameter takes), VLT0004 (a parameter that binds from
 /// nothing), VLT0006 (a converter that disagrees with the parameter) and VLT0022 (a path parameter key the route lacks).
 /// </summary>
 public sealed class RouteParameterCodeFixTests
@@ -371,5 +371,60 @@ public sealed class RouteParameterCodeFixTests
             }
             """;
         Assert.Empty(await EndpointCodeFix.OffersAsync(new ReadMeantKeyCodeFixProvider(), "VLT0022", source));
+    }
+
+    [Theory]
+    [InlineData("chat/<room>", "/chat/<room>")]
+    [InlineData("/chat/<room>/", "/chat/<room>")]
+    [InlineData("/chat//<room>", "/chat/<room>")]
+    [InlineData("chat//<room>//", "/chat/<room>")]
+    public async Task FixTemplateSlashes_WritesTheRepairedTemplate(string template, string repaired)
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("TEMPLATE")]
+                public static Task Handle(WebSocket ws, string room) => Task.CompletedTask;
+            }
+            """;
+        string fixedSource = await EndpointCodeFix.ApplyAsync(new FixTemplateSlashesCodeFixProvider(), "VLT0001", "FixTemplateSlashes", Source.Replace("TEMPLATE", template, StringComparison.Ordinal));
+        Assert.Equal(SnapshotTests.Usings + Source.Replace("TEMPLATE", repaired, StringComparison.Ordinal), fixedSource);
+    }
+
+    [Fact]
+    public async Task FixTemplateSlashes_FixAll()
+    {
+        const string Source = """
+            public static class Handlers
+            {
+                [WebSocket("a/")]
+                public static Task Handle(WebSocket ws) => Task.CompletedTask;
+            }
+
+            [WebSocket("b//c")]
+            public sealed class Endpoint : WebSocketEndpoint
+            {
+            }
+            """;
+        string[] fixedSources = await EndpointCodeFix.FixAllAsync(new FixTemplateSlashesCodeFixProvider(), "VLT0001", "FixTemplateSlashes", FixAllScope.Document, SnapshotTests.Usings + Source);
+        Assert.Equal(
+            SnapshotTests.Usings + Source.Replace("\"a/\"", "\"/a\"", StringComparison.Ordinal).Replace("\"b//c\"", "\"/b/c\"", StringComparison.Ordinal),
+            fixedSources[0]);
+    }
+
+    [Theory]
+    [InlineData("/chat/room?")]
+    [InlineData("chat/<room>?/")]
+    [InlineData("//")]
+    public async Task FixTemplateSlashes_NotOfferedForAnotherMistake(string template)
+    {
+        string source = $$"""
+            public static class Handlers
+            {
+                [WebSocket("{{template}}")]
+                public static Task Handle(WebSocket ws) => Task.CompletedTask;
+            }
+            """;
+        Assert.Empty(await EndpointCodeFix.OffersAsync(new FixTemplateSlashesCodeFixProvider(), "VLT0001", source));
     }
 }

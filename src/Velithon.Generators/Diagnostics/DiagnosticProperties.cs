@@ -7,6 +7,9 @@ namespace Velithon.Generators.Diagnostics;
 /// </summary>
 internal static class DiagnosticProperties
 {
+    /// <summary>VLT0001: the template with its slashes put right, when that alone makes it valid (<c>/chat</c> for <c>chat/</c>).</summary>
+    public const string FixedTemplate = "FixedTemplate";
+
     /// <summary>VLT0032: the <c>WebSocketCloseCode</c> constant to write instead of the forbidden code.</summary>
     public const string Replacement = "Replacement";
 

@@ -69,7 +69,14 @@ internal static class HandlerParser
 
         if (!RouteTemplateParser.TryParse(template, out var route, out var error))
         {
-            context.Report(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(error!.Offset, error.Length), template, error.Message);
+            // The slash mistakes have one right answer, which VLT0001's code fix writes: the template it would become.
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (RouteTemplateParser.FixSlashes(template) is { } fixedTemplate)
+            {
+                properties = properties.Add(DiagnosticProperties.FixedTemplate, fixedTemplate);
+            }
+
+            context.ReportWithProperties(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(error!.Offset, error.Length), properties, template, error.Message);
             return (template, null);
         }
 
