@@ -21,9 +21,6 @@ namespace Velithon.CodeFixes;
 [Shared]
 public sealed class CloseCodeCodeFixProvider : CodeFixProvider
 {
-    // The analyzer's CloseArgumentsAnalyzer.ReplacementProperty; this assembly does not reference the analyzer's.
-    private const string ReplacementProperty = "Replacement";
-
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ForbiddenCloseCode);
 
@@ -36,7 +33,7 @@ public sealed class CloseCodeCodeFixProvider : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(ReplacementProperty, out var name) || name is null
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Replacement, out var name) || name is null
                 || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax code)
             {
                 continue;

@@ -8,7 +8,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
 using Velithon.Generators.Diagnostics;
 
@@ -66,28 +65,25 @@ public sealed class RouteParameterNameCodeFixProvider : CodeFixProvider
         context.RegisterCodeFix(
             CodeAction.Create(
                 $"Mark '{parameterName}' [FromRoute(Name = \"{route.Name}\")]",
-                cancellationToken => AddFromRouteAsync(context.Document, root, parameter, route.Name, cancellationToken),
+                cancellationToken => AddFromRouteAsync(context.Document, parameter, route.Name, cancellationToken),
                 equivalenceKey: "AddFromRoute"),
             diagnostic);
     }
 
-    private static Task<Document> AddFromRouteAsync(Document document, SyntaxNode root, ParameterSyntax parameter, string routeName, CancellationToken cancellationToken)
+    private static async Task<Document> AddFromRouteAsync(Document document, ParameterSyntax parameter, string routeName, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (model?.Compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.FromRouteAttribute") is not { } fromRoute)
+        {
+            return document;
+        }
 
-        // [global::Microsoft.AspNetCore.Mvc.FromRoute(Name = "room_id")], simplified to [FromRoute(...)] where a using allows it.
-        var attribute = SyntaxFactory.Attribute(
-            SyntaxFactory.ParseName("global::Microsoft.AspNetCore.Mvc.FromRoute").WithAdditionalAnnotations(Simplifier.Annotation),
-            SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(
-                SyntaxFactory.AttributeArgument(
-                    SyntaxFactory.NameEquals("Name"),
-                    nameColon: null,
-                    SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(routeName))))));
-        var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute))
-            .WithTrailingTrivia(SyntaxFactory.Space);
-        var updated = parameter.WithoutLeadingTrivia()
-            .WithAttributeLists(parameter.AttributeLists.Add(list))
-            .WithLeadingTrivia(parameter.GetLeadingTrivia());
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(parameter, updated)));
+        // [FromRoute(Name = "room_id")]
+        var arguments = SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(
+            SyntaxFactory.AttributeArgument(
+                SyntaxFactory.NameEquals("Name"),
+                nameColon: null,
+                SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(routeName)))));
+        return await ParameterAttributes.AddAsync(document, parameter, fromRoute, arguments, cancellationToken).ConfigureAwait(false);
     }
 }

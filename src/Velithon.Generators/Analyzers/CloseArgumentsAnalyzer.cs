@@ -18,7 +18,7 @@ namespace Velithon.Generators.Analyzers;
 public sealed class CloseArgumentsAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>The diagnostic property naming the <c>WebSocketCloseCode</c> constant the code fix writes instead.</summary>
-    public const string ReplacementProperty = "Replacement";
+    public const string ReplacementProperty = DiagnosticProperties.Replacement;
 
     private const int MaxReasonBytes = 123;
 

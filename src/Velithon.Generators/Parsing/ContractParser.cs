@@ -379,7 +379,7 @@ internal static class ContractParser
                 var plain = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
                 if (!serializable.Contains(plain) && reported.Add(plain))
                 {
-                    context.Report(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, @case.Location,
+                    context.ReportWithProperties(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, @case.Location,
                         JsonContextTypes.MissingMetadataProperties(jsonContext, plain),
                         plain.ToDisplayString(), socketName, jsonContext.ToDisplayString());
                 }

@@ -270,7 +270,7 @@ internal static class ContractRouteParser
                 .Add(ReplyTypeProperty, @case.Reply?.ToDisplayString())
                 .Add(StaticProperty, isStatic ? "true" : "false")
                 .Add(MethodNameProperty, methodName);
-            context.Report(VelithonDiagnostics.MissingContractHandler, routeLocation, properties,
+            context.ReportWithProperties(VelithonDiagnostics.MissingContractHandler, routeLocation, properties,
                 routeDescription, @case.Type.ToDisplayString(), @case.Tag, socket.ToDisplayString(),
                 Declaration(methodName, socket, @case.Type.Name, @case.Reply?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), isStatic));
         }

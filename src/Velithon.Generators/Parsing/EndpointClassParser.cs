@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -202,7 +203,7 @@ internal static class EndpointClassParser
             byDiscriminator.Add(discriminator, method);
             if (contextType is not null && !serializable.Contains(messageType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
             {
-                context.Report(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, location,
+                context.ReportWithProperties(VelithonDiagnostics.MessageTypeWithoutJsonMetadata, location,
                     JsonContextTypes.MissingMetadataProperties(contextType, messageType),
                     messageType.ToDisplayString(), method.Name, contextType.ToDisplayString());
                 continue;

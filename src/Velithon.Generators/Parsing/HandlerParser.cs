@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -72,7 +73,14 @@ internal static class HandlerParser
 
         if (!RouteTemplateParser.TryParse(template, out var route, out var error))
         {
-            context.Report(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(error!.Offset, error.Length), template, error.Message);
+            // The slash mistakes have one right answer, which VLT0001's code fix writes: the template it would become.
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (RouteTemplateParser.FixSlashes(template) is { } fixedTemplate)
+            {
+                properties = properties.Add(DiagnosticProperties.FixedTemplate, fixedTemplate);
+            }
+
+            context.ReportWithProperties(VelithonDiagnostics.InvalidRouteTemplate, context.TemplateLocation(error!.Offset, error.Length), properties, template, error.Message);
             return (template, null);
         }
 
@@ -150,8 +158,12 @@ internal static class HandlerParser
 
         foreach (var routeParameter in unused)
         {
-            context.Report(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
-                context.TemplateLocation(routeParameter.Offset, routeParameter.Length), routeParameter.Name, handlerName);
+            context.ReportWithProperties(VelithonDiagnostics.RouteParameterWithoutMethodParameter,
+                context.TemplateLocation(routeParameter.Offset, routeParameter.Length),
+                ImmutableDictionary<string, string?>.Empty
+                    .Add(DiagnosticProperties.RouteParameterName, routeParameter.Name)
+                    .Add(DiagnosticProperties.ParameterType, RouteConverters.ParameterType(routeParameter.Converter)),
+                routeParameter.Name, handlerName);
         }
 
         return new EquatableArray<ParameterSpec>(parameters.ToArray());
@@ -297,17 +309,17 @@ internal static class HandlerParser
                 }
 
                 usedRouteParameters.Add(routeParameter.Name);
-                return Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter.Converter, knownTypes, context);
+                return Textual(parameter, BindingSource.Route, routeParameter.Name, routeParameter, knownTypes, context);
             }
 
             if (Implements(attributeClass, knownTypes.FromQueryMetadata))
             {
-                return Textual(parameter, BindingSource.Query, GetNameArgument(attribute) ?? parameter.Name, RouteConverter.None, knownTypes, context);
+                return Textual(parameter, BindingSource.Query, GetNameArgument(attribute) ?? parameter.Name, null, knownTypes, context);
             }
 
             if (Implements(attributeClass, knownTypes.FromHeaderMetadata))
             {
-                return Textual(parameter, BindingSource.Header, GetNameArgument(attribute) ?? parameter.Name, RouteConverter.None, knownTypes, context);
+                return Textual(parameter, BindingSource.Header, GetNameArgument(attribute) ?? parameter.Name, null, knownTypes, context);
             }
 
             if (SymbolEqualityComparer.Default.Equals(attributeClass, knownTypes.FromKeyedServicesAttribute))
@@ -340,7 +352,7 @@ internal static class HandlerParser
         if (implicitRoute is not null)
         {
             usedRouteParameters.Add(implicitRoute.Name);
-            return Textual(parameter, BindingSource.Route, implicitRoute.Name, implicitRoute.Converter, knownTypes, context);
+            return Textual(parameter, BindingSource.Route, implicitRoute.Name, implicitRoute, knownTypes, context);
         }
 
         if (GetParseKind(Unwrap(type), knownTypes) is not null)
@@ -384,7 +396,7 @@ internal static class HandlerParser
         IParameterSymbol parameter,
         BindingSource source,
         string key,
-        RouteConverter converter,
+        RouteParameterSpec? routeParameter,
         KnownTypes knownTypes,
         ParseContext context)
     {
@@ -404,17 +416,15 @@ internal static class HandlerParser
             return null;
         }
 
+        // VLT0006 also points at the route parameter in the template, where its code fix removes the converter.
+        var converter = routeParameter?.Converter ?? RouteConverter.None;
         var required = RouteConverters.RequiredSpecialType(converter);
-        if (required != SpecialType.None && valueType.SpecialType != required)
+        if (required != SpecialType.None && valueType.SpecialType != required
+            || converter == RouteConverter.Guid && valueType.ToDisplayString() != "System.Guid")
         {
             context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location,
+                [context.TemplateLocation(routeParameter!.Offset, routeParameter.Length)],
                 key, RouteConverters.Name(converter), type.ToDisplayString(), RouteConverters.TypeName(converter));
-            return null;
-        }
-
-        if (converter == RouteConverter.Guid && valueType.ToDisplayString() != "System.Guid")
-        {
-            context.Report(VelithonDiagnostics.RouteConverterTypeMismatch, location, key, "guid", type.ToDisplayString(), "Guid");
             return null;
         }
 

@@ -39,8 +39,8 @@ internal sealed class ParseContext(ISymbol target, AttributeData attribute, List
         diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), Intern(arguments)));
     }
 
-    /// <summary>A diagnostic that carries <paramref name="properties"/> for its code fix.</summary>
-    public void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?> properties, params object[] arguments)
+    /// <summary>A diagnostic carrying <paramref name="properties"/> for its code fix (see DiagnosticProperties).</summary>
+    public void ReportWithProperties(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?> properties, params object[] arguments)
     {
         HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         diagnostics?.Add(Diagnostic.Create(descriptor, location ?? target.Locations.FirstOrDefault(), properties, Intern(arguments)));

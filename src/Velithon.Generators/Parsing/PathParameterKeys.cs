@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Velithon.Generators.Diagnostics;
 using Velithon.Generators.Model;
@@ -35,13 +36,15 @@ internal static class PathParameterKeys
         {
             var meant = route.Parameters.FirstOrDefault(p => !usedRouteParameters.Contains(p.Name) && NameSimilarity.LookAlike(p.Name, read.Key));
             string fix = $"use one of them or add <{read.Key}> to the template";
+            var properties = ImmutableDictionary<string, string?>.Empty;
             if (meant is not null)
             {
                 usedRouteParameters.Add(meant.Name);
                 fix = $"did you mean '{meant.Name}'? Read that key, or add <{read.Key}> to the template";
+                properties = properties.Add(DiagnosticProperties.MeantKey, meant.Name);
             }
 
-            context.Report(VelithonDiagnostics.PathParameterNotInTemplate, read.Location, read.Key, context.Template ?? "", DescribeRouteParameters(route), fix);
+            context.ReportWithProperties(VelithonDiagnostics.PathParameterNotInTemplate, read.Location, properties, read.Key, context.Template ?? "", DescribeRouteParameters(route), fix);
         }
     }
 

@@ -41,4 +41,12 @@ internal static class RouteConverters
         RouteConverter.Guid => "Guid",
         _ => "",
     };
+
+    /// <summary>The C# type of a new parameter that takes the route parameter: the converter's, else <c>string</c>.</summary>
+    public static string ParameterType(RouteConverter converter) => converter switch
+    {
+        RouteConverter.Guid => "global::System.Guid",
+        RouteConverter.None => "string",
+        _ => TypeName(converter),
+    };
 }

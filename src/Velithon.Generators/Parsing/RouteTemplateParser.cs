@@ -105,6 +105,36 @@ internal static class RouteTemplateParser
         return true;
     }
 
+    /// <summary>
+    /// <paramref name="template"/> with its slashes put right, when that alone makes it valid: a leading <c>/</c>
+    /// added, runs of <c>/</c> made one, a trailing <c>/</c> removed (<c>chat//room/</c> becomes <c>/chat/room</c>).
+    /// Null when the template has another mistake, or none, or is only slashes (which route was meant is a guess).
+    /// </summary>
+    public static string? FixSlashes(string template)
+    {
+        if (template.Trim('/').Length == 0)
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder("/", template.Length + 1);
+        foreach (char c in template)
+        {
+            if (c != '/' || builder[builder.Length - 1] != '/')
+            {
+                builder.Append(c);
+            }
+        }
+
+        if (builder.Length > 1 && builder[builder.Length - 1] == '/')
+        {
+            builder.Length--;
+        }
+
+        string candidate = builder.ToString();
+        return candidate != template && TryParse(candidate, out _, out _) ? candidate : null;
+    }
+
     private static bool TryParseParameter(string segment, int offset, out RouteParameterSpec? parameter, out RouteTemplateError? error)
     {
         parameter = null;

@@ -228,8 +228,8 @@ public sealed class ContractDeclarationDiagnosticTests
                 "The message type 'Ping2' of 'Small' has no metadata in 'SmallJson'; add [JsonSerializable(typeof(Ping2))] to it",
             ],
             diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
-        Assert.All(diagnostics, d => Assert.Equal("SmallJson", d.Properties["Context"]));
-        Assert.Equal(["Answer", "Ping2"], diagnostics.Select(d => d.Properties["MessageType"]));
+        Assert.All(diagnostics, d => Assert.Equal("SmallJson", d.Properties["JsonContextMetadataName"]));
+        Assert.Equal(["global::Answer", "global::Ping2"], diagnostics.Select(d => d.Properties["MessageType"]));
     }
 
     [Fact]
