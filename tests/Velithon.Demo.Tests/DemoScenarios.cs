@@ -83,7 +83,7 @@ public static class DemoScenarios
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         string html = await page.Content.ReadAsStringAsync();
-        foreach (string panel in new[] { "id=\"echo\"", "id=\"chat\"", "id=\"status\"", "id=\"token\"" })
+        foreach (string panel in new[] { "id=\"echo\"", "id=\"chat\"", "id=\"status\"", "id=\"token\"", "id=\"board\"" })
         {
             Assert.Contains(panel, html, StringComparison.Ordinal);
         }
@@ -95,6 +95,98 @@ public static class DemoScenarios
         {
             using var response = await http.GetAsync(asset);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    /// <summary>
+    /// The task board's declared contract, spoken as its envelope: the server asks each page who its user is (a
+    /// request), pages ask for the board (a request), commands are broadcast to the board as typed events, and a
+    /// command its validation refuses, or an unknown one, is answered with an error envelope on an open connection.
+    /// </summary>
+    public static async Task TaskBoardSpeaksItsContractAsync(DemoProcess demo)
+    {
+        string board = "board-" + Guid.NewGuid().ToString("N")[..8];
+        using var ann = await Client.ConnectAsync(demo.WebSocketUrl($"/board/{board}"));
+        await IntroduceAsync(ann, board, "ann");
+        AssertEnvelope(await ReceiveJsonAsync(ann), "member-joined", """{"name":"ann","members":1}""");
+
+        await ann.SendTextAsync("""{"type":"get-board","id":1,"payload":{}}""");
+        AssertEnvelope(await ReceiveJsonAsync(ann), "reply", $$"""{"board":"{{board}}","tasks":[]}""", id: 1);
+
+        using var bob = await Client.ConnectAsync(demo.WebSocketUrl($"/board/{board}"));
+        await IntroduceAsync(bob, board, "bob");
+        AssertEnvelope(await ReceiveJsonAsync(ann), "member-joined", """{"name":"bob","members":2}""");
+        AssertEnvelope(await ReceiveJsonAsync(bob), "member-joined", """{"name":"bob","members":2}""");
+
+        await ann.SendTextAsync("""{"type":"add","payload":{"title":"write tests"}}""");
+        foreach (var page in new[] { ann, bob })
+        {
+            AssertEnvelope(await ReceiveJsonAsync(page), "task-added", """{"task":{"id":1,"title":"write tests","column":"todo"},"by":"ann"}""");
+        }
+
+        await bob.SendTextAsync("""{"type":"move","payload":{"id":1,"column":"doing"}}""");
+        foreach (var page in new[] { ann, bob })
+        {
+            AssertEnvelope(await ReceiveJsonAsync(page), "task-moved", """{"id":1,"column":"doing","by":"bob"}""");
+        }
+
+        // Refused by validation ([RegularExpression] on Column) and by the set (no such type): errors, not closes.
+        await bob.SendTextAsync("""{"type":"move","payload":{"id":1,"column":"someday"}}""");
+        using (var refused = await ReceiveJsonAsync(bob))
+        {
+            Assert.Equal("error", refused.RootElement.GetProperty("type").GetString());
+            Assert.True(refused.RootElement.GetProperty("errors").TryGetProperty("column", out _), refused.RootElement.GetRawText());
+        }
+
+        await bob.SendTextAsync("""{"type":"fly","payload":{}}""");
+        using (var unknown = await ReceiveJsonAsync(bob))
+        {
+            Assert.Equal("error", unknown.RootElement.GetProperty("type").GetString());
+            Assert.Contains("fly", unknown.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        await ann.SendTextAsync("""{"type":"add","payload":{"title":"ship"}}""");
+        foreach (var page in new[] { ann, bob })
+        {
+            AssertEnvelope(await ReceiveJsonAsync(page), "task-added", """{"task":{"id":2,"title":"ship","column":"todo"},"by":"ann"}""");
+        }
+
+        await bob.SendTextAsync("""{"type":"remove","payload":{"id":1}}""");
+        foreach (var page in new[] { ann, bob })
+        {
+            AssertEnvelope(await ReceiveJsonAsync(page), "task-removed", """{"id":1,"by":"bob"}""");
+        }
+
+        await bob.SendTextAsync("""{"type":"get-board","id":9,"payload":{}}""");
+        AssertEnvelope(await ReceiveJsonAsync(bob), "reply", $$$"""{"board":"{{{board}}}","tasks":[{"id":2,"title":"ship","column":"todo"}]}""", id: 9);
+
+        await ann.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
+    /// <summary>Answers the server's <c>who-are-you</c> request, which a page receives first.</summary>
+    private static async Task IntroduceAsync(ClientWebSocket page, string board, string name)
+    {
+        using var question = await ReceiveJsonAsync(page);
+        var root = question.RootElement;
+        Assert.Equal("who-are-you", root.GetProperty("type").GetString());
+        Assert.Equal(board, root.GetProperty("payload").GetProperty("board").GetString());
+        long id = root.GetProperty("id").GetInt64();
+        await page.SendTextAsync($$$"""{"type":"reply","id":{{{id}}},"payload":{"name":"{{{name}}}"}}""");
+    }
+
+    private static void AssertEnvelope(JsonDocument envelope, string type, string payload, long? id = null)
+    {
+        using (envelope)
+        {
+            var root = envelope.RootElement;
+            Assert.Equal(type, root.GetProperty("type").GetString());
+            if (id is not null)
+            {
+                Assert.Equal(id, root.GetProperty("id").GetInt64());
+            }
+
+            Assert.Equal(payload, root.GetProperty("payload").GetRawText());
         }
     }
 

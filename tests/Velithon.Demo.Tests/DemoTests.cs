@@ -28,4 +28,7 @@ public sealed class DemoTests : IAsyncLifetime
 
     [Fact]
     public Task Root_ServesThePage() => DemoScenarios.ServesThePageAsync(_demo);
+
+    [Fact]
+    public Task TaskBoard_SpeaksItsContract() => DemoScenarios.TaskBoardSpeaksItsContractAsync(_demo);
 }

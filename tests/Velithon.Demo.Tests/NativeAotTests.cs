@@ -51,6 +51,7 @@ public sealed class NativeAotTests(ITestOutputHelper output) : IAsyncLifetime
         await DemoScenarios.StatusSendsJsonEverySecondAsync(_demo);
         await DemoScenarios.QueryTokenIsRequiredAsync(_demo);
         await DemoScenarios.ServesThePageAsync(_demo);
+        await DemoScenarios.TaskBoardSpeaksItsContractAsync(_demo);
         Assert.Equal("", _demo.Errors);
     }
 }
