@@ -137,6 +137,29 @@ public sealed class ContractEndToEndTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(WebSocketCloseStatus.InvalidMessageType, status);
     }
 
+    [Fact]
+    public async Task RefusedMessages_CountAgainstTheMessageRateLimit()
+    {
+        // [MessageRateLimit(3, ...)]: an unknown type, malformed JSON and a message its validation refuses use the
+        // three tokens; the fourth message, valid, is over the limit and closes with 1008.
+        using var client = await Client.ConnectAsync(fixture.Server.Url("/contract/limited"));
+        foreach (string refused in new[]
+        {
+            """{"type":"fly","payload":{}}""",
+            """{"type":"note","payload":""",
+            """{"type":"note","payload":{"text":"far more than twenty characters"}}""",
+        })
+        {
+            await client.SendTextAsync(refused);
+            using var error = await ReceiveJsonAsync(client);
+            Assert.Equal("error", Type(error));
+        }
+
+        await client.SendTextAsync("""{"type":"note","payload":{"text":"fine"}}""");
+        var (status, _) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+    }
+
     /// <summary>Connects and reads the static route's welcome, so both forms start at their first reply.</summary>
     private async Task<ClientWebSocket> ConnectAsync(string path)
     {

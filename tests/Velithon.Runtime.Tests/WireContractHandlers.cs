@@ -128,3 +128,22 @@ public static class WireClock
         await ws.CloseAsync();
     }
 }
+
+/// <summary>A contract route with a message rate limit: messages it refuses count against the limit like any other.</summary>
+[WebSocket("/contract/limited")]
+[InvalidMessages(InvalidMessageBehavior.SendError)]
+[MessageRateLimit(3, 1, 3_600_000)]
+public sealed class LimitedWireEndpoint : WebSocketEndpoint
+{
+    [OnMessage]
+    public ValueTask OnNote(WireSocket socket, WireNote note) => socket.SendAsync(new WireEcho("note: " + note.Text));
+
+    [OnMessage]
+    public ValueTask<WireTotal> OnSum(WireSocket socket, WireSum sum) => new(new WireTotal(sum.A + sum.B));
+
+    [OnMessage]
+    public ValueTask OnAskMe(WireSocket socket, WireAskMe ask) => default;
+
+    [OnMessage]
+    public ValueTask<WireTotal> OnSlow(WireSocket socket, WireSlow slow) => new(new WireTotal(0));
+}
