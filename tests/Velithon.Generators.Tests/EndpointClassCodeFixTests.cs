@@ -120,6 +120,59 @@ public sealed class EndpointClassCodeFixTests
     }
 
     [Fact]
+    public async Task AddJsonSerializable_AddsAContractCaseToTheContractsContext()
+    {
+        const string Contract = """
+            using Demo.Json;
+
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Ping), "ping")]
+            public abstract record ClientMessage;
+
+            public sealed record Ping(int N) : ClientMessage;
+
+            [JsonDerivedType(typeof(Pong), "pong")]
+            public abstract record ServerMessage;
+
+            public sealed record Pong(int N) : ServerMessage;
+
+            [WebSocketContract(typeof(ClientMessage), typeof(ServerMessage), typeof(PingJson))]
+            public sealed partial class PingSocket;
+
+            [WebSocket("/ping")]
+            public sealed class PingEndpoint : WebSocketEndpoint
+            {
+                [OnMessage]
+                public ValueTask OnPing(PingSocket socket, Ping ping) => default;
+            }
+            """;
+        const string PingContext = """
+            using System;
+            using System.Text.Json.Serialization;
+            using Demo;
+
+            namespace Demo.Json;
+
+            [JsonSerializable(typeof(Ping))]
+            public sealed partial class PingJson() : JsonSerializerContext(null)
+            {
+                public static PingJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+            """;
+
+        // The contract's VLT0018 is at the case's [JsonDerivedType]; the same fix edits the context it names.
+        string[] fixedSources = await EndpointCodeFix.ApplyAsync(
+            new AddJsonSerializableCodeFixProvider(), "VLT0018", "AddJsonSerializable", [SnapshotTests.Usings + Contract, PingContext]);
+        Assert.Equal(SnapshotTests.Usings + Contract, fixedSources[0]);
+        Assert.Equal(
+            PingContext.Replace("[JsonSerializable(typeof(Ping))]\n", "[JsonSerializable(typeof(Ping))]\n[JsonSerializable(typeof(Pong))]\n", StringComparison.Ordinal),
+            fixedSources[1]);
+    }
+
+    [Fact]
     public async Task AddJsonSerializable_FirstAttributeTakesTheDocComment_AndTheUsingIsAdded()
     {
         const string Context = """
