@@ -67,7 +67,8 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="redisConfiguration">The StackExchange.Redis configuration.</param>
     /// <param name="channelPrefix">The application's channel prefix: servers with the same one form one application.</param>
     /// <param name="configure">Further backplane options.</param>
-    public static async Task<ChatServer> StartAsync(string redisConfiguration, string channelPrefix = "velithon", Action<RedisBackplaneOptions>? configure = null)
+    /// <param name="timeProvider">The application's clock (the backplane's retry timer runs on it), when not the system's.</param>
+    public static async Task<ChatServer> StartAsync(string redisConfiguration, string channelPrefix = "velithon", Action<RedisBackplaneOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -75,6 +76,11 @@ public sealed class ChatServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+
         builder.Services
             .AddVelithon(options => options.UserIdProvider = static ws => ws.Query["user"] is { Count: > 0 } user ? user.ToString() : null)
             .AddRedisBackplane(redisConfiguration, options =>

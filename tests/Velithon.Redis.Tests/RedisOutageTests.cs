@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Velithon.Redis.Tests;
 
@@ -73,6 +74,35 @@ public sealed class RedisOutageTests
         await using var serverA = await ChatServer.StartAsync(redis.Configuration);
         await WaitUntilReachedAsync(text => serverA.Hub.Group("early").SendTextAsync(text), bob, "probe");
         Assert.False(serverB.Backplane.Sharded);
+    }
+
+    [Fact]
+    public async Task SubscriptionRedisRefuses_WhileReachable_IsTriedAgainOnTheRetryTimer_UntilRedisAllowsIt()
+    {
+        // An ACL user that may use everyone's and the servers' channels but no group's: Redis answers SUBSCRIBE to a
+        // group with NOPERM while the connection stays up, as it would a timeout; no connection event will come.
+        await using var redis = await RedisServer.StartAsync();
+        const string Prefix = "acl";
+        await RedisCli.RunAsync(["-p", redis.Port.ToString(), "ACL", "SETUSER", "app", "on", ">secret", "~*", "+@all",
+            "resetchannels", $"&{Prefix}:all", $"&{Prefix}:s:*", "&__Booksleeve_MasterChanged"]);
+        string configuration = redis.Configuration + ",user=app,password=secret";
+        var clock = new FakeTimeProvider();
+        await using var serverA = await ChatServer.StartAsync(configuration, Prefix);
+        await using var serverB = await ChatServer.StartAsync(configuration, Prefix, timeProvider: clock);
+
+        // The join does not fail or hang: local members are members, and B waits to subscribe.
+        await using var member = await TestClient.JoinAsync(serverB, "room");
+        await RedisCli.RunAsync(["-p", redis.Port.ToString(), "ACL", "SETUSER", "app", $"&{Prefix}:g:*"]);
+
+        // Allowed now, but B has not tried again: A's message to the room reaches no one on B. Everyone's channel is
+        // on the same Redis and connection, in order, so the marker after it shows it is not coming.
+        await serverA.Hub.Group("room").SendTextAsync("before the retry");
+        await serverA.Hub.All.SendTextAsync("marker");
+        Assert.Empty(await member.ReceiveUntilAsync("marker"));
+
+        clock.Advance(RedisBackplane.RetryInterval);
+        await WaitUntilReachedAsync(text => serverA.Hub.Group("room").SendTextAsync(text), member, "probe");
+        Assert.Equal(0, Count(serverB, "RedisUnreachable"));
     }
 
     private static int Count(ChatServer server, string eventName) =>
