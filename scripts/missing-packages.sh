@@ -7,8 +7,9 @@
 # existing node or npm command is left alone and only an absent one is installed from Debian.
 set -euo pipefail
 
-# The Python client, Redis, the browser, and the native toolchain for the Native AOT publish.
-debian_packages=(python3-websockets redis-server chromium clang zlib1g-dev)
+# The Python client, Redis (redis-tools holds redis-cli, which joins the test cluster), the browser, and the native
+# toolchain for the Native AOT publish.
+debian_packages=(python3-websockets redis-server redis-tools chromium clang zlib1g-dev)
 
 missing=()
 for package in "${debian_packages[@]}"; do

@@ -69,7 +69,119 @@ public static class Callgrind
                     Clients: []);
             });
 
+    /// <summary>
+    /// Server instructions per broadcast: <paramref name="members"/> clients join /broadcast, one of them sends a 32-byte
+    /// message, and the server relays it to all of them (one receive and <paramref name="members"/> sends);
+    /// <paramref name="broadcasts"/> in all, each after the previous one reached every member.
+    /// </summary>
+    public static Task<string> MeasureBroadcastAsync(IReadOnlyList<(string Name, string Binary)> servers, int members, int broadcasts, int repetitions) =>
+        MeasureAsync(
+            servers,
+            repetitions,
+            $"Server instructions per broadcast of a 32-byte binary message to {members} members on one server (one receive, {members} sends), {broadcasts:N0} broadcasts per repetition; the first repetition is discarded.",
+            "instructions per broadcast",
+            [],
+            async (port, server) =>
+            {
+                var clients = await ConnectAsync(port, members, server, path: "/broadcast");
+                var fanOut = new FanOut(clients);
+
+                // Members join after their 101, so the warm-up first repeats broadcasts until one reaches them all.
+                return new Workload(
+                    Warm: async () =>
+                    {
+                        while (!await fanOut.BroadcastAsync(TimeSpan.FromSeconds(10)))
+                        {
+                        }
+
+                        for (int i = 0; i < 20; i++)
+                        {
+                            await fanOut.BroadcastAsync(Timeout.InfiniteTimeSpan);
+                        }
+                    },
+                    Measured: async () =>
+                    {
+                        for (int i = 0; i < broadcasts; i++)
+                        {
+                            if (!await fanOut.BroadcastAsync(TimeSpan.FromMinutes(2)))
+                            {
+                                throw new TimeoutException("A broadcast did not reach every member.");
+                            }
+                        }
+
+                        return broadcasts;
+                    },
+                    Clients: clients);
+            });
+
     private sealed record Workload(Func<Task> Warm, Func<Task<int>> Measured, ClientWebSocket[] Clients);
+
+    /// <summary>
+    /// Sends numbered broadcasts from the first client and counts, per number, the members that received it, so a
+    /// broadcast that missed a member not yet joined never counts for the next one.
+    /// </summary>
+    private sealed class FanOut
+    {
+        private readonly ClientWebSocket[] _clients;
+        private readonly int[] _received = new int[1 << 16];
+        private int _sequence;
+        private TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public FanOut(ClientWebSocket[] clients)
+        {
+            _clients = clients;
+            foreach (var client in clients)
+            {
+                _ = ReadAsync(client);
+            }
+        }
+
+        /// <summary>Sends the next broadcast; true when every member received it within <paramref name="timeout"/>.</summary>
+        public async Task<bool> BroadcastAsync(TimeSpan timeout)
+        {
+            int sequence = ++_sequence;
+            var complete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _complete, complete);
+            var payload = new byte[32];
+            BitConverter.TryWriteBytes(payload, sequence);
+            await _clients[0].SendAsync(payload, WebSocketMessageType.Binary, true, CancellationToken.None);
+            try
+            {
+                await complete.Task.WaitAsync(timeout);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+
+        private async Task ReadAsync(ClientWebSocket client)
+        {
+            var buffer = new byte[64];
+            try
+            {
+                while (true)
+                {
+                    var result = await client.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    int sequence = BitConverter.ToInt32(buffer, 0);
+                    if (Interlocked.Increment(ref _received[sequence & 0xFFFF]) == _clients.Length && sequence == Volatile.Read(ref _sequence))
+                    {
+                        Volatile.Read(ref _complete).TrySetResult();
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The workload aborts the clients when it is done.
+            }
+        }
+    }
 
     private static async Task<string> MeasureAsync(
         IReadOnlyList<(string Name, string Binary)> servers,
@@ -186,9 +298,9 @@ public static class Callgrind
         }));
     }
 
-    private static async Task<ClientWebSocket[]> ConnectAsync(int port, int count, Process server, bool deflate = false)
+    private static async Task<ClientWebSocket[]> ConnectAsync(int port, int count, Process server, bool deflate = false, string path = "/echo")
     {
-        var uri = new Uri($"ws://127.0.0.1:{port}/echo");
+        var uri = new Uri($"ws://127.0.0.1:{port}{path}");
         var clock = Stopwatch.StartNew();
         var clients = new List<ClientWebSocket>();
         while (clients.Count < count)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Buffers.Binary;
 using System.Net.WebSockets;
+using System.Security.Claims;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
@@ -102,9 +103,15 @@ public class ConnectionBenchmarks
         .BuildServiceProvider()
         .GetRequiredService<VelithonRuntime>());
 
-    internal static ServerWebSocket Connect(byte[] frame)
+    /// <summary>Accepts a connection whose client sends <paramref name="frame"/> forever, as the user <paramref name="userId"/> when given.</summary>
+    internal static ServerWebSocket Connect(byte[] frame, string? userId = null)
     {
         var context = new DefaultHttpContext();
+        if (userId is not null)
+        {
+            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Benchmark"));
+        }
+
         context.Request.Headers.SecWebSocketKey = "dGhlIHNhbXBsZSBub25jZQ==";
         context.Features.Set<IHttpUpgradeFeature>(new InMemoryUpgradeFeature(new LoopingStream(frame)));
         var socket = new ServerWebSocket(context, Runtime.Value);

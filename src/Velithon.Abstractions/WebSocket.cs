@@ -48,6 +48,29 @@ public abstract class WebSocket
     /// <summary>The client's address and port, when the transport knows them.</summary>
     public abstract IPEndPoint? Client { get; }
 
+    /// <summary>
+    /// This connection's id, unique across every server of the application and never reused, for
+    /// <see cref="IWebSocketHub.Connection"/>: <c>{server id}.{sequence}</c>, where the server id is 13 random
+    /// base32 characters drawn when the server starts and the sequence counts its connections in hexadecimal
+    /// (for example <c>k2m7q4d9x3ab5.1f</c>). The server part tells every server where to send a message for it.
+    /// </summary>
+    /// <remarks>
+    /// Not <c>HttpContext.Connection.Id</c>: that names the TCP connection, which HTTP/2 shares between several
+    /// WebSockets, and Kestrel draws it from a counter seeded with the clock at start, which two servers started
+    /// in the same tick share. The id is an address, not a secret: a client that learns one can name it, so an
+    /// application that lets clients choose whom to message checks that they may.
+    /// </remarks>
+    public abstract string ConnectionId { get; }
+
+    /// <summary>
+    /// The user this connection belongs to, for <see cref="IWebSocketHub.User"/>: by default the
+    /// <see cref="System.Security.Claims.ClaimTypes.NameIdentifier"/> claim of the handshake's authenticated
+    /// user (<c>HttpContext.User</c>), as SignalR's default user id provider reads it; the application can
+    /// choose another with <c>VelithonOptions.UserIdProvider</c>. <see langword="null"/> for an anonymous
+    /// connection. Read once, when the handshake is accepted, and fixed for the connection's life.
+    /// </summary>
+    public abstract string? UserId { get; }
+
     /// <summary>The headers of the opening handshake request.</summary>
     public IHeaderDictionary Headers => HttpContext.Request.Headers;
 

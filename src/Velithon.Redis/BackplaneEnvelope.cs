@@ -1,41 +1,49 @@
 using System;
-using System.Buffers.Binary;
 using System.Text;
 using Velithon.Scaling;
 
 namespace Velithon.Redis;
 
 /// <summary>
-/// The bytes of a broadcast on the Redis channel:
-/// <c>[version:1][kind:1][server id:16][group length:4, -1 for all][group UTF-8][payload]</c>.
-/// The server id lets a server skip the broadcasts it published itself, which it delivered locally already.
+/// The bytes of a message on a Redis channel:
+/// <c>[version:1][kind:1][origin server:16][connection id length:1][connection id, ASCII][payload]</c>.
+/// The channel says the topic (see <see cref="RedisChannels"/>), so the envelope does not repeat it; the connection
+/// id is there only on a server's channel (length 0 elsewhere). The origin lets a server skip the messages it
+/// published itself, which it delivered locally already.
 /// </summary>
+/// <remarks>Version 2; version 1 carried the group in the envelope on one channel for everything, and is not read.</remarks>
 internal static class BackplaneEnvelope
 {
-    private const byte Version = 1;
-    private const int HeaderLength = 1 + 1 + 16 + 4;
+    private const byte Version = 2;
+    private const int HeaderLength = 1 + 1 + 16 + 1;
 
-    public static byte[] Write(Guid serverId, BackplaneMessage message)
+    public static byte[] Write(Guid origin, BackplaneMessage message)
     {
-        int groupLength = message.Group is null ? 0 : Encoding.UTF8.GetByteCount(message.Group);
-        var envelope = new byte[HeaderLength + groupLength + message.Payload.Length];
-        envelope[0] = Version;
-        envelope[1] = (byte)message.Kind;
-        serverId.TryWriteBytes(envelope.AsSpan(2, 16));
-        BinaryPrimitives.WriteInt32BigEndian(envelope.AsSpan(18), message.Group is null ? -1 : groupLength);
-        if (message.Group is not null)
+        var connectionId = message.ConnectionId;
+        int idLength = connectionId?.Length ?? 0;
+        if (idLength > byte.MaxValue || (connectionId is not null && !Ascii.IsValid(connectionId)))
         {
-            Encoding.UTF8.GetBytes(message.Group, envelope.AsSpan(HeaderLength));
+            throw new ArgumentException("A connection id is at most 255 ASCII characters.", nameof(message));
         }
 
-        message.Payload.Span.CopyTo(envelope.AsSpan(HeaderLength + groupLength));
+        var envelope = new byte[HeaderLength + idLength + message.Payload.Length];
+        envelope[0] = Version;
+        envelope[1] = (byte)message.Kind;
+        origin.TryWriteBytes(envelope.AsSpan(2, 16));
+        envelope[18] = (byte)idLength;
+        if (connectionId is not null)
+        {
+            Encoding.ASCII.GetBytes(connectionId, envelope.AsSpan(HeaderLength));
+        }
+
+        message.Payload.Span.CopyTo(envelope.AsSpan(HeaderLength + idLength));
         return envelope;
     }
 
-    /// <summary>Reads an envelope; false for one this version does not understand.</summary>
-    public static bool TryRead(ReadOnlyMemory<byte> envelope, out Guid serverId, out BackplaneMessage message)
+    /// <summary>Reads an envelope that arrived on <paramref name="topic"/>'s channel; false for one this version does not understand.</summary>
+    public static bool TryRead(ReadOnlyMemory<byte> envelope, BackplaneTopic topic, out Guid origin, out BackplaneMessage message)
     {
-        serverId = Guid.Empty;
+        origin = Guid.Empty;
         message = default;
         var span = envelope.Span;
         if (span.Length < HeaderLength || span[0] != Version || span[1] is not ((byte)WebSocketMessageKind.Text or (byte)WebSocketMessageKind.Binary))
@@ -43,15 +51,15 @@ internal static class BackplaneEnvelope
             return false;
         }
 
-        serverId = new Guid(span.Slice(2, 16));
-        int groupLength = BinaryPrimitives.ReadInt32BigEndian(span.Slice(18));
-        if (groupLength < -1 || HeaderLength + Math.Max(groupLength, 0) > span.Length)
+        origin = new Guid(span.Slice(2, 16));
+        int idLength = span[18];
+        if (HeaderLength + idLength > span.Length || (idLength > 0) != (topic.Kind == BackplaneTopicKind.Server))
         {
             return false;
         }
 
-        string? group = groupLength < 0 ? null : Encoding.UTF8.GetString(span.Slice(HeaderLength, groupLength));
-        message = new BackplaneMessage(group, (WebSocketMessageKind)span[1], envelope.Slice(HeaderLength + Math.Max(groupLength, 0)));
+        string? connectionId = idLength == 0 ? null : Encoding.ASCII.GetString(span.Slice(HeaderLength, idLength));
+        message = new BackplaneMessage(topic, connectionId, (WebSocketMessageKind)span[1], envelope[(HeaderLength + idLength)..]);
         return true;
     }
 }

@@ -127,4 +127,15 @@ public sealed class VelithonOptions
     /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no timeout. Default: 30 seconds.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Reads a connection's user id (<see cref="WebSocket.UserId"/>, the address of <see cref="IWebSocketHub.User"/>)
+    /// from its handshake, as SignalR's <c>IUserIdProvider</c> does; <see langword="null"/> for an anonymous
+    /// connection. Called once per connection, when the handshake is accepted and before the 101 goes out, so an
+    /// exception refuses the handshake as one from the handler would. A delegate, set in code only, so Native AOT
+    /// needs no reflection for it. Default (<see langword="null"/>): the
+    /// <see cref="System.Security.Claims.ClaimTypes.NameIdentifier"/> claim of <c>HttpContext.User</c>.
+    /// </summary>
+    /// <example><c>options.UserIdProvider = ws => ws.HttpContext.User.FindFirst("sub")?.Value;</c></example>
+    public Func<WebSocket, string?>? UserIdProvider { get; set; }
 }

@@ -38,8 +38,9 @@ public sealed class DemoRedisTests
         Assert.Equal("", first.Errors);
         Assert.Equal("", second.Errors);
 
-        // Ann's own join notice travels through Redis too and may reach the second instance after Bob joined
-        // there, so Bob may see it once, anywhere before Ann's message. Nothing else may come in between.
+        // Ann's join notice went to Redis before Bob's instance had anyone in the room, and an instance subscribes to a
+        // room only from its first member on, so Bob should not see it; the publish is fire-and-forget, so one that
+        // reached Redis late is tolerated once, anywhere before Ann's message. Nothing else may come in between.
         async Task<System.Text.Json.JsonDocument> NextForBobAsync()
         {
             var next = await DemoScenarios.ReceiveJsonAsync(bob);

@@ -172,6 +172,8 @@ public sealed class InfrastructureApiTests
         public override HttpContext HttpContext => throw new NotSupportedException();
         public override Uri Url => throw new NotSupportedException();
         public override IPEndPoint? Client => throw new NotSupportedException();
+        public override string ConnectionId => throw new NotSupportedException();
+        public override string? UserId => throw new NotSupportedException();
         public override IReadOnlyList<string> RequestedSubProtocols => throw new NotSupportedException();
         public override string? SubProtocol => throw new NotSupportedException();
         public override WebSocketState ClientState => throw new NotSupportedException();

@@ -6,25 +6,43 @@ namespace Velithon.Redis.Tests;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port with persistence off, run as a child process so a test
-/// can kill it and start it again on the same port.
+/// can kill it and start it again on the same port. Its working directory is a fresh temporary one, deleted on dispose.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("velithon-redis-").FullName;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string[] extraArguments)
+    {
+        Port = port;
+        _extraArguments = extraArguments;
+    }
 
     public int Port { get; }
 
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server; <paramref name="extraArguments"/> go to redis-server after the defaults (cluster mode, for one).</summary>
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
-        var server = new RedisServer(FreePort());
-        await server.RestartAsync();
+        var server = Create(extraArguments);
+        try
+        {
+            await server.RestartAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
+
+    /// <summary>A server with its port chosen and not started: <see cref="RestartAsync"/> starts it.</summary>
+    public static RedisServer Create(params string[] extraArguments) => new(FreePort(), extraArguments);
 
     /// <summary>Starts the process (again) and waits until it accepts connections.</summary>
     public async Task RestartAsync()
@@ -35,9 +53,16 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in _extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process?.Dispose();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
+        _process.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        _process.ErrorDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -50,9 +75,13 @@ public sealed class RedisServer : IAsyncDisposable
                 await probe.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
                 return;
             }
-            catch (SocketException)
+            catch (SocketException) when (!_process.HasExited)
             {
                 await Task.Delay(20, timeout.Token);
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException($"redis-server on port {Port} exited with {_process.ExitCode}: {string.Join(" | ", output)}");
             }
         }
     }
@@ -74,7 +103,8 @@ public sealed class RedisServer : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

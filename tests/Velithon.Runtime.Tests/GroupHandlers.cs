@@ -35,6 +35,29 @@ public static class GroupHandlers
     }
 }
 
+/// <summary>Handlers for the targeting and backplane tests.</summary>
+public static class TargetHandlers
+{
+    /// <summary>Says who the connection is (<c>me {connection id} {user id or -}</c>) once accepted, then reads until it ends.</summary>
+    [WebSocket("/targets")]
+    public static async Task Targets(WebSocket ws, EventRecorder recorder)
+    {
+        await ws.AcceptAsync();
+        recorder.Record("targets", "accepted " + (ws.UserId ?? "-"));
+        await ws.SendTextAsync($"me {ws.ConnectionId} {ws.UserId ?? "-"}");
+        try
+        {
+            while (true)
+            {
+                await ws.ReceiveAsync();
+            }
+        }
+        catch (WebSocketDisconnectException)
+        {
+        }
+    }
+}
+
 /// <summary>An endpoint class that joins a group in its connect-complete step, to show groups from endpoint classes.</summary>
 [WebSocket("/lobby")]
 public sealed class LobbyEndpoint(IWebSocketHub hub) : WebSocketEndpoint

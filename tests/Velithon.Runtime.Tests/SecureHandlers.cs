@@ -75,7 +75,7 @@ public sealed class SecureEndpoint : WebSocketEndpoint
 
 /// <summary>
 /// A real authentication handler for tests: <c>Authorization: Test name[,role...]</c> signs in as
-/// <c>name</c> with those roles; no header is no identity (401 on a protected route).
+/// <c>name</c> (both its name and its name identifier) with those roles; no header is no identity (401 on a protected route).
 /// </summary>
 public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -91,7 +91,7 @@ public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSche
         }
 
         var parts = header[(SchemeName.Length + 1)..].Split(',');
-        var claims = new List<Claim> { new(ClaimTypes.Name, parts[0]) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, parts[0]), new(ClaimTypes.NameIdentifier, parts[0]) };
         claims.AddRange(parts.Skip(1).Select(role => new Claim(ClaimTypes.Role, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));

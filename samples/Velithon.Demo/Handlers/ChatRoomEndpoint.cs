@@ -21,7 +21,8 @@ public sealed class ChatRoomEndpoint(string roomId, [FromQuery] string? name, IW
 
     public override async ValueTask OnConnectCompleteAsync(WebSocket ws)
     {
-        hub.AddToGroup(ws, _group);
+        // Completes once the room's messages from other instances reach this connection (with the Redis backplane).
+        await hub.AddToGroupAsync(ws, _group);
         // The room hears of the newcomer before the newcomer hears "welcome": whoever joins after that welcome
         // cannot receive this notice too.
         await hub.Group(_group).Except(ws).SendJsonAsync(NewEvent("joined", null), DemoJsonContext.Default.ChatEvent);

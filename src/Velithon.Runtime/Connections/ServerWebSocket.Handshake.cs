@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Security.Claims;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -73,6 +75,11 @@ internal sealed partial class ServerWebSocket
         FrameWebSocket socket;
         try
         {
+            // Before the 101: a user id provider that throws refuses the handshake as the handler's own exception would.
+            Volatile.Write(ref _userId, _runtime.Options.UserIdProvider is { } userIdProvider
+                ? userIdProvider(this)
+                : _httpContext.User.FindFirst(ClaimTypes.NameIdentifier)?.Value);
+
             if (headers is not null)
             {
                 foreach (var (name, value) in headers)
@@ -138,7 +145,13 @@ internal sealed partial class ServerWebSocket
         }
 
         // After the hub knows of it: a shutdown that began meanwhile closes it with 1001 like every other connection.
-        _runtime.Hub.Add(this);
+        // With a backplane, accept completes once messages to the connection's user from other servers reach it
+        // (SignalR's Redis backplane waits the same way before OnConnectedAsync); without one, at once.
+        var reachable = _runtime.Hub.Add(this);
+        if (!reachable.IsCompleted)
+        {
+            await reachable.ConfigureAwait(false);
+        }
     }
 
     /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>

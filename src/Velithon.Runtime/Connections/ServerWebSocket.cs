@@ -62,6 +62,10 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     // ConnectionClock milliseconds of the last message received (or of the accept), for the idle timeout.
     private long _lastMessageTicks;
 
+    // Given out on first use (most refused handshakes never need one); the user id is read at accept.
+    private string? _connectionId;
+    private string? _userId;
+
     internal ServerWebSocket(HttpContext httpContext, VelithonRuntime runtime, string handlerName = "", RoutePolicy? policy = null)
     {
         _httpContext = httpContext;
@@ -97,6 +101,16 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     /// <inheritdoc />
     public override IPEndPoint? Client =>
         _httpContext.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, _httpContext.Connection.RemotePort) : null;
+
+    /// <inheritdoc />
+    public override string ConnectionId =>
+        Volatile.Read(ref _connectionId) ?? Interlocked.CompareExchange(ref _connectionId, _runtime.Hub.Ids.Next(), null) ?? _connectionId!;
+
+    /// <summary>The connection id if one was given out, without giving one out.</summary>
+    internal string? ConnectionIdIfAssigned => Volatile.Read(ref _connectionId);
+
+    /// <inheritdoc />
+    public override string? UserId => Volatile.Read(ref _userId);
 
     /// <inheritdoc />
     public override IReadOnlyList<string> RequestedSubProtocols =>

@@ -1,17 +1,10 @@
 using System;
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics.CodeAnalysis;
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Velithon.Buffers;
 using Velithon.Connections;
 using Velithon.Json;
 using Velithon.Metrics;
@@ -20,17 +13,22 @@ using Velithon.Scaling;
 namespace Velithon.Groups;
 
 /// <summary>
-/// The runtime's <see cref="IWebSocketHub"/>: the registry of accepted connections and of groups, the
-/// broadcaster, and the one that closes every connection with 1001 when the host stops.
+/// The runtime's <see cref="IWebSocketHub"/>: the registry of accepted connections (by id), of groups and of users,
+/// the broadcaster (<c>.Broadcast</c>), and the one that closes every connection with 1001 when the host stops.
 /// </summary>
+/// <remarks>
+/// With a backplane, the registries decide what this server subscribes to: a group's or a user's topic while it
+/// has connections here (<see cref="TopicMembers"/>), and, for the hub's whole life, every connection's topic and
+/// this server's own, which carries messages to single connections by id.
+/// </remarks>
 internal sealed partial class WebSocketHub : IWebSocketHub
 {
-    private readonly ConcurrentDictionary<ServerWebSocket, byte> _connections = new();
-    private readonly ConcurrentDictionary<string, GroupMembers> _groups = new(StringComparer.Ordinal);
-    private readonly VelithonMetrics _metrics;
+    private readonly ConcurrentDictionary<string, ServerWebSocket> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TopicMembers> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TopicMembers> _users = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
-    private readonly WebSocketBackplane? _backplane;
     private readonly ApplicationJson _json;
+    private int _connectionCount;
 
     public WebSocketHub(
         VelithonMetrics metrics,
@@ -40,84 +38,132 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         ApplicationJson json)
     {
         _json = json;
-        _metrics = metrics;
+        Metrics = metrics;
         _logger = loggerFactory.CreateLogger("Velithon.WebSockets.Hub");
         foreach (var backplane in backplanes)
         {
-            if (_backplane is not null)
+            if (Backplane is not null)
             {
                 throw new InvalidOperationException("Only one WebSocket backplane can be registered.");
             }
 
-            _backplane = backplane;
+            Backplane = backplane;
             backplane.Attach(this);
+        }
+
+        if (Backplane is not null)
+        {
+            // Held for the hub's life: a backplane that has not started yet subscribes when it does.
+            _ = SubscribeForLifeAsync(BackplaneTopic.All);
+            _ = SubscribeForLifeAsync(BackplaneTopic.ForServer(Ids.ServerId));
         }
 
         lifetime.ApplicationStopping.Register(static state => ((WebSocketHub)state!).CloseAll(), this);
     }
 
-    public int ConnectionCount => _connections.Count;
+    /// <summary>This server's id and the connection ids it gives out.</summary>
+    internal ConnectionIds Ids { get; } = new();
 
-    public BroadcastTarget All => new(this, null, null);
+    internal WebSocketBackplane? Backplane { get; }
+
+    internal VelithonMetrics Metrics { get; }
+
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
+    public BroadcastTarget All => new(this, BroadcastTargetKind.All, null, null);
 
     public BroadcastTarget Group(string group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return new BroadcastTarget(this, group, null);
+        return new BroadcastTarget(this, BroadcastTargetKind.Group, group, null);
     }
 
-    internal IEnumerable<ServerWebSocket> Connections => _connections.Keys;
+    public BroadcastTarget User(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return new BroadcastTarget(this, BroadcastTargetKind.User, userId, null);
+    }
+
+    public BroadcastTarget Connection(string connectionId)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        return new BroadcastTarget(this, BroadcastTargetKind.Connection, connectionId, null);
+    }
+
+    /// <summary>Every accepted connection, read without locking the registry.</summary>
+    internal IEnumerable<ServerWebSocket> Connections
+    {
+        get
+        {
+            foreach (var (_, socket) in _connections)
+            {
+                yield return socket;
+            }
+        }
+    }
 
     // Set when the host begins to stop; a connection accepted from then on is closed with 1001 as it joins.
     private bool _stopping;
 
-    internal void Add(ServerWebSocket socket)
+    /// <summary>
+    /// Registers a connection that was just accepted, under its id and its user. The task completes once messages
+    /// to its user from the other servers reach it (at once without a backplane or a user), so that accept can wait.
+    /// </summary>
+    internal Task Add(ServerWebSocket socket)
     {
-        _connections.TryAdd(socket, 0);
+        if (_connections.TryAdd(socket.ConnectionId, socket))
+        {
+            Interlocked.Increment(ref _connectionCount);
+        }
+
+        var subscribed = Task.CompletedTask;
+        TopicMembers? user = socket.UserId is { } userId ? Join(_users, BackplaneTopicKind.User, userId, socket, out subscribed) : null;
+        if (socket.IsMembershipClosed)
+        {
+            // The connection ended while it was being added, and its removal may have missed what was just added.
+            Forget(socket);
+            user?.Remove(socket);
+        }
+
         if (Volatile.Read(ref _stopping))
         {
             // Accepted after shutdown began, so CloseAll did not see it: it goes the way of every other connection.
             _ = socket.CloseAsync(WebSocketCloseCode.GoingAway, "The server is shutting down.");
         }
+
+        return subscribed;
     }
 
-    /// <summary>Forgets a connection that ended: it leaves the registry and every group.</summary>
+    /// <summary>Forgets a connection that ended: it leaves the registry, its user and every group.</summary>
     internal void Remove(ServerWebSocket socket)
     {
-        _connections.TryRemove(socket, out _);
-        foreach (var group in socket.CloseMembership())
+        var groups = socket.CloseMembership();
+        Forget(socket);
+        foreach (var group in groups)
         {
             if (_groups.TryGetValue(group, out var members))
             {
-                members.Remove(socket, _groups);
+                members.Remove(socket);
             }
+        }
+
+        if (socket.UserId is { } userId && _users.TryGetValue(userId, out var user))
+        {
+            user.Remove(socket);
         }
     }
 
-    public bool AddToGroup(WebSocket socket, string group)
+    public bool AddToGroup(WebSocket socket, string group) => JoinGroup(AsServerSocket(socket), group, out _);
+
+    public ValueTask<bool> AddToGroupAsync(WebSocket socket, string group, CancellationToken cancellationToken = default)
     {
-        var connection = AsServerSocket(socket);
-        ArgumentNullException.ThrowIfNull(group);
-        if (!connection.TryJoin(group))
+        bool added = JoinGroup(AsServerSocket(socket), group, out var subscribed);
+        return subscribed.IsCompleted ? new ValueTask<bool>(added) : WaitAsync(subscribed, added, cancellationToken);
+
+        static async ValueTask<bool> WaitAsync(Task subscribed, bool added, CancellationToken cancellationToken)
         {
-            return false;
-        }
-
-        while (true)
-        {
-            var members = _groups.GetOrAdd(group, static name => new GroupMembers(name));
-            if (members.TryAdd(connection))
-            {
-                // The connection may have ended between joining and being added; its leaving then missed this group.
-                if (connection.IsMembershipClosed)
-                {
-                    members.Remove(connection, _groups);
-                }
-
-                return true;
-            }
-
-            // The group emptied and was removed between the lookup and the add: take the new one.
+            await subscribed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return added;
         }
     }
 
@@ -132,7 +178,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 
         if (_groups.TryGetValue(group, out var members))
         {
-            members.Remove(connection, _groups);
+            members.Remove(connection);
         }
 
         return true;
@@ -152,146 +198,104 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 
     public IReadOnlyList<string> GetGroups(WebSocket socket) => AsServerSocket(socket).GetGroups();
 
-    public IReadOnlyList<string> GetGroupNames() => [.. _groups.Keys];
-
-    public IReadOnlyList<WebSocket> GetConnections() => [.. _connections.Keys];
-
-    public ValueTask<int> BroadcastTextAsync(BroadcastTarget target, string text, CancellationToken cancellationToken = default)
+    public IReadOnlyList<string> GetGroupNames()
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Encoding.UTF8.GetMaxByteCount(text.Length), 1));
-        int length = Encoding.UTF8.GetBytes(text, buffer);
-        return BroadcastAsync(target, new BroadcastPayload(buffer, length, WebSocketMessageType.Text), cancellationToken);
-    }
-
-    public ValueTask<int> BroadcastBytesAsync(BroadcastTarget target, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        BroadcastAsync(target, BroadcastPayload.Copy(data.Span, WebSocketMessageType.Binary), cancellationToken);
-
-    public ValueTask<int> BroadcastJsonAsync<T>(BroadcastTarget target, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        var buffer = new PooledBufferWriter();
-        try
+        var names = new List<string>();
+        foreach (var (name, members) in _groups)
         {
-            using (var writer = new Utf8JsonWriter(buffer))
+            // A group whose last member left stays registered until its unsubscription completes.
+            if (members.Count > 0)
             {
-                JsonSerializer.Serialize(writer, value, typeInfo);
-            }
-
-            return BroadcastAsync(target, BroadcastPayload.Copy(buffer.WrittenMemory.Span, WebSocketMessageType.Text), cancellationToken);
-        }
-        finally
-        {
-            buffer.Reset();
-        }
-    }
-
-    [RequiresUnreferencedCode(ServerWebSocket.JsonWithoutTypeInfoMessage)]
-    [RequiresDynamicCode(ServerWebSocket.JsonWithoutTypeInfoMessage)]
-    public ValueTask<int> BroadcastJsonAsync<T>(BroadcastTarget target, T value, CancellationToken cancellationToken = default) =>
-        BroadcastJsonAsync(target, value, _json.GetTypeInfo<T>(), cancellationToken);
-
-    /// <summary>Delivers a broadcast that another server published.</summary>
-    internal int DeliverFromBackplane(BackplaneMessage message)
-    {
-        var payload = BroadcastPayload.Copy(message.Payload.Span,
-            message.Kind == WebSocketMessageKind.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
-        try
-        {
-            return DeliverLocally(message.Group, excluded: null, payload);
-        }
-        finally
-        {
-            payload.Release();
-        }
-    }
-
-    private ValueTask<int> BroadcastAsync(BroadcastTarget target, BroadcastPayload payload, CancellationToken cancellationToken)
-    {
-        int delivered;
-        try
-        {
-            delivered = DeliverLocally(target.Group, target.Excluded as ServerWebSocket, payload);
-        }
-        catch
-        {
-            payload.Release();
-            throw;
-        }
-
-        if (_backplane is null)
-        {
-            payload.Release();
-            return new ValueTask<int>(delivered);
-        }
-
-        return PublishAsync(target.Group, payload, delivered, cancellationToken);
-    }
-
-    private async ValueTask<int> PublishAsync(string? group, BroadcastPayload payload, int delivered, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var kind = payload.MessageType == WebSocketMessageType.Text ? WebSocketMessageKind.Text : WebSocketMessageKind.Binary;
-            await _backplane!.PublishAsync(new BackplaneMessage(group, kind, payload.Memory), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            payload.Release();
-        }
-
-        return delivered;
-    }
-
-    private int DeliverLocally(string? group, ServerWebSocket? excluded, BroadcastPayload payload)
-    {
-        if (group is null)
-        {
-            return DeliverToEach(_connections, excluded, payload);
-        }
-
-        return _groups.TryGetValue(group, out var members) ? DeliverToEach(members.Connections, excluded, payload) : 0;
-    }
-
-    private int DeliverToEach(ConcurrentDictionary<ServerWebSocket, byte> recipients, ServerWebSocket? excluded, BroadcastPayload payload)
-    {
-        int delivered = 0;
-        foreach (var (socket, _) in recipients)
-        {
-            if (ReferenceEquals(socket, excluded))
-            {
-                continue;
-            }
-
-            switch (socket.DeliverBroadcast(payload, socket.Policy.BroadcastQueueLimit))
-            {
-                case DeliveryResult.Delivered:
-                    delivered++;
-                    break;
-                case DeliveryResult.QueueFull:
-                    OnQueueFull(socket);
-                    break;
+                names.Add(name);
             }
         }
 
-        return delivered;
+        return names;
     }
 
-    private void OnQueueFull(ServerWebSocket socket)
+    public IReadOnlyList<WebSocket> GetConnections()
     {
-        var policy = socket.Policy.SlowConsumerPolicy;
-        _metrics.BroadcastDropped(policy);
-        if (policy == SlowConsumerPolicy.DropMessage)
+        var connections = new List<WebSocket>();
+        foreach (var (_, socket) in _connections)
         {
-            Log.BroadcastDropped(_logger, socket.Policy.BroadcastQueueLimit);
-            return;
+            connections.Add(socket);
         }
 
-        if (socket.TryMarkSlowConsumer())
+        return connections;
+    }
+
+    public IReadOnlyList<WebSocket> GetUserConnections(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _users.TryGetValue(userId, out var user) ? user.Snapshot() : [];
+    }
+
+    /// <summary>A backplane call for <paramref name="topic"/> threw; the topic's loop goes on without it.</summary>
+    internal void SubscriptionFailed(BackplaneTopic topic, bool subscribe, Exception exception)
+    {
+        try
         {
-            int code = policy == SlowConsumerPolicy.ClosePolicyViolation ? WebSocketCloseCode.PolicyViolation : WebSocketCloseCode.TryAgainLater;
-            Log.SlowConsumerClosed(_logger, socket.Policy.BroadcastQueueLimit, code);
-            _ = socket.CloseAsync(code, "The connection does not read its messages fast enough.");
+            Log.SubscriptionFailed(_logger, subscribe ? "subscribe to" : "unsubscribe from", topic.Kind, topic.Name ?? "", exception);
+        }
+        catch (Exception)
+        {
+            // A logger that throws must not fault the subscription loop, whose task nobody awaits.
+        }
+    }
+
+    private bool JoinGroup(ServerWebSocket connection, string group, out Task subscribed)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (!connection.TryJoin(group))
+        {
+            // Already a member (or ended): AddToGroupAsync still waits for the group's subscription.
+            subscribed = _groups.TryGetValue(group, out var existing) ? existing.WhenSubscribed() : Task.CompletedTask;
+            return false;
+        }
+
+        var members = Join(_groups, BackplaneTopicKind.Group, group, connection, out subscribed);
+
+        // The connection may have ended between joining and being added; its leaving then missed this group.
+        if (connection.IsMembershipClosed)
+        {
+            members.Remove(connection);
+        }
+
+        return true;
+    }
+
+    private TopicMembers Join(ConcurrentDictionary<string, TopicMembers> registry, BackplaneTopicKind kind, string name, ServerWebSocket socket, out Task subscribed)
+    {
+        while (true)
+        {
+            var members = registry.GetOrAdd(name, static (key, state) => new TopicMembers(state.Hub, state.Registry, new BackplaneTopic(state.Kind, key)), (Hub: this, Registry: registry, Kind: kind));
+            if (members.TryAdd(socket, out subscribed))
+            {
+                return members;
+            }
+
+            // The topic emptied and left the registry between the lookup and the add: take the new one.
+        }
+    }
+
+    private void Forget(ServerWebSocket socket)
+    {
+        if (socket.ConnectionIdIfAssigned is { } id && _connections.TryRemove(new KeyValuePair<string, ServerWebSocket>(id, socket)))
+        {
+            Interlocked.Decrement(ref _connectionCount);
+        }
+    }
+
+    private async Task SubscribeForLifeAsync(BackplaneTopic topic)
+    {
+        try
+        {
+            await Backplane!.SubscribeAsync(topic, CancellationToken.None).ConfigureAwait(false);
+            Metrics.BackplaneSubscriptionChanged(topic.Kind, 1);
+        }
+        catch (Exception exception)
+        {
+            SubscriptionFailed(topic, subscribe: true, exception);
         }
     }
 
@@ -299,7 +303,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     {
         Volatile.Write(ref _stopping, true);
         var closing = new List<Task>();
-        foreach (var socket in _connections.Keys)
+        foreach (var (_, socket) in _connections)
         {
             closing.Add(socket.CloseAsync(WebSocketCloseCode.GoingAway, "The server is shutting down."));
         }
@@ -314,55 +318,5 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         ArgumentNullException.ThrowIfNull(socket);
         return socket as ServerWebSocket
             ?? throw new ArgumentException("The connection does not belong to this application's Velithon runtime.", nameof(socket));
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(20, LogLevel.Debug, "A broadcast was dropped for a connection whose queue holds {Limit} messages already.", EventName = "BroadcastDropped")]
-        public static partial void BroadcastDropped(ILogger logger, int limit);
-
-        [LoggerMessage(21, LogLevel.Information, "A connection whose broadcast queue held {Limit} messages is closed with {CloseCode}: it does not read fast enough.", EventName = "SlowConsumerClosed")]
-        public static partial void SlowConsumerClosed(ILogger logger, int limit, int closeCode);
-    }
-
-    /// <summary>One group's members on this server.</summary>
-    private sealed class GroupMembers(string name)
-    {
-        private readonly Lock _lock = new();
-        private bool _removed;
-
-        public ConcurrentDictionary<ServerWebSocket, byte> Connections { get; } = new();
-
-        public int Count => Connections.Count;
-
-        /// <summary>Adds a member unless this group was already removed from the registry for being empty.</summary>
-        public bool TryAdd(ServerWebSocket socket)
-        {
-            lock (_lock)
-            {
-                if (_removed)
-                {
-                    return false;
-                }
-
-                Connections.TryAdd(socket, 0);
-                return true;
-            }
-        }
-
-        public void Remove(ServerWebSocket socket, ConcurrentDictionary<string, GroupMembers> registry)
-        {
-            lock (_lock)
-            {
-                if (Connections.TryRemove(socket, out _) && Connections.IsEmpty)
-                {
-                    // An empty group leaves the registry, so group names do not accumulate.
-                    _removed = true;
-                    registry.TryRemove(new KeyValuePair<string, GroupMembers>(name, this));
-                }
-            }
-        }
-
-        public IReadOnlyList<WebSocket> Snapshot() => [.. Connections.Keys];
     }
 }

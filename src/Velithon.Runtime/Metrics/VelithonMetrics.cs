@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
+using Velithon.Scaling;
 
 namespace Velithon.Metrics;
 
@@ -16,6 +17,7 @@ internal sealed class VelithonMetrics
     public const string RejectionReasonTag = "velithon.handshake.rejection_reason";
     public const string CloseCodeTag = "velithon.close_code";
     public const string PolicyTag = "velithon.slow_consumer_policy";
+    public const string TopicTag = "velithon.backplane.topic";
 
     private readonly Counter<long> _handshakes;
     private readonly UpDownCounter<long> _activeConnections;
@@ -25,6 +27,10 @@ internal sealed class VelithonMetrics
     private readonly Counter<long> _messagesSent;
     private readonly Counter<long> _bytesSent;
     private readonly Counter<long> _broadcastsDropped;
+    private readonly UpDownCounter<long> _backplaneSubscriptions;
+    private readonly Counter<long> _backplanePublished;
+    private readonly Counter<long> _backplaneReceived;
+    private readonly Counter<long> _backplaneDelivered;
 
     public VelithonMetrics(IMeterFactory meterFactory)
     {
@@ -37,6 +43,10 @@ internal sealed class VelithonMetrics
         _messagesSent = meter.CreateCounter<long>("velithon.messages.sent", "{message}", "Whole messages sent, broadcasts counted once per recipient.");
         _bytesSent = meter.CreateCounter<long>("velithon.bytes.sent", "By", "Payload bytes of the messages sent.");
         _broadcastsDropped = meter.CreateCounter<long>("velithon.broadcast.dropped", "{message}", "Broadcast messages not delivered because the recipient's queue was full, by slow-consumer policy.");
+        _backplaneSubscriptions = meter.CreateUpDownCounter<long>("velithon.backplane.subscriptions", "{subscription}", "Backplane topics this server is subscribed to (held, or waiting for the broker to return), by topic kind (all, group, user, server).");
+        _backplanePublished = meter.CreateCounter<long>("velithon.backplane.messages.published", "{message}", "Messages this server published to the other servers, by topic kind.");
+        _backplaneReceived = meter.CreateCounter<long>("velithon.backplane.messages.received", "{message}", "Messages from other servers that reached this server through the backplane, by topic kind.");
+        _backplaneDelivered = meter.CreateCounter<long>("velithon.backplane.messages.delivered", "{message}", "Messages from other servers that this server handed to at least one of its connections, by topic kind; received minus delivered is what reached this server for nothing.");
     }
 
     public void HandshakeAccepted() =>
@@ -81,6 +91,41 @@ internal sealed class VelithonMetrics
 
     public void BroadcastDropped(SlowConsumerPolicy policy) =>
         _broadcastsDropped.Add(1, new KeyValuePair<string, object?>(PolicyTag, PolicyName(policy)));
+
+    public void BackplaneSubscriptionChanged(BackplaneTopicKind kind, int change) =>
+        _backplaneSubscriptions.Add(change, new KeyValuePair<string, object?>(TopicTag, TopicName(kind)));
+
+    public void BackplaneMessagePublished(BackplaneTopicKind kind)
+    {
+        if (_backplanePublished.Enabled)
+        {
+            _backplanePublished.Add(1, new KeyValuePair<string, object?>(TopicTag, TopicName(kind)));
+        }
+    }
+
+    public void BackplaneMessageReceived(BackplaneTopicKind kind)
+    {
+        if (_backplaneReceived.Enabled)
+        {
+            _backplaneReceived.Add(1, new KeyValuePair<string, object?>(TopicTag, TopicName(kind)));
+        }
+    }
+
+    public void BackplaneMessageDelivered(BackplaneTopicKind kind)
+    {
+        if (_backplaneDelivered.Enabled)
+        {
+            _backplaneDelivered.Add(1, new KeyValuePair<string, object?>(TopicTag, TopicName(kind)));
+        }
+    }
+
+    private static string TopicName(BackplaneTopicKind kind) => kind switch
+    {
+        BackplaneTopicKind.All => "all",
+        BackplaneTopicKind.Group => "group",
+        BackplaneTopicKind.User => "user",
+        _ => "server",
+    };
 
     private static string PolicyName(SlowConsumerPolicy policy) => policy switch
     {

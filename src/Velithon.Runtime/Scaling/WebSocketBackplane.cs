@@ -6,23 +6,52 @@ using Velithon.Groups;
 namespace Velithon.Scaling;
 
 /// <summary>
-/// Carries broadcasts between the servers of one application, so that a broadcast to a group reaches the
-/// group's members on every server. Register one as a singleton (for example with
-/// <c>AddVelithon().AddRedisBackplane(...)</c>); the hub publishes every broadcast to it after delivering
-/// locally, and the backplane hands broadcasts from other servers to <see cref="DeliverLocally"/>.
+/// Carries messages between the servers of one application, so that a message to a group, a user or a
+/// connection reaches it on whichever server it lives, and only the servers that hold some of its connections
+/// receive it. Register one as a singleton (for example with <c>AddVelithon().AddRedisBackplane(...)</c>).
 /// </summary>
+/// <remarks>
+/// <para>
+/// The hub drives it: it publishes every message after delivering it locally (<see cref="PublishAsync"/>), and it
+/// tells the backplane which topics this server needs (<see cref="SubscribeAsync"/>, <see cref="UnsubscribeAsync"/>):
+/// <see cref="BackplaneTopic.All"/> and this server's own <see cref="BackplaneTopicKind.Server"/> topic for as long
+/// as the hub lives, a group's topic from its first member on this server until its last one leaves, and a user's
+/// from the user's first connection here until the last ends. The backplane hands what arrives on its subscriptions
+/// to <see cref="DeliverLocally"/>, skipping what this server published itself.
+/// </para>
+/// <para>
+/// For one topic the hub never overlaps calls: it calls <see cref="SubscribeAsync"/> and <see cref="UnsubscribeAsync"/>
+/// alternately, starting with a subscribe, each after the previous one completed. Calls for different topics run
+/// at the same time.
+/// </para>
+/// </remarks>
 public abstract class WebSocketBackplane
 {
     private WebSocketHub? _hub;
 
     /// <summary>
-    /// Publishes a broadcast that was just delivered on this server to the other servers. The message's
-    /// memory is valid only until the returned task completes. Implementations must not throw for a broker
-    /// that is unreachable: local delivery has already happened and must not fail because of it.
+    /// Publishes a message that was just delivered on this server to the other servers, on
+    /// <paramref name="message"/>'s topic. The message's memory is valid only until the returned task completes.
+    /// Implementations must not throw for a broker that is unreachable: local delivery has already happened and
+    /// must not fail because of it.
     /// </summary>
     public abstract ValueTask PublishAsync(BackplaneMessage message, CancellationToken cancellationToken);
 
-    /// <summary>Delivers a broadcast published by another server to this server's matching connections.</summary>
+    /// <summary>
+    /// Starts receiving what the other servers publish on <paramref name="topic"/>. Completes once the broker has
+    /// confirmed the subscription, so that everything published on the topic after the returned task completed
+    /// arrives. When the broker is unreachable it completes without waiting, and the backplane subscribes once the
+    /// broker returns; it must not throw for that.
+    /// </summary>
+    public abstract ValueTask SubscribeAsync(BackplaneTopic topic, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops receiving <paramref name="topic"/>'s messages; also forgets a subscription that waits for the broker to
+    /// return. Must not throw for an unreachable broker.
+    /// </summary>
+    public abstract ValueTask UnsubscribeAsync(BackplaneTopic topic, CancellationToken cancellationToken);
+
+    /// <summary>Delivers a message published by another server to this server's matching connections.</summary>
     /// <returns>The number of local connections it was sent or queued to.</returns>
     protected int DeliverLocally(BackplaneMessage message) =>
         _hub?.DeliverFromBackplane(message) ?? 0;
@@ -35,9 +64,3 @@ public abstract class WebSocketBackplane
         }
     }
 }
-
-/// <summary>A broadcast as it travels between servers: its target group (or everyone), its kind and its payload.</summary>
-/// <param name="Group">The group, or <see langword="null"/> for every connection.</param>
-/// <param name="Kind">Whether the payload is a text (UTF-8) or a binary message.</param>
-/// <param name="Payload">The message as sent on the wire.</param>
-public readonly record struct BackplaneMessage(string? Group, WebSocketMessageKind Kind, ReadOnlyMemory<byte> Payload);

@@ -1,0 +1,80 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading;
+
+namespace Velithon.Groups;
+
+/// <summary>
+/// This server's id and the connection ids it gives out, <c>{server id}.{sequence}</c> (see
+/// <see cref="WebSocket.ConnectionId"/>): unique across the fleet because the server id is drawn at random when the
+/// hub is created (65 bits, so a collision between two of even thousands of servers is out of reach), unique on the
+/// server because the sequence only grows. The server part routes a message to the one server that holds the connection.
+/// </summary>
+internal sealed class ConnectionIds
+{
+    /// <summary>The length of a server id: 13 base32 characters.</summary>
+    public const int ServerIdLength = 13;
+
+    private const string Base32 = "abcdefghijklmnopqrstuvwxyz234567";
+    private long _sequence;
+
+    public ConnectionIds()
+    {
+        Span<byte> random = stackalloc byte[ServerIdLength];
+        RandomNumberGenerator.Fill(random);
+        Span<char> chars = stackalloc char[ServerIdLength];
+        for (int i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Base32[random[i] & 31];
+        }
+
+        ServerId = new string(chars);
+    }
+
+    /// <summary>This server's id, the prefix of its connections' ids.</summary>
+    public string ServerId { get; }
+
+    /// <summary>A new connection id.</summary>
+    public string Next()
+    {
+        ulong sequence = (ulong)Interlocked.Increment(ref _sequence);
+        int digits = Math.Max(1, (64 - (int)ulong.LeadingZeroCount(sequence) + 3) / 4);
+        return string.Create(ServerIdLength + 1 + digits, (ServerId, sequence), static (chars, state) =>
+        {
+            state.ServerId.CopyTo(chars);
+            chars[ServerIdLength] = '.';
+            state.sequence.TryFormat(chars[(ServerIdLength + 1)..], out _, "x", CultureInfo.InvariantCulture);
+        });
+    }
+
+    /// <summary>The server part of <paramref name="connectionId"/>; false for a string this scheme did not make.</summary>
+    public static bool TryGetServerId(string connectionId, out ReadOnlySpan<char> serverId)
+    {
+        serverId = default;
+        if (connectionId.Length < ServerIdLength + 2 || connectionId[ServerIdLength] != '.')
+        {
+            return false;
+        }
+
+        var server = connectionId.AsSpan(0, ServerIdLength);
+        foreach (char c in server)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '2' and <= '7')))
+            {
+                return false;
+            }
+        }
+
+        foreach (char c in connectionId.AsSpan(ServerIdLength + 1))
+        {
+            if (!char.IsAsciiHexDigitLower(c))
+            {
+                return false;
+            }
+        }
+
+        serverId = server;
+        return true;
+    }
+}
