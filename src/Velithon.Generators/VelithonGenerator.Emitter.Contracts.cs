@@ -86,6 +86,14 @@ public sealed partial class VelithonGenerator
             writer.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">The connection's route speaks another contract, or none.</exception>");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.WriteLine($"public static {contract.TypeName} From(global::Velithon.WebSocket socket) => {ContractSocketType}.From<{contract.TypeName}>(socket);");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The typed socket of the connection <paramref name=\"connectionId\"/>, which this server holds: to make a request of a connection other than the caller's.</summary>");
+            writer.WriteLine("/// <param name=\"hub\">The application's hub.</param>");
+            writer.WriteLine("/// <param name=\"connectionId\">The connection's <c>WebSocket.ConnectionId</c>.</param>");
+            writer.WriteLine("/// <returns>The connection's typed socket.</returns>");
+            writer.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">Another server holds the connection (requests are not relayed: send it a message through <c>hub.Connection(id)</c>), this server holds none with that id, or its route speaks another contract.</exception>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine($"public static {contract.TypeName} From(global::Velithon.IWebSocketHub hub, string connectionId) => {ContractSocketType}.From<{contract.TypeName}>(hub, connectionId);");
             foreach (var @case in contract.Outbound)
             {
                 string tag = $"{cache}.{tags[@case.TypeName]}Tag";

@@ -35,7 +35,7 @@ public abstract partial class ContractSocket
     private readonly ServerWebSocket _connection;
     private readonly ContractDispatch _dispatch;
 
-    /// <summary>Creates the typed socket of <paramref name="socket"/>'s connection and attaches it there, for <see cref="From{TSocket}"/>.</summary>
+    /// <summary>Creates the typed socket of <paramref name="socket"/>'s connection and attaches it there, for <see cref="From{TSocket}(WebSocket)"/>.</summary>
     /// <param name="socket">The connection the generated route was given.</param>
     /// <param name="dispatch">The route's generated dispatch of inbound messages.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -130,6 +130,46 @@ public abstract partial class ContractSocket
             { } other => throw new InvalidOperationException(
                 $"This connection's route ({connection.HandlerName}) has the contract socket {other.GetType().FullName}, not {typeof(TSocket).FullName}."),
         };
+    }
+
+    /// <summary>
+    /// The typed socket of the connection <paramref name="connectionId"/> (<see cref="WebSocket.ConnectionId"/>), which
+    /// this server must hold: the generated <c>TSocket.From(hub, connectionId)</c> calls it, so a request can be made of
+    /// a connection other than the caller's own.
+    /// </summary>
+    /// <remarks>
+    /// A typed socket, and so a request awaiting a reply, exists only on the server that holds the connection: a
+    /// request is not relayed through the backplane, because its reply, its timeout and its cancellation belong to the
+    /// connection's server. A connection held by another server is refused with an exception naming both servers;
+    /// send it a message through <see cref="IWebSocketHub.Connection"/> instead, which the backplane delivers.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Another server holds the connection, this server holds none with that id, or its route has another contract.
+    /// </exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected static TSocket From<TSocket>(IWebSocketHub hub, string connectionId)
+        where TSocket : ContractSocket
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(connectionId);
+        if (hub is not Groups.WebSocketHub runtimeHub)
+        {
+            throw new InvalidOperationException($"{typeof(TSocket).Name}.From(hub, connectionId) needs the hub of Velithon's runtime (AddVelithon), not {hub.GetType().FullName}.");
+        }
+
+        if (runtimeHub.TryGetLocalConnection(connectionId, out var connection))
+        {
+            return From<TSocket>(connection);
+        }
+
+        string server = runtimeHub.Ids.ServerId;
+        throw Groups.ConnectionIds.TryGetServerId(connectionId, out var owner) && !owner.SequenceEqual(server)
+            ? new InvalidOperationException(
+                $"The connection '{connectionId}' is held by the server '{owner}', not by this one ('{server}'). A request goes only to a " +
+                $"connection of the server that asks, where its reply and timeout are tracked; send that connection a message through " +
+                $"hub.Connection(\"{connectionId}\"), which the backplane delivers, and let its server ask.")
+            : new InvalidOperationException($"This server ('{server}') holds no open connection '{connectionId}': it has ended, or the id is not one of WebSocket.ConnectionId.");
     }
 
     /// <summary>The connection ended: every request the server awaits fails with its disconnect.</summary>

@@ -64,6 +64,10 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     /// <summary>This server's id and the connection ids it gives out.</summary>
     internal ConnectionIds Ids { get; } = new();
 
+    /// <summary>The accepted connection of this server with the id <paramref name="connectionId"/>, if it has one.</summary>
+    internal bool TryGetLocalConnection(string connectionId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServerWebSocket? socket) =>
+        _connections.TryGetValue(connectionId, out socket);
+
     internal WebSocketBackplane? Backplane { get; }
 
     internal VelithonMetrics Metrics { get; }
