@@ -26,7 +26,7 @@ internal static class RouteDocumentParser
         {
             var bound = handler.Parameters.FirstOrDefault(p => p.Source == BindingSource.Route && string.Equals(p.Key, parameter.Name, StringComparison.OrdinalIgnoreCase));
             var schema = ConverterSchema(parameter.Converter)
-                ?? (bound is not null && symbols.TryGetValue(bound.Name, out var symbol) ? builder.Build(symbol.Type, nullable: false, null) : new JsonObject().Set("type", "string"));
+                ?? (bound is not null && symbols.TryGetValue(bound.Name, out var symbol) ? builder.Build(ValueType(symbol.Type), nullable: false, null) : new JsonObject().Set("type", "string"));
             string description = parameter.Converter == RouteConverter.Path
                 ? "The rest of the path, slashes included."
                 : Describe(schema, bound?.ExpectedValue);
@@ -43,7 +43,7 @@ internal static class RouteDocumentParser
             }
 
             var schema = symbols.TryGetValue(parameter.Name, out var symbol)
-                ? builder.Build(symbol.Type, nullable: false, symbol.GetAttributes())
+                ? builder.Build(ValueType(symbol.Type), nullable: false, symbol.GetAttributes())
                 : new JsonObject().Set("type", "string");
             var spec = new DocumentParameterSpec(parameter.Key!, schema.ToCompactString(), !parameter.IsOptional, Describe(schema, parameter.ExpectedValue));
             (parameter.Source == BindingSource.Query ? query : headers).Add(spec);
@@ -100,6 +100,10 @@ internal static class RouteDocumentParser
             .FirstOrDefault(static s => s is not null),
         _ => null,
     };
+
+    /// <summary>A handshake value is text that is there or not: <c>int?</c> is an integer that may be absent, never null.</summary>
+    private static ITypeSymbol ValueType(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
     /// <summary>The type a converter asks for; null when the parameter's declared type decides.</summary>
     private static JsonObject? ConverterSchema(RouteConverter converter) => converter switch
