@@ -193,7 +193,7 @@ internal sealed class JsonSchemaBuilder
         var values = new JsonArray();
         foreach (var member in members)
         {
-            values.Add(JsonNumber.From(System.Convert.ToInt64(member.ConstantValue, CultureInfo.InvariantCulture)));
+            values.Add(new JsonNumber(System.Convert.ToString(member.ConstantValue, CultureInfo.InvariantCulture)!));
         }
 
         return Type("integer").Set("enum", values)
@@ -360,8 +360,10 @@ internal sealed class JsonSchemaBuilder
         string text => new JsonString(text),
         bool flag => new JsonBool(flag),
         char c => new JsonString(c.ToString()),
-        float or double or decimal => JsonNumber.From(System.Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-        IConvertible => JsonNumber.From(System.Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        float or double => System.Convert.ToDouble(value, CultureInfo.InvariantCulture) is var number && !double.IsNaN(number) && !double.IsInfinity(number)
+            ? JsonNumber.From(number)
+            : null,
+        decimal or IConvertible => new JsonNumber(System.Convert.ToString(value, CultureInfo.InvariantCulture)!),
         _ => null,
     };
 

@@ -39,11 +39,11 @@ public abstract partial class ContractSocket
             throw new ArgumentException($"'{subprotocol}' is not a Velithon contract subprotocol ('velithon.' and 16 lowercase hexadecimal digits).", nameof(subprotocol));
         }
 
-        ContractSubprotocol = subprotocol;
+        VersionSubprotocol = subprotocol;
     }
 
     /// <summary>The contract's subprotocol; null for a typed socket created without one.</summary>
-    internal string? ContractSubprotocol { get; }
+    internal string? VersionSubprotocol { get; }
 
     /// <summary>
     /// Refuses a client built against another version of the contract: one that offers a Velithon contract
@@ -57,7 +57,7 @@ public abstract partial class ContractSocket
     public bool TryRefuseOtherContractVersion(out Task? refusal)
     {
         refusal = null;
-        if (ContractSubprotocol is null)
+        if (VersionSubprotocol is null)
         {
             return false;
         }
@@ -65,7 +65,7 @@ public abstract partial class ContractSocket
         string? other = null;
         foreach (var offered in _connection.RequestedSubProtocols)
         {
-            if (string.Equals(offered, ContractSubprotocol, StringComparison.Ordinal))
+            if (string.Equals(offered, VersionSubprotocol, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -81,21 +81,21 @@ public abstract partial class ContractSocket
             return false;
         }
 
-        refusal = RefuseAsync(other, ContractSubprotocol);
+        refusal = RefuseAsync(other, VersionSubprotocol);
         return true;
     }
 
     /// <summary>The subprotocol to confirm when the route accepts without naming one: the contract's, when the client offered it.</summary>
     internal string? OfferedContractSubprotocol()
     {
-        if (ContractSubprotocol is null)
+        if (VersionSubprotocol is null)
         {
             return null;
         }
 
         foreach (var offered in _connection.RequestedSubProtocols)
         {
-            if (string.Equals(offered, ContractSubprotocol, StringComparison.Ordinal))
+            if (string.Equals(offered, VersionSubprotocol, StringComparison.Ordinal))
             {
                 return offered;
             }
