@@ -19,6 +19,9 @@ var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapVelithon();
+
+// The AsyncAPI 3.0 document of the routes above, generated at build time (docs/asyncapi.md).
+app.MapAsyncApi("/asyncapi/v1.json");
 app.Run();
 
 /// <summary>The demo's entry point; public so tests can host the whole application in memory.</summary>

@@ -12,4 +12,7 @@ internal static class TrackingNames
     public const string RouteClashes = nameof(RouteClashes);
     public const string Contracts = nameof(Contracts);
     public const string ContractDiagnostics = nameof(ContractDiagnostics);
+    public const string RouteDocuments = nameof(RouteDocuments);
+    public const string ApprovedDocument = nameof(ApprovedDocument);
+    public const string AsyncApiDocument = nameof(AsyncApiDocument);
 }

@@ -41,7 +41,8 @@ public sealed partial class IncrementalTests
         var result = GeneratorHarness.Run(next, driver).Result;
 
         // The typed socket has only the outbound cases, and the lobby's route has no contract.
-        Assert.Equal(["Velithon.Handlers.Demo_BoardEndpoint.g.cs", "Velithon.Handlers.Demo_Board_Connect.g.cs"], ReEmitted(result));
+        // A validation attribute is a JSON Schema constraint too: the document and the contract version change with it.
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs", "Velithon.Handlers.Demo_BoardEndpoint.g.cs", "Velithon.Handlers.Demo_Board_Connect.g.cs"], ReEmitted(result));
         Assert.Contains("StringLengthAttribute(40)", result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Board_Connect.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -58,7 +59,7 @@ public sealed partial class IncrementalTests
 
         var result = GeneratorHarness.Run(next, driver).Result;
 
-        Assert.Equal(["Velithon.Contracts.Demo.BoardSocket.g.cs"], ReEmitted(result));
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs"], ReEmitted(result));
         Assert.Contains("SendAsync(global::Demo.CardMoved message", result.GeneratedSources.Single(s => s.HintName == "Velithon.Contracts.Demo.BoardSocket.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
