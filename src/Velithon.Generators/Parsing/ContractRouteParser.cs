@@ -247,7 +247,9 @@ internal static class ContractRouteParser
                 ContractParser.Describe(@case),
                 method.Name,
                 ReturnsTask: IsTask(method.ReturnType, knownTypes),
-                @case.Validator));
+                @case.Validator,
+                ReplyMayBeNull: method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } returned
+                    && returned.TypeArguments[0] is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }));
         }
 
         var taken = new HashSet<string>(handlerClass.MemberNames, StringComparer.Ordinal);

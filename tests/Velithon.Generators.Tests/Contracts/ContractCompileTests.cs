@@ -170,4 +170,52 @@ public sealed class ContractCompileTests
         Assert.Contains("""as <c>{"type":"a \"note\"\n&lt;/c&gt; &amp; more","payload":...}</c>""", socket, StringComparison.Ordinal);
         Assert.Contains("""as <c>{"type":"ask\r\n\u2028\u0085now","id":n,"payload":...}</c>""", socket, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RequestHandlersReturningANullableReply_CompileWithoutWarnings()
+    {
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ContractSources.Usings + """
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Find), "find")]
+            [JsonDerivedType(typeof(Get), "get")]
+            public abstract record Inbound;
+            public sealed record Find(string Name) : Inbound, IWebSocketRequest<Item?>;
+            public sealed record Get(int Id) : Inbound, IWebSocketRequest<Item>;
+            public sealed record Item(string Name);
+
+            [JsonDerivedType(typeof(Found), "found")]
+            public abstract record Outbound;
+            public sealed record Found : Outbound;
+
+            [JsonSerializable(typeof(Find))]
+            [JsonSerializable(typeof(Get))]
+            [JsonSerializable(typeof(Item))]
+            [JsonSerializable(typeof(Found))]
+            public sealed class ItemJson() : JsonSerializerContext(null)
+            {
+                public static ItemJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(ItemJson))]
+            public sealed partial class ItemSocket;
+
+            public static class Items
+            {
+                [WebSocket("/items")]
+                public static Task Connect(ItemSocket socket) => socket.DispatchMessagesAsync();
+
+                // Nothing found: the reply is null, sent as "payload":null.
+                [OnMessage]
+                public static ValueTask<Item?> OnFind(ItemSocket socket, Find find) => new((Item?)null);
+
+                [OnMessage]
+                public static Task<Item?> OnGet(ItemSocket socket, Get get) => Task.FromResult<Item?>(null);
+            }
+            """));
+
+        GeneratorHarness.AssertClean(output);
+    }
 }
