@@ -94,6 +94,49 @@ public sealed class ContractValidationTests
     }
 
     [Fact]
+    public void AttributeWithANullInAnArrayArgument_IsRecreatedWithoutWarnings()
+    {
+        // AllowedValues takes params object?[]; under #nullable enable, 'new object[] { null }' would warn (CS8625).
+        var (_, output, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ContractSources.Usings + """
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Pick), "pick")]
+            public abstract record Inbound;
+            public sealed record Pick([AllowedValues("red", null, 3)] object? Colour, [DeniedValues("", null)] string? Name) : Inbound;
+
+            [JsonDerivedType(typeof(Ack), "ack")]
+            public abstract record Outbound;
+            public sealed record Ack : Outbound;
+
+            [JsonSerializable(typeof(Pick))]
+            [JsonSerializable(typeof(Ack))]
+            public sealed class PickJson() : JsonSerializerContext(null)
+            {
+                public static PickJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(PickJson))]
+            public sealed partial class PickSocket;
+
+            public static class Picks
+            {
+                [WebSocket("/pick")]
+                public static Task Connect(PickSocket socket) => socket.DispatchMessagesAsync();
+
+                [OnMessage]
+                public static ValueTask OnPick(PickSocket socket, Pick pick) => default;
+            }
+            """));
+
+        GeneratorHarness.AssertClean(output);
+        string route = result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Picks_Connect.g.cs").SourceText.ToString();
+        Assert.Contains("AllowedValuesAttribute(new object[] { \"red\", null!, 3 })", route, StringComparison.Ordinal);
+        Assert.Contains("DeniedValuesAttribute(new object[] { \"\", null! })", route, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GeneratedCode_HasNoTrimOrAotWarnings()
     {
         var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Source));
