@@ -84,7 +84,14 @@ public sealed partial class VelithonGenerator
                 }
 
                 string call = $"{target}.{Identifier(message.MethodName)}(contract, value)";
-                if (@case.ReplyTypeName is not null)
+                if (@case.ReplyTypeName is not null && message.ReplyMayBeNull)
+                {
+                    // ValueTask<Item?> where ReplyAsync<Item> takes ValueTask<Item>: a null reply is sent as "payload":null.
+                    writer.WriteLine("#pragma warning disable CS8620 // The handler's reply may be null; it is sent as the payload null.");
+                    writer.WriteLine($"return {ContractMessages}.ReplyAsync(socket, in message, {call}, {typeInfos[@case.ReplyTypeName]}TypeInfo);");
+                    writer.WriteLine("#pragma warning restore CS8620");
+                }
+                else if (@case.ReplyTypeName is not null)
                 {
                     writer.WriteLine($"return {ContractMessages}.ReplyAsync(socket, in message, {call}, {typeInfos[@case.ReplyTypeName]}TypeInfo);");
                 }

@@ -42,6 +42,27 @@ public sealed class TaskBoardInMemoryTests : IClassFixture<WebApplicationFactory
         AssertEnvelope(await silent.ReceiveJsonElementAsync(), "reply", $$"""{"board":"{{board}}","tasks":[]}""");
     }
 
+    // What a page sends is input: a refusal, or a reply without a usable name, makes it a guest, not a server error.
+    [Theory]
+    [InlineData("""{"type":"error","id":ID,"error":"I'd rather not say"}""")]
+    [InlineData("""{"type":"reply","id":ID,"payload":{}}""")]
+    [InlineData("""{"type":"reply","id":ID,"payload":{"name":null}}""")]
+    [InlineData("""{"type":"reply","id":ID,"payload":{"name":5}}""")]
+    [InlineData("""{"type":"reply","id":ID,"payload":null}""")]
+    public async Task PageThatRefusesOrGivesNoName_IsAGuest_AndStays(string answer)
+    {
+        string board = NewBoard();
+        await using var page = await Client.ConnectAsync($"/board/{board}");
+        var question = await page.ReceiveJsonElementAsync();
+        Assert.Equal("who-are-you", question.GetProperty("type").GetString());
+
+        await page.SendTextAsync(answer.Replace("ID", question.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        AssertEnvelope(await page.ReceiveJsonElementAsync(), "member-joined", """{"name":"guest","members":1}""");
+        await page.SendTextAsync("""{"type":"get-board","id":7}""");
+        AssertEnvelope(await page.ReceiveJsonElementAsync(), "reply", $$"""{"board":"{{board}}","tasks":[]}""");
+    }
+
     [Fact]
     public async Task TwoPages_ShareTheBoard_ThroughTypedEvents()
     {

@@ -29,12 +29,15 @@ public sealed class TaskBoardEndpoint(string boardId, TaskBoardStore store, IWeb
         try
         {
             var introduction = await board.RequestAsync(new WhoAreYou(boardId), IntroductionTimeout);
-            string name = introduction.Name.Trim();
+
+            // The page's JSON, not the record's annotations, decides: "name" may be missing or null.
+            string name = (introduction.Name ?? "").Trim();
             _name = name.Length == 0 ? "guest" : name[..Math.Min(name.Length, MaxNameLength)];
         }
-        catch (TimeoutException)
+        catch (Exception exception) when (exception is TimeoutException or WebSocketRequestException)
         {
-            // The page did not answer in time: it stays a guest.
+            // The page did not answer in time, refused with an error envelope, or answered something that is not an
+            // Introduction: it stays a guest.
         }
 
         await TaskBoardSocket.BroadcastAsync(hub.Group(_group), new MemberJoined(_name, hub.GetMemberCount(_group)));

@@ -16,8 +16,10 @@ internal sealed record ContractRouteSpec(
 /// <param name="MethodName">Its name.</param>
 /// <param name="ReturnsTask">True when it returns <c>Task</c> or <c>Task&lt;TReply&gt;</c> rather than a <c>ValueTask</c>.</param>
 /// <param name="Validator">The checks of the case's validation attributes; null when it has none.</param>
+/// <param name="ReplyMayBeNull">True when it returns a request's reply annotated nullable (<c>ValueTask&lt;Item?&gt;</c>).</param>
 internal sealed record ContractHandlerSpec(
     ContractCaseSpec Case,
     string MethodName,
     bool ReturnsTask,
-    ValidatorSpec? Validator);
+    ValidatorSpec? Validator,
+    bool ReplyMayBeNull = false);

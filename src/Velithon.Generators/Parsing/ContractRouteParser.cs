@@ -191,6 +191,17 @@ internal static class ContractRouteParser
         KnownTypes knownTypes,
         ParseContext context)
     {
+        if (socket.DeclaringSyntaxReferences.IsEmpty)
+        {
+            // Compiled into a referenced assembly: the contract's checks (and what its typed socket was generated
+            // from) read its declaration, which this project cannot see, so its errors would never be reported here.
+            string assembly = socket.ContainingAssembly?.Name ?? "?";
+            context.Report(VelithonDiagnostics.InvalidContractDeclaration, routeLocation, socket.ToDisplayString(),
+                $"is declared in the referenced assembly '{assembly}', and a route's dispatch is generated from its contract's declaration, in the project that declares it: " +
+                $"declare the [WebSocketContract] class in this project (the messages and the JSON context may stay in '{assembly}' when they are public), or serve the routes from '{assembly}'");
+            return null;
+        }
+
         // The contract reports its own errors, once, at its declaration; the route is left out meanwhile.
         var shape = ContractParser.Read(socket, knownTypes, diagnostics: null, context.CancellationToken);
         if (shape is null)
@@ -247,7 +258,9 @@ internal static class ContractRouteParser
                 ContractParser.Describe(@case),
                 method.Name,
                 ReturnsTask: IsTask(method.ReturnType, knownTypes),
-                @case.Validator));
+                @case.Validator,
+                ReplyMayBeNull: method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } returned
+                    && returned.TypeArguments[0] is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }));
         }
 
         var taken = new HashSet<string>(handlerClass.MemberNames, StringComparer.Ordinal);

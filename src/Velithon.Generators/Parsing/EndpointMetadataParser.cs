@@ -259,7 +259,7 @@ internal static class EndpointMetadataParser
                 text.Append("typeof(").Append(typeValue.ToDisplayString(TypeFormat)).Append(')');
                 return;
             case TypedConstantKind.Array when constant.IsNull:
-                text.Append("null");
+                text.Append("null!");
                 return;
             case TypedConstantKind.Array when constant.Type is IArrayTypeSymbol arrayType:
                 text.Append("new ").Append(arrayType.ElementType.ToDisplayString(TypeFormat)).Append("[] { ");
@@ -270,9 +270,15 @@ internal static class EndpointMetadataParser
 
                 text.Append(" }");
                 return;
+            case not TypedConstantKind.Array when constant.Value is null && constant.Type is not { IsValueType: true }:
+                // A null of type object, string or Type. The generated file is #nullable enable, and metadata does not say
+                // whether the parameter (or an array's element, as in params object?[]) is annotated: '!' keeps the
+                // null the user wrote from warning (CS8625).
+                text.Append("null!");
+                return;
             default:
-                // A null of type object or string, a primitive, or an enum value.
-                text.Append(constant.Type is null ? "null" : CSharpConstants.Format(constant.Value, constant.Type));
+                // A primitive, or an enum value.
+                text.Append(constant.Type is null ? "null!" : CSharpConstants.Format(constant.Value, constant.Type));
                 return;
         }
     }

@@ -124,8 +124,17 @@ internal static class ValidationParser
     /// <summary>The primary constructor parameter a positional record property was declared by; null for any other property.</summary>
     private static IParameterSymbol? PositionalParameter(IPropertySymbol property, ParseContext context)
     {
-        if (!property.ContainingType.IsRecord
-            || property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is not ParameterSyntax declaration)
+        if (!property.ContainingType.IsRecord)
+        {
+            return null;
+        }
+
+        if (property.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return CompiledPositionalParameter(property);
+        }
+
+        if (property.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken) is not ParameterSyntax declaration)
         {
             return null;
         }
@@ -142,6 +151,58 @@ internal static class ValidationParser
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The parameter of <paramref name="property"/> in the primary constructor of a record compiled into a referenced
+    /// assembly, which has no syntax to tie the two: a positional record's Deconstruct lists its positional
+    /// properties, and its primary constructor is the public one with the same parameters (names and types), as
+    /// ASP.NET Core's model binding finds a record's constructor. Null when there is no such pair, or two.
+    /// </summary>
+    private static IParameterSymbol? CompiledPositionalParameter(IPropertySymbol property)
+    {
+        var type = property.ContainingType;
+        var deconstruct = type.GetMembers("Deconstruct").OfType<IMethodSymbol>()
+            .Where(static m => m.DeclaredAccessibility == Accessibility.Public && !m.IsStatic && m.Parameters.All(static p => p.RefKind == RefKind.Out))
+            .ToList();
+        if (deconstruct.Count != 1)
+        {
+            return null;
+        }
+
+        IMethodSymbol? primary = null;
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility == Accessibility.Public && SameParameters(constructor.Parameters, deconstruct[0].Parameters))
+            {
+                if (primary is not null)
+                {
+                    return null;
+                }
+
+                primary = constructor;
+            }
+        }
+
+        return primary?.Parameters.FirstOrDefault(p => p.Name == property.Name && SymbolEqualityComparer.Default.Equals(p.Type, property.Type));
+    }
+
+    private static bool SameParameters(IReadOnlyList<IParameterSymbol> left, IReadOnlyList<IParameterSymbol> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < left.Count; i++)
+        {
+            if (left[i].Name != right[i].Name || !SymbolEqualityComparer.Default.Equals(left[i].Type, right[i].Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The <c>[Display(Name = "...")]</c> of a property, when it is a plain constant (not a resource).</summary>

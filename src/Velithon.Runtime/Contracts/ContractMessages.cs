@@ -20,7 +20,10 @@ namespace Velithon.Contracts;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ContractMessages
 {
-    /// <summary>Deserializes the payload of <paramref name="message"/>; false when it is not valid JSON for <typeparamref name="T"/>, or null.</summary>
+    /// <summary>
+    /// Deserializes the payload of <paramref name="message"/>; false when it is not valid JSON for <typeparamref name="T"/>,
+    /// or null. An exception the case's own code throws while it is built (a constructor's check) is not caught.
+    /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static bool TryDeserialize<T>(in ContractMessage message, JsonTypeInfo<T> typeInfo, [NotNullWhen(true)] out T? value)
     {
@@ -30,8 +33,10 @@ public static class ContractMessages
             value = JsonSerializer.Deserialize(message.Payload, typeInfo);
             return value is not null;
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
         {
+            // NotSupportedException is how the serializer refuses some JSON too: an object without its type
+            // discriminator where a polymorphic abstract type is due, or any object for an interface property.
             value = default;
             return false;
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text.Json;
 
 namespace Velithon.Contracts;
@@ -54,6 +55,7 @@ internal static class EnvelopeReader
                             // The token with its quotes: the raw (escaped) value plus two bytes.
                             typeToken = json.Slice(start, reader.ValueSpan.Length + 2);
                             typeEscaped = reader.ValueIsEscaped;
+                            CheckUnescapes(ref reader);
                         }
 
                         break;
@@ -64,8 +66,12 @@ internal static class EnvelopeReader
                         reader.Skip();
                         payload = json[start..(int)reader.BytesConsumed];
                         continue;
+                    case EnvelopeProperty.Error when reader.TokenType == JsonTokenType.String:
+                        errorToken = json.Slice(start, reader.ValueSpan.Length + 2);
+                        CheckUnescapes(ref reader);
+                        break;
                     case EnvelopeProperty.Error:
-                        errorToken = reader.TokenType == JsonTokenType.String ? json.Slice(start, reader.ValueSpan.Length + 2) : default;
+                        errorToken = default;
                         break;
                 }
 
@@ -81,6 +87,12 @@ internal static class EnvelopeReader
         }
         catch (JsonException)
         {
+            return EnvelopeKind.NotAnObject;
+        }
+        catch (InvalidOperationException)
+        {
+            // A \u escape of half a surrogate pair, which RFC 8259 section 8.2 lets through but is no text: the reader
+            // refuses to unescape it (a property name, the type or the error), so the message is not an envelope.
             return EnvelopeKind.NotAnObject;
         }
 
@@ -103,6 +115,34 @@ internal static class EnvelopeReader
 
         envelope = new Envelope(typeToken, typeEscaped, id, payload.IsEmpty ? EmptyObject : payload, errorToken);
         return kind;
+    }
+
+    /// <summary>
+    /// Unescapes the current string once, so that a type or error text that is no UTF-16 (a lone surrogate's escape) is
+    /// refused here, as <see cref="InvalidOperationException"/>, rather than where the dispatch compares or reads it.
+    /// Unescaped text is never longer than its escaped form; a plain string needs no work.
+    /// </summary>
+    private static void CheckUnescapes(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return;
+        }
+
+        int length = reader.ValueSpan.Length;
+        byte[]? rented = null;
+        Span<byte> buffer = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            reader.CopyString(buffer);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static EnvelopeKind Classify(ReadOnlySpan<byte> typeToken, bool typeEscaped)

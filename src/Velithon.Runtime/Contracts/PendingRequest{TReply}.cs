@@ -22,8 +22,11 @@ internal sealed class PendingRequest<TReply>(JsonEncodedText type, JsonTypeInfo<
         {
             reply = JsonSerializer.Deserialize(payload, replyTypeInfo);
         }
-        catch (JsonException exception)
+        catch (Exception exception)
         {
+            // Whatever the reply's deserialization throws (JsonException, NotSupportedException for a polymorphic
+            // property without its discriminator, a constructor's own check), it is this request's failure: it was
+            // taken out of the table, so no one else completes it, and the receive loop that read it must go on.
             SetException(new WebSocketRequestException(
                 $"The reply to the '{Type}' request (id {Id}) is not valid JSON for {replyTypeInfo.Type.Name}: {exception.Message}", exception));
             return;

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Velithon.Generators.Tests.Contracts;
 
@@ -107,5 +108,114 @@ public sealed class ContractCompileTests
         Assert.Equal(("VLT0046", DiagnosticSeverity.Error), (error.Id, error.Severity));
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.StartsWith("Velithon.Handlers.", StringComparison.Ordinal));
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void OutboundTagsWithLineBreaksAndMarkup_KeepTheDocCommentsWellFormed()
+    {
+        // A tag is any string: in the doc comments it is shown as the JSON the client receives, so a line break
+        // (U+000A, U+2028) cannot end the comment line, and markup is escaped.
+        var parse = GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+        var compilation = CSharpCompilation.Create(
+            "TestApp",
+            [CSharpSyntaxTree.ParseText(ContractSources.Usings + """
+                namespace Demo;
+
+                /// <summary>In.</summary>
+                [JsonDerivedType(typeof(Hello), "hello")]
+                public abstract record Inbound;
+
+                /// <summary>Hello.</summary>
+                public sealed record Hello : Inbound;
+
+                /// <summary>Out.</summary>
+                [JsonDerivedType(typeof(Note), "a \"note\"\n</c> & more")]
+                [JsonDerivedType(typeof(Ask), "ask\r\n\u2028\u0085now")]
+                public abstract record Outbound;
+
+                /// <summary>Note.</summary>
+                public sealed record Note : Outbound;
+
+                /// <summary>Ask.</summary>
+                public sealed record Ask : Outbound, IWebSocketRequest<Note>;
+
+                /// <summary>JSON.</summary>
+                [JsonSerializable(typeof(Hello))]
+                [JsonSerializable(typeof(Note))]
+                [JsonSerializable(typeof(Ask))]
+                public sealed class OddJson() : JsonSerializerContext(null)
+                {
+                    /// <summary>The context.</summary>
+                    public static OddJson Default { get; } = new();
+
+                    /// <inheritdoc/>
+                    protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+
+                    /// <inheritdoc/>
+                    public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+                }
+
+                /// <summary>The socket.</summary>
+                [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(OddJson))]
+                public sealed partial class OddSocket;
+                """, parse, path: "Source0.cs")],
+            GeneratorHarness.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        CSharpGeneratorDriver.Create([new VelithonGenerator().AsSourceGenerator()], parseOptions: parse)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+
+        Assert.Empty(diagnostics);
+        GeneratorHarness.AssertClean(output);
+        string socket = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Velithon.Contracts.Demo.OddSocket.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("""as <c>{"type":"a \"note\"\n&lt;/c&gt; &amp; more","payload":...}</c>""", socket, StringComparison.Ordinal);
+        Assert.Contains("""as <c>{"type":"ask\r\n\u2028\u0085now","id":n,"payload":...}</c>""", socket, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RequestHandlersReturningANullableReply_CompileWithoutWarnings()
+    {
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ContractSources.Usings + """
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Find), "find")]
+            [JsonDerivedType(typeof(Get), "get")]
+            public abstract record Inbound;
+            public sealed record Find(string Name) : Inbound, IWebSocketRequest<Item?>;
+            public sealed record Get(int Id) : Inbound, IWebSocketRequest<Item>;
+            public sealed record Item(string Name);
+
+            [JsonDerivedType(typeof(Found), "found")]
+            public abstract record Outbound;
+            public sealed record Found : Outbound;
+
+            [JsonSerializable(typeof(Find))]
+            [JsonSerializable(typeof(Get))]
+            [JsonSerializable(typeof(Item))]
+            [JsonSerializable(typeof(Found))]
+            public sealed class ItemJson() : JsonSerializerContext(null)
+            {
+                public static ItemJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(ItemJson))]
+            public sealed partial class ItemSocket;
+
+            public static class Items
+            {
+                [WebSocket("/items")]
+                public static Task Connect(ItemSocket socket) => socket.DispatchMessagesAsync();
+
+                // Nothing found: the reply is null, sent as "payload":null.
+                [OnMessage]
+                public static ValueTask<Item?> OnFind(ItemSocket socket, Find find) => new((Item?)null);
+
+                [OnMessage]
+                public static Task<Item?> OnGet(ItemSocket socket, Get get) => Task.FromResult<Item?>(null);
+            }
+            """));
+
+        GeneratorHarness.AssertClean(output);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Velithon.Generators.Tests.Contracts;
 
@@ -365,6 +366,65 @@ public sealed class ContractRouteDiagnosticTests
         var (diagnostics, output, result) = GeneratorHarness.RunWithDiagnostics(GeneratorHarness.CreateCompilation(source));
         Assert.Equal(["VLT0039"], diagnostics.Select(d => d.Id));
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.Contains("Board", StringComparison.Ordinal));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public async Task RoutesTakingASocketFromAReferencedAssembly_ReportVLT0039AtTheRoute()
+    {
+        // The typed socket and its contract compiled into a library: the generator writes a route's dispatch in the
+        // route's project from the contract's declaration, which it cannot see there. Left out, the routes failed
+        // no build and were simply not mapped.
+        var library = CSharpCompilation.Create(
+            "BoardContracts",
+            [CSharpSyntaxTree.ParseText(SnapshotTests.Usings + ContractDeclarationDiagnosticTests.Prelude + "namespace Demo;\n\n" + ContractSources.Messages + ContractSources.Socket, GeneratorHarness.ParseOptions)],
+            GeneratorHarness.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var (_, compiledLibrary, _) = GeneratorHarness.Run(library);
+        GeneratorHarness.AssertClean(compiledLibrary);
+        var application = CSharpCompilation.Create(
+            "TestApp",
+            [CSharpSyntaxTree.ParseText(SnapshotTests.Usings + """
+                using Demo;
+
+                namespace App;
+
+                public static class Board
+                {
+                    [WebSocket("/board2")]
+                    public static Task Connect(BoardSocket socket) => socket.DispatchMessagesAsync();
+
+                    [OnMessage] public static ValueTask OnAdd(BoardSocket socket, AddCard add) => default;
+                    [OnMessage] public static ValueTask OnMove(BoardSocket socket, MoveCard move) => default;
+                    [OnMessage] public static ValueTask<BoardSnapshot> OnGet(BoardSocket socket, GetBoard get) => new(new BoardSnapshot([]));
+                }
+
+                [WebSocket("/board")]
+                public sealed class BoardEndpoint : WebSocketEndpoint
+                {
+                    [OnMessage] public ValueTask OnAdd(BoardSocket socket, AddCard add) => default;
+                    [OnMessage] public ValueTask OnMove(BoardSocket socket, MoveCard move) => default;
+                    [OnMessage] public ValueTask<BoardSnapshot> OnGet(BoardSocket socket, GetBoard get) => new(new BoardSnapshot([]));
+                }
+                """, GeneratorHarness.ParseOptions, path: "Source0.cs")],
+            GeneratorHarness.References.Add(MetadataReference.CreateFromImage(CompiledAssemblies.Emit(compiledLibrary))),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var (generated, output, result) = GeneratorHarness.RunWithDiagnostics(application);
+        var analyzed = await GeneratorHarness.AnalyzeAsync(application);
+
+        const string Problem = "is declared in the referenced assembly 'BoardContracts', and a route's dispatch is generated from its contract's declaration, in the project that declares it: declare the [WebSocketContract] class in this project (the messages and the JSON context may stay in 'BoardContracts' when they are public), or serve the routes from 'BoardContracts'";
+        foreach (var diagnostics in new[] { generated, analyzed })
+        {
+            Assert.Equal(
+                [
+                    ("VLT0039", "Connect", "The contract socket 'Demo.BoardSocket' " + Problem),
+                    ("VLT0039", "BoardEndpoint", "The contract socket 'Demo.BoardSocket' " + Problem),
+                ],
+                diagnostics.OrderBy(d => d.Location.SourceSpan.Start).Select(d => (d.Id, d.Location.SourceTree!.ToString().Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length), d.GetMessage(CultureInfo.InvariantCulture))));
+        }
+
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.StartsWith("Velithon.Handlers.", StringComparison.Ordinal));
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 }

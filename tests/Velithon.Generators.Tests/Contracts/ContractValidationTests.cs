@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Velithon.Generators.Tests.Contracts;
@@ -91,6 +92,116 @@ public sealed class ContractValidationTests
         GeneratorHarness.AssertClean(output);
         var route = result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Signups_Connect.g.cs");
         Baseline.VerifyAll([(route.HintName, route.SourceText.ToString())]);
+    }
+
+    [Fact]
+    public void AttributeWithANullInAnArrayArgument_IsRecreatedWithoutWarnings()
+    {
+        // AllowedValues takes params object?[]; under #nullable enable, 'new object[] { null }' would warn (CS8625).
+        var (_, output, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ContractSources.Usings + """
+            namespace Demo;
+
+            [JsonDerivedType(typeof(Pick), "pick")]
+            public abstract record Inbound;
+            public sealed record Pick([AllowedValues("red", null, 3)] object? Colour, [DeniedValues("", null)] string? Name) : Inbound;
+
+            [JsonDerivedType(typeof(Ack), "ack")]
+            public abstract record Outbound;
+            public sealed record Ack : Outbound;
+
+            [JsonSerializable(typeof(Pick))]
+            [JsonSerializable(typeof(Ack))]
+            public sealed class PickJson() : JsonSerializerContext(null)
+            {
+                public static PickJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(PickJson))]
+            public sealed partial class PickSocket;
+
+            public static class Picks
+            {
+                [WebSocket("/pick")]
+                public static Task Connect(PickSocket socket) => socket.DispatchMessagesAsync();
+
+                [OnMessage]
+                public static ValueTask OnPick(PickSocket socket, Pick pick) => default;
+            }
+            """));
+
+        GeneratorHarness.AssertClean(output);
+        string route = result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Picks_Connect.g.cs").SourceText.ToString();
+        Assert.Contains("AllowedValuesAttribute(new object[] { \"red\", null!, 3 })", route, StringComparison.Ordinal);
+        Assert.Contains("DeniedValuesAttribute(new object[] { \"\", null! })", route, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PositionalRecordInAReferencedAssembly_ItsParametersAttributesAreChecked()
+    {
+        // The messages and their context in a library, the contract and its route in the application. Compiled, the
+        // record has no syntax to tie a parameter to its property: its primary constructor is found as the public one
+        // whose parameters are its Deconstruct's, as model binding finds a record's.
+        var library = CSharpCompilation.Create(
+            "Messages",
+            [CSharpSyntaxTree.ParseText(ContractSources.Usings + """
+                namespace Messages;
+
+                [JsonDerivedType(typeof(Hello), "hello")]
+                public abstract record Inbound;
+                public sealed record Hello([Required] string Name, [property: StringLength(3)] string Nick, [Range(1, 9)] int Level) : Inbound
+                {
+                    public Hello(string name) : this(name, "", 1)
+                    {
+                    }
+                }
+
+                [JsonDerivedType(typeof(Welcome), "welcome")]
+                public abstract record Outbound;
+                public sealed record Welcome : Outbound;
+
+                [JsonSerializable(typeof(Hello))]
+                [JsonSerializable(typeof(Welcome))]
+                public sealed class MessagesJson() : JsonSerializerContext(null)
+                {
+                    public static MessagesJson Default { get; } = new();
+                    protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                    public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+                }
+                """, GeneratorHarness.ParseOptions)],
+            GeneratorHarness.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var image = CompiledAssemblies.Emit(library);
+        var application = CSharpCompilation.Create(
+            "TestApp",
+            [CSharpSyntaxTree.ParseText(ContractSources.Usings + """
+                using Messages;
+
+                namespace Demo;
+
+                [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(MessagesJson))]
+                public sealed partial class HelloSocket;
+
+                public static class Greeter
+                {
+                    [WebSocket("/hello")]
+                    public static Task Connect(HelloSocket socket) => socket.DispatchMessagesAsync();
+
+                    [OnMessage]
+                    public static ValueTask OnHello(HelloSocket socket, Hello hello) => socket.SendAsync(new Welcome());
+                }
+                """, GeneratorHarness.ParseOptions)],
+            GeneratorHarness.References.Add(MetadataReference.CreateFromImage(image)),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var (_, output, result) = GeneratorHarness.Run(application);
+
+        GeneratorHarness.AssertClean(output);
+        string route = result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Greeter_Connect.g.cs").SourceText.ToString();
+        Assert.Contains("RequiredAttribute Name_0 = new global::System.ComponentModel.DataAnnotations.RequiredAttribute();", route, StringComparison.Ordinal);
+        Assert.Contains("StringLengthAttribute Nick_0 = new global::System.ComponentModel.DataAnnotations.StringLengthAttribute(3);", route, StringComparison.Ordinal);
+        Assert.Contains("RangeAttribute Level_0 = new global::System.ComponentModel.DataAnnotations.RangeAttribute(1, 9);", route, StringComparison.Ordinal);
     }
 
     [Fact]

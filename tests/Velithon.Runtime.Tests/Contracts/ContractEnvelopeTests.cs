@@ -141,6 +141,19 @@ public sealed class ContractEnvelopeTests
         Assert.Equal(EnvelopeKind.NotAnObject, EnvelopeReader.Read(Encoding.UTF8.GetBytes(json), out _));
     }
 
+    // RFC 8259 section 8.2 lets a \u escape name half a surrogate pair, which is no text: the reader refuses to
+    // unescape it (InvalidOperationException), so the envelope is not one, wherever the escape is.
+    [Theory]
+    [InlineData("""{"\ud800":1,"type":"add-card"}""")]
+    [InlineData("""{"type":"\ud800"}""")]
+    [InlineData("""{"type":"\udc00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}""")]
+    [InlineData("""{"type":"error","error":"\ud800"}""")]
+    [InlineData("""{"type":"error","id":3,"error":"\ud800 no"}""")]
+    public void Read_EscapeThatIsNotUtf16_IsNotAnObject(string json)
+    {
+        Assert.Equal(EnvelopeKind.NotAnObject, EnvelopeReader.Read(Encoding.UTF8.GetBytes(json), out _));
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("""{"payload":{}}""")]

@@ -52,6 +52,21 @@ public sealed class ContractPolicyTests : IAsyncLifetime
             """{"type":"error","error":"The message has no string property \u0027type\u0027."}"""
         },
         {
+            """{"\ud800":1,"type":"add-card","payload":{"title":"A"}}""",
+            WebSocketCloseStatus.InvalidPayloadData, "The message is not a JSON object.",
+            """{"type":"error","error":"The message is not a JSON object."}"""
+        },
+        {
+            """{"type":"\udc00teleport"}""",
+            WebSocketCloseStatus.InvalidPayloadData, "The message is not a JSON object.",
+            """{"type":"error","error":"The message is not a JSON object."}"""
+        },
+        {
+            """{"type":"add-card","payload":{"title":"\ud800"}}""",
+            WebSocketCloseStatus.InvalidPayloadData, "The 'add-card' message has an invalid payload, or is a request without an id.",
+            """{"type":"error","error":"The \u0027add-card\u0027 message has an invalid payload, or is a request without an id."}"""
+        },
+        {
             """{"type":"get-board","id":-3}""",
             WebSocketCloseStatus.InvalidPayloadData, "The message's 'id' must be an integer from 1 to 2^53-1; a reply or cancel needs one.",
             """{"type":"error","error":"The message\u0027s \u0027id\u0027 must be an integer from 1 to 2^53-1; a reply or cancel needs one."}"""
