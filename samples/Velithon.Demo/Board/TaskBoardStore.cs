@@ -1,16 +1,39 @@
 namespace Velithon.Demo.Board;
 
-/// <summary>The boards of this instance, in memory: tasks per board id. Thread-safe; one lock per board.</summary>
-public sealed class TaskBoardStore
+/// <summary>
+/// The boards of this instance, in memory: tasks per board id. Thread-safe; one lock per board. Bounded: a board
+/// holds at most 200 tasks, and the store at most <c>maxBoards</c> boards, since any URL names a board.
+/// </summary>
+/// <param name="maxBoards">How many boards the store may hold; a task for a new board beyond it is refused.</param>
+public sealed class TaskBoardStore(int maxBoards)
 {
     private const int MaxTasksPerBoard = 200;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BoardState> _boards = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a task to the first column; null when the board already holds its maximum of tasks.</summary>
+    /// <summary>A store of at most 1,000 boards.</summary>
+    public TaskBoardStore()
+        : this(1000)
+    {
+    }
+
+    /// <summary>
+    /// Adds a task to the first column; null when the board already holds its maximum of tasks, or is a new board
+    /// and the store already holds its maximum of boards.
+    /// </summary>
     public BoardTask? Add(string board, string title)
     {
-        var state = _boards.GetOrAdd(board, static _ => new BoardState());
+        if (!_boards.TryGetValue(board, out var state))
+        {
+            // Boards are never removed, so a count at the bound stays there; two racing adds may pass it by one each.
+            if (_boards.Count >= maxBoards)
+            {
+                return null;
+            }
+
+            state = _boards.GetOrAdd(board, static _ => new BoardState());
+        }
+
         lock (state)
         {
             if (state.Tasks.Count >= MaxTasksPerBoard)
