@@ -98,6 +98,27 @@ public sealed class ContractPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessagesReadAheadBehindAMessageThatClosesTheConnection_AreNotDispatched()
+    {
+        // Unread, they would be dropped by the close handshake; read ahead while a handler ran, they must be too.
+        using var client = await Client.ConnectAsync(_server.Url("/contract/p6"));
+        string hold = ContractProbe.NewKey();
+        string ask = ContractProbe.NewKey();
+        await client.SendTextAsync($$$"""{"type":"hold","payload":{"key":"{{{hold}}}"}}""");
+        await client.SendTextAsync("""{"type":"teleport"}""");
+        await client.SendTextAsync($$$"""{"type":"ask","payload":{"key":"{{{ask}}}"}}""");
+        var contract = ((Velithon.Connections.ServerWebSocket)Assert.Single(_server.Hub.GetConnections())).Contract!;
+        await Client.EventuallyAsync(() => contract.AheadCount == 2);
+
+        ContractProbe.Signal(hold);
+
+        Assert.Equal("held " + hold, (await client.ReceiveEnvelopeAsync("card-moved")).Payload().GetProperty("column").GetString());
+        Assert.Equal((WebSocketCloseStatus.InvalidMessageType, "The message type 'teleport' is not handled here."), await client.ReceiveCloseAsync());
+        await Client.EventuallyAsync(() => _server.Hub.GetConnections().Count == 0);
+        Assert.False(ContractProbe.HasOutcome(ask));
+    }
+
+    [Fact]
     public async Task BinaryMessage_OnTheSendErrorRoute_IsAnsweredWithAnError()
     {
         using var client = await Client.ConnectAsync(_server.Url("/contract-errors/p3"));
