@@ -150,6 +150,19 @@ public sealed class ContractPolicyTests : IAsyncLifetime
         Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(reason!), 100, 123);
     }
 
+    [Theory]
+    [InlineData("""{"\ud800":1,"type":"move","x":1,"y":2}""")]
+    [InlineData("""{"type":"\udc00move"}""")]
+    public async Task JsonMessagesEndpoint_EscapeThatIsNotUtf16_IsAMalformedMessage_NotAServerError(string message)
+    {
+        using var errors = await Client.ConnectAsync(_server.Url("/game-errors/g3"));
+        await errors.SendTextAsync(message);
+
+        Assert.Equal("""{"type":"error","error":"The message is not a JSON object."}""", await errors.ReceiveTextAsync());
+        await errors.SendTextAsync("""{"type":"move","x":1,"y":2}""");
+        Assert.Equal("g3 move 1,2", await errors.ReceiveTextAsync());
+    }
+
     [Fact]
     public async Task JsonMessagesEndpoint_WithInvalidMessagesOnTheRoute_AnswersErrors_WhileTheOptionsSayClose()
     {
