@@ -58,7 +58,7 @@ internal static class ContractParser
                 $"names {shown} where its JsonSerializerContext goes; name a source-generated context with [JsonSerializable] for every case and reply");
             jsonContext = null;
         }
-        else if (EndpointMetadataParser.WhyUnnameable(jsonContext) is { } hidden)
+        else if (EndpointMetadataParser.WhyUnnameable(jsonContext, knownTypes.Compilation) is { } hidden)
         {
             context.Report(VelithonDiagnostics.InvalidContractDeclaration, ArgumentLocation(attribute, 2, context), socketName, "has a JSON context that " + hidden);
             jsonContext = null;
@@ -282,7 +282,7 @@ internal static class ContractParser
             {
                 problem = $"does not derive from '{set.Name}'; declare it ': {set.Name}'";
             }
-            else if (EndpointMetadataParser.WhyUnnameable(type) is { } hidden)
+            else if (EndpointMetadataParser.WhyUnnameable(type, knownTypes.Compilation) is { } hidden)
             {
                 problem = hidden;
             }
@@ -337,7 +337,7 @@ internal static class ContractParser
             return true;
         }
 
-        if (EndpointMetadataParser.WhyUnnameable(replies[0]) is { } hidden)
+        if (EndpointMetadataParser.WhyUnnameable(replies[0], knownTypes.Compilation) is { } hidden)
         {
             context.Report(VelithonDiagnostics.InvalidContractCase, location, type.ToDisplayString(), setName, "is a request whose reply type " + hidden);
             return false;

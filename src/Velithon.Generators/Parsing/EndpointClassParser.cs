@@ -149,6 +149,28 @@ internal static class EndpointClassParser
         }
     }
 
+    /// <summary>
+    /// VLT0050 at each contract <c>[OnMessage]</c> method a base class of the endpoint declares: the dispatch is
+    /// generated from the methods the <c>[WebSocket]</c> class declares itself, so those are never called (and a class
+    /// that inherits them all would be mapped as a plain endpoint).
+    /// </summary>
+    private static void ReportInheritedContractHandlers(INamedTypeSymbol type, KnownTypes knownTypes, ParseContext context)
+    {
+        for (var current = type.BaseType;
+             current is not null && current.SpecialType != SpecialType.System_Object && !SymbolEqualityComparer.Default.Equals(current, knownTypes.WebSocketEndpoint);
+             current = current.BaseType)
+        {
+            foreach (var (method, _) in ContractRouteParser.FindHandlers(current, knownTypes))
+            {
+                if (ContractRouteParser.SocketOf(method, knownTypes) is not null)
+                {
+                    context.Report(VelithonDiagnostics.InvalidContractHandler, method.Locations.FirstOrDefault(static l => l.IsInSource) ?? type.Locations.FirstOrDefault(), method.Name,
+                        $"is declared in '{current.ToDisplayString()}', which '{type.Name}' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in '{type.Name}' (it may call the base's method)");
+                }
+            }
+        }
+    }
+
     /// <summary>How the class takes messages; with <c>[OnMessage]</c> methods taking a typed socket, also its contract route.</summary>
     private static (EndpointSpec? Endpoint, ContractRouteSpec? Contract) ParseReceivers(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)
     {
@@ -157,6 +179,7 @@ internal static class EndpointClassParser
 
         var messages = new List<MessageHandlerSpec>();
         var byDiscriminator = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
+        ReportInheritedContractHandlers(type, knownTypes, context);
         var found = ContractRouteParser.FindHandlers(type, knownTypes);
         var handlers = found.Select(static h => (h.Method, Discriminator: h.Attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "", h.Attribute)).ToList();
         var plain = new EndpointSpec(receivesBytes, JsonContextTypeName: null, Discriminator: "type", Messages: EquatableArray<MessageHandlerSpec>.Empty);

@@ -149,6 +149,80 @@ internal static class EndpointMetadataParser
     /// <summary>Why generated code cannot name <paramref name="type"/>, ending with the fix; null when it can.</summary>
     internal static string? WhyUnnameable(ITypeSymbol type) => FindUnnameable(type) is { } hidden ? Unnameable(hidden, prefix: "") : null;
 
+    /// <summary>
+    /// As <see cref="WhyUnnameable(ITypeSymbol)"/>, for code generated into <paramref name="compilation"/>: a type of a
+    /// referenced assembly that is not public there (internal, without InternalsVisibleTo) cannot be named either.
+    /// </summary>
+    internal static string? WhyUnnameable(ITypeSymbol type, Compilation compilation) =>
+        WhyUnnameable(type) ?? (FindForeign(type, compilation) is { } foreign ? Foreign(foreign, prefix: "") : null);
+
+    /// <summary>As <see cref="FindProblem(AttributeData, INamedTypeSymbol)"/>, for an attribute recreated in <paramref name="compilation"/>.</summary>
+    internal static string? FindProblem(AttributeData attribute, INamedTypeSymbol type, Compilation compilation)
+    {
+        if (FindProblem(attribute, type) is { } problem)
+        {
+            return problem;
+        }
+
+        if (FindForeign(type, compilation) is { } foreign)
+        {
+            return Foreign(foreign, prefix: "");
+        }
+
+        if (!compilation.IsSymbolAccessibleWithin(attribute.AttributeConstructor!, compilation.Assembly))
+        {
+            return $"its constructor is not public in the referenced assembly '{type.ContainingAssembly?.Name}'; make it public, so the generated code can call it";
+        }
+
+        foreach (var argument in attribute.ConstructorArguments.Concat(attribute.NamedArguments.Select(static a => a.Value)))
+        {
+            if (FindForeign(argument, compilation) is { } inArgument)
+            {
+                return Foreign(inArgument, prefix: "its argument names ");
+            }
+        }
+
+        foreach (string name in attribute.NamedArguments.Select(static a => a.Key))
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.GetMembers(name).FirstOrDefault(static m => m is IPropertySymbol or IFieldSymbol) is { } member)
+                {
+                    var setter = member is IPropertySymbol { SetMethod: { } set } ? set : member;
+                    if (!compilation.IsSymbolAccessibleWithin(setter, compilation.Assembly))
+                    {
+                        return $"it sets '{name}', which is not public in the referenced assembly '{type.ContainingAssembly?.Name}'; make it public, so the generated code can set it";
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Foreign(ITypeSymbol type, string prefix) =>
+        $"{prefix}'{type.ToDisplayString()}'{(prefix.Length == 0 ? " is" : ", which is")} internal to the referenced assembly '{type.ContainingAssembly?.Name}'; make it public, so the generated code can name it";
+
+    /// <summary>A type of another assembly that code compiled into <paramref name="compilation"/> cannot name.</summary>
+    private static ITypeSymbol? FindForeign(ITypeSymbol type, Compilation compilation) => type switch
+    {
+        IArrayTypeSymbol array => FindForeign(array.ElementType, compilation),
+        INamedTypeSymbol named when !SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, compilation.Assembly)
+            && !compilation.IsSymbolAccessibleWithin(named.OriginalDefinition, compilation.Assembly) => named,
+        INamedTypeSymbol named => named.TypeArguments.Select(t => FindForeign(t, compilation)).FirstOrDefault(static t => t is not null),
+        _ => null,
+    };
+
+    private static ITypeSymbol? FindForeign(TypedConstant constant, Compilation compilation) => constant.Kind switch
+    {
+        TypedConstantKind.Type when constant.Value is ITypeSymbol value => FindForeign(value, compilation),
+        TypedConstantKind.Enum when constant.Type is not null => FindForeign(constant.Type, compilation),
+        TypedConstantKind.Array when !constant.IsNull => constant.Values.Select(v => FindForeign(v, compilation)).FirstOrDefault(static t => t is not null),
+        _ => null,
+    };
+
     /// <summary>Why the generated code cannot write the attribute, ending with the fix; null when it can.</summary>
     internal static string? FindProblem(AttributeData attribute, INamedTypeSymbol type)
     {

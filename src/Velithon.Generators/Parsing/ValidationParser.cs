@@ -104,7 +104,7 @@ internal static class ValidationParser
                 continue;
             }
 
-            if (EndpointMetadataParser.FindProblem(attribute, type) is { } problem)
+            if (EndpointMetadataParser.FindProblem(attribute, type, knownTypes.Compilation) is { } problem)
             {
                 context.Report(VelithonDiagnostics.ValidationAttributeNotRecreated,
                     attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation(),

@@ -73,6 +73,15 @@ public abstract partial class ContractSocket
             while (true)
             {
                 ValueTask handling;
+                if (AheadCount > 0 && _connection.ClosedByApplication)
+                {
+                    // The application closed the connection (a handler, or the route's Close policy): the close
+                    // handshake drops what it reads after the close frame (RFC 6455 section 5.5.1), so what was read
+                    // ahead of it is dropped too, rather than handed to handlers after the route chose to end.
+                    ReleaseReadAhead();
+                    continue;
+                }
+
                 if (_ahead is { Count: > 0 } ahead)
                 {
                     var buffered = ahead.Dequeue();

@@ -122,7 +122,7 @@ internal static class EnvelopeReader
     /// refused here, as <see cref="InvalidOperationException"/>, rather than where the dispatch compares or reads it.
     /// Unescaped text is never longer than its escaped form; a plain string needs no work.
     /// </summary>
-    private static void CheckUnescapes(ref Utf8JsonReader reader)
+    internal static void CheckUnescapes(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
         {

@@ -70,6 +70,9 @@ public static class JsonMessages
                         return DiscriminatorResult.Missing;
                     }
 
+                    // Compared and quoted later with ValueTextEquals and GetString, which would throw on an escape
+                    // that is no UTF-16: refused here instead.
+                    Contracts.EnvelopeReader.CheckUnescapes(ref reader);
                     value = reader;
                     return DiscriminatorResult.Found;
                 }
@@ -83,6 +86,12 @@ public static class JsonMessages
         {
             return DiscriminatorResult.Malformed;
         }
+        catch (InvalidOperationException)
+        {
+            // A \u escape of half a surrogate pair in a property name or the discriminator (RFC 8259 section 8.2):
+            // the reader refuses to unescape it.
+            return DiscriminatorResult.Malformed;
+        }
     }
 
     /// <summary>Deserializes <paramref name="json"/> with <paramref name="typeInfo"/>; false when it is not valid for the type.</summary>
@@ -94,8 +103,9 @@ public static class JsonMessages
             value = JsonSerializer.Deserialize(json, typeInfo);
             return value is not null;
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
         {
+            // NotSupportedException: a polymorphic abstract property without its type discriminator, for instance.
             value = default;
             return false;
         }

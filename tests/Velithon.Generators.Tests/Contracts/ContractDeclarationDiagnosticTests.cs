@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Velithon.Generators.Tests.Contracts;
 
@@ -318,5 +319,78 @@ public sealed class ContractDeclarationDiagnosticTests
         var error = Assert.Single(diagnostics);
         Assert.Equal(("VLT0039", DiagnosticSeverity.Error), (error.Id, error.Severity));
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.StartsWith("Velithon.Contracts.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MessagesNotPublicInAReferencedAssembly_ReportVLT0041AndVLT0049_InsteadOfGeneratedCodeThatDoesNotCompile()
+    {
+        // 'internal' is nameable in the assembly that declares it, not in the one that declares the contract.
+        var library = CSharpCompilation.Create(
+            "Messages",
+            [CSharpSyntaxTree.ParseText(SnapshotTests.Usings + Prelude + """
+                namespace Messages;
+
+                [JsonDerivedType(typeof(Hello), "hello")]
+                [JsonDerivedType(typeof(Ask), "ask")]
+                public abstract record Inbound;
+                public sealed record Hello([property: Shouting] string Text) : Inbound;
+                public sealed record Ask : Inbound, IWebSocketRequest<Answer>;
+                internal sealed record Answer(string Text);
+
+                [JsonDerivedType(typeof(Welcome), "welcome")]
+                [JsonDerivedType(typeof(Secret), "secret")]
+                public abstract record Outbound;
+                public sealed record Welcome : Outbound;
+                internal sealed record Secret : Outbound;
+
+                internal sealed class ShoutingAttribute : ValidationAttribute
+                {
+                    public override bool IsValid(object? value) => value is string text && text == text.ToUpperInvariant();
+                }
+
+                [JsonSerializable(typeof(Hello))]
+                [JsonSerializable(typeof(Ask))]
+                [JsonSerializable(typeof(Answer))]
+                [JsonSerializable(typeof(Welcome))]
+                [JsonSerializable(typeof(Secret))]
+                public sealed class MessagesJson() : JsonSerializerContext(null)
+                {
+                    public static MessagesJson Default { get; } = new();
+                    protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                    public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null;
+                }
+                """, GeneratorHarness.ParseOptions)],
+            GeneratorHarness.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var application = CSharpCompilation.Create(
+            "TestApp",
+            [CSharpSyntaxTree.ParseText(SnapshotTests.Usings + """
+                using Messages;
+
+                namespace App;
+
+                [WebSocketContract(typeof(Inbound), typeof(Outbound), typeof(MessagesJson))]
+                public sealed partial class HelloSocket;
+                """, GeneratorHarness.ParseOptions, path: "Source0.cs")],
+            GeneratorHarness.References.Add(MetadataReference.CreateFromImage(CompiledAssemblies.Emit(library))),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var (generated, output, result) = GeneratorHarness.RunWithDiagnostics(application);
+        var analyzed = await GeneratorHarness.AnalyzeAsync(application);
+
+        foreach (var diagnostics in new[] { generated, analyzed })
+        {
+            Assert.Equal(
+                [
+                    ("VLT0041", "typeof(Inbound)", "The case 'Messages.Ask' of the message set 'Messages.Inbound' is a request whose reply type 'Messages.Answer' is internal to the referenced assembly 'Messages'; make it public, so the generated code can name it"),
+                    ("VLT0041", "typeof(Outbound)", "The case 'Messages.Secret' of the message set 'Messages.Outbound' 'Messages.Secret' is internal to the referenced assembly 'Messages'; make it public, so the generated code can name it"),
+                    ("VLT0049", "HelloSocket", "The validation attribute 'Messages.ShoutingAttribute' on 'Messages.Hello.Text' cannot be recreated by the generated validator, so the route is not mapped rather than let its messages through unchecked: 'Messages.ShoutingAttribute' is internal to the referenced assembly 'Messages'; make it public, so the generated code can name it"),
+                ],
+                diagnostics.OrderBy(d => d.Location.SourceSpan.Start)
+                    .Select(d => (d.Id, d.Location.SourceTree!.ToString().Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length), d.GetMessage(CultureInfo.InvariantCulture))));
+        }
+
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.StartsWith("Velithon.Contracts.", StringComparison.Ordinal));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 }

@@ -311,6 +311,36 @@ public sealed class ContractRouteDiagnosticTests
     }
 
     [Fact]
+    public async Task EndpointInheritingItsHandlers_ReportsVLT0050AtThem()
+    {
+        // Handlers in a base class are not the route's: without this, the route took no contract, mapped as a plain
+        // endpoint, and no message ever reached them.
+        var diagnostics = await DiagnosticMarkup.VerifyAsync(Board + """
+            public abstract class BoardBase : WebSocketEndpoint
+            {
+                [OnMessage]
+                public ValueTask {|VLT0050:OnAdd|}(BoardSocket socket, AddCard add) => default;
+
+                [OnMessage]
+                public ValueTask {|VLT0050:OnMove|}(BoardSocket socket, MoveCard move) => default;
+
+                [OnMessage]
+                public ValueTask<BoardSnapshot> {|VLT0050:OnGet|}(BoardSocket socket, GetBoard get) => default;
+            }
+
+            [WebSocket("/board")]
+            public sealed class Board : BoardBase;
+            """);
+        Assert.Equal(
+            [
+                "The [OnMessage] method 'OnAdd' is declared in 'BoardBase', which 'Board' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in 'Board' (it may call the base's method)",
+                "The [OnMessage] method 'OnGet' is declared in 'BoardBase', which 'Board' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in 'Board' (it may call the base's method)",
+                "The [OnMessage] method 'OnMove' is declared in 'BoardBase', which 'Board' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in 'Board' (it may call the base's method)",
+            ],
+            diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task TypedSocketInAnEndpointConstructor_ReportsVLT0012()
     {
         await DiagnosticMarkup.VerifyAsync(Board + """

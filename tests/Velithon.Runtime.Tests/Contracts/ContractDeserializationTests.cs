@@ -19,6 +19,12 @@ public sealed class ContractDeserializationTests
         Assert.False(ContractMessages.TryDeserialize(envelope.ToMessage(), DrawingJson.Default.Drawing, out _));
     }
 
+    [Fact]
+    public void JsonMessagesTryDeserialize_PayloadTheSerializerDoesNotSupport_IsFalse()
+    {
+        Assert.False(Velithon.Endpoints.JsonMessages.TryDeserialize("""{"type":"draw","shape":{}}"""u8, DrawingJson.Default.Drawing, out _));
+    }
+
     [Theory]
     [InlineData("""{"shape":{}}""", "is not valid JSON for Drawing")]
     [InlineData("""{"shape":{"$type":"circle","radius":-1}}""", "is not valid JSON for Drawing")]

@@ -98,6 +98,27 @@ public sealed class ContractPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessagesReadAheadBehindAMessageThatClosesTheConnection_AreNotDispatched()
+    {
+        // Unread, they would be dropped by the close handshake; read ahead while a handler ran, they must be too.
+        using var client = await Client.ConnectAsync(_server.Url("/contract/p6"));
+        string hold = ContractProbe.NewKey();
+        string ask = ContractProbe.NewKey();
+        await client.SendTextAsync($$$"""{"type":"hold","payload":{"key":"{{{hold}}}"}}""");
+        await client.SendTextAsync("""{"type":"teleport"}""");
+        await client.SendTextAsync($$$"""{"type":"ask","payload":{"key":"{{{ask}}}"}}""");
+        var contract = ((Velithon.Connections.ServerWebSocket)Assert.Single(_server.Hub.GetConnections())).Contract!;
+        await Client.EventuallyAsync(() => contract.AheadCount == 2);
+
+        ContractProbe.Signal(hold);
+
+        Assert.Equal("held " + hold, (await client.ReceiveEnvelopeAsync("card-moved")).Payload().GetProperty("column").GetString());
+        Assert.Equal((WebSocketCloseStatus.InvalidMessageType, "The message type 'teleport' is not handled here."), await client.ReceiveCloseAsync());
+        await Client.EventuallyAsync(() => _server.Hub.GetConnections().Count == 0);
+        Assert.False(ContractProbe.HasOutcome(ask));
+    }
+
+    [Fact]
     public async Task BinaryMessage_OnTheSendErrorRoute_IsAnsweredWithAnError()
     {
         using var client = await Client.ConnectAsync(_server.Url("/contract-errors/p3"));
@@ -127,6 +148,19 @@ public sealed class ContractPolicyTests : IAsyncLifetime
         Assert.StartsWith("The message type 'ééé", reason, StringComparison.Ordinal);
         Assert.EndsWith("...", reason, StringComparison.Ordinal);
         Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(reason!), 100, 123);
+    }
+
+    [Theory]
+    [InlineData("""{"\ud800":1,"type":"move","x":1,"y":2}""")]
+    [InlineData("""{"type":"\udc00move"}""")]
+    public async Task JsonMessagesEndpoint_EscapeThatIsNotUtf16_IsAMalformedMessage_NotAServerError(string message)
+    {
+        using var errors = await Client.ConnectAsync(_server.Url("/game-errors/g3"));
+        await errors.SendTextAsync(message);
+
+        Assert.Equal("""{"type":"error","error":"The message is not a JSON object."}""", await errors.ReceiveTextAsync());
+        await errors.SendTextAsync("""{"type":"move","x":1,"y":2}""");
+        Assert.Equal("g3 move 1,2", await errors.ReceiveTextAsync());
     }
 
     [Fact]
