@@ -19,6 +19,9 @@ var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapVelithon();
+
+// The contracts' typed TypeScript clients: /velithon/TaskBoardSocket.js (and .d.ts), loaded by the page as a module.
+app.MapVelithonClients();
 app.Run();
 
 /// <summary>The demo's entry point; public so tests can host the whole application in memory.</summary>

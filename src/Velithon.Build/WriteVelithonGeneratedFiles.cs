@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Velithon.Build;
+
+/// <summary>
+/// Writes the files an assembly carries as <c>[assembly: Velithon.Routing.VelithonGeneratedFile(path, contentType,
+/// content)]</c>: the typed clients and documents Velithon's generator derived from its declarations. A source
+/// generator cannot write files, so it puts them in the assembly; this task reads the attribute's arguments from
+/// the assembly's metadata (ECMA-335 II.23.3, custom attribute blobs) without loading it, and writes each file
+/// under <see cref="OutputDirectory"/> when its text changed.
+/// </summary>
+public sealed class WriteVelithonGeneratedFiles : Task
+{
+    private const string AttributeNamespace = "Velithon.Routing";
+    private const string AttributeName = "VelithonGeneratedFileAttribute";
+
+    /// <summary>The built assembly.</summary>
+    [Required]
+    public string Assembly { get; set; } = "";
+
+    /// <summary>The folder the files' relative paths start from.</summary>
+    [Required]
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>Every file the assembly carries, written or already up to date, for <c>FileWrites</c>.</summary>
+    [Output]
+    public ITaskItem[] Files { get; set; } = [];
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        List<(string Path, string Content)> files;
+        try
+        {
+            files = Read(Assembly);
+        }
+        catch (Exception exception) when (exception is IOException or BadImageFormatException or InvalidOperationException)
+        {
+            Log.LogError("Velithon: cannot read the generated files of '{0}': {1}", Assembly, exception.Message);
+            return false;
+        }
+
+        var written = new List<ITaskItem>();
+        string root = Path.GetFullPath(OutputDirectory);
+        foreach (var (relative, content) in files)
+        {
+            string target = Path.GetFullPath(Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar)));
+            if (relative.Length == 0 || Path.IsPathRooted(relative) || !target.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                Log.LogError("Velithon: the generated file path '{0}' of '{1}' leaves the output folder.", relative, Assembly);
+                return false;
+            }
+
+            byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
+            if (!File.Exists(target) || !Equal(File.ReadAllBytes(target), bytes))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.WriteAllBytes(target, bytes);
+                Log.LogMessage(MessageImportance.Low, "Velithon: wrote {0}", target);
+            }
+
+            written.Add(new TaskItem(target));
+        }
+
+        Files = written.ToArray();
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The (path, content) of each <c>VelithonGeneratedFile</c> attribute of the assembly at <paramref name="path"/>.</summary>
+    internal static List<(string Path, string Content)> Read(string path)
+    {
+        var files = new List<(string, string)>();
+        using var stream = File.OpenRead(path);
+        using var pe = new PEReader(stream);
+        if (!pe.HasMetadata)
+        {
+            return files;
+        }
+
+        var metadata = pe.GetMetadataReader();
+        if (!metadata.IsAssembly)
+        {
+            return files;
+        }
+
+        foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = metadata.GetCustomAttribute(handle);
+            if (!IsGeneratedFileAttribute(metadata, attribute.Constructor))
+            {
+                continue;
+            }
+
+            // Prolog 0x0001, then the three fixed string arguments as SerStrings (ECMA-335 II.23.3).
+            var blob = metadata.GetBlobReader(attribute.Value);
+            if (blob.ReadUInt16() != 1)
+            {
+                throw new InvalidOperationException("a VelithonGeneratedFile attribute has a malformed value");
+            }
+
+            string? relative = blob.ReadSerializedString();
+            _ = blob.ReadSerializedString();
+            string? content = blob.ReadSerializedString();
+            if (relative is null || content is null)
+            {
+                throw new InvalidOperationException("a VelithonGeneratedFile attribute has a null argument");
+            }
+
+            files.Add((relative, content));
+        }
+
+        return files;
+    }
+
+    private static bool IsGeneratedFileAttribute(MetadataReader metadata, EntityHandle constructor)
+    {
+        EntityHandle type;
+        if (constructor.Kind == HandleKind.MemberReference)
+        {
+            type = metadata.GetMemberReference((MemberReferenceHandle)constructor).Parent;
+        }
+        else if (constructor.Kind == HandleKind.MethodDefinition)
+        {
+            type = metadata.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType();
+        }
+        else
+        {
+            return false;
+        }
+
+        return type.Kind switch
+        {
+            HandleKind.TypeReference => Is(metadata, metadata.GetTypeReference((TypeReferenceHandle)type).Namespace, metadata.GetTypeReference((TypeReferenceHandle)type).Name),
+            HandleKind.TypeDefinition => Is(metadata, metadata.GetTypeDefinition((TypeDefinitionHandle)type).Namespace, metadata.GetTypeDefinition((TypeDefinitionHandle)type).Name),
+            _ => false,
+        };
+    }
+
+    private static bool Is(MetadataReader metadata, StringHandle @namespace, StringHandle name) =>
+        metadata.StringComparer.Equals(@namespace, AttributeNamespace) && metadata.StringComparer.Equals(name, AttributeName);
+
+    private static bool Equal(byte[] left, byte[] right)
+    {
+        if (left.Length != right.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < left.Length; i++)
+        {
+            if (left[i] != right[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
