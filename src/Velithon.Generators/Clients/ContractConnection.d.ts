@@ -16,13 +16,16 @@ export declare class ConnectionClosedError extends Error {
   readonly reason: string;
 }
 
-/** What the client needs of a WebSocket class: the browser's, or Node's ws package's. */
+/**
+ * What the client needs of a WebSocket: the browser's, or Node's ws package's. The client sets the handlers; their
+ * parameters are typed never so that either class's own event types fit.
+ */
 export interface WebSocketLike {
   readonly protocol: string;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onerror: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }
