@@ -91,11 +91,14 @@ public static class DemoScenarios
         // No build step and nothing from elsewhere: every script and style sheet is a file of this server.
         Assert.DoesNotContain("http://", html.Replace("http://localhost", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-        foreach (string asset in new[] { "/demo.js", "/demo.css" })
+        // The board panel's typed client is generated: the server maps it (MapVelithonClients), AOT build too.
+        foreach (string asset in new[] { "/demo.js", "/demo.css", "/velithon/TaskBoardSocket.js" })
         {
             using var response = await http.GetAsync(asset);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+
+        Assert.Contains("export function connectBoard(", await http.GetStringAsync("/velithon/TaskBoardSocket.js"), StringComparison.Ordinal);
     }
 
     public static async Task<JsonDocument> ReceiveJsonAsync(ClientWebSocket client) =>
