@@ -51,6 +51,12 @@ public sealed partial class VelithonGenerator
             writer.CloseBlock();
             writer.CloseBlock();
             writer.CloseBlock();
+            if (file.Contract.HasClientRuntime)
+            {
+                writer.WriteLine();
+                WriteCSharpClient(writer, file.Contract);
+            }
+
             return writer;
         }
 

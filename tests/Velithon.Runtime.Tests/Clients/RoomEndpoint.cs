@@ -26,6 +26,9 @@ public sealed class RoomEndpoint(int room, [FromQuery(Name = "user")] string? us
     }
 
     [OnMessage]
+    public async ValueTask OnLeave(RoomSocket socket, Leave leave) => await socket.CloseAsync(leave.Code, "leaving");
+
+    [OnMessage]
     public async ValueTask<SumResult> OnStall(RoomSocket socket, Stall stall)
     {
         // Never answered: the client's timeout is what ends the request.

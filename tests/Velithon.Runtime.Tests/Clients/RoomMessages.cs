@@ -12,6 +12,7 @@ namespace Velithon.Runtime.Tests.Clients;
 [JsonDerivedType(typeof(Sum), "sum")]
 [JsonDerivedType(typeof(AskMe), "ask-me")]
 [JsonDerivedType(typeof(Stall), "stall")]
+[JsonDerivedType(typeof(Leave), "leave")]
 public abstract record RoomCommand;
 
 /// <summary>Says something in the room; the server answers with <see cref="Said"/>.</summary>
@@ -29,6 +30,9 @@ public sealed record AskMe(string Prompt) : RoomCommand;
 
 /// <summary>A request the server never answers: its handler waits for the connection to end.</summary>
 public sealed record Stall : RoomCommand, IWebSocketRequest<SumResult>;
+
+/// <summary>Makes the server close the connection with <paramref name="Code"/>, as a restart (1012) or a refusal (4000) would.</summary>
+public sealed record Leave(int Code) : RoomCommand;
 
 [JsonDerivedType(typeof(Said), "said")]
 [JsonDerivedType(typeof(Question), "question")]
@@ -55,6 +59,7 @@ public enum Mood
 [JsonSerializable(typeof(Sum))]
 [JsonSerializable(typeof(AskMe))]
 [JsonSerializable(typeof(Stall))]
+[JsonSerializable(typeof(Leave))]
 [JsonSerializable(typeof(Said))]
 [JsonSerializable(typeof(Question))]
 [JsonSerializable(typeof(Answer))]
