@@ -7,7 +7,7 @@ namespace Velithon.Runtime.Tests.Clients;
 /// The TypeScript client the generator writes for a contract: the file the build wrote is the one the server
 /// serves, it compiles under <c>tsc --strict</c> while wrong uses do not, and under Node (with the ws package) it
 /// speaks the contract to Kestrel: typed route, query and header values, messages both ways, a request each way,
-/// an error envelope and a request timeout.
+/// an error envelope, reconnection after a restart but not after a refusal, and a request timeout.
 /// </summary>
 public sealed class TypeScriptClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -32,6 +32,9 @@ public sealed class TypeScriptClientTests(ServerFixture fixture) : IClassFixture
                 "sum 10 null",
                 "asked colour? then answer to colour? (7)",
                 "error true text",
+                "restart 1012 leaving true",
+                "reconnected open 42 ?user=ada",
+                "refused 4000 leaving false closed",
                 "stall true",
                 "closed 1000 false closed",
             ],

@@ -16,7 +16,7 @@ function inbox(connection, type) {
 }
 
 async function main() {
-  const room = connectClientsRoom(base, { room: 7, userName: "ada", token: "t-1" }, { WebSocket, reconnect: false });
+  const room = connectClientsRoom(base, { room: 7, userName: "ada", token: "t-1" }, { WebSocket, reconnect: { initialDelay: 10 } });
   const said = inbox(room, "said");
   const questions = [];
   room.answer("question", question => {
@@ -43,6 +43,22 @@ async function main() {
   room.send("say", { text: null, mood: "Calm", tagList: [], note: null });
   await new Promise(resolve => { const stop = room.onError(() => { stop(); resolve(); }); if (errors.length > 0) resolve(); });
   console.log(`error ${errors[0] instanceof ContractError} ${Object.keys(errors[0].errors ?? {}).join(",")}`);
+
+  // 1012 (service restart) is worth another attempt: the client reconnects after its back-off delay, with the
+  // same values; an application code (4000) says the client was refused, so it does not.
+  const once = (subscribe, test) => new Promise(resolve => { const stop = subscribe((...args) => { if (test(...args)) { stop(); resolve(args); } }); });
+  const reopened = once(listener => room.onOpen(listener), reconnected => reconnected);
+  const restarted = once(listener => room.onClose(listener), () => true);
+  room.send("leave", { code: 1012 });
+  console.log(`restart ${(await restarted).join(" ")}`);
+  await reopened;
+  const again = await room.request("sum", { values: [20, 22] });
+  console.log(`reconnected ${room.state} ${again.total} ${new URL(room.url).search}`);
+  const refusedSocket = connectClientsRoom(base, { room: 8 }, { WebSocket, reconnect: { initialDelay: 10 } });
+  await refusedSocket.opened;
+  const refused = once(listener => refusedSocket.onClose(listener), () => true);
+  refusedSocket.send("leave", { code: 4000 });
+  console.log(`refused ${(await refused).join(" ")} ${refusedSocket.state}`);
 
   // The server never answers this one: the client gives up after its timeout and tells the server.
   try {
