@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -18,9 +16,6 @@ namespace Velithon.Build;
 /// </summary>
 public sealed class WriteVelithonGeneratedFiles : Task
 {
-    private const string AttributeNamespace = "Velithon.Routing";
-    private const string AttributeName = "VelithonGeneratedFileAttribute";
-
     /// <summary>The built assembly.</summary>
     [Required]
     public string Assembly { get; set; } = "";
@@ -39,7 +34,7 @@ public sealed class WriteVelithonGeneratedFiles : Task
         List<(string Path, string Content)> files;
         try
         {
-            files = Read(Assembly);
+            files = GeneratedFileReader.Read(Assembly);
         }
         catch (Exception exception) when (exception is IOException or BadImageFormatException or InvalidOperationException)
         {
@@ -72,79 +67,6 @@ public sealed class WriteVelithonGeneratedFiles : Task
         Files = written.ToArray();
         return !Log.HasLoggedErrors;
     }
-
-    /// <summary>The (path, content) of each <c>VelithonGeneratedFile</c> attribute of the assembly at <paramref name="path"/>.</summary>
-    internal static List<(string Path, string Content)> Read(string path)
-    {
-        var files = new List<(string, string)>();
-        using var stream = File.OpenRead(path);
-        using var pe = new PEReader(stream);
-        if (!pe.HasMetadata)
-        {
-            return files;
-        }
-
-        var metadata = pe.GetMetadataReader();
-        if (!metadata.IsAssembly)
-        {
-            return files;
-        }
-
-        foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())
-        {
-            var attribute = metadata.GetCustomAttribute(handle);
-            if (!IsGeneratedFileAttribute(metadata, attribute.Constructor))
-            {
-                continue;
-            }
-
-            // Prolog 0x0001, then the three fixed string arguments as SerStrings (ECMA-335 II.23.3).
-            var blob = metadata.GetBlobReader(attribute.Value);
-            if (blob.ReadUInt16() != 1)
-            {
-                throw new InvalidOperationException("a VelithonGeneratedFile attribute has a malformed value");
-            }
-
-            string? relative = blob.ReadSerializedString();
-            _ = blob.ReadSerializedString();
-            string? content = blob.ReadSerializedString();
-            if (relative is null || content is null)
-            {
-                throw new InvalidOperationException("a VelithonGeneratedFile attribute has a null argument");
-            }
-
-            files.Add((relative, content));
-        }
-
-        return files;
-    }
-
-    private static bool IsGeneratedFileAttribute(MetadataReader metadata, EntityHandle constructor)
-    {
-        EntityHandle type;
-        if (constructor.Kind == HandleKind.MemberReference)
-        {
-            type = metadata.GetMemberReference((MemberReferenceHandle)constructor).Parent;
-        }
-        else if (constructor.Kind == HandleKind.MethodDefinition)
-        {
-            type = metadata.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType();
-        }
-        else
-        {
-            return false;
-        }
-
-        return type.Kind switch
-        {
-            HandleKind.TypeReference => Is(metadata, metadata.GetTypeReference((TypeReferenceHandle)type).Namespace, metadata.GetTypeReference((TypeReferenceHandle)type).Name),
-            HandleKind.TypeDefinition => Is(metadata, metadata.GetTypeDefinition((TypeDefinitionHandle)type).Namespace, metadata.GetTypeDefinition((TypeDefinitionHandle)type).Name),
-            _ => false,
-        };
-    }
-
-    private static bool Is(MetadataReader metadata, StringHandle @namespace, StringHandle name) =>
-        metadata.StringComparer.Equals(@namespace, AttributeNamespace) && metadata.StringComparer.Equals(name, AttributeName);
 
     private static bool Equal(byte[] left, byte[] right)
     {

@@ -12,6 +12,7 @@ public sealed partial class VelithonGenerator
     internal static partial class Emitter
     {
         public const string ClientsHintName = "Velithon.Clients.g.cs";
+        private const string ClientsObsolete = "A case may be obsolete; its clients still send and receive it.";
 
         /// <summary>The class of an assembly that holds its clients' text, named after it so two never clash.</summary>
         public static string ClientsClassName(string assemblyName) => "VelithonClients_" + Parsing.HandlerParser.ToIdentifier(assemblyName);
@@ -32,7 +33,7 @@ public sealed partial class VelithonGenerator
         private static SourceWriter EmitClient(ClientFileSpec file)
         {
             var writer = new SourceWriter();
-            WriteHeader(writer);
+            WriteHeader(writer, ClientsObsolete);
             writer.WriteLine($"namespace {GeneratedNamespace}");
             writer.OpenBlock();
             writer.WriteLine("// Nested in this assembly's clients class: no generated name clashes with another assembly's (CS0436).");
@@ -44,10 +45,10 @@ public sealed partial class VelithonGenerator
             writer.WriteLine($"internal static class {file.Identifier}");
             writer.OpenBlock();
             writer.WriteLine("/// <summary>The ES module.</summary>");
-            writer.WriteLine($"public const string Module = {Literal(EmitTypeScriptModule(file.Contract))};");
+            WriteRawConstant(writer, "Module", EmitTypeScriptModule(file.Contract));
             writer.WriteLine();
             writer.WriteLine("/// <summary>Its TypeScript declarations.</summary>");
-            writer.WriteLine($"public const string Declarations = {Literal(EmitTypeScriptDeclarations(file.Contract))};");
+            WriteRawConstant(writer, "Declarations", EmitTypeScriptDeclarations(file.Contract));
             writer.CloseBlock();
             writer.CloseBlock();
             writer.CloseBlock();
@@ -58,6 +59,26 @@ public sealed partial class VelithonGenerator
             }
 
             return writer;
+        }
+
+        // public const string Module = """
+        //     ...the text, as written...
+        //     """;
+        //
+        // A raw string literal, so the generated file shows the module as it is; its quotes outnumber any run in the text.
+        private static void WriteRawConstant(SourceWriter writer, string name, string text)
+        {
+            int longest = 0;
+            for (int i = 0, run = 0; i < text.Length; i++)
+            {
+                run = text[i] == '"' ? run + 1 : 0;
+                longest = System.Math.Max(longest, run);
+            }
+
+            string quotes = new('"', System.Math.Max(3, longest + 1));
+            writer.WriteLine($"public const string {name} = {quotes}");
+            writer.WriteLine(text);
+            writer.WriteLine(quotes + ";");
         }
 
         /// <summary>The files of each client, named after its socket; numbered from 2 when two sockets share a name.</summary>
@@ -95,7 +116,7 @@ public sealed partial class VelithonGenerator
             string clients = $"global::{GeneratedNamespace}.{ClientsClassName(assemblyName)}";
             var files = ClientFileNames(entries);
             var writer = new SourceWriter();
-            WriteHeader(writer);
+            WriteHeader(writer, ClientsObsolete);
             foreach (var (entry, name) in files)
             {
                 writer.WriteLine($"[assembly: global::Velithon.Routing.VelithonGeneratedFile(\"velithon/{name}.js\", \"text/javascript; charset=utf-8\", {clients}.{entry.Identifier}.Module)]");

@@ -190,7 +190,7 @@ internal sealed class ClientTypes
             string alias = byName
                 ? string.Join(" | ", fields.Select(f => Quote(EnumMemberName(f))))
                 : string.Join(" | ", fields.Select(static f => System.Convert.ToString(f.ConstantValue, System.Globalization.CultureInfo.InvariantCulture)).Distinct());
-            return new ClientTypeSpec(name, csharp, new EquatableArray<ClientPropertySpec>([]), alias.Length == 0 ? "never" : alias);
+            return new ClientTypeSpec(name, csharp + (byName ? ", by name" : ", by value"), new EquatableArray<ClientPropertySpec>([]), alias.Length == 0 ? "never" : alias);
         }
 
         var properties = new List<ClientPropertySpec>();
@@ -234,9 +234,19 @@ internal sealed class ClientTypes
                     .Where(static a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonPropertyNameAttribute")
                     .Select(static a => a.ConstructorArguments.FirstOrDefault().Value as string)
                     .FirstOrDefault(static n => n is not null) ?? _naming.Convert(member.Name);
-                isRequired |= attributes.Any(static a => a.AttributeClass?.ToDisplayString() is "System.Text.Json.Serialization.JsonRequiredAttribute" or "System.ComponentModel.DataAnnotations.RequiredAttribute");
+                // [JsonRequired] and required: present, perhaps null. [Required]: present and not null, or the
+                // server's validation rejects the message.
+                bool notNull = attributes.Any(static a => a.AttributeClass?.ToDisplayString() == "System.ComponentModel.DataAnnotations.RequiredAttribute");
+                isRequired |= notNull || attributes.Any(static a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonRequiredAttribute");
                 bool nullable = memberType.NullableAnnotation == NullableAnnotation.Annotated
                     || memberType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+                if (notNull)
+                {
+                    memberType = memberType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } value
+                        ? value.TypeArguments[0]
+                        : memberType.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+                }
+
                 string tsType = TypeOf(memberType, HasStringEnumConverter(attributes));
                 properties.Add(new ClientPropertySpec(jsonName, tsType, IsOptional: nullable && !isRequired));
             }
