@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>A received envelope (docs/contracts.md, "The wire format"), its payload a slice of the message.</summary>
 internal readonly struct ClientEnvelope

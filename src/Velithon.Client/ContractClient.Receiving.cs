@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 public abstract partial class ContractClient
 {

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 public abstract partial class ContractClient
 {

@@ -9,7 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>
 /// The base of the typed clients Velithon's generator writes for a <c>[WebSocketContract]</c>: one

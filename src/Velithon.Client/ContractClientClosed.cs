@@ -1,4 +1,4 @@
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>How a <see cref="ContractClient"/>'s connection ended.</summary>
 /// <param name="Code">The close code (RFC 6455 section 7.4); 1006 when the connection dropped without a close frame.</param>

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net.WebSockets;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>How a generated contract client connects and waits.</summary>
 public sealed class ContractClientOptions

@@ -1,4 +1,4 @@
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>Where a <see cref="ContractClient"/> is in its life.</summary>
 public enum ContractClientState

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>
 /// An <c>error</c> envelope that answers no request of this client: the server rejected a one-way message (its

@@ -1,6 +1,6 @@
 using System;
 
-namespace Velithon.Client;
+namespace Velithon;
 
 /// <summary>
 /// When and how often a <see cref="ContractClient"/> reconnects after its connection ended with a code a new

@@ -9,7 +9,7 @@ public sealed partial class VelithonGenerator
 {
     internal static partial class Emitter
     {
-        private const string ContractClientType = "global::Velithon.Client.ContractClient";
+        private const string ContractClientType = "global::Velithon.ContractClient";
         private const string TaskType = "global::System.Threading.Tasks.Task";
 
         // public sealed partial class TaskBoardSocketClient : ContractClient    // beside the typed socket
@@ -74,7 +74,7 @@ public sealed partial class VelithonGenerator
             writer.WriteLine("/// <summary>Creates the client; a <c>Connect…Async</c> method opens its connection.</summary>");
             writer.WriteLine("/// <param name=\"options\">Timeouts, reconnection and the clock; the defaults when null.</param>");
             writer.WriteLine(GeneratedCodeAttribute);
-            writer.WriteLine($"public {name}(global::Velithon.Client.ContractClientOptions? options = null)");
+            writer.WriteLine($"public {name}(global::Velithon.ContractClientOptions? options = null)");
             writer.Indent();
             writer.WriteLine(": base(null, options)");
             writer.Unindent();

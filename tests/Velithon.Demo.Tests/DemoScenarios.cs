@@ -101,6 +101,28 @@ public static class DemoScenarios
         Assert.Contains("export function connectBoard(", await http.GetStringAsync("/velithon/TaskBoardSocket.js"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The demo's own binary as a client (<c>board-client</c>), through the C# client generated from the task
+    /// board's contract: answers who-are-you, is announced, adds a task, asks for the board, closes.
+    /// </summary>
+    public static async Task TypedClientTalksToTheBoardAsync(DemoProcess demo, string program, params string[] programArguments)
+    {
+        string board = "client-" + Guid.NewGuid().ToString("N")[..8];
+        var (exitCode, lines, errors) = await ExternalProcess.RunAsync(
+            program, [.. programArguments, "board-client", demo.Address.ToString(), board, "dotnet-client", "ship it"]);
+
+        Assert.True(exitCode == 0, $"{errors}\nOutput so far:\n{string.Join("\n", lines)}");
+        Assert.Equal(
+            [
+                $"asked on {board}",
+                "joined as dotnet-client (1 here)",
+                "added #1 \"ship it\" in todo by dotnet-client",
+                $"board {board}: ship it",
+                "closed Closed",
+            ],
+            lines);
+    }
+
     public static async Task<JsonDocument> ReceiveJsonAsync(ClientWebSocket client) =>
         JsonDocument.Parse(await client.ReceiveTextAsync());
 

@@ -28,4 +28,7 @@ public sealed class DemoTests : IAsyncLifetime
 
     [Fact]
     public Task Root_ServesThePage() => DemoScenarios.ServesThePageAsync(_demo);
+
+    [Fact]
+    public Task TypedCSharpClient_TalksToTheBoard() => DemoScenarios.TypedClientTalksToTheBoardAsync(_demo, "dotnet", DemoProcess.BuiltAssembly);
 }

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Velithon.Client;
 
 namespace Velithon.Runtime.Tests.Clients;
 
