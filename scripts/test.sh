@@ -21,8 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Node's ws package for the third-party client tests, exactly as locked.
+# Node's ws package for the third-party client tests, and the official AsyncAPI parser that validates the
+# generated documents, exactly as locked.
 (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd tests/clients/asyncapi && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 rm -rf "$results"
 mkdir -p "$results"

@@ -29,6 +29,9 @@ app.MapVelithon();
 
 // The contracts' typed TypeScript clients: /velithon/TaskBoardSocket.js (and .d.ts), loaded by the page as a module.
 app.MapVelithonClients();
+
+// The AsyncAPI 3.0 document of the routes above, generated at build time (docs/asyncapi.md).
+app.MapAsyncApi("/asyncapi/v1.json");
 app.Run();
 return 0;
 

@@ -59,6 +59,13 @@ public static class WebSocketCloseCode
     public const int TlsHandshake = 1015;
 
     /// <summary>
+    /// 4426, Velithon's own: the client offered a contract subprotocol of another version of the route's contract
+    /// (<c>velithon.&lt;version&gt;</c>), so it was built from other declarations and must be updated; retrying as it is
+    /// will not help. In the range RFC 6455 section 7.4.2 leaves to applications; it echoes HTTP's 426 Upgrade Required.
+    /// </summary>
+    public const int ContractVersionMismatch = 4426;
+
+    /// <summary>
     /// True when <paramref name="code"/> may be sent in a close frame: 1000-1003, 1007-1014 and the
     /// ranges 3000-4999 for libraries and applications (RFC 6455 section 7.4.2).
     /// </summary>

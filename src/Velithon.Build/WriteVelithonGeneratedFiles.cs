@@ -24,7 +24,10 @@ public sealed class WriteVelithonGeneratedFiles : Task
     [Required]
     public string OutputDirectory { get; set; } = "";
 
-    /// <summary>Every file the assembly carries, written or already up to date, for <c>FileWrites</c>.</summary>
+    /// <summary>Relative paths of files not to write (<c>asyncapi.json</c> when the project turns the document off).</summary>
+    public ITaskItem[] Skip { get; set; } = [];
+
+    /// <summary>Every file written or already up to date, for <c>FileWrites</c>.</summary>
     [Output]
     public ITaskItem[] Files { get; set; } = [];
 
@@ -43,9 +46,20 @@ public sealed class WriteVelithonGeneratedFiles : Task
         }
 
         var written = new List<ITaskItem>();
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in Skip)
+        {
+            skipped.Add(item.ItemSpec.Replace('\\', '/'));
+        }
+
         string root = Path.GetFullPath(OutputDirectory);
         foreach (var (relative, content) in files)
         {
+            if (skipped.Contains(relative))
+            {
+                continue;
+            }
+
             string target = Path.GetFullPath(Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar)));
             if (relative.Length == 0 || Path.IsPathRooted(relative) || !target.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {

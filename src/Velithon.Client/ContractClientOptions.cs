@@ -16,7 +16,7 @@ public sealed class ContractClientOptions
     /// <summary>The clock of request timeouts and reconnection delays; <see cref="TimeProvider.System"/> by default (a test gives a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Subprotocols to offer besides the contract's own (<c>Sec-WebSocket-Protocol</c>, RFC 6455 section 4.1).</summary>
+    /// <summary>Subprotocols to offer after the contract's own, <c>ContractSubprotocol</c> (<c>Sec-WebSocket-Protocol</c>, RFC 6455 section 4.1).</summary>
     public IList<string> SubProtocols { get; } = [];
 
     /// <summary>Called on each new <see cref="ClientWebSocket"/> before it connects: credentials, a proxy, TLS, keep-alive.</summary>

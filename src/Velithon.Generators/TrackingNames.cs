@@ -15,4 +15,7 @@ internal static class TrackingNames
     public const string ClientRoutes = nameof(ClientRoutes);
     public const string ClientFiles = nameof(ClientFiles);
     public const string ClientMap = nameof(ClientMap);
+    public const string RouteDocuments = nameof(RouteDocuments);
+    public const string ApprovedDocument = nameof(ApprovedDocument);
+    public const string AsyncApiDocument = nameof(AsyncApiDocument);
 }

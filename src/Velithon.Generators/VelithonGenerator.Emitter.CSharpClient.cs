@@ -14,7 +14,7 @@ public sealed partial class VelithonGenerator
 
         // public sealed partial class TaskBoardSocketClient : ContractClient    // beside the typed socket
         // {
-        //     public TaskBoardSocketClient(ContractClientOptions? options = null) : base(subprotocol, options) { }
+        //     public TaskBoardSocketClient(ContractClientOptions? options = null) : base(TaskBoardSocket.ContractSubprotocol, options) { }
         //     public Task ConnectBoardAsync(Uri baseUri, string boardId, CancellationToken cancellationToken = default);   // per route
         //     public ValueTask SendAsync(AddTask message, CancellationToken cancellationToken = default);                  // per one-way inbound case
         //     public Task<BoardSnapshot> RequestAsync(GetBoard request, TimeSpan? timeout = null, CancellationToken ct = default);
@@ -76,7 +76,7 @@ public sealed partial class VelithonGenerator
             writer.WriteLine(GeneratedCodeAttribute);
             writer.WriteLine($"public {name}(global::Velithon.ContractClientOptions? options = null)");
             writer.Indent();
-            writer.WriteLine(": base(null, options)");
+            writer.WriteLine($": base({contract.SocketTypeName}.ContractSubprotocol, options)");
             writer.Unindent();
             writer.OpenBlock();
             writer.CloseBlock();

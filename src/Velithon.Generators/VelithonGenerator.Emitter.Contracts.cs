@@ -20,7 +20,8 @@ public sealed partial class VelithonGenerator
 
         // partial class BoardSocket : ContractSocket         // the user's partial class
         // {
-        //     public BoardSocket(WebSocket socket, ContractDispatch dispatch) : base(socket, dispatch) { }   // the route table's
+        //     public const string ContractVersion = "3f9a1c2b7d4e5f60", ContractSubprotocol = "velithon." + ContractVersion;
+        //     public BoardSocket(WebSocket socket, ContractDispatch dispatch) : base(socket, dispatch, ContractSubprotocol) { }   // the route table's
         //     public static BoardSocket From(WebSocket socket) => From<BoardSocket>(socket);
         //     public ValueTask SendAsync(CardAdded message, CancellationToken cancellationToken = default) => ...;                  // per outbound case
         //     public Task<NameReply> RequestAsync(AskName request, TimeSpan? timeout = null, CancellationToken ct = default) => ...; // per outbound request
@@ -68,6 +69,20 @@ public sealed partial class VelithonGenerator
             writer.WriteLine(GeneratedCodeAttribute);
             writer.WriteLine($"partial class {contract.ClassName} : {ContractSocketType}");
             writer.OpenBlock();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine("/// The contract's version: 16 hexadecimal digits of the SHA-256 of its messages' tags, directions and JSON Schemas,");
+            writer.WriteLine("/// as the AsyncAPI document describes them. Any change a client could see on the wire changes it.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine($"public const string ContractVersion = {Literal(contract.Document.Version)};");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine("/// The subprotocol a generated client offers (<c>Sec-WebSocket-Protocol</c>): the route confirms it, and closes with 4426");
+            writer.WriteLine("/// (<c>WebSocketCloseCode.ContractVersionMismatch</c>) a client that offers another version's.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("public const string ContractSubprotocol = \"velithon.\" + ContractVersion;");
+            writer.WriteLine();
             writer.WriteLine("/// <summary>Wraps a connection; the route table creates one per connection of a route that speaks this contract.</summary>");
             writer.WriteLine("/// <param name=\"socket\">The connection.</param>");
             writer.WriteLine("/// <param name=\"dispatch\">Hands each received message to the route's <c>[OnMessage]</c> methods.</param>");
@@ -75,7 +90,7 @@ public sealed partial class VelithonGenerator
             writer.WriteLine(EditorBrowsableNever);
             writer.WriteLine($"public {contract.ClassName}(global::Velithon.WebSocket socket, global::Velithon.Contracts.ContractDispatch dispatch)");
             writer.Indent();
-            writer.WriteLine(": base(socket, dispatch)");
+            writer.WriteLine(": base(socket, dispatch, ContractSubprotocol)");
             writer.Unindent();
             writer.OpenBlock();
             writer.CloseBlock();

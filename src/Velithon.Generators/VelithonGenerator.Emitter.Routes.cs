@@ -90,6 +90,7 @@ public sealed partial class VelithonGenerator
         //     {
         //         var routes = endpoints.MapGroup("");
         //         VelithonRouteTable_App.Map(routes);        // this assembly's routes
+        //         WebSocketRouteBuilderExtensions.RegisterAsyncApiDocument(endpoints, VelithonRouteTable_App.AsyncApiDocument);   // for MapAsyncApi()
         //         VelithonRouteTable_Library.Map(routes);    // one per referenced assembly with routes
         //         return routes;
         //     }
@@ -151,6 +152,7 @@ public sealed partial class VelithonGenerator
             if (handlers.Count > 0)
             {
                 writer.WriteLine($"global::{GeneratedNamespace}.{PublicRouteTableName(compilation.AssemblyName)}.Map(routes);");
+                writer.WriteLine($"global::Velithon.Routing.WebSocketRouteBuilderExtensions.RegisterAsyncApiDocument(endpoints, global::{GeneratedNamespace}.{PublicRouteTableName(compilation.AssemblyName)}.{AsyncApiConstantName});");
             }
 
             foreach (var table in compilation.ReferencedTables)

@@ -16,7 +16,7 @@ public sealed partial class VelithonGenerator
         /// <summary>The contract's TypeScript client: an ES module with no imports.</summary>
         // export function connectBoard(baseUrl, values, options = {}) {
         //   const url = target(baseUrl, "/board/" + segment(values.boardId, "boardId", false), [["name", values.name]]);
-        //   return open(url, [], options.protocols ?? [], options);
+        //   return open(url, [], [contractSubprotocol, ...(options.protocols ?? [])], options);
         // }
         public static string EmitTypeScriptModule(ClientContractSpec contract)
         {
@@ -25,6 +25,9 @@ public sealed partial class VelithonGenerator
             writer.WriteLine($"// Velithon's typed client of the contract {contract.SocketDisplayName}: a dependency-free ES module; its types are in the .d.ts beside it.");
             writer.WriteLine();
             writer.WriteLine(ConnectionModule);
+            writer.WriteLine();
+            writer.WriteLine("/** The contract's version as a subprotocol: offered first, so a server with another version refuses with 4426. */");
+            writer.WriteLine($"export const contractSubprotocol = {JsString(contract.Subprotocol)};");
             foreach (var route in contract.Routes)
             {
                 writer.WriteLine();
@@ -35,7 +38,7 @@ public sealed partial class VelithonGenerator
                     ? JsString(part.Literal)
                     : $"segment(values.{part.Parameter!.Name}, {JsString(part.Parameter.Name)}, {(part.Parameter.IsCatchAll ? "true" : "false")})");
                 writer.WriteLine($"const url = target(baseUrl, {string.Join(" + ", path)}, [{Pairs(route.Query)}]);");
-                writer.WriteLine($"return open(url, [{Pairs(route.Headers)}], options.protocols ?? [], options);");
+                writer.WriteLine($"return open(url, [{Pairs(route.Headers)}], [contractSubprotocol, ...(options.protocols ?? [])], options);");
                 writer.Unindent();
                 writer.WriteLine("}");
             }
@@ -84,6 +87,9 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine("}");
             }
 
+            writer.WriteLine();
+            writer.WriteLine("/** The contract's version as a subprotocol: offered first, so a server with another version refuses with 4426. */");
+            writer.WriteLine($"export declare const contractSubprotocol: {JsString(contract.Subprotocol)};");
             WriteCaseMap(writer, name + "Sends", "The client's one-way messages: tag to payload.", contract.Inbound.Where(static c => c.ReplyTsType is null), oneWay: true);
             WriteCaseMap(writer, name + "Requests", "The client's requests: tag to [request, reply].", contract.Inbound.Where(static c => c.ReplyTsType is not null), oneWay: false);
             WriteCaseMap(writer, name + "Receives", "The server's one-way messages: tag to payload.", contract.Outbound.Where(static c => c.ReplyTsType is null), oneWay: true);

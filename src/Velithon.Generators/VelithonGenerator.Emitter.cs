@@ -160,6 +160,7 @@ public sealed partial class VelithonGenerator
                 {
                     // The typed socket exists before the handler runs, so it can accept, send and dispatch at once.
                     writer.WriteLine($"var {names.Contract} = new {contract.SocketTypeName}({names.Socket}, DispatchAsync);");
+                    WriteVersionCheck(writer, names);
                 }
 
                 string call = $"{handler.ContainingTypeName}.{Identifier(handler.MethodName)}({string.Join(", ", arguments)})";
@@ -179,6 +180,7 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine($"{names.Socket},");
                 writer.WriteLine($"({ContractSocketType} {names.DispatchSocket}, in {ContractMessageType} {names.DispatchMessage}) => DispatchAsync({names.Endpoint}, {names.DispatchSocket}, in {names.DispatchMessage}));");
                 writer.Unindent();
+                WriteVersionCheck(writer, names);
                 writer.WriteLine($"return global::Velithon.Endpoints.WebSocketEndpointRunner.RunAsync({names.Contract}, {names.Endpoint});");
                 writer.CloseBlock();
                 WriteContractDispatch(writer, handler, contract);
@@ -372,6 +374,16 @@ public sealed partial class VelithonGenerator
             writer.CloseBlock();
         }
 
+        // A client built against another version of the contract is refused before the handler runs (4426).
+        private static void WriteVersionCheck(SourceWriter writer, LocalNames names)
+        {
+            writer.WriteLine($"if ({names.Contract}.TryRefuseOtherContractVersion(out var {names.Refusal}))");
+            writer.OpenBlock();
+            writer.WriteLine($"return {names.Refusal}!;");
+            writer.CloseBlock();
+            writer.WriteLine();
+        }
+
         private static void WriteRejection(SourceWriter writer, string condition, string socket, string message)
         {
             writer.WriteLine($"if ({condition})");
@@ -419,7 +431,11 @@ public sealed partial class VelithonGenerator
                 Contract = Reserve("contract");
                 DispatchSocket = Reserve("contractSocket");
                 DispatchMessage = Reserve("message");
+                Refusal = Reserve("refusal");
             }
+
+            /// <summary>The task of a refused contract version.</summary>
+            public string Refusal { get; }
 
             public string Socket { get; }
 

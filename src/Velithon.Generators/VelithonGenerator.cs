@@ -155,6 +155,29 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ClientMap);
         var assemblyName = context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? "");
         context.RegisterSourceOutput(clientEntries.Combine(assemblyName), static (output, input) => Emitter.EmitClientMap(output, input.Left, input.Right));
+
+        // The AsyncAPI document of the assembly's routes, a constant of its route table, compared with the approved
+        // copy (an AdditionalFiles item with VelithonAsyncApi="approved") for changes that break existing clients.
+        var routeDocuments = parsed
+            .Where(static result => result.Document is not null)
+            .Select(static (result, _) => result.Document!)
+            .Collect()
+            .Select(static (all, _) => new EquatableArray<RouteDocumentSpec>([.. all.OrderBy(static r => r.Address, StringComparer.Ordinal).ThenBy(static r => r.HandlerName, StringComparer.Ordinal)]))
+            .WithTrackingName(TrackingNames.RouteDocuments);
+        var approved = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static input => AsyncApi.ApprovedDocument.IsApproved(input.Right.GetOptions(input.Left)))
+            .Select(static (input, cancellationToken) => new AsyncApi.ApprovedDocument(input.Left.Path, input.Left.GetText(cancellationToken)?.ToString() ?? ""))
+            .Collect()
+            .WithTrackingName(TrackingNames.ApprovedDocument);
+        var assembly = context.CompilationProvider
+            .Select(static (compilation, _) => (Name: compilation.AssemblyName ?? "", Version: compilation.Assembly.Identity.Version.ToString()));
+        var document = routeDocuments
+            .Combine(assembly)
+            .Combine(approved)
+            .WithTrackingName(TrackingNames.AsyncApiDocument);
+        context.RegisterSourceOutput(document, static (output, input) =>
+            Emitter.EmitAsyncApi(output, input.Left.Left, input.Left.Right.Name, input.Left.Right.Version, input.Right));
     }
 
     private static ParsedContract ParseContract(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -182,6 +205,7 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
         var diagnostics = new List<Diagnostic>();
         var handler = DeclarationParser.Parse(context.TargetSymbol, context.Attributes[0], knownTypes, diagnostics, cancellationToken);
         var route = RouteClashes.Describe(context.TargetSymbol, context.Attributes[0], cancellationToken);
-        return new ParsedHandler(handler, new EquatableArray<Diagnostic>(diagnostics.ToArray()), route);
+        var document = handler is null ? null : RouteDocumentParser.Describe(context.TargetSymbol, handler, knownTypes, cancellationToken);
+        return new ParsedHandler(handler, new EquatableArray<Diagnostic>(diagnostics.ToArray()), route, document);
     }
 }

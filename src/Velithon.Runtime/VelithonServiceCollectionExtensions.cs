@@ -53,6 +53,7 @@ public static class VelithonServiceCollectionExtensions
         services.TryAddSingleton<ApplicationJson>();
         services.TryAddSingleton<VelithonMetrics>();
         services.TryAddSingleton<WebSocketHub>();
+        services.TryAddSingleton<Velithon.AsyncApi.AsyncApiDocumentStore>();
         services.TryAddSingleton<IWebSocketHub>(static provider => provider.GetRequiredService<WebSocketHub>());
         services.TryAddSingleton<VelithonRuntime>();
         return new VelithonBuilder(services);

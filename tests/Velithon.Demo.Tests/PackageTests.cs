@@ -166,6 +166,86 @@ public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output)
         Assert.DoesNotContain("VLT0023", buildOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PackagesTargets_WriteTheAsyncApiDocument_AndFailABreakingChangeUntilItIsAccepted()
+    {
+        string app = await packages.CreateAppAsync("asyncapi");
+        var environment = packages.Environment;
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Velithon;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddVelithon();
+            var app = builder.Build();
+            app.MapVelithon();
+            app.MapAsyncApi();
+            app.Run();
+            """);
+        const string notes = """
+            using System.ComponentModel.DataAnnotations;
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+            using Velithon;
+
+            [JsonDerivedType(typeof(AddNote), "add-note")]
+            public abstract record NoteCommand;
+            public sealed record AddNote([property: Required, StringLength(80)] string Text) : NoteCommand;
+
+            [JsonDerivedType(typeof(NoteAdded), "note-added")]
+            public abstract record NoteEvent;
+            public sealed record NoteAdded(int Id, string Text) : NoteEvent;
+
+            [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+            [JsonSerializable(typeof(AddNote))]
+            [JsonSerializable(typeof(NoteAdded))]
+            internal sealed partial class NoteJson : JsonSerializerContext;
+
+            [WebSocketContract(typeof(NoteCommand), typeof(NoteEvent), typeof(NoteJson))]
+            public sealed partial class NoteSocket;
+
+            public static class Notes
+            {
+                [WebSocket("/notes/<int:board>")]
+                public static Task Connect(NoteSocket socket, int board) => socket.DispatchMessagesAsync();
+
+                [OnMessage]
+                public static ValueTask OnAdd(NoteSocket socket, AddNote add) => socket.SendAsync(new NoteAdded(1, add.Text));
+            }
+
+            """;
+        string notesPath = Path.Combine(app, "Notes.cs");
+        await File.WriteAllTextAsync(notesPath, notes);
+
+        // Every build writes the document to the output folder; the first accepted build creates the approved copy.
+        string approved = Path.Combine(app, "asyncapi.approved.json");
+        string built = Path.Combine(app, "bin", "Release", "net10.0", "asyncapi.json");
+        string log = await DotNet.RunOrFailAsync(app, environment, "build", "-c", "Release", "--nologo", "-p:VelithonAcceptAsyncApi=true");
+        Assert.Contains("Velithon: accepted the AsyncAPI document as " + approved, log, StringComparison.Ordinal);
+        Assert.Equal(await File.ReadAllTextAsync(built), await File.ReadAllTextAsync(approved));
+        using (var document = JsonDocument.Parse(await File.ReadAllTextAsync(built)))
+        {
+            var channel = document.RootElement.GetProperty("channels").GetProperty("notes_board");
+            Assert.Equal("/notes/{board}", channel.GetProperty("address").GetString());
+            Assert.Equal("integer", channel.GetProperty("parameters").GetProperty("board").GetProperty("x-velithon-schema").GetProperty("type").GetString());
+            Assert.Equal(80, document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("AddNote")
+                .GetProperty("properties").GetProperty("text").GetProperty("maxLength").GetInt32());
+        }
+
+        // A narrower constraint breaks the clients of the approved copy: the build fails there, at the field.
+        await File.WriteAllTextAsync(notesPath, notes.Replace("StringLength(80)", "StringLength(40)", StringComparison.Ordinal));
+        var (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore");
+        output.WriteLine(buildOutput);
+        Assert.NotEqual(0, exitCode);
+        Assert.Matches(@"asyncapi\.approved\.json\(\d+,\d+\): error VLT0060: This change breaks clients built against the approved AsyncAPI document: the field 'text' of the payload of the 'add-note' message clients send on '/notes/\{board\}' has a smaller maxLength \(80 before, 40 now\)", buildOutput);
+
+        // Accepted, the change builds, and so does the next build against the new approved copy.
+        await DotNet.RunOrFailAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore", "-p:VelithonAcceptAsyncApi=true");
+        Assert.Contains("\"maxLength\": 40", await File.ReadAllTextAsync(approved), StringComparison.Ordinal);
+        (exitCode, buildOutput) = await DotNet.RunAsync(app, environment, "build", "-c", "Release", "--nologo", "--no-restore");
+        Assert.True(exitCode == 0, buildOutput);
+        Assert.Equal(await File.ReadAllTextAsync(built), await File.ReadAllTextAsync(approved));
+    }
+
     private static void AssertMainPackageLayout(string package)
     {
         using var archive = ZipFile.OpenRead(package);
@@ -175,6 +255,8 @@ public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output)
         Assert.Contains("lib/net10.0/Velithon.Abstractions.xml", entries);
         Assert.Contains("analyzers/dotnet/cs/Velithon.Generators.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Velithon.CodeFixes.dll", entries);
+        Assert.Contains("build/Velithon.props", entries);
+        Assert.Contains("build/Velithon.targets", entries);
         Assert.DoesNotContain(entries, entry => entry.StartsWith("lib/", StringComparison.Ordinal) && entry.Contains("Generators", StringComparison.Ordinal));
 
         // Everything is inside: the main package depends on no other package.

@@ -286,7 +286,7 @@ public sealed class DiagnosticTests
             }
             """);
         var (diagnostics, output, result) = GeneratorHarness.RunWithDiagnostics(compilation);
-        Assert.Equal(["Velithon.Handlers.Handlers_Good.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Handlers_Good.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
 
         // With analyzers off (RunAnalyzers=false) the build still fails on the handler left out.
         var error = Assert.Single(diagnostics);

@@ -79,7 +79,7 @@ public sealed partial class IncrementalTests
         Assert.Contains(IncrementalStepRunReason.Cached, reasons);
         Assert.Contains(IncrementalStepRunReason.New, reasons);
         AssertStep(result, TrackingNames.RouteTable, IncrementalStepRunReason.Modified);
-        Assert.Equal(["Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Chat_Room.g.cs", "Velithon.Handlers.Status_Updates.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     private const string Lobby = SnapshotTests.Usings + """
@@ -100,7 +100,8 @@ public sealed partial class IncrementalTests
         var result = GeneratorHarness.Run(next, driver).Result;
 
         // The route table lists each route's template and handler, which did not change.
-        Assert.Equal(["Velithon.Handlers.Lobby_Join.g.cs"], ReEmitted(result));
+        // The AsyncAPI document describes the parameters too.
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Lobby_Join.g.cs"], ReEmitted(result));
         Assert.Contains("name", result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Lobby_Join.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -113,7 +114,7 @@ public sealed partial class IncrementalTests
 
         var result = GeneratorHarness.Run(next, driver).Result;
 
-        Assert.Equal(["Velithon.Handlers.Lobby_Join.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], ReEmitted(result));
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Lobby_Join.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], ReEmitted(result));
 
         // The other handler's output step did not run: its file came from the cache.
         var handlerSteps = result.TrackedSteps[TrackingNames.HandlerFiles].SelectMany(step => step.Outputs).ToList();

@@ -35,7 +35,7 @@ public sealed class SnapshotTests
                 }
             }
             """);
-        Assert.Equal(["Velithon.Handlers.Demo_Chat_Echo.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_Chat_Echo.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class SnapshotTests
                     [FromQuery] Mode fallback = Mode.Write) => default;
             }
             """);
-        Assert.Equal(["Velithon.Handlers.Demo_Rooms_Join.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_Rooms_Join.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class SnapshotTests
                 public static Task Handle(WebSocket ws) => Task.CompletedTask;
             }
             """);
-        Assert.Equal(["Velithon.Handlers.Odd_Handle.g.cs", "Velithon.Handlers.Odd_Handle_2.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Odd_Handle.g.cs", "Velithon.Handlers.Odd_Handle_2.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class SnapshotTests
             {
             }
             """);
-        Assert.Equal(["Velithon.Handlers.Demo_EchoEndpoint.g.cs", "Velithon.Handlers.Demo_PlainEndpoint.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_EchoEndpoint.g.cs", "Velithon.Handlers.Demo_PlainEndpoint.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class SnapshotTests
             {
             }
             """);
-        Assert.Equal(["Velithon.Handlers.Demo_OpenEndpoint.g.cs", "Velithon.Handlers.Demo_Secure_Handle.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_OpenEndpoint.g.cs", "Velithon.Handlers.Demo_Secure_Handle.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class SnapshotTests
                 public Task OnSay(WebSocket ws, Say say) => Task.CompletedTask;
             }
             """);
-        Assert.Equal(["Velithon.Handlers.Demo_GameEndpoint.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_GameEndpoint.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
     [Fact]

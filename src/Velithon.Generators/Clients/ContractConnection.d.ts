@@ -48,7 +48,7 @@ export interface ReconnectOptions {
 export interface ConnectOptions {
   /** The WebSocket class; the global one (the browser's) by default. Needed in Node, and for header values. */
   WebSocket?: WebSocketClass;
-  /** Subprotocols to offer (Sec-WebSocket-Protocol, RFC 6455 section 4.1). */
+  /** Subprotocols to offer after the contract's own, contractSubprotocol (Sec-WebSocket-Protocol, RFC 6455 section 4.1). */
   protocols?: string[];
   /** Reconnection: on (true, the default), off (false), or tuned. Messages sent meanwhile wait for the new connection. */
   reconnect?: boolean | ReconnectOptions;

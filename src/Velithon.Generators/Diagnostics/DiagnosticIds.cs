@@ -53,4 +53,6 @@ internal static class DiagnosticIds
     public const string ConflictingRequestReplies = "VLT0048";
     public const string ValidationAttributeNotRecreated = "VLT0049";
     public const string InvalidContractHandler = "VLT0050";
+    public const string AsyncApiBreakingChange = "VLT0060";
+    public const string InvalidApprovedAsyncApi = "VLT0061";
 }

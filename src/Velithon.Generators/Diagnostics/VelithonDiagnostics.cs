@@ -273,6 +273,16 @@ internal static class VelithonDiagnostics
         title: "Invalid contract [OnMessage] method",
         messageFormat: "The [OnMessage] method '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor AsyncApiBreakingChange = Create(
+        DiagnosticIds.AsyncApiBreakingChange,
+        title: "The AsyncAPI document breaks clients of the approved one",
+        messageFormat: "This change breaks clients built against the approved AsyncAPI document: {0}. If it is intended, accept the new document (dotnet build -p:VelithonAcceptAsyncApi=true) and commit it.");
+
+    public static readonly DiagnosticDescriptor InvalidApprovedAsyncApi = Create(
+        DiagnosticIds.InvalidApprovedAsyncApi,
+        title: "The approved AsyncAPI document cannot be read",
+        messageFormat: "The approved AsyncAPI document '{0}' {1}, so the routes cannot be checked against it; restore it from version control, or write the current document over it (dotnet build -p:VelithonAcceptAsyncApi=true)");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags) =>
         Create(id, title, messageFormat, DiagnosticSeverity.Error, customTags);
 

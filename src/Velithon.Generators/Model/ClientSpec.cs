@@ -8,6 +8,8 @@ namespace Velithon.Generators.Model;
 /// </summary>
 /// <param name="SocketName">The typed socket's name (<c>TaskBoardSocket</c>), the name of the client files and class.</param>
 /// <param name="SocketDisplayName">The typed socket as users read it, for comments.</param>
+/// <param name="SocketTypeName">The typed socket, fully qualified: the C# client reads its <c>ContractSubprotocol</c>.</param>
+/// <param name="Subprotocol">The contract's subprotocol, <c>velithon.&lt;version&gt;</c>, which the clients offer (docs/contracts.md, "The contract version").</param>
 /// <param name="Namespace">The socket's namespace; empty for the global namespace.</param>
 /// <param name="ContainingTypes">The declarations of the types the socket is nested in, outermost first.</param>
 /// <param name="IsPublic">Whether the socket and every case and reply are public: the C# client is public then, internal otherwise.</param>
@@ -20,6 +22,8 @@ namespace Velithon.Generators.Model;
 internal sealed record ClientContractSpec(
     string SocketName,
     string SocketDisplayName,
+    string SocketTypeName,
+    string Subprotocol,
     string Namespace,
     EquatableArray<string> ContainingTypes,
     bool IsPublic,

@@ -11,6 +11,7 @@ namespace Velithon.Generators.Model;
 /// <param name="HintName">The generated file's name.</param>
 /// <param name="JsonContextTypeName">The <c>JsonSerializerContext</c> with the metadata of every case and reply, fully qualified.</param>
 /// <param name="Outbound">The cases the server sends, ordered by tag.</param>
+/// <param name="Document">The contract's part of the AsyncAPI document, with its version.</param>
 internal sealed record ContractSpec(
     string DisplayName,
     string Namespace,
@@ -19,7 +20,8 @@ internal sealed record ContractSpec(
     string TypeName,
     string HintName,
     string JsonContextTypeName,
-    EquatableArray<ContractCaseSpec> Outbound);
+    EquatableArray<ContractCaseSpec> Outbound,
+    ContractDocumentSpec Document);
 
 /// <summary>One case of a message set.</summary>
 /// <param name="Tag">Its <c>type</c> in the envelope.</param>

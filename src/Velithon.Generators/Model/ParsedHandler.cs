@@ -9,7 +9,8 @@ namespace Velithon.Generators.Model;
 /// diagnostics' source locations never defeat its caching.
 /// </summary>
 /// <param name="Route">The route the declaration adds, at its template, for the clashes between routes (VLT0002, VLT0027).</param>
-internal sealed record ParsedHandler(HandlerSpec? Handler, EquatableArray<Diagnostic> Diagnostics, Diagnostics.DeclaredRoute? Route = null)
+/// <param name="Document">The route as the AsyncAPI document describes it; null when the handler has an error.</param>
+internal sealed record ParsedHandler(HandlerSpec? Handler, EquatableArray<Diagnostic> Diagnostics, Diagnostics.DeclaredRoute? Route = null, RouteDocumentSpec? Document = null)
 {
     public static readonly ParsedHandler Empty = new(null, new EquatableArray<Diagnostic>([]));
 }

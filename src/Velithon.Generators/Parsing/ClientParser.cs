@@ -41,6 +41,8 @@ internal static class ClientParser
         return new ClientContractSpec(
             SocketName: shape.Socket.Name,
             SocketDisplayName: contract.DisplayName,
+            SocketTypeName: contract.TypeName,
+            Subprotocol: "velithon." + contract.Document.Version,
             Namespace: contract.Namespace,
             ContainingTypes: contract.ContainingTypes,
             IsPublic: isPublic,

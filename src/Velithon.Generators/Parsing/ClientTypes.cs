@@ -119,7 +119,7 @@ internal sealed class ClientTypes
 
         if (named.TypeKind == TypeKind.Enum)
         {
-            return Name(named, stringEnum || _naming.UseStringEnumConverter || HasStringEnumConverter(named.GetAttributes()));
+            return Name(named, stringEnum || _naming.StringEnums || HasStringEnumConverter(named.GetAttributes()));
         }
 
         if (DictionaryValue(named) is { } value)

@@ -115,7 +115,8 @@ internal static class ContractParser
             TypeName: socket.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             HintName: "Velithon.Contracts." + socket.ToDisplayString() + ".g.cs",
             JsonContextTypeName: shape.Context.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            Outbound: new EquatableArray<ContractCaseSpec>([.. shape.Outbound.Select(Describe).OrderBy(static c => c.Tag, StringComparer.Ordinal)]));
+            Outbound: new EquatableArray<ContractCaseSpec>([.. shape.Outbound.Select(Describe).OrderBy(static c => c.Tag, StringComparer.Ordinal)]),
+            Document: ContractDocumentParser.Describe(shape, cancellationToken));
     }
 
     /// <summary>A case as generated code names it.</summary>

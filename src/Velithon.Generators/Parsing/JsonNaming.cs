@@ -6,10 +6,12 @@ using Microsoft.CodeAnalysis;
 namespace Velithon.Generators.Parsing;
 
 /// <summary>
-/// The JSON names System.Text.Json gives a context's members, at compile time: the context's
-/// <c>[JsonSourceGenerationOptions]</c> naming policy (or <c>JsonSerializerDefaults.Web</c>'s camel case), the way
-/// <c>JsonNamingPolicy.CamelCase</c>, <c>SnakeCaseLower</c> and the others convert a name, so a client's property names
-/// are the ones the server writes and reads. A test checks each policy against System.Text.Json's own.
+/// What a <c>JsonSerializerContext</c>'s <c>[JsonSourceGenerationOptions]</c> says about the JSON its metadata writes,
+/// at compile time: the naming policy (or <c>JsonSerializerDefaults.Web</c>'s camel case), applied the way
+/// <c>JsonNamingPolicy.CamelCase</c>, <c>SnakeCaseLower</c> and the others convert a name, whether enums are strings,
+/// and whether fields are included. These are the options that change a payload's shape; the rest (indentation,
+/// encoders) do not. The AsyncAPI document's schemas and the typed clients both name members here, so they agree
+/// with each other and with the server; a test checks each policy against System.Text.Json's own.
 /// </summary>
 internal sealed class JsonNaming
 {
@@ -25,26 +27,26 @@ internal sealed class JsonNaming
 
     private readonly int _policy;
 
-    private JsonNaming(int policy, bool useStringEnumConverter, bool includeFields)
+    private JsonNaming(int policy, bool stringEnums, bool includeFields)
     {
         _policy = policy;
-        UseStringEnumConverter = useStringEnumConverter;
+        StringEnums = stringEnums;
         IncludeFields = includeFields;
     }
 
     /// <summary>Whether the context writes every enum by name (<c>UseStringEnumConverter = true</c>).</summary>
-    public bool UseStringEnumConverter { get; }
+    public bool StringEnums { get; }
 
     /// <summary>Whether the context serializes public fields too (<c>IncludeFields = true</c>).</summary>
     public bool IncludeFields { get; }
 
-    /// <summary>The naming of <paramref name="context"/>, from its <c>[JsonSourceGenerationOptions]</c>.</summary>
-    public static JsonNaming Of(INamedTypeSymbol context)
+    /// <summary>The options of <paramref name="context"/>; defaults (names as declared, numeric enums) when it has none or is null.</summary>
+    public static JsonNaming Of(INamedTypeSymbol? context)
     {
         int policy = 0;
         bool strings = false;
         bool fields = false;
-        var options = context.GetAttributes().FirstOrDefault(a =>
+        var options = context?.GetAttributes().FirstOrDefault(a =>
             a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSourceGenerationOptionsAttribute");
         if (options is not null)
         {

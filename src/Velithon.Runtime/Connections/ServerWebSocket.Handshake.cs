@@ -17,6 +17,10 @@ internal sealed partial class ServerWebSocket
     public override Task AcceptAsync(string? subProtocol = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         KeyValuePair<string, string>[]? extraHeaders = headers is null ? null : [.. headers];
+
+        // A contract route confirms its contract's subprotocol when the client offered it and the route named none
+        // (docs/contracts.md, "The contract version").
+        subProtocol ??= Contract?.OfferedContractSubprotocol();
         if (extraHeaders is not null)
         {
             ResponseHeaderRules.Validate(extraHeaders, nameof(headers));
@@ -161,7 +165,7 @@ internal sealed partial class ServerWebSocket
                 }
 
                 _phase = ConnectionPhase.Accepting;
-                _acceptTask = AcceptCoreAsync(null, null);
+                _acceptTask = AcceptCoreAsync(Contract?.OfferedContractSubprotocol(), null);
             }
 
             acceptTask = _acceptTask;

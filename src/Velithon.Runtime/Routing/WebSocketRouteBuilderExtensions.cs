@@ -104,4 +104,22 @@ public static class WebSocketRouteBuilderExtensions
             .WithMetadata(metadata)
             .WithDisplayName($"WebSocket {pattern} => {handlerName}");
     }
+
+    /// <summary>
+    /// Registers the AsyncAPI document of the application's routes, for <c>MapAsyncApi()</c> to serve: the generated
+    /// <c>MapVelithon()</c> calls it with its assembly's <c>AsyncApiDocument</c> constant.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="document">The AsyncAPI 3.0 document, as JSON.</param>
+    /// <exception cref="InvalidOperationException"><c>AddVelithon()</c> was not called.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void RegisterAsyncApiDocument(this IEndpointRouteBuilder endpoints, string document)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(document);
+        var store = endpoints.ServiceProvider.GetService<AsyncApi.AsyncApiDocumentStore>()
+            ?? throw new InvalidOperationException(
+                "Velithon's services are not registered. Call builder.Services.AddVelithon() before app.MapVelithon().");
+        store.Register(document);
+    }
 }

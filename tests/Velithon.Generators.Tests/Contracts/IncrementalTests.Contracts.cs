@@ -41,7 +41,8 @@ public sealed partial class IncrementalTests
         var result = GeneratorHarness.Run(next, driver).Result;
 
         // The typed socket has only the outbound cases, and the lobby's route has no contract.
-        Assert.Equal(["Velithon.Handlers.Demo_BoardEndpoint.g.cs", "Velithon.Handlers.Demo_Board_Connect.g.cs"], ReEmitted(result));
+        // A validation attribute is a JSON Schema constraint too: the document and the contract version change with it.
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Clients.Demo_BoardSocket.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs", "Velithon.Handlers.Demo_BoardEndpoint.g.cs", "Velithon.Handlers.Demo_Board_Connect.g.cs"], ReEmitted(result));
         Assert.Contains("StringLengthAttribute(40)", result.GeneratedSources.Single(s => s.HintName == "Velithon.Handlers.Demo_Board_Connect.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -58,8 +59,9 @@ public sealed partial class IncrementalTests
 
         var result = GeneratorHarness.Run(next, driver).Result;
 
-        // The clients have a handler for the new case; the route table, the handlers and the clients' map do not change.
-        Assert.Equal(["Velithon.Clients.Demo_BoardSocket.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs"], ReEmitted(result));
+        // The clients have a handler for the new case and the document a new message; the route table, the handlers
+        // and the clients' map do not change.
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Clients.Demo_BoardSocket.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs"], ReEmitted(result));
         Assert.Contains("SendAsync(global::Demo.CardMoved message", result.GeneratedSources.Single(s => s.HintName == "Velithon.Contracts.Demo.BoardSocket.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -88,8 +90,8 @@ public sealed partial class IncrementalTests
 
         var result = GeneratorHarness.Run(next, driver).Result;
 
-        // The clients' map names files, not routes: it stays.
-        Assert.Equal(["Velithon.Clients.Demo_BoardSocket.g.cs", "Velithon.Handlers.Demo_BoardEndpoint.g.cs"], ReEmitted(result));
+        // The clients' map names files, not routes: it stays. The document describes the route's query.
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Clients.Demo_BoardSocket.g.cs", "Velithon.Handlers.Demo_BoardEndpoint.g.cs"], ReEmitted(result));
         Assert.Contains("int? page = null", result.GeneratedSources.Single(s => s.HintName == "Velithon.Clients.Demo_BoardSocket.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 

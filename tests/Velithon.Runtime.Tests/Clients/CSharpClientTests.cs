@@ -25,6 +25,7 @@ public sealed class CSharpClientTests(ServerFixture fixture) : IClassFixture<Ser
 
         await client.ConnectClientsRoomAsync(fixture.Server.HttpBase, 7, userName: "ada li", token: "t-1");
         Assert.Equal(ContractClientState.Open, client.State);
+        Assert.Equal(RoomSocket.ContractSubprotocol, client.SubProtocol);
         Assert.Equal("/clients/room/7?user=ada%20li", client.Uri!.PathAndQuery);
 
         await client.SendAsync(new Say("hello", Mood.Excited, ["a", "b"], null));
@@ -101,6 +102,30 @@ public sealed class CSharpClientTests(ServerFixture fixture) : IClassFixture<Ser
         await client.SendAsync(new Leave(4000));
         Assert.Equal(new ContractClientClosed(4000, "leaving", false), await ReadAsync(closed));
         Assert.Equal(ContractClientState.Closed, client.State);
+    }
+
+    [Fact]
+    public async Task ClientOfAnotherContractVersion_IsRefusedWith4426_AndDoesNotRetry()
+    {
+        var closed = Channel.CreateUnbounded<ContractClientClosed>();
+        await using var client = new StaleRoomClient(new ContractClientOptions { Reconnect = new ReconnectOptions { InitialDelay = TimeSpan.Zero } });
+        client.Closed += ending => closed.Writer.TryWrite(ending);
+
+        await client.ConnectAsync(new Uri(fixture.Server.Http1Base, "/clients/room/5"));
+
+        var ending = await ReadAsync(closed);
+        Assert.Equal(WebSocketCloseCode.ContractVersionMismatch, ending.Code);
+        Assert.False(ending.WillReconnect);
+        Assert.StartsWith("Contract version mismatch", ending.Reason, StringComparison.Ordinal);
+        Assert.Equal(ContractClientState.Closed, client.State);
+    }
+
+    /// <summary>A client generated from another version of the room's contract: it offers that version's subprotocol.</summary>
+    private sealed class StaleRoomClient(ContractClientOptions options) : ContractClient("velithon.0000000000000000", options)
+    {
+        protected override ValueTask<bool> OnMessageAsync(string type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) => new(false);
+
+        protected override ValueTask<byte[]>? OnRequestAsync(string type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) => null;
     }
 
     private static async Task<T> ReadAsync<T>(Channel<T> channel) =>

@@ -7,7 +7,8 @@ namespace Velithon.Runtime.Tests.Clients;
 /// The TypeScript client the generator writes for a contract: the file the build wrote is the one the server
 /// serves, it compiles under <c>tsc --strict</c> while wrong uses do not, and under Node (with the ws package) it
 /// speaks the contract to Kestrel: typed route, query and header values, messages both ways, a request each way,
-/// an error envelope, reconnection after a restart but not after a refusal, and a request timeout.
+/// an error envelope, reconnection after a restart but not after a refusal, the contract's version as its subprotocol
+/// (a client of another version is refused with 4426 and does not retry), and a request timeout.
 /// </summary>
 public sealed class TypeScriptClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -27,7 +28,7 @@ public sealed class TypeScriptClientTests(ServerFixture fixture) : IClassFixture
         Assert.True(exitCode == 0, $"{errors}\nOutput so far:\n{string.Join("\n", lines)}");
         Assert.Equal(
             [
-                "open /clients/room/7?user=ada",
+                "open /clients/room/7?user=ada contract",
                 "said 7 ada t-1 hello Excited a,b null",
                 "sum 10 null",
                 "asked colour? then answer to colour? (7)",
@@ -35,6 +36,7 @@ public sealed class TypeScriptClientTests(ServerFixture fixture) : IClassFixture
                 "restart 1012 leaving true",
                 "reconnected open 42 ?user=ada",
                 "refused 4000 leaving false closed",
+                "stale 4426 false closed true",
                 "stall true",
                 "closed 1000 false closed",
             ],

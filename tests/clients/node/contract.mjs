@@ -1,11 +1,14 @@
 // Talks to the Velithon test server through the typed client the generator wrote for RoomSocket
 // (tests/Velithon.Runtime.Tests/Clients), with Node's ws package as its WebSocket class, and prints one line per
 // observation. Usage: node contract.mjs ws://127.0.0.1:PORT path/to/RoomSocket.js
+import { readFile, writeFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 
 const [base, modulePath] = process.argv.slice(2);
-const { connectClientsRoom, RequestTimeoutError, ContractError } = await import(pathToFileURL(modulePath).href);
+const { connectClientsRoom, contractSubprotocol, RequestTimeoutError, ContractError } = await import(pathToFileURL(modulePath).href);
 
 // One message of a type at a time, in order: the test asserts what arrived, not when.
 function inbox(connection, type) {
@@ -26,7 +29,7 @@ async function main() {
   const errors = [];
   room.onError(error => errors.push(error));
   await room.opened;
-  console.log(`open ${new URL(room.url).pathname}${new URL(room.url).search}`);
+  console.log(`open ${new URL(room.url).pathname}${new URL(room.url).search} ${room.protocol === contractSubprotocol ? "contract" : room.protocol}`);
 
   room.send("say", { text: "hello", mood: "Excited", tagList: ["a", "b"], note: null });
   const first = await said();
@@ -59,6 +62,18 @@ async function main() {
   const refused = once(listener => refusedSocket.onClose(listener), () => true);
   refusedSocket.send("leave", { code: 4000 });
   console.log(`refused ${(await refused).join(" ")} ${refusedSocket.state}`);
+
+  // A client generated from another version of the contract is refused with 4426, and does not retry.
+  const stalePath = join(tmpdir(), `velithon-stale-${process.pid}.mjs`);
+  await writeFile(stalePath, (await readFile(modulePath, "utf8")).replace(contractSubprotocol, "velithon.0000000000000000"));
+  try {
+    const stale = await import(pathToFileURL(stalePath).href);
+    const old = stale.connectClientsRoom(base, { room: 9 }, { WebSocket, reconnect: { initialDelay: 10 } });
+    const [code, reason, again] = await once(listener => old.onClose(listener), () => true);
+    console.log(`stale ${code} ${again} ${old.state} ${reason.startsWith("Contract version mismatch")}`);
+  } finally {
+    await rm(stalePath, { force: true });
+  }
 
   // The server never answers this one: the client gives up after its timeout and tells the server.
   try {
