@@ -53,7 +53,11 @@ internal sealed record ClientTypeSpec(string TsName, string CSharpName, Equatabl
 /// <summary>A property of a JSON object.</summary>
 /// <param name="JsonName">Its name in JSON: the <c>[JsonPropertyName]</c>, else the context's naming policy applied to its C# name.</param>
 /// <param name="TsType">Its TypeScript type (<c>string | null</c>, <c>BoardTask[]</c>).</param>
-/// <param name="IsOptional">Whether it may be left out: a nullable property without <c>[Required]</c>, <c>[JsonRequired]</c> or <c>required</c>.</param>
+/// <param name="IsOptional">
+/// Whether a client may leave it out: not a positional record parameter without a default, nor <c>required</c>,
+/// <c>[JsonRequired]</c> or <c>[Required]</c>, or omitted when default by <c>[JsonIgnore(Condition = ...)]</c>: the
+/// AsyncAPI document's rule for its schemas' <c>required</c>.
+/// </param>
 internal sealed record ClientPropertySpec(string JsonName, string TsType, bool IsOptional);
 
 /// <summary>A route that speaks the contract, as a client connects to it.</summary>

@@ -193,54 +193,55 @@ internal sealed class ClientTypes
             return new ClientTypeSpec(name, csharp + (byName ? ", by name" : ", by value"), new EquatableArray<ClientPropertySpec>([]), alias.Length == 0 ? "never" : alias);
         }
 
+        // Which members are written and which a client must send follow the AsyncAPI document's schemas
+        // (JsonSchemaBuilder): the same rules, so the document and the clients describe one contract.
         var properties = new List<ClientPropertySpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
-            var parameters = current.InstanceConstructors.SelectMany(static c => c.Parameters).ToList();
             foreach (var member in current.GetMembers())
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public && !HasAttribute(member, "System.Text.Json.Serialization.JsonIncludeAttribute")
-                    || member.IsImplicitlyDeclared && member is not IPropertySymbol)
-                {
-                    continue;
-                }
-
                 ITypeSymbol memberType;
                 bool isRequired;
+                List<AttributeData> attributes;
                 switch (member)
                 {
-                    case IPropertySymbol { IsIndexer: false, GetMethod: not null } property when property.Name != "EqualityContract":
+                    case IPropertySymbol property when JsonSchemaBuilder.IsSerialized(property, out bool omittedWhenDefault):
+                        // A positional record property without a default must be sent; so must a required member.
+                        var parameter = JsonSchemaBuilder.PositionalParameter(property);
                         memberType = property.Type;
-                        isRequired = property.IsRequired;
+                        attributes = [.. property.GetAttributes(), .. parameter?.GetAttributes() ?? []];
+                        isRequired = !omittedWhenDefault && (property.IsRequired || parameter is { HasExplicitDefaultValue: false } || IsRequiredByAttribute(attributes));
                         break;
-                    case IFieldSymbol { IsConst: false, AssociatedSymbol: null } field when _naming.IncludeFields || HasAttribute(field, "System.Text.Json.Serialization.JsonIncludeAttribute"):
+                    case IFieldSymbol { IsStatic: false, IsConst: false, IsImplicitlyDeclared: false } field
+                        when field.DeclaredAccessibility == Accessibility.Public && _naming.IncludeFields || HasAttribute(field, "System.Text.Json.Serialization.JsonIncludeAttribute"):
+                        if (IgnoredAlways(field))
+                        {
+                            continue;
+                        }
+
                         memberType = field.Type;
-                        isRequired = field.IsRequired;
+                        attributes = [.. field.GetAttributes()];
+                        isRequired = field.IsRequired || IsRequiredByAttribute(attributes);
                         break;
                     default:
                         continue;
                 }
 
                 // Overridden and hidden members are the most derived one's.
-                if (!seen.Add(member.Name) || IgnoredAlways(member))
+                if (!seen.Add(member.Name))
                 {
                     continue;
                 }
 
-                var attributes = member.GetAttributes().Concat(parameters.Where(p => p.Name == member.Name).SelectMany(static p => p.GetAttributes())).ToList();
                 string jsonName = attributes
                     .Where(static a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonPropertyNameAttribute")
                     .Select(static a => a.ConstructorArguments.FirstOrDefault().Value as string)
                     .FirstOrDefault(static n => n is not null) ?? _naming.Convert(member.Name);
-                // [JsonRequired] and required: present, perhaps null. [Required]: present and not null, or the
-                // server's validation rejects the message.
-                bool notNull = attributes.Any(static a => a.AttributeClass?.ToDisplayString() == "System.ComponentModel.DataAnnotations.RequiredAttribute");
-                isRequired |= notNull || attributes.Any(static a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonRequiredAttribute");
-                bool nullable = memberType.NullableAnnotation == NullableAnnotation.Annotated
-                    || memberType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-                if (notNull)
+
+                // [Required] rejects null too, in the server's validation: the member is not nullable for a client.
+                if (attributes.Any(static a => a.AttributeClass?.ToDisplayString() == "System.ComponentModel.DataAnnotations.RequiredAttribute"))
                 {
                     memberType = memberType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } value
                         ? value.TypeArguments[0]
@@ -248,7 +249,7 @@ internal sealed class ClientTypes
                 }
 
                 string tsType = TypeOf(memberType, HasStringEnumConverter(attributes));
-                properties.Add(new ClientPropertySpec(jsonName, tsType, IsOptional: nullable && !isRequired));
+                properties.Add(new ClientPropertySpec(jsonName, tsType, IsOptional: !isRequired));
             }
         }
 
@@ -260,6 +261,9 @@ internal sealed class ClientTypes
             .Where(static a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute")
             .Select(static a => a.ConstructorArguments.FirstOrDefault().Value as string)
             .FirstOrDefault(static n => n is not null) ?? field.Name;
+
+    private static bool IsRequiredByAttribute(List<AttributeData> attributes) =>
+        attributes.Any(static a => a.AttributeClass?.ToDisplayString() is "System.Text.Json.Serialization.JsonRequiredAttribute" or "System.ComponentModel.DataAnnotations.RequiredAttribute");
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 

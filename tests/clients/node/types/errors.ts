@@ -21,23 +21,25 @@ export function wrongUses(): void {
 
   // An enum value the contract does not have (enums go by name in this context).
   // @ts-expect-error
-  room.send("say", { text: "x", mood: "Angry", tagList: [] });
+  room.send("say", { text: "x", mood: "Angry", tagList: [], note: null });
 
-  // A missing required field.
+  // A missing required field (a positional record parameter, even a nullable one, is sent).
   // @ts-expect-error
-  room.send("say", { mood: "Calm", tagList: [] });
+  room.send("say", { mood: "Calm", tagList: [], note: null });
+  // @ts-expect-error
+  room.send("say", { text: "x", mood: "Calm", tagList: [] });
   // @ts-expect-error
   board.send("add", {});
 
   // The C# name, where the JSON name is another ([JsonPropertyName("tagList")]).
   // @ts-expect-error
-  room.send("say", { text: "x", mood: "Calm", tags: [] });
+  room.send("say", { text: "x", mood: "Calm", tags: [], note: null });
 
   // A request sent one way, and a one-way message sent as a request.
   // @ts-expect-error
   room.send("sum", { values: [1] });
   // @ts-expect-error
-  void room.request("say", { text: "x", mood: "Calm", tagList: [] });
+  void room.request("say", { text: "x", mood: "Calm", tagList: [], note: null });
 
   // A wrong reply type from a typed handler of the server's request.
   // @ts-expect-error

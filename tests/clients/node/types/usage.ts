@@ -7,7 +7,7 @@ import { connectBoard, type BoardSnapshot, type TaskBoardSocketConnection } from
 export async function room(): Promise<string> {
   const connection: RoomSocketConnection = connectClientsRoom("http://127.0.0.1:5000", { room: 7, userName: "ada" }, { WebSocket, reconnect: { initialDelay: 100 } });
   connection.send("say", { text: "hi", mood: "Calm", tagList: [], note: null });
-  connection.send("say", { text: "hi", mood: "Excited", tagList: ["x"] });
+  connection.send("say", { text: "hi", mood: "Excited", tagList: ["x"], note: "n" });
   const stop = connection.on("said", (said: Said) => {
     const room: number = said.room_number;
     const user: string | null | undefined = said.user_name;
