@@ -12,6 +12,7 @@ internal static class KnownTypeNames
     public const string WebSocketContractAttribute = "Velithon.WebSocketContractAttribute";
     public const string WebSocketRequest = "Velithon.IWebSocketRequest`1";
     public const string ContractSocket = "Velithon.ContractSocket";
+    public const string ContractClient = "Velithon.ContractClient";
     public const string InvalidMessagesAttribute = "Velithon.InvalidMessagesAttribute";
     public const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
     public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";

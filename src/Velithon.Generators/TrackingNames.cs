@@ -12,6 +12,9 @@ internal static class TrackingNames
     public const string RouteClashes = nameof(RouteClashes);
     public const string Contracts = nameof(Contracts);
     public const string ContractDiagnostics = nameof(ContractDiagnostics);
+    public const string ClientRoutes = nameof(ClientRoutes);
+    public const string ClientFiles = nameof(ClientFiles);
+    public const string ClientMap = nameof(ClientMap);
     public const string RouteDocuments = nameof(RouteDocuments);
     public const string ApprovedDocument = nameof(ApprovedDocument);
     public const string AsyncApiDocument = nameof(AsyncApiDocument);

@@ -27,10 +27,13 @@ public sealed partial class VelithonGenerator
         // """;
         // }
         //
+        // [assembly: VelithonGeneratedFile("asyncapi.json", "application/json; charset=utf-8", VelithonRouteTable_App.AsyncApiDocument)]
+        //
         // The raw string literal starts and ends at the first column, so the text between the delimiters is the
-        // document exactly; the Velithon package's build target reads it from the generated file
-        // (EmitCompilerGeneratedFiles) and writes it to a .json file. JSON never holds three quotes in a row (a quote
-        // inside a string is escaped, and two strings are never adjacent), so the document cannot end the literal.
+        // document exactly, ending with a line feed as a text file does. The Velithon package's build target reads
+        // the attribute from the built assembly and writes the constant to asyncapi.json, as it writes the typed
+        // clients (docs/clients.md). JSON never holds three quotes in a row (a quote inside a string is escaped, and
+        // two strings are never adjacent), so the document cannot end the literal.
         public static void EmitAsyncApi(
             SourceProductionContext context,
             EquatableArray<RouteDocumentSpec> routes,
@@ -47,6 +50,8 @@ public sealed partial class VelithonGenerator
             string json = document.ToIndentedString();
             var writer = new SourceWriter();
             WriteHeader(writer);
+            writer.WriteLine($"[assembly: global::Velithon.Routing.VelithonGeneratedFile(\"asyncapi.json\", \"application/json; charset=utf-8\", global::{GeneratedNamespace}.{PublicRouteTableName(assemblyName)}.{AsyncApiConstantName})]");
+            writer.WriteLine();
             writer.WriteLine($"namespace {GeneratedNamespace};");
             writer.WriteLine();
             string source = writer.ToSourceText().ToString()
@@ -59,6 +64,7 @@ public sealed partial class VelithonGenerator
                 + "    " + GeneratedCodeAttribute + "\n"
                 + $"    public const string {AsyncApiConstantName} = \"\"\"\n"
                 + json + "\n"
+                + "\n"
                 + "\"\"\";\n"
                 + "}\n";
             context.AddSource(AsyncApiHintName, SourceText.From(source, System.Text.Encoding.UTF8));

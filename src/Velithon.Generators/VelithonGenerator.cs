@@ -127,6 +127,35 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
             }
         });
 
+        // The typed clients of each contract, with the routes of this assembly that speak it: a TypeScript module
+        // and its declarations (as constants, served by MapVelithonClients() and written by the build), and a C#
+        // client class. A route's client description holds no symbols, so an edit elsewhere leaves it cached.
+        var clientRoutes = handlers
+            .Select(static (handler, _) => ClientParser.DescribeRoute(handler))
+            .Where(static route => route is not null)
+            .Collect()
+            .WithTrackingName(TrackingNames.ClientRoutes);
+        var clientsClassName = context.CompilationProvider
+            .Select(static (compilation, _) => Emitter.ClientsClassName(compilation.AssemblyName ?? ""));
+        var clientFiles = parsedContracts
+            .Where(static result => result.Client is not null)
+            .Select(static (result, _) => (Client: result.Client!, SocketTypeName: result.Contract!.TypeName))
+            .Combine(clientRoutes)
+            .Combine(clientsClassName)
+            .Select(static (input, _) => new ClientFileSpec(
+                ClientParser.WithRoutes(input.Left.Left.Client, input.Left.Right!, input.Left.Left.SocketTypeName),
+                input.Right,
+                HandlerParser.ToIdentifier(input.Left.Left.Client.SocketDisplayName)))
+            .WithTrackingName(TrackingNames.ClientFiles);
+        context.RegisterSourceOutput(clientFiles, static (output, file) => Emitter.EmitClientFile(output, file));
+        var clientEntries = clientFiles
+            .Select(static (file, _) => new ClientEntrySpec(file.Identifier, file.Contract.SocketName, file.Contract.SocketDisplayName))
+            .Collect()
+            .Select(static (all, _) => new EquatableArray<ClientEntrySpec>([.. all.OrderBy(static e => e.SocketDisplayName, StringComparer.Ordinal)]))
+            .WithTrackingName(TrackingNames.ClientMap);
+        var assemblyName = context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? "");
+        context.RegisterSourceOutput(clientEntries.Combine(assemblyName), static (output, input) => Emitter.EmitClientMap(output, input.Left, input.Right));
+
         // The AsyncAPI document of the assembly's routes, a constant of its route table, compared with the approved
         // copy (an AdditionalFiles item with VelithonAsyncApi="approved") for changes that break existing clients.
         var routeDocuments = parsed
@@ -159,8 +188,10 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
         }
 
         var diagnostics = new List<Diagnostic>();
-        var contract = ContractParser.Parse(socket, new KnownTypes(context.SemanticModel.Compilation), diagnostics, cancellationToken);
-        return new ParsedContract(contract, new EquatableArray<Diagnostic>(diagnostics.ToArray()));
+        var knownTypes = new KnownTypes(context.SemanticModel.Compilation);
+        var contract = ContractParser.Parse(socket, knownTypes, diagnostics, cancellationToken, out var shape);
+        var client = contract is null ? null : ClientParser.Describe(shape!, contract, knownTypes, cancellationToken);
+        return new ParsedContract(contract, client, new EquatableArray<Diagnostic>(diagnostics.ToArray()));
     }
 
     private static ParsedHandler ParseHandler(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

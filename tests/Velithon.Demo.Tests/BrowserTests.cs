@@ -134,6 +134,58 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("", _demo.Errors);
     }
 
+    [Fact]
+    public async Task TwoPages_ShareATaskBoard_ThroughTheGeneratedTypedClient()
+    {
+        var ann = await _browser.OpenAsync(_demo.Address);
+        var bob = await _browser.OpenAsync(_demo.Address);
+
+        await OpenBoardAsync(ann, "ann");
+        await WaitForLogAsync(ann, "board", "server asked who you are on browser-board");
+        await WaitForLogAsync(ann, "board", "ann opened the board (1 here)");
+        await WaitForLogAsync(ann, "board", "board browser-board: 0 tasks");
+        await OpenBoardAsync(bob, "bob");
+        await WaitForLogAsync(bob, "board", "board browser-board: 0 tasks");
+        await WaitForLogAsync(ann, "board", "bob opened the board (2 here)");
+
+        // A command from one page reaches the other as a typed event, and its task lands in the column.
+        await ann.FillAsync("#board [name=title]", "write docs");
+        await ann.ClickAsync("#board form.add button");
+        await WaitForLogAsync(bob, "board", "ann added \"write docs\"");
+        await Expect(bob.Locator("#board [data-column=todo] li span")).ToHaveTextAsync("write docs");
+        await bob.ClickAsync("#board [data-column=todo] li button[title='Move to doing']");
+        await WaitForLogAsync(ann, "board", "bob moved \"write docs\" to doing");
+        await Expect(ann.Locator("#board [data-column=doing] li span")).ToHaveTextAsync("write docs");
+        await Expect(ann.Locator("#board [data-column=todo] li")).ToHaveCountAsync(0);
+
+        // A command the contract's validation refuses comes back as an error envelope; the connection stays open.
+        await ann.FillAsync("#board [name=title]", new string('x', 81));
+        await ann.ClickAsync("#board form.add button");
+        await Expect(ann.Locator("#board .log li").Filter(new LocatorFilterOptions { HasTextString = "error: The 'add' message is invalid." })).ToHaveCountAsync(1);
+        await Expect(ann.Locator("#board .state")).ToHaveTextAsync("open");
+
+        // The page loaded the generated module the server serves, not a copy of its own.
+        string[] loaded = await ann.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(entry => new URL(entry.name).pathname)");
+        Assert.Contains("/velithon/TaskBoardSocket.js", loaded);
+        await SaveScreenshotAsync(ann, "demo-board.png");
+
+        await ann.ClickAsync("#board .disconnect");
+        await Expect(LogLine(ann, "board", "closed: 1000")).ToHaveCSSAsync("color", Grey);
+        await Expect(ann.Locator("#board .state")).ToHaveTextAsync("closed");
+        await Expect(ann.Locator("#board .connect")).ToBeEnabledAsync();
+
+        Assert.Equal("", _demo.Errors);
+    }
+
+    private async Task OpenBoardAsync(IPage page, string name)
+    {
+        await page.FillAsync("#board [name=board]", "browser-board");
+        await page.FillAsync("#board [name=name]", name);
+        await page.ClickAsync("#board .connect");
+        await Expect(page.Locator("#board .state")).ToHaveTextAsync("open");
+        await WaitForLogAsync(page, "board", $"connected to {_demo.WebSocketUrl("/board/browser-board")}");
+    }
+
     private static string ScreenshotPath(string name) => Path.Combine(ExternalProcess.RepositoryRoot, "artifacts", "screenshots", name);
 
     private async Task SaveScreenshotAsync(IPage page, string name)

@@ -91,11 +91,36 @@ public static class DemoScenarios
         // No build step and nothing from elsewhere: every script and style sheet is a file of this server.
         Assert.DoesNotContain("http://", html.Replace("http://localhost", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-        foreach (string asset in new[] { "/demo.js", "/demo.css" })
+        // The board panel's typed client is generated: the server maps it (MapVelithonClients), AOT build too.
+        foreach (string asset in new[] { "/demo.js", "/demo.css", "/velithon/TaskBoardSocket.js" })
         {
             using var response = await http.GetAsync(asset);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+
+        Assert.Contains("export function connectBoard(", await http.GetStringAsync("/velithon/TaskBoardSocket.js"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The demo's own binary as a client (<c>board-client</c>), through the C# client generated from the task
+    /// board's contract: answers who-are-you, is announced, adds a task, asks for the board, closes.
+    /// </summary>
+    public static async Task TypedClientTalksToTheBoardAsync(DemoProcess demo, string program, params string[] programArguments)
+    {
+        string board = "client-" + Guid.NewGuid().ToString("N")[..8];
+        var (exitCode, lines, errors) = await ExternalProcess.RunAsync(
+            program, [.. programArguments, "board-client", demo.Address.ToString(), board, "dotnet-client", "ship it"]);
+
+        Assert.True(exitCode == 0, $"{errors}\nOutput so far:\n{string.Join("\n", lines)}");
+        Assert.Equal(
+            [
+                $"asked on {board}",
+                "joined as dotnet-client (1 here)",
+                "added #1 \"ship it\" in todo by dotnet-client",
+                $"board {board}: ship it",
+                "closed Closed",
+            ],
+            lines);
     }
 
     /// <summary>

@@ -31,4 +31,7 @@ public sealed class DemoTests : IAsyncLifetime
 
     [Fact]
     public Task TaskBoard_SpeaksItsContract() => DemoScenarios.TaskBoardSpeaksItsContractAsync(_demo);
+
+    [Fact]
+    public Task TypedCSharpClient_TalksToTheBoard() => DemoScenarios.TypedClientTalksToTheBoardAsync(_demo, "dotnet", DemoProcess.BuiltAssembly);
 }

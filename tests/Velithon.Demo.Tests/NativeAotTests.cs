@@ -5,7 +5,8 @@ namespace Velithon.Demo.Tests;
 
 /// <summary>
 /// The demo published with Native AOT for linux-x64 from a clean tree (zero trim and AOT warnings: warnings are
-/// errors), and the native binary serving every endpoint the JIT build serves.
+/// errors), and the native binary serving every endpoint the JIT build serves, and talking to itself as the task
+/// board's typed C# client.
 /// </summary>
 [Trait("Category", CleanBuildCollection.Category)]
 [Collection(CleanBuildCollection.Name)]
@@ -52,6 +53,9 @@ public sealed class NativeAotTests(ITestOutputHelper output) : IAsyncLifetime
         await DemoScenarios.QueryTokenIsRequiredAsync(_demo);
         await DemoScenarios.ServesThePageAsync(_demo);
         await DemoScenarios.TaskBoardSpeaksItsContractAsync(_demo);
+
+        // The same binary as a client of the other: the generated C# client, compiled ahead of time.
+        await DemoScenarios.TypedClientTalksToTheBoardAsync(_demo, _binary);
         Assert.Equal("", _demo.Errors);
     }
 }

@@ -167,7 +167,7 @@ public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task PackagesTargets_WriteTheAsyncApiDocument_AndFailABreakingChangeUntilItIsAccepted()
+    public async Task PackagesTargets_WriteTheAsyncApiDocumentAndClients_AndFailABreakingChangeUntilItIsAccepted()
     {
         string app = await packages.CreateAppAsync("asyncapi");
         var environment = packages.Environment;
@@ -179,7 +179,11 @@ public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output)
             var app = builder.Build();
             app.MapVelithon();
             app.MapAsyncApi();
+            app.MapVelithonClients();
             app.Run();
+
+            // The typed C# client generated beside the contract's socket, from the package's Velithon.Client.
+            static Task Client(Uri server) => new NoteSocketClient().ConnectNotesAsync(server, 7);
             """);
         const string notes = """
             using System.ComponentModel.DataAnnotations;
@@ -222,6 +226,11 @@ public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output)
         string log = await DotNet.RunOrFailAsync(app, environment, "build", "-c", "Release", "--nologo", "-p:VelithonAcceptAsyncApi=true");
         Assert.Contains("Velithon: accepted the AsyncAPI document as " + approved, log, StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllTextAsync(built), await File.ReadAllTextAsync(approved));
+
+        // The same build step writes the contract's TypeScript client beside it.
+        string module = await File.ReadAllTextAsync(Path.Combine(app, "bin", "Release", "net10.0", "velithon", "NoteSocket.js"));
+        Assert.Contains("export function connectNotes(baseUrl, values = {}, options = {})", module, StringComparison.Ordinal);
+        Assert.Contains("export declare function connectNotes(baseUrl: string | URL, values: NotesValues", await File.ReadAllTextAsync(Path.Combine(app, "bin", "Release", "net10.0", "velithon", "NoteSocket.d.ts")), StringComparison.Ordinal);
         using (var document = JsonDocument.Parse(await File.ReadAllTextAsync(built)))
         {
             var channel = document.RootElement.GetProperty("channels").GetProperty("notes_board");

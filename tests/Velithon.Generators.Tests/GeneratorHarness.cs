@@ -72,6 +72,7 @@ internal static class GeneratorHarness
         {
             typeof(WebSocket).Assembly.Location,
             typeof(Velithon.Routing.WebSocketRouteBuilderExtensions).Assembly.Location,
+            typeof(Velithon.ContractClient).Assembly.Location,
             typeof(Velithon.Testing.VelithonTestServer).Assembly.Location,
             typeof(Microsoft.AspNetCore.TestHost.TestServer).Assembly.Location,
         };

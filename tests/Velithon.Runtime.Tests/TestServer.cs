@@ -79,6 +79,7 @@ public sealed class TestServer : IAsyncDisposable
 
         var app = builder.Build();
         var routes = app.MapVelithon();
+        app.MapVelithonClients();
         routeConventions?.Invoke(routes);
         mapMore?.Invoke(app);
         await app.StartAsync();

@@ -115,9 +115,10 @@ setUp(token, {
   },
 });
 
-// The task board speaks Velithon's contract envelope (docs/contracts.md): {"type", "id"?, "payload"}. The page sends
-// commands, asks for the board with a request ("get-board", answered by a "reply" with the same id), and answers the
-// server's "who-are-you" request with a reply of its own.
+// The task board speaks its declared contract through the typed client Velithon generates from it
+// (/velithon/TaskBoardSocket.js, served by app.MapVelithonClients()): the page sends the board's commands, asks for
+// the board with a request, and answers the server's "who-are-you" request with a handler. The client writes the
+// envelopes (docs/contracts.md), matches replies to requests and reconnects after a dropped connection.
 const board = document.getElementById("board");
 {
   const connect = board.querySelector(".connect");
@@ -127,9 +128,8 @@ const board = document.getElementById("board");
   const add = board.querySelector("form.add");
   const columns = Object.fromEntries([...board.querySelectorAll(".column")].map(list => [list.dataset.column, list]));
   const nextColumn = { todo: "doing", doing: "done" };
-  let socket = null;
-  let lastRequestId = 0;
-  const pending = new Map();
+  const tasks = new Map();
+  let connection = null;
 
   const write = (text, kind) => {
     const item = document.createElement("li");
@@ -147,14 +147,6 @@ const board = document.getElementById("board");
     for (const control of add.elements) control.disabled = value !== "open";
   };
 
-  const send = (type, payload, id) => socket?.send(JSON.stringify(id === undefined ? { type, payload } : { type, id, payload }));
-
-  const request = (type, payload) => new Promise((resolve, reject) => {
-    const id = ++lastRequestId;
-    pending.set(id, { resolve, reject });
-    send(type, payload, id);
-  });
-
   const clear = () => { for (const list of Object.values(columns)) list.replaceChildren(); };
 
   const place = task => {
@@ -168,59 +160,56 @@ const board = document.getElementById("board");
       const move = document.createElement("button");
       move.textContent = "→";
       move.title = `Move to ${nextColumn[task.column]}`;
-      move.addEventListener("click", () => send("move", { id: task.id, column: nextColumn[task.column] }));
+      move.addEventListener("click", () => connection?.send("move", { id: task.id, column: nextColumn[task.column] }));
       item.append(move);
     }
     const remove = document.createElement("button");
     remove.textContent = "×";
     remove.title = "Remove";
-    remove.addEventListener("click", () => send("remove", { id: task.id }));
+    remove.addEventListener("click", () => connection?.send("remove", { id: task.id }));
     item.append(remove);
     columns[task.column].append(item);
   };
 
-  const tasks = new Map();
-  const onEnvelope = envelope => {
-    const { type, id, payload } = envelope;
-    switch (type) {
-      case "reply": pending.get(id)?.resolve(payload); pending.delete(id); return;
-      case "error":
-        if (id !== undefined && pending.has(id)) { pending.get(id).reject(new Error(envelope.error)); pending.delete(id); }
-        write(`error: ${envelope.error}`, "closed failed");
-        return;
-      case "who-are-you":
-        send("reply", { name: field(board, "name") }, id);
-        write(`server asked who you are on ${payload.board}`);
-        return;
-      case "member-joined": write(`${payload.name} opened the board (${payload.members} here)`); return;
-      case "task-added": tasks.set(payload.task.id, payload.task); place(payload.task); write(`${payload.by} added "${payload.task.title}"`); return;
-      case "task-moved": {
-        const task = { ...tasks.get(payload.id), column: payload.column };
-        tasks.set(payload.id, task);
-        place(task);
-        write(`${payload.by} moved "${task.title}" to ${payload.column}`);
-        return;
-      }
-      case "task-removed":
-        board.querySelector(`[data-task="${payload.id}"]`)?.remove();
-        write(`${payload.by} removed "${tasks.get(payload.id)?.title}"`);
-        tasks.delete(payload.id);
-        return;
-      default: write(`← ${JSON.stringify(envelope)}`);
-    }
-  };
+  // Loaded on first use, as a plain ES module: no build step, and the other panels work without it.
+  const client = () => import("/velithon/TaskBoardSocket.js");
 
-  connect.addEventListener("click", () => {
-    if (socket) return;
-    const target = `${base}/board/${encodeURIComponent(field(board, "board") || "team")}`;
-    const current = new WebSocket(target);
-    socket = current;
+  connect.addEventListener("click", async () => {
+    if (connection) return;
     show("connecting");
-    current.addEventListener("open", async () => {
+    const boardId = field(board, "board") || "team";
+    const { connectBoard } = await client();
+    const current = connectBoard(location.origin, { boardId });
+    connection = current;
+
+    current.answer("who-are-you", request => {
+      write(`server asked who you are on ${request.board}`);
+      return { name: field(board, "name") };
+    });
+    current.on("member-joined", joined => write(`${joined.name} opened the board (${joined.members} here)`));
+    current.on("task-added", added => {
+      tasks.set(added.task.id, added.task);
+      place(added.task);
+      write(`${added.by} added "${added.task.title}"`);
+    });
+    current.on("task-moved", moved => {
+      const task = { ...tasks.get(moved.id), column: moved.column };
+      tasks.set(moved.id, task);
+      place(task);
+      write(`${moved.by} moved "${task.title}" to ${moved.column}`);
+    });
+    current.on("task-removed", removed => {
+      board.querySelector(`[data-task="${removed.id}"]`)?.remove();
+      write(`${removed.by} removed "${tasks.get(removed.id)?.title}"`);
+      tasks.delete(removed.id);
+    });
+    current.onError(error => write(`error: ${error.message}${error.errors ? ` ${Object.values(error.errors).flat().join(" ")}` : ""}`, "closed failed"));
+
+    current.onOpen(async reconnected => {
       show("open");
-      write(`connected to ${target}`);
+      write(`${reconnected ? "reconnected" : "connected"} to ${current.url}`);
       try {
-        const snapshot = await request("get-board", {});
+        const snapshot = await current.request("get-board", {});
         clear();
         tasks.clear();
         for (const task of snapshot.tasks) { tasks.set(task.id, task); place(task); }
@@ -229,24 +218,25 @@ const board = document.getElementById("board");
         write(`no board: ${error.message}`, "closed failed");
       }
     });
-    current.addEventListener("message", event => onEnvelope(JSON.parse(event.data)));
-    current.addEventListener("close", event => {
-      socket = null;
+    current.onClose((code, reason, willReconnect) => {
+      // 1000 is a normal closure (RFC 6455 section 7.4.1): only the other endings are shown as failures.
+      write(`closed: ${code}${reason ? ` ${reason}` : ""}${willReconnect ? " (reconnecting)" : ""}`, code === 1000 ? "closed" : "closed failed");
+      if (willReconnect) {
+        show("reconnecting");
+        return;
+      }
+      connection = null;
       show("closed");
-      for (const waiter of pending.values()) waiter.reject(new Error(`closed ${event.code}`));
-      pending.clear();
-      const normal = event.wasClean && event.code === 1000;
-      write(`closed: ${event.code}${event.reason ? ` ${event.reason}` : ""}`, normal ? "closed" : "closed failed");
     });
   });
 
-  disconnect.addEventListener("click", () => socket?.close(1000, "Bye from the page"));
+  disconnect.addEventListener("click", () => connection?.close(1000, "Bye from the page"));
 
   add.addEventListener("submit", event => {
     event.preventDefault();
     const input = add.elements.title;
-    if (!socket || socket.readyState !== WebSocket.OPEN || input.value.trim() === "") return;
-    send("add", { title: input.value.trim() });
+    if (!connection || connection.state !== "open" || input.value.trim() === "") return;
+    connection.send("add", { title: input.value.trim() });
     input.value = "";
     input.focus();
   });

@@ -4,10 +4,9 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Velithon.Generators.Helpers;
 
-/// <summary>A minimal indented text writer for generated C#.</summary>
-internal sealed class SourceWriter
+/// <summary>A minimal indented text writer for generated C# (four spaces) and TypeScript (two).</summary>
+internal sealed class SourceWriter(int spacesPerIndent = 4)
 {
-    private const int SpacesPerIndent = 4;
     private readonly StringBuilder _builder = new();
     private int _indentation;
 
@@ -47,7 +46,7 @@ internal sealed class SourceWriter
             var trimmed = line.TrimEnd('\r');
             if (trimmed.Length > 0)
             {
-                _builder.Append(' ', _indentation * SpacesPerIndent);
+                _builder.Append(' ', _indentation * spacesPerIndent);
                 _builder.Append(trimmed);
             }
 
@@ -55,13 +54,16 @@ internal sealed class SourceWriter
         }
     }
 
-    public SourceText ToSourceText()
+    public SourceText ToSourceText() => SourceText.From(ToText(), Encoding.UTF8);
+
+    /// <summary>The text written, checked to end at indentation 0.</summary>
+    public string ToText()
     {
         if (_indentation != 0)
         {
             throw new InvalidOperationException($"The generated source ends at indentation {_indentation}, not 0.");
         }
 
-        return SourceText.From(_builder.ToString(), Encoding.UTF8);
+        return _builder.ToString();
     }
 }

@@ -61,6 +61,7 @@ internal enum ParseKind
 /// <param name="ExpectedValue">How a 400 response describes a valid value, for example "a valid Int32".</param>
 /// <param name="ServiceTypeOf">For a service, its type as <c>typeof</c> takes it (no nullable annotations); else empty.</param>
 /// <param name="ServiceDisplayName">For a service, its type as an error message shows it; else empty.</param>
+/// <param name="ClientType">For a route, query or header value, its TypeScript type in the typed clients (<c>string</c>, <c>number</c>, <c>"Red" | "Green"</c>); else empty.</param>
 internal sealed record ParameterSpec(
     string Name,
     string TypeName,
@@ -72,7 +73,8 @@ internal sealed record ParameterSpec(
     string DefaultValue,
     string ExpectedValue,
     string ServiceTypeOf = "",
-    string ServiceDisplayName = "");
+    string ServiceDisplayName = "",
+    string ClientType = "");
 
 /// <summary>A <c>[WebSocket]</c> handler, a static method or an endpoint class, as the emitter needs it.</summary>
 /// <param name="HandlerName">The display name: <c>Namespace.Type.Method</c>, or <c>Namespace.Type</c> for a class.</param>

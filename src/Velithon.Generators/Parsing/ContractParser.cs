@@ -89,9 +89,14 @@ internal static class ContractParser
     }
 
     /// <summary>The typed socket of <paramref name="socket"/> as the emitter needs it; null when the contract has an error.</summary>
-    public static ContractSpec? Parse(INamedTypeSymbol socket, KnownTypes knownTypes, List<Diagnostic>? diagnostics, CancellationToken cancellationToken)
+    public static ContractSpec? Parse(INamedTypeSymbol socket, KnownTypes knownTypes, List<Diagnostic>? diagnostics, CancellationToken cancellationToken) =>
+        Parse(socket, knownTypes, diagnostics, cancellationToken, out _);
+
+    /// <summary>The typed socket of <paramref name="socket"/>, and the contract it read; null when the contract has an error.</summary>
+    public static ContractSpec? Parse(INamedTypeSymbol socket, KnownTypes knownTypes, List<Diagnostic>? diagnostics, CancellationToken cancellationToken, out ContractShape? shape)
     {
-        if (Read(socket, knownTypes, diagnostics, cancellationToken) is not { } shape)
+        shape = Read(socket, knownTypes, diagnostics, cancellationToken);
+        if (shape is null)
         {
             return null;
         }

@@ -448,8 +448,18 @@ internal static class HandlerParser
             ParsedTypeName: valueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             IsOptional: optional,
             DefaultValue: defaultValue,
-            ExpectedValue: DescribeExpected(valueType, parseKind.Value));
+            ExpectedValue: DescribeExpected(valueType, parseKind.Value),
+            ClientType: ClientValueType(valueType, parseKind.Value));
     }
+
+    /// <summary>The TypeScript type a typed client gives a route, query or header value of <paramref name="type"/>.</summary>
+    private static string ClientValueType(ITypeSymbol type, ParseKind parse) => parse switch
+    {
+        ParseKind.Integer or ParseKind.Float => "number",
+        ParseKind.Enum => string.Join(" | ", type.GetMembers().OfType<IFieldSymbol>().Where(static f => f.HasConstantValue).Select(static f => "\"" + f.Name + "\"")),
+        _ when type.SpecialType == SpecialType.System_Boolean => "boolean",
+        _ => "string",
+    };
 
     private static ITypeSymbol Unwrap(ITypeSymbol type) =>
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable

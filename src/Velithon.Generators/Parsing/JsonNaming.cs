@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -5,75 +6,96 @@ using Microsoft.CodeAnalysis;
 namespace Velithon.Generators.Parsing;
 
 /// <summary>
-/// What a <c>JsonSerializerContext</c>'s <c>[JsonSourceGenerationOptions]</c> says about the JSON its metadata writes:
-/// the property naming policy and whether enums are strings. These are the options that change a payload's shape;
-/// the rest (indentation, encoders) do not.
+/// What a <c>JsonSerializerContext</c>'s <c>[JsonSourceGenerationOptions]</c> says about the JSON its metadata writes,
+/// at compile time: the naming policy (or <c>JsonSerializerDefaults.Web</c>'s camel case), applied the way
+/// <c>JsonNamingPolicy.CamelCase</c>, <c>SnakeCaseLower</c> and the others convert a name, whether enums are strings,
+/// and whether fields are included. These are the options that change a payload's shape; the rest (indentation,
+/// encoders) do not. The AsyncAPI document's schemas and the typed clients both name members here, so they agree
+/// with each other and with the server; a test checks each policy against System.Text.Json's own.
 /// </summary>
 internal sealed class JsonNaming
 {
+    // System.Text.Json.Serialization.JsonKnownNamingPolicy's values.
+    private const int CamelCase = 1;
+    private const int SnakeCaseLower = 2;
+    private const int SnakeCaseUpper = 3;
+    private const int KebabCaseLower = 4;
+    private const int KebabCaseUpper = 5;
+
+    // JsonSerializerDefaults.Web.
+    private const int WebDefaults = 1;
+
     private readonly int _policy;
 
-    private JsonNaming(int policy, bool stringEnums)
+    private JsonNaming(int policy, bool stringEnums, bool includeFields)
     {
         _policy = policy;
         StringEnums = stringEnums;
+        IncludeFields = includeFields;
     }
 
-    /// <summary>Whether enums are written as their names (<c>UseStringEnumConverter</c>).</summary>
+    /// <summary>Whether the context writes every enum by name (<c>UseStringEnumConverter = true</c>).</summary>
     public bool StringEnums { get; }
 
-    /// <summary>The options of <paramref name="context"/>; defaults (names as declared, numeric enums) when it has none.</summary>
+    /// <summary>Whether the context serializes public fields too (<c>IncludeFields = true</c>).</summary>
+    public bool IncludeFields { get; }
+
+    /// <summary>The options of <paramref name="context"/>; defaults (names as declared, numeric enums) when it has none or is null.</summary>
     public static JsonNaming Of(INamedTypeSymbol? context)
     {
-        var options = context?.GetAttributes().FirstOrDefault(static a =>
+        int policy = 0;
+        bool strings = false;
+        bool fields = false;
+        var options = context?.GetAttributes().FirstOrDefault(a =>
             a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSourceGenerationOptionsAttribute");
-        if (options is null)
+        if (options is not null)
         {
-            return new JsonNaming(0, false);
+            if (options.ConstructorArguments.Length == 1 && options.ConstructorArguments[0].Value is int defaults && defaults == WebDefaults)
+            {
+                policy = CamelCase;
+            }
+
+            foreach (var named in options.NamedArguments)
+            {
+                switch (named.Key)
+                {
+                    case "PropertyNamingPolicy" when named.Value.Value is int value:
+                        policy = value;
+                        break;
+                    case "UseStringEnumConverter" when named.Value.Value is bool value:
+                        strings = value;
+                        break;
+                    case "IncludeFields" when named.Value.Value is bool value:
+                        fields = value;
+                        break;
+                }
+            }
         }
 
-        // JsonSerializerDefaults.Web (1) means camelCase names (JsonKnownNamingPolicy.CamelCase, 1).
-        int policy = options.ConstructorArguments.Length == 1 && options.ConstructorArguments[0].Value is int defaults && defaults == 1 ? 1 : 0;
-        bool stringEnums = false;
-        foreach (var named in options.NamedArguments)
-        {
-            if (named.Key == "PropertyNamingPolicy" && named.Value.Value is int chosen)
-            {
-                policy = chosen;
-            }
-            else if (named.Key == "UseStringEnumConverter" && named.Value.Value is bool useStrings)
-            {
-                stringEnums = useStrings;
-            }
-        }
-
-        return new JsonNaming(policy, stringEnums);
+        return new JsonNaming(policy, strings, fields);
     }
 
-    /// <summary>
-    /// <paramref name="name"/> as the policy writes it: JsonKnownNamingPolicy's CamelCase (1), SnakeCaseLower (2),
-    /// SnakeCaseUpper (3), KebabCaseLower (4), KebabCaseUpper (5), each as System.Text.Json's JsonNamingPolicy converts.
-    /// </summary>
+    /// <summary>The JSON name of a member called <paramref name="name"/> in C#, under the policy.</summary>
     public string Convert(string name) => _policy switch
     {
-        1 => CamelCase(name),
-        2 => Separated(name, '_', upper: false),
-        3 => Separated(name, '_', upper: true),
-        4 => Separated(name, '-', upper: false),
-        5 => Separated(name, '-', upper: true),
+        CamelCase => ToCamelCase(name),
+        SnakeCaseLower => ToSeparated(name, '_', lowercase: true),
+        SnakeCaseUpper => ToSeparated(name, '_', lowercase: false),
+        KebabCaseLower => ToSeparated(name, '-', lowercase: true),
+        KebabCaseUpper => ToSeparated(name, '-', lowercase: false),
         _ => name,
     };
 
-    // JsonNamingPolicy.CamelCase: the leading run of capitals is lowered, except the last one when a lower-case letter
-    // follows it ("URLValue" -> "urlValue", "ID" -> "id").
-    private static string CamelCase(string name)
+    // JsonCamelCaseNamingPolicy: lower the leading run of capitals, except the last one of a run followed by a
+    // lowercase letter ("URLValue" is "urlValue", "ID" is "id").
+    internal static string ToCamelCase(string name)
     {
         if (name.Length == 0 || !char.IsUpper(name[0]))
         {
             return name;
         }
 
-        var chars = name.ToCharArray();
+        char[] chars = name.ToCharArray();
         for (int i = 0; i < chars.Length; i++)
         {
             if (i == 1 && !char.IsUpper(chars[i]))
@@ -98,50 +120,60 @@ internal sealed class JsonNaming
         return new string(chars);
     }
 
-    // JsonNamingPolicy.SnakeCaseLower and its kin: a separator before a capital that follows a lower-case letter or a
-    // digit, or that starts a word after a run of capitals ("XMLHttp" -> "xml_http"); spaces become one separator.
-    private static string Separated(string name, char separator, bool upper)
+    // JsonSeparatorNamingPolicy: a separator where a capital follows a lowercase letter, a digit or a space, and
+    // before the last capital of a run that a lowercase letter follows ("XMLReader" is "xml_reader"); spaces at
+    // the ends are dropped, others become separators; any other character is kept and starts a new word.
+    internal static string ToSeparated(string name, char separator, bool lowercase)
     {
-        var builder = new StringBuilder(name.Length + 4);
-        int state = 0; // 0 start, 1 upper, 2 lower, 3 digit, 4 space
+        var result = new StringBuilder(name.Length + 4);
+        var state = SeparatorState.NotStarted;
         for (int i = 0; i < name.Length; i++)
         {
-            char c = name[i];
-            if (char.IsUpper(c))
+            char current = name[i];
+            switch (char.GetUnicodeCategory(current))
             {
-                bool nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
-                if (state is 2 or 3 or 4 || (state == 1 && nextIsLower))
-                {
-                    builder.Append(separator);
-                }
+                case UnicodeCategory.UppercaseLetter:
+                    if (state is SeparatorState.LowercaseLetterOrDigit or SeparatorState.SpaceSeparator
+                        || (state == SeparatorState.UppercaseLetter && i + 1 < name.Length && char.IsLower(name[i + 1])))
+                    {
+                        result.Append(separator);
+                    }
 
-                builder.Append(upper ? c : char.ToLowerInvariant(c));
-                state = 1;
-            }
-            else if (char.IsLower(c) || char.IsDigit(c))
-            {
-                if (state == 4)
-                {
-                    builder.Append(separator);
-                }
+                    result.Append(lowercase ? char.ToLowerInvariant(current) : current);
+                    state = SeparatorState.UppercaseLetter;
+                    break;
+                case UnicodeCategory.LowercaseLetter:
+                case UnicodeCategory.DecimalDigitNumber:
+                    if (state == SeparatorState.SpaceSeparator)
+                    {
+                        result.Append(separator);
+                    }
 
-                builder.Append(upper ? char.ToUpperInvariant(c) : c);
-                state = char.IsDigit(c) ? 3 : 2;
-            }
-            else if (c == ' ')
-            {
-                if (state != 0)
-                {
-                    state = 4;
-                }
-            }
-            else
-            {
-                builder.Append(c);
-                state = 0;
+                    result.Append(!lowercase && char.IsLower(current) ? char.ToUpperInvariant(current) : current);
+                    state = SeparatorState.LowercaseLetterOrDigit;
+                    break;
+                case UnicodeCategory.SpaceSeparator:
+                    if (state != SeparatorState.NotStarted)
+                    {
+                        state = SeparatorState.SpaceSeparator;
+                    }
+
+                    break;
+                default:
+                    result.Append(current);
+                    state = SeparatorState.NotStarted;
+                    break;
             }
         }
 
-        return builder.ToString();
+        return result.ToString();
+    }
+
+    private enum SeparatorState
+    {
+        NotStarted,
+        UppercaseLetter,
+        LowercaseLetterOrDigit,
+        SpaceSeparator,
     }
 }

@@ -304,7 +304,7 @@ internal sealed class JsonSchemaBuilder
     }
 
     /// <summary>Whether System.Text.Json's metadata reads and writes <paramref name="property"/>.</summary>
-    private static bool IsSerialized(IPropertySymbol property, out bool omittedWhenDefault)
+    internal static bool IsSerialized(IPropertySymbol property, out bool omittedWhenDefault)
     {
         omittedWhenDefault = false;
         if (property.IsStatic || property.IsIndexer || property.GetMethod is null)

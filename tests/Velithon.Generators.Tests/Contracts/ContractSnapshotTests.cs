@@ -8,7 +8,7 @@ public sealed class ContractSnapshotTests
     {
         var hints = VerifyAll(ContractSources.Usings + ContractSources.Board);
         Assert.Equal(
-            ["Velithon.AsyncApi.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs", "Velithon.Handlers.Demo_BoardEndpoint.g.cs", "Velithon.Handlers.Demo_Board_Connect.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"],
+            ["Velithon.AsyncApi.g.cs", "Velithon.Clients.Demo_BoardSocket.g.cs", "Velithon.Clients.g.cs", "Velithon.Contracts.Demo.BoardSocket.g.cs", "Velithon.Handlers.Demo_BoardEndpoint.g.cs", "Velithon.Handlers.Demo_Board_Connect.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"],
             hints);
     }
 
