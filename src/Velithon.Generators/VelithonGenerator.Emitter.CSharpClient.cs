@@ -90,7 +90,7 @@ public sealed partial class VelithonGenerator
             {
                 string tag = $"{cache}.{tags[@case.TypeName]}Tag";
                 string typeInfo = $"{cache}.{typeInfos[@case.TypeName]}TypeInfo";
-                string envelope = EscapeXml($"{{\"type\":\"{@case.Tag}\"");
+                string envelope = EscapeXml($"{{\"type\":{JsonString(@case.Tag)}");
                 writer.WriteLine();
                 if (@case.ReplyTypeName is null)
                 {
@@ -130,13 +130,13 @@ public sealed partial class VelithonGenerator
                 writer.WriteLine();
                 if (@case.ReplyTypeName is null)
                 {
-                    writer.WriteLine($"/// <summary>Called with each <c>{EscapeXml(@case.Tag)}</c> message of the server, one message at a time, in order; null ignores them.</summary>");
+                    writer.WriteLine($"/// <summary>Called with each <c>{EscapeXml(JsonString(@case.Tag))}</c> message of the server, one message at a time, in order; null ignores them.</summary>");
                     writer.WriteLine(GeneratedCodeAttribute);
                     writer.WriteLine($"public global::System.Func<{@case.TypeName}, {CancellationTokenType}, {ValueTaskType}>? {property} {{ get; set; }}");
                 }
                 else
                 {
-                    writer.WriteLine($"/// <summary>Answers the server's <c>{EscapeXml(@case.Tag)}</c> requests: its result is the reply, and a thrown exception's message the error; null answers each with an error.</summary>");
+                    writer.WriteLine($"/// <summary>Answers the server's <c>{EscapeXml(JsonString(@case.Tag))}</c> requests: its result is the reply, and a thrown exception's message the error; null answers each with an error.</summary>");
                     writer.WriteLine(GeneratedCodeAttribute);
                     writer.WriteLine($"public global::System.Func<{@case.TypeName}, {CancellationTokenType}, {ValueTaskType}<{@case.ReplyTypeName}>>? {property} {{ get; set; }}");
                 }

@@ -66,8 +66,16 @@ public sealed partial class VelithonGenerator
         //     """;
         //
         // A raw string literal, so the generated file shows the module as it is; its quotes outnumber any run in the text.
+        // A raw literal cannot escape, so a text holding a line break other than LF (CR, U+0085, U+2028, U+2029, which C#
+        // also ends a line at, from a tag or a name the user chose) is written as a regular literal instead.
         private static void WriteRawConstant(SourceWriter writer, string name, string text)
         {
+            if (text.IndexOfAny(['\r', '\u0085', '\u2028', '\u2029']) >= 0)
+            {
+                writer.WriteLine($"public const string {name} = {Literal(text)};");
+                return;
+            }
+
             int longest = 0;
             for (int i = 0, run = 0; i < text.Length; i++)
             {

@@ -195,29 +195,10 @@ public sealed partial class VelithonGenerator
         }
 
         /// <summary>
-        /// A tag as a JSON string (RFC 8259 section 7), for the doc comments: quotes and backslashes escaped, and every
-        /// character C# reads as a line break (U+000A, U+000D, U+0085, U+2028, U+2029) escaped too, since it would end
-        /// the <c>///</c> line and turn the rest of the tag into code.
+        /// A tag as a JSON string (RFC 8259 section 7), for the doc comments: a character C# reads as a line break would
+        /// end the <c>///</c> line and turn the rest of the tag into code, and JSON escapes them all.
         /// </summary>
-        private static string JsonString(string text)
-        {
-            var json = new System.Text.StringBuilder(text.Length + 2).Append('"');
-            foreach (char c in text)
-            {
-                _ = c switch
-                {
-                    '"' => json.Append("\\\""),
-                    '\\' => json.Append("\\\\"),
-                    '\n' => json.Append("\\n"),
-                    '\r' => json.Append("\\r"),
-                    '\t' => json.Append("\\t"),
-                    < ' ' or '\u0085' or '\u2028' or '\u2029' => json.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
-                    _ => json.Append(c),
-                };
-            }
-
-            return json.Append('"').ToString();
-        }
+        private static string JsonString(string text) => JsonNode.Quote(text);
 
         private static void WriteSeparated(SourceWriter writer, ref bool first)
         {

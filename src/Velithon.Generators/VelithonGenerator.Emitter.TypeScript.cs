@@ -156,34 +156,7 @@ public sealed partial class VelithonGenerator
             string.Join(", ", values.Select(static v => $"[{JsString(v.Key)}, values.{v.Name}]"));
 
         /// <summary>A JavaScript string literal, escaped as JSON escapes it.</summary>
-        private static string JsString(string text)
-        {
-            var builder = new StringBuilder(text.Length + 2).Append('"');
-            foreach (char c in text)
-            {
-                switch (c)
-                {
-                    case '"': builder.Append("\\\""); break;
-                    case '\\': builder.Append("\\\\"); break;
-                    case '\n': builder.Append("\\n"); break;
-                    case '\r': builder.Append("\\r"); break;
-                    case '\t': builder.Append("\\t"); break;
-                    default:
-                        if (c < ' ' || c is '\u2028' or '\u2029')
-                        {
-                            builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-                        }
-                        else
-                        {
-                            builder.Append(c);
-                        }
-
-                        break;
-                }
-            }
-
-            return builder.Append('"').ToString();
-        }
+        private static string JsString(string text) => JsonNode.Quote(text);
 
         /// <summary>Text safe inside a <c>/** */</c> comment.</summary>
         private static string Comment(string text) => text.Replace("*/", "*\\/");

@@ -38,8 +38,23 @@ internal abstract class JsonNode
 
     internal abstract void Write(StringBuilder builder, string? indent, int depth);
 
-    /// <summary>Writes <paramref name="value"/> as a JSON string: <c>"</c>, <c>\</c> and control characters escaped, and
-    /// <c>/</c> after <c>*</c> or <c>&lt;</c>, so the text never closes a comment or an HTML script element around it.</summary>
+    /// <summary>
+    /// <paramref name="value"/> as a JSON string (RFC 8259 section 7), as <see cref="WriteString"/> writes it: for a
+    /// JavaScript literal, a doc comment or a raw string constant of generated C#.
+    /// </summary>
+    internal static string Quote(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2);
+        WriteString(builder, value);
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as a JSON string: <c>"</c>, <c>\</c> and control characters escaped; every
+    /// character C# reads as a line break (U+0085, U+2028, U+2029 beside CR and LF) escaped too, since the text is put
+    /// in <c>///</c> lines and raw string constants of generated C#, where one would end the line; and <c>/</c> after
+    /// <c>*</c> or <c>&lt;</c>, so the text never closes a comment or an HTML script element around it.
+    /// </summary>
     internal static void WriteString(StringBuilder builder, string value)
     {
         builder.Append('"');
@@ -55,7 +70,7 @@ internal abstract class JsonNode
                 case '\t': builder.Append("\\t"); break;
                 case '/' when i > 0 && (value[i - 1] == '*' || value[i - 1] == '<'): builder.Append("\\/"); break;
                 default:
-                    if (c < 0x20)
+                    if (c < 0x20 || c is '\u0085' or '\u2028' or '\u2029')
                     {
                         builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

@@ -167,8 +167,16 @@ public sealed class ContractCompileTests
         Assert.Empty(diagnostics);
         GeneratorHarness.AssertClean(output);
         string socket = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Velithon.Contracts.Demo.OddSocket.g.cs", StringComparison.Ordinal)).ToString();
-        Assert.Contains("""as <c>{"type":"a \"note\"\n&lt;/c&gt; &amp; more","payload":...}</c>""", socket, StringComparison.Ordinal);
+        // One JSON string writer for every generated text, which also escapes '/' after '<' (so a tag cannot close a
+        // script element around the TypeScript client).
+        Assert.Contains("""as <c>{"type":"a \"note\"\n&lt;\/c&gt; &amp; more","payload":...}</c>""", socket, StringComparison.Ordinal);
         Assert.Contains("""as <c>{"type":"ask\r\n\u2028\u0085now","id":n,"payload":...}</c>""", socket, StringComparison.Ordinal);
+
+        // The typed C# client's docs show the tags the same way, and the TypeScript client's constants, which a raw
+        // string literal cannot hold once a tag has a line break C# ends a line at, still compile (AssertClean above).
+        string client = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Velithon.Clients.Demo_OddSocket.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("""Called with each <c>"a \"note\"\n&lt;\/c&gt; &amp; more"</c> message""", client, StringComparison.Ordinal);
+        Assert.Contains("""Answers the server's <c>"ask\r\n\u2028\u0085now"</c> requests""", client, StringComparison.Ordinal);
     }
 
     [Fact]
