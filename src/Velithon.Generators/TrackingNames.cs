@@ -12,6 +12,8 @@ internal static class TrackingNames
     public const string RouteClashes = nameof(RouteClashes);
     public const string Contracts = nameof(Contracts);
     public const string ContractDiagnostics = nameof(ContractDiagnostics);
+
+    public const string UncalledHandlers = nameof(UncalledHandlers);
     public const string ClientRoutes = nameof(ClientRoutes);
     public const string ClientFiles = nameof(ClientFiles);
     public const string ClientMap = nameof(ClientMap);

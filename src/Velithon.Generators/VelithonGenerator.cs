@@ -103,6 +103,19 @@ public sealed partial class VelithonGenerator : IIncrementalGenerator
             }
         });
 
+        // [OnMessage] methods in a class without [WebSocket] (a base class, or a class no route names) are never called,
+        // and no route's parse reaches them, so they get their own diagnostics-only output.
+        var uncalledHandlers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.OnMessageAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (attributeContext, _) => attributeContext.TargetSymbol is IMethodSymbol method
+                    ? UncalledMessageHandlers.Check(method, new KnownTypes(attributeContext.SemanticModel.Compilation))
+                    : null)
+            .Where(static diagnostic => diagnostic is not null)
+            .WithTrackingName(TrackingNames.UncalledHandlers);
+        context.RegisterSourceOutput(uncalledHandlers, static (output, diagnostic) => output.ReportDiagnostic(diagnostic!));
+
         // The typed sockets of [WebSocketContract] classes, one file each; their errors come from a diagnostics-only
         // output as the handlers' do, so a contract the generator leaves out fails the build without analyzers too.
         var parsedContracts = context.SyntaxProvider

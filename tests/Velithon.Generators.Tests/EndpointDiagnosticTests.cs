@@ -276,6 +276,40 @@ public sealed class EndpointDiagnosticTests
     }
 
     [Fact]
+    public async Task MessageHandlersOutsideAWebSocketClass_ReportVLT0020_SinceNoRouteCallsThem()
+    {
+        // A route dispatches to the [OnMessage] methods its own [WebSocket] class declares: these were dropped with
+        // no word, the base class's even though the endpoint deriving from it is a route.
+        var diagnostics = await DiagnosticMarkup.VerifyAsync(GameContext + """
+            public abstract class GameBase : WebSocketEndpoint
+            {
+                [OnMessage("move")]
+                public ValueTask {|VLT0020:OnMove|}(WebSocket ws, Move move) => default;
+            }
+
+            [WebSocket("/game")]
+            [JsonMessages(typeof(GameJsonContext))]
+            public sealed class Game : GameBase
+            {
+                [OnMessage("resign")]
+                public ValueTask OnResign(WebSocket ws, Move move) => default;
+            }
+
+            public sealed class Helpers
+            {
+                [OnMessage("move")]
+                public ValueTask {|VLT0020:Forgotten|}(WebSocket ws, Move move) => default;
+            }
+            """);
+        Assert.Equal(
+            [
+                "The [OnMessage] method 'OnMove' is declared in 'GameBase', which has no [WebSocket], and a route dispatches only to the [OnMessage] methods its own [WebSocket] class declares, so it is never called; declare it 'public ValueTask OnMove(WebSocket ws, TMessage message)' in the endpoint class",
+                "The [OnMessage] method 'Forgotten' is declared in 'Helpers', which has no [WebSocket], and a route dispatches only to the [OnMessage] methods its own [WebSocket] class declares, so it is never called; declare it 'public ValueTask Forgotten(WebSocket ws, TMessage message)' in the endpoint class",
+            ],
+            diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task TextOverrideWithTypedMessages_ReportsVLT0021Warning_AndTheEndpointIsStillServed()
     {
         const string source = GameContext + """

@@ -130,6 +130,11 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (symbol is IMethodSymbol method && UncalledMessageHandlers.Check(method, knownTypes) is { } uncalled)
+        {
+            context.ReportDiagnostic(uncalled);
+        }
+
         var attribute = symbol.GetAttributes()
             .FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
         if (attribute is null)

@@ -150,9 +150,10 @@ internal static class EndpointClassParser
     }
 
     /// <summary>
-    /// VLT0050 at each contract <c>[OnMessage]</c> method a base class of the endpoint declares: the dispatch is
-    /// generated from the methods the <c>[WebSocket]</c> class declares itself, so those are never called (and a class
-    /// that inherits them all would be mapped as a plain endpoint).
+    /// VLT0050 at the endpoint for each contract <c>[OnMessage]</c> method a compiled base class (of a referenced
+    /// assembly) declares: the dispatch is generated from the methods the <c>[WebSocket]</c> class declares itself, so
+    /// those are never called (and a class that inherits them all would be mapped as a plain endpoint). A base class in
+    /// source has its own methods reported where they are declared (<see cref="UncalledMessageHandlers"/>).
     /// </summary>
     private static void ReportInheritedContractHandlers(INamedTypeSymbol type, KnownTypes knownTypes, ParseContext context)
     {
@@ -160,6 +161,11 @@ internal static class EndpointClassParser
              current is not null && current.SpecialType != SpecialType.System_Object && !SymbolEqualityComparer.Default.Equals(current, knownTypes.WebSocketEndpoint);
              current = current.BaseType)
         {
+            if (current.Locations.Any(static l => l.IsInSource))
+            {
+                continue;
+            }
+
             foreach (var (method, _) in ContractRouteParser.FindHandlers(current, knownTypes))
             {
                 if (ContractRouteParser.SocketOf(method, knownTypes) is not null)

@@ -314,7 +314,7 @@ public sealed class ContractRouteDiagnosticTests
     public async Task EndpointInheritingItsHandlers_ReportsVLT0050AtThem()
     {
         // Handlers in a base class are not the route's: without this, the route took no contract, mapped as a plain
-        // endpoint, and no message ever reached them.
+        // endpoint, and no message ever reached them. A static handler in a class with no route is never called either.
         var diagnostics = await DiagnosticMarkup.VerifyAsync(Board + """
             public abstract class BoardBase : WebSocketEndpoint
             {
@@ -330,12 +330,19 @@ public sealed class ContractRouteDiagnosticTests
 
             [WebSocket("/board")]
             public sealed class Board : BoardBase;
+
+            public static class NoRoutes
+            {
+                [OnMessage]
+                public static ValueTask {|VLT0050:OnAdd|}(BoardSocket socket, AddCard add) => default;
+            }
             """);
         Assert.Equal(
             [
-                "The [OnMessage] method 'OnAdd' is declared in 'BoardBase', which 'Board' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in 'Board' (it may call the base's method)",
-                "The [OnMessage] method 'OnGet' is declared in 'BoardBase', which 'Board' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in 'Board' (it may call the base's method)",
-                "The [OnMessage] method 'OnMove' is declared in 'BoardBase', which 'Board' derives from, but a route dispatches to the [OnMessage] methods its [WebSocket] class declares itself, so it is never called; declare it in 'Board' (it may call the base's method)",
+                "The [OnMessage] method 'OnAdd' is declared in 'BoardBase', which has no [WebSocket], and a route dispatches only to the [OnMessage] methods its own [WebSocket] class declares, so it is never called; declare it in the [WebSocket] class (it may call this one)",
+                "The [OnMessage] method 'OnAdd' is declared in 'NoRoutes', which has no [WebSocket], and a route dispatches only to the [OnMessage] methods its own [WebSocket] class declares, so it is never called; declare it in the [WebSocket] class (it may call this one)",
+                "The [OnMessage] method 'OnGet' is declared in 'BoardBase', which has no [WebSocket], and a route dispatches only to the [OnMessage] methods its own [WebSocket] class declares, so it is never called; declare it in the [WebSocket] class (it may call this one)",
+                "The [OnMessage] method 'OnMove' is declared in 'BoardBase', which has no [WebSocket], and a route dispatches only to the [OnMessage] methods its own [WebSocket] class declares, so it is never called; declare it in the [WebSocket] class (it may call this one)",
             ],
             diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
     }
