@@ -29,7 +29,7 @@ public static class FanOutScenario
         {
             for (int i = 0; i < servers; i++)
             {
-                fleet.Add(await ScaleOutServer.StartAsync(redis.Port, prefix));
+                fleet.Add(await StartServerAsync(redis, prefix, i + 1));
             }
 
             // Where each member connects.
@@ -99,7 +99,7 @@ public static class FanOutScenario
                 if ((i + 1) % Batch == 0 || i == messages - 1)
                 {
                     // Bounded: a slow member's queue is 256 messages, and a batch stays far below it.
-                    await counter.WaitForAsync(expected, TimeSpan.FromSeconds(120));
+                    await counter.WaitForAsync(expected, TimeSpan.FromSeconds(60));
                 }
             }
 
@@ -123,6 +123,42 @@ public static class FanOutScenario
                 await server.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Starts the fleet's next server.</summary>
+    private static async Task<ScaleOutServer> StartServerAsync(RedisProcess redis, string prefix, int fleetSize)
+    {
+#if ONE_CHANNEL
+        // The one-channel backplane subscribes once at start and tries again only when a lost connection is restored:
+        // when its first SUBSCRIBE finds the new connection not yet usable (seen here on a loaded machine, "No
+        // connection is active/available"), that server never receives anything. Its successor retries until Redis
+        // confirms. So a server that has not subscribed within 5 seconds is replaced, and the fleet measured is the
+        // one that design gives when it starts well.
+        using var info = await RespClient.ConnectAsync(redis.Port);
+        for (int attempt = 0; ; attempt++)
+        {
+            var server = await ScaleOutServer.StartAsync(redis.Port, prefix);
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                var reply = (object?[])info.Command("PUBSUB", "NUMSUB", prefix + ":broadcast")!;
+                if ((long)reply[1]! >= fleetSize)
+                {
+                    return server;
+                }
+
+                await Task.Delay(20);
+            }
+
+            await server.DisposeAsync();
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("A one-channel server did not subscribe in four attempts.");
+            }
+        }
+#else
+        return await ScaleOutServer.StartAsync(redis.Port, prefix);
+#endif
     }
 
     /// <summary>Waits until no server's proxy has seen a new byte from Redis for 300 ms (at most 20 s).</summary>
@@ -155,26 +191,41 @@ public static class FanOutScenario
         return total;
     }
 
-    /// <summary>Deliveries to every member, and a wait for a number of them.</summary>
+    /// <summary>Deliveries to every member, and a wait for a number of them that wakes on the delivery that reaches it.</summary>
     public sealed class DeliveryCounter
     {
         private long _count;
+        private long _target = long.MaxValue;
+        private TaskCompletionSource? _reached;
 
         public long Count => Interlocked.Read(ref _count);
 
-        public void Add() => Interlocked.Increment(ref _count);
+        public void Add()
+        {
+            if (Interlocked.Increment(ref _count) >= Volatile.Read(ref _target))
+            {
+                Volatile.Read(ref _reached)?.TrySetResult();
+            }
+        }
 
+        /// <summary>One waiter at a time.</summary>
         public async Task WaitForAsync(long expected, TimeSpan timeout)
         {
-            var clock = Stopwatch.StartNew();
-            while (Count < expected)
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _reached, reached);
+            Volatile.Write(ref _target, expected);
+            if (Count >= expected)
             {
-                if (clock.Elapsed > timeout)
-                {
-                    throw new TimeoutException($"{Count} of {expected} deliveries after {timeout}.");
-                }
+                return;
+            }
 
-                await Task.Delay(5);
+            try
+            {
+                await reached.Task.WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"{Count} of {expected} deliveries after {timeout}.");
             }
         }
     }

@@ -9,7 +9,7 @@ using Velithon.Benchmarks.ScaleOut;
 //   redis-cost [--rounds 3] [--subscribers 0,1,2,8,32] [--publishes 200000]
 //       Redis CPU per PUBLISH / SPUBLISH by number of subscribers, and publish throughput, on raw connections
 //   redis-memory [--channels 100000]     Redis memory per channel and per subscription, classic and sharded
-//   server-cpu SUBJECT.dll [--members 100,1000] [--broadcasts 500] [--rounds 3]
+//   server-cpu SUBJECT.dll [--members 100,1000] [--deliveries 300000] [--rounds 3]
 //       a Velithon server's CPU (user + system) per delivery of a broadcast, the server in its own process
 var arguments = args.Length > 0 ? args : ["fanout"];
 string mode = arguments[0];
@@ -68,7 +68,7 @@ switch (mode)
         break;
 
     case "server-cpu":
-        Console.WriteLine(await ServerCpu.MeasureAsync(arguments[1], Numbers("--members", "100,1000"), Numbers("--broadcasts", "500")[0], Numbers("--rounds", "3")[0]));
+        Console.WriteLine(await ServerCpu.MeasureAsync(arguments[1], Numbers("--members", "100,1000"), Numbers("--deliveries", "300000")[0], Numbers("--rounds", "3")[0]));
         break;
 
     default:

@@ -26,10 +26,11 @@ public static class RedisCost
         var text = new StringBuilder();
         text.AppendLine(string.Create(Invariant, $"Redis CPU per published {PayloadBytes}-byte message and publish throughput, {publishes:N0} publishes per round, pipelined {Pipeline} deep on one connection, {rounds} rounds (median, min–max)."));
         text.AppendLine();
-        text.AppendLine("| command | subscribers | Redis CPU µs per publish | µs per delivery | publishes/s | deliveries/s |");
+        text.AppendLine("| command | subscribers | Redis CPU µs per publish | µs per subscriber (beyond none) | publishes/s | deliveries/s |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (bool sharded in new[] { false, true })
         {
+            double? none = null;
             foreach (int subscribers in subscriberCounts)
             {
                 var cpu = new List<double>();
@@ -41,9 +42,15 @@ public static class RedisCost
                     rates.Add(rate);
                 }
 
-                double perDelivery = subscribers > 0 ? Median(cpu) / subscribers : double.NaN;
+                // Redis's cost is about a + b × subscribers: b from the difference with the row without subscribers.
+                if (subscribers == 0)
+                {
+                    none = Median(cpu);
+                }
+
+                string perSubscriber = subscribers > 0 && none is { } a ? ((Median(cpu) - a) / subscribers).ToString("F2", Invariant) : "";
                 text.AppendLine(string.Create(Invariant,
-                    $"| {(sharded ? "SPUBLISH" : "PUBLISH")} | {subscribers} | {Median(cpu):F2} ({cpu.Min():F2}–{cpu.Max():F2}) | {(subscribers > 0 ? perDelivery.ToString("F2", Invariant) : "")} | {Median(rates):N0} ({rates.Min():N0}–{rates.Max():N0}) | {Median(rates) * subscribers:N0} |"));
+                    $"| {(sharded ? "SPUBLISH" : "PUBLISH")} | {subscribers} | {Median(cpu):F2} ({cpu.Min():F2}–{cpu.Max():F2}) | {perSubscriber} | {Median(rates):N0} ({rates.Min():N0}–{rates.Max():N0}) | {Median(rates) * subscribers:N0} |"));
             }
         }
 

@@ -29,13 +29,13 @@ public static class Report
     public static string Table(IReadOnlyList<FanOutScenario.Result> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("| design | placement | servers | rooms | messages | per server: min / mean / max | predicted mean (per-room) | exact | all servers | KiB to servers | subscriptions | Redis CPU ms | deliveries |");
+        text.AppendLine("| design | placement | servers | rooms × members | messages | per server: min / mean / max | predicted mean (per-room) | exact | all servers | KiB to servers | subscriptions | Redis CPU ms | deliveries |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
             bool exact = r.Received.SequenceEqual(r.Predicted);
             text.AppendLine(string.Create(Invariant,
-                $"| {r.Design} | {r.Placement} | {r.Servers} | {r.Groups:N0} | {r.Messages:N0} | {r.Received.Min():N0} / {r.Received.Average():N0} / {r.Received.Max():N0} | {r.Predicted.Average():N0} | {(exact ? "yes" : "no")} | {r.Received.Sum():N0} | {r.Bytes.Sum() / 1024.0:N0} | {r.Subscriptions:N0} | {r.RedisCpuMs:N0} | {r.Deliveries:N0} of {r.ExpectedDeliveries:N0} |"));
+                $"| {r.Design} | {r.Placement} | {r.Servers} | {r.Groups:N0} × {r.Members} | {r.Messages:N0} | {r.Received.Min():N0} / {r.Received.Average():N0} / {r.Received.Max():N0} | {r.Predicted.Average():N0} | {(exact ? "yes" : "no")} | {r.Received.Sum():N0} | {r.Bytes.Sum() / 1024.0:N0} | {r.Subscriptions:N0} | {r.RedisCpuMs:N0} | {r.Deliveries:N0} of {r.ExpectedDeliveries:N0} |"));
         }
 
         return text.ToString();
@@ -45,7 +45,7 @@ public static class Report
     public static string Compare(IReadOnlyList<FanOutScenario.Result> baseline, IReadOnlyList<FanOutScenario.Result> subject)
     {
         var text = new StringBuilder();
-        text.AppendLine($"| placement | servers | rooms | messages | Redis messages per server: {baseline[0].Design} | {subject[0].Design} (min–max) | ratio | all servers: {baseline[0].Design} / {subject[0].Design} | KiB to servers | subscriptions | Redis CPU ms |");
+        text.AppendLine($"| placement | servers | rooms × members | messages | Redis messages per server: {baseline[0].Design} | {subject[0].Design} (min–max) | ratio | all servers: {baseline[0].Design} / {subject[0].Design} | KiB to servers | subscriptions | Redis CPU ms |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in subject)
         {
@@ -56,7 +56,7 @@ public static class Report
             }
 
             text.AppendLine(string.Create(Invariant,
-                $"| {s.Placement} | {s.Servers} | {s.Groups:N0} | {s.Messages:N0} | {b.Received.Average():N0} | {s.Received.Average():N0} ({s.Received.Min():N0}–{s.Received.Max():N0}) | {s.Received.Average() / b.Received.Average():F3} | {b.Received.Sum():N0} / {s.Received.Sum():N0} | {b.Bytes.Sum() / 1024.0:N0} / {s.Bytes.Sum() / 1024.0:N0} | {b.Subscriptions:N0} / {s.Subscriptions:N0} | {b.RedisCpuMs:N0} / {s.RedisCpuMs:N0} |"));
+                $"| {s.Placement} | {s.Servers} | {s.Groups:N0} × {s.Members} | {s.Messages:N0} | {b.Received.Average():N0} | {s.Received.Average():N0} ({s.Received.Min():N0}–{s.Received.Max():N0}) | {s.Received.Average() / b.Received.Average():F3} | {b.Received.Sum():N0} / {s.Received.Sum():N0} | {b.Bytes.Sum() / 1024.0:N0} / {s.Bytes.Sum() / 1024.0:N0} | {b.Subscriptions:N0} / {s.Subscriptions:N0} | {b.RedisCpuMs:N0} / {s.RedisCpuMs:N0} |"));
         }
 
         return text.ToString();

@@ -16,10 +16,10 @@ public static class ServerCpu
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static async Task<string> MeasureAsync(string subject, int[] memberCounts, int broadcasts, int rounds)
+    public static async Task<string> MeasureAsync(string subject, int[] memberCounts, int deliveries, int rounds)
     {
         var text = new StringBuilder();
-        text.AppendLine(string.Create(Invariant, $"Server CPU (user + system, from /proc) per delivery of a 32-byte broadcast, {broadcasts:N0} broadcasts per round after 20 to warm up, {rounds} rounds (median, min–max)."));
+        text.AppendLine(string.Create(Invariant, $"Server CPU (user + system, from /proc) per delivery of a 32-byte broadcast, {deliveries:N0} deliveries per round after 200 broadcasts to warm up, {rounds} rounds (median, min–max)."));
         text.AppendLine();
         text.AppendLine("| members | µs of server CPU per delivery | µs per broadcast | deliveries/s (wall, clients on the same cores) |");
         text.AppendLine("|---:|---:|---:|---:|");
@@ -29,7 +29,7 @@ public static class ServerCpu
             var rates = new List<double>();
             for (int round = 0; round < rounds; round++)
             {
-                var (cpu, rate) = await RoundAsync(subject, members, broadcasts);
+                var (cpu, rate) = await RoundAsync(subject, members, Math.Max(1, deliveries / members));
                 perDelivery.Add(cpu);
                 rates.Add(rate);
             }
@@ -69,15 +69,19 @@ public static class ServerCpu
             byte[] payload = new byte[32];
             long expected = 0;
 
-            // Until one broadcast reaches every member (they join after their 101), then 20 more to warm up.
-            for (int warm = 0; warm < 20;)
+            // Members join the group just after their 101: broadcast until one reaches them all, and 200 times in all to warm up (the JIT's tiering).
+            for (int warm = 0; warm < 200;)
             {
                 long before = counter.Count;
                 await sockets[0].SendAsync(payload, WebSocketMessageType.Binary, true, CancellationToken.None);
-                await Task.Delay(10);
-                if (counter.Count - before == members)
+                try
                 {
+                    await counter.WaitForAsync(before + members, TimeSpan.FromSeconds(5));
                     warm++;
+                }
+                catch (TimeoutException)
+                {
+                    // Some member had not joined yet.
                 }
             }
 
