@@ -17,9 +17,9 @@ public static class FanOutScenario
     public sealed record Result(
         string Design, string Placement, int Servers, int Groups, int Members, int Messages,
         long[] Received, long[] Predicted, long[] Bytes, long Deliveries, long ExpectedDeliveries,
-        long Subscriptions, long Channels, double RedisCpuMs, double Seconds, long MetricReceived, long MetricPublished);
+        long Subscriptions, long Channels, double RedisCpuMs, double Seconds, long MetricReceived, long MetricPublished, string Nodes = "");
 
-    public static async Task<Result> RunAsync(RedisProcess redis, string design, Placement placement, int servers, int groups, int members, int messages, int seed)
+    public static async Task<Result> RunAsync(RedisTarget redis, string design, Placement placement, int servers, int groups, int members, int messages, int seed)
     {
         var random = new Random(seed);
         string prefix = $"bench{seed}n{servers}g{groups}";
@@ -70,16 +70,26 @@ public static class FanOutScenario
             // The one-channel build subscribes at start, the per-topic one before each join completes; either way the
             // fleet is quiet now.
             await QuietAsync(fleet);
-            using var info = await RespClient.ConnectAsync(redis.Port);
-            var stats = RespClient.ParseInfo((string)info.Command("INFO", "stats")!);
-            long channels = (long)(stats.GetValueOrDefault("pubsub_channels") + stats.GetValueOrDefault("pubsubshard_channels"));
-            long subscriptions = CountSubscriptions((string)info.Command("CLIENT", "LIST")!);
+            var infos = new List<RespClient>();
+            foreach (var node in redis.Nodes)
+            {
+                infos.Add(await RespClient.ConnectAsync(node.Port));
+            }
 
-            long[] before = fleet.Select(server => server.Proxy.Messages).ToArray();
-            long[] bytesBefore = fleet.Select(server => server.Proxy.Bytes).ToArray();
+            long channels = 0;
+            long subscriptions = 0;
+            foreach (var info in infos)
+            {
+                var stats = RespClient.ParseInfo((string)info.Command("INFO", "stats")!);
+                channels += (long)(stats.GetValueOrDefault("pubsub_channels") + stats.GetValueOrDefault("pubsubshard_channels"));
+                subscriptions += CountSubscriptions((string)info.Command("CLIENT", "LIST")!);
+            }
+
+            long[] before = fleet.Select(Received).ToArray();
+            long[] bytesBefore = fleet.Select(server => server.Proxy?.Bytes ?? 0).ToArray();
             long metricReceivedBefore = fleet.Sum(server => server.Metric("velithon.backplane.messages.received"));
             long metricPublishedBefore = fleet.Sum(server => server.Metric("velithon.backplane.messages.published"));
-            double cpuBefore = info.CpuSeconds();
+            var nodesBefore = await redis.NodeStatsAsync();
             var predicted = new long[servers];
             long expected = 0;
             var clock = Stopwatch.StartNew();
@@ -105,15 +115,26 @@ public static class FanOutScenario
 
             double seconds = clock.Elapsed.TotalSeconds;
             await QuietAsync(fleet);
-            double cpu = info.CpuSeconds() - cpuBefore;
+            var nodesAfter = await redis.NodeStatsAsync();
+            foreach (var info in infos)
+            {
+                info.Dispose();
+            }
+
+            double cpu = nodesAfter.Sum(node => node.Cpu) - nodesBefore.Sum(node => node.Cpu);
+            string nodes = redis.Cluster
+                ? string.Join("; ", nodesAfter.Select((node, i) => string.Create(CultureInfo.InvariantCulture,
+                    $"node {i + 1}: {node.Publishes - nodesBefore[i].Publishes:N0} publishes, {node.BusSent - nodesBefore[i].BusSent:N0} sent on the bus, {(node.Cpu - nodesBefore[i].Cpu) * 1000:N0} ms CPU")))
+                : "";
             return new Result(
-                design, placement.Name, servers, groups, members, messages,
-                fleet.Select((server, i) => server.Proxy.Messages - before[i]).ToArray(),
+                design, placement.Name + (redis.Cluster ? " (cluster)" : ""), servers, groups, members, messages,
+                fleet.Select((server, i) => Received(server) - before[i]).ToArray(),
                 predicted,
-                fleet.Select((server, i) => server.Proxy.Bytes - bytesBefore[i]).ToArray(),
+                fleet.Select((server, i) => (server.Proxy?.Bytes ?? 0) - bytesBefore[i]).ToArray(),
                 counter.Count, expected, subscriptions, channels, cpu * 1000, seconds,
                 fleet.Sum(server => server.Metric("velithon.backplane.messages.received")) - metricReceivedBefore,
-                fleet.Sum(server => server.Metric("velithon.backplane.messages.published")) - metricPublishedBefore);
+                fleet.Sum(server => server.Metric("velithon.backplane.messages.published")) - metricPublishedBefore,
+                nodes);
         }
         finally
         {
@@ -126,7 +147,7 @@ public static class FanOutScenario
     }
 
     /// <summary>Starts the fleet's next server.</summary>
-    private static async Task<ScaleOutServer> StartServerAsync(RedisProcess redis, string prefix, int fleetSize)
+    private static async Task<ScaleOutServer> StartServerAsync(RedisTarget redis, string prefix, int fleetSize)
     {
 #if ONE_CHANNEL
         // The one-channel backplane subscribes once at start and tries again only when a lost connection is restored:
@@ -134,15 +155,21 @@ public static class FanOutScenario
         // connection is active/available"), that server never receives anything. Its successor retries until Redis
         // confirms. So a server that has not subscribed within 5 seconds is replaced, and the fleet measured is the
         // one that design gives when it starts well.
-        using var info = await RespClient.ConnectAsync(redis.Port);
         for (int attempt = 0; ; attempt++)
         {
-            var server = await ScaleOutServer.StartAsync(redis.Port, prefix);
+            var server = await StartAsync();
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < TimeSpan.FromSeconds(5))
             {
-                var reply = (object?[])info.Command("PUBSUB", "NUMSUB", prefix + ":broadcast")!;
-                if ((long)reply[1]! >= fleetSize)
+                // On a cluster each node counts the subscriptions made on it.
+                long subscribed = 0;
+                foreach (var node in redis.Nodes)
+                {
+                    using var info = await RespClient.ConnectAsync(node.Port);
+                    subscribed += (long)((object?[])info.Command("PUBSUB", "NUMSUB", prefix + ":broadcast")!)[1]!;
+                }
+
+                if (subscribed >= fleetSize)
                 {
                     return server;
                 }
@@ -157,9 +184,21 @@ public static class FanOutScenario
             }
         }
 #else
-        return await ScaleOutServer.StartAsync(redis.Port, prefix);
+        return await StartAsync();
 #endif
+
+        Task<ScaleOutServer> StartAsync() => redis.Cluster
+            ? ScaleOutServer.StartOnClusterAsync(redis.Configuration, prefix)
+            : ScaleOutServer.StartAsync(redis.Nodes[0].Port, prefix);
     }
+
+    /// <summary>
+    /// Redis messages the server received: counted on the wire by its proxy, or on a cluster (no proxy) by its metrics:
+    /// messages from other servers, plus its own, which Redis echoes to it since it is subscribed to what it publishes
+    /// to. The one-channel build has no metrics: 0 on a cluster.
+    /// </summary>
+    private static long Received(ScaleOutServer server) =>
+        server.Proxy?.Messages ?? server.Metric("velithon.backplane.messages.received") + server.Metric("velithon.backplane.messages.published");
 
     /// <summary>Waits until no server's proxy has seen a new byte from Redis for 300 ms (at most 20 s).</summary>
     private static async Task QuietAsync(List<ScaleOutServer> fleet)
@@ -170,7 +209,7 @@ public static class FanOutScenario
         while (stable < 3 && deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(100);
-            long now = fleet.Sum(server => server.Proxy.Bytes);
+            long now = fleet.Sum(server => server.Proxy?.Bytes ?? server.Metric("velithon.backplane.messages.received"));
             stable = now == last ? stable + 1 : 0;
             last = now;
         }

@@ -2,9 +2,10 @@ using System.Globalization;
 using Velithon.Benchmarks.ScaleOut;
 
 // The scale-out harness of docs/scale-out.md. benchmarks/scale-out.sh runs it all (both designs, then the Redis figures).
-//   fanout [--servers 2,4,8] [--groups 10,100,1000] [--members 5] [--messages 2000] [--placement random|spread:K] [--seed 1] [--output FILE]
+//   fanout [--servers 2,4,8] [--groups 10,100,1000] [--members 5] [--messages 2000] [--placement random|spread:K] [--seed 1] [--cluster] [--output FILE]
 //       N servers on Kestrel in this process over one real redis-server, rooms of --members members, M chat messages;
-//       what Redis sends each server, counted on the wire. One tab-separated line per point in FILE.
+//       what Redis sends each server, counted on the wire. One tab-separated line per point in FILE. --cluster: a
+//       three-node Redis Cluster instead (servers counted by their metrics, and what each node did)
 //   compare BASELINE.tsv SUBJECT.tsv     the two designs side by side, as markdown
 //   redis-cost [--rounds 3] [--subscribers 0,1,2,8,32] [--publishes 200000]
 //       Redis CPU per PUBLISH / SPUBLISH by number of subscribers, and publish throughput, on raw connections
@@ -29,7 +30,7 @@ switch (mode)
         int messages = Numbers("--messages", "2000")[0];
         int seed = Numbers("--seed", "1")[0];
         var placement = Placement.Parse(Option("--placement") ?? "random");
-        await using var redis = await RedisProcess.StartAsync();
+        await using var redis = await RedisTarget.StartAsync(cluster: arguments.Contains("--cluster"));
         var results = new List<FanOutScenario.Result>();
         foreach (int servers in Numbers("--servers", "2,4,8"))
         {

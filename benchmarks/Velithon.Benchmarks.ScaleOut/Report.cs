@@ -12,7 +12,7 @@ public static class Report
         r.Design, r.Placement, r.Servers, r.Groups, r.Members, r.Messages,
         string.Join(',', r.Received), string.Join(',', r.Predicted), string.Join(',', r.Bytes),
         r.Deliveries, r.ExpectedDeliveries, r.Subscriptions, r.Channels,
-        r.RedisCpuMs.ToString("F1", Invariant), r.Seconds.ToString("F2", Invariant), r.MetricReceived, r.MetricPublished);
+        r.RedisCpuMs.ToString("F1", Invariant), r.Seconds.ToString("F2", Invariant), r.MetricReceived, r.MetricPublished, r.Nodes);
 
     public static FanOutScenario.Result FromLine(string line)
     {
@@ -22,7 +22,7 @@ public static class Report
             f[0], f[1], int.Parse(f[2], Invariant), int.Parse(f[3], Invariant), int.Parse(f[4], Invariant), int.Parse(f[5], Invariant),
             Longs(f[6]), Longs(f[7]), Longs(f[8]), long.Parse(f[9], Invariant), long.Parse(f[10], Invariant),
             long.Parse(f[11], Invariant), long.Parse(f[12], Invariant), double.Parse(f[13], Invariant), double.Parse(f[14], Invariant),
-            long.Parse(f[15], Invariant), long.Parse(f[16], Invariant));
+            long.Parse(f[15], Invariant), long.Parse(f[16], Invariant), f.Length > 17 ? f[17] : "");
     }
 
     /// <summary>One design's points.</summary>
@@ -36,6 +36,11 @@ public static class Report
             bool exact = r.Received.SequenceEqual(r.Predicted);
             text.AppendLine(string.Create(Invariant,
                 $"| {r.Design} | {r.Placement} | {r.Servers} | {r.Groups:N0} × {r.Members} | {r.Messages:N0} | {r.Received.Min():N0} / {r.Received.Average():N0} / {r.Received.Max():N0} | {r.Predicted.Average():N0} | {(exact ? "yes" : "no")} | {r.Received.Sum():N0} | {r.Bytes.Sum() / 1024.0:N0} | {r.Subscriptions:N0} | {r.RedisCpuMs:N0} | {r.Deliveries:N0} of {r.ExpectedDeliveries:N0} |"));
+        }
+
+        foreach (var r in results.Where(r => r.Nodes.Length > 0))
+        {
+            text.AppendLine(string.Create(Invariant, $"- {r.Design}, {r.Servers} servers, {r.Groups:N0} rooms: {r.Nodes}"));
         }
 
         return text.ToString();

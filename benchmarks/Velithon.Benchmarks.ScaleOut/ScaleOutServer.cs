@@ -21,13 +21,14 @@ public sealed class ScaleOutServer : IAsyncDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
 
-    private ScaleOutServer(WebApplication app, CountingProxy proxy)
+    private ScaleOutServer(WebApplication app, CountingProxy? proxy)
     {
         _app = app;
         Proxy = proxy;
     }
 
-    public CountingProxy Proxy { get; }
+    /// <summary>The counting proxy; null on a cluster.</summary>
+    public CountingProxy? Proxy { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -36,15 +37,21 @@ public sealed class ScaleOutServer : IAsyncDisposable
     /// <summary>The sum of one instrument's measurements so far (0 when this build has no such instrument).</summary>
     public long Metric(string instrument) => _totals.TryGetValue(instrument, out long total) ? total : 0;
 
-    public static async Task<ScaleOutServer> StartAsync(int redisPort, string channelPrefix)
+    public static Task<ScaleOutServer> StartAsync(int redisPort, string channelPrefix) =>
+        StartAsync(new CountingProxy(redisPort), null, channelPrefix);
+
+    /// <summary>A server of a fleet on a Redis Cluster: straight to the nodes (a proxy cannot follow the cluster's redirections).</summary>
+    public static Task<ScaleOutServer> StartOnClusterAsync(string configuration, string channelPrefix) =>
+        StartAsync(null, configuration, channelPrefix);
+
+    private static async Task<ScaleOutServer> StartAsync(CountingProxy? proxy, string? configuration, string channelPrefix)
     {
-        var proxy = new CountingProxy(redisPort);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.Services.AddVelithon().AddRedisBackplane($"127.0.0.1:{proxy.Port}", options => options.ChannelPrefix = channelPrefix);
+        builder.Services.AddVelithon().AddRedisBackplane(proxy is null ? configuration! : $"127.0.0.1:{proxy.Port}", options => options.ChannelPrefix = channelPrefix);
         var app = builder.Build();
         var server = new ScaleOutServer(app, proxy);
         server.Listen(app.Services.GetRequiredService<IMeterFactory>());
@@ -73,6 +80,9 @@ public sealed class ScaleOutServer : IAsyncDisposable
         _listener.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Proxy.DisposeAsync();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
     }
 }
