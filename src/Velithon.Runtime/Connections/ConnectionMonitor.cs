@@ -149,7 +149,7 @@ internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedServic
             && now - since >= (long)options.SendTimeout.TotalMilliseconds)
         {
             Log.SendTimedOut(runtime.Logger, options.SendTimeout);
-            connection.AbortForDeadline();
+            connection.AbortTransport(socket);
             return;
         }
 
@@ -157,7 +157,7 @@ internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedServic
             && socket.CheckKeepAlive(now, (long)options.KeepAliveInterval.TotalMilliseconds, (long)options.KeepAliveTimeout.TotalMilliseconds, connection.IsReceiving))
         {
             Log.KeepAliveTimedOut(runtime.Logger, options.KeepAliveTimeout);
-            connection.AbortForDeadline();
+            connection.AbortTransport(socket);
             return;
         }
 
