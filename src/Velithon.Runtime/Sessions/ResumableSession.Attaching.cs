@@ -49,7 +49,7 @@ internal sealed partial class ResumableSession
         attachment?.TrySetResult();
         if (detached)
         {
-            _registry.Runtime.Metrics.SessionDetached(1);
+            _registry.OnDetached(1);
         }
 
         if (end)
@@ -136,7 +136,7 @@ internal sealed partial class ResumableSession
         metrics.SessionResumed(replays);
         if (wasDetached)
         {
-            metrics.SessionDetached(-1);
+            _registry.OnDetached(-1);
         }
 
         if (writes is not null)
@@ -227,7 +227,7 @@ internal sealed partial class ResumableSession
 
         if (wasDetached)
         {
-            _registry.Runtime.Metrics.SessionDetached(-1);
+            _registry.OnDetached(-1);
         }
 
         _registry.Remove(this);

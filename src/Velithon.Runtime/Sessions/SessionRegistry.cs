@@ -24,11 +24,22 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
 {
     private readonly ConcurrentDictionary<string, object> _entries = new(StringComparer.Ordinal);
     private IDataProtector? _protector;
+    private int _detached;
 
     public VelithonRuntime Runtime => runtime;
 
     /// <summary>Sessions held (attached or detached) and marks of overflowed ones; for the soak tests.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>Sessions waiting for their client to come back.</summary>
+    public int Detached => Volatile.Read(ref _detached);
+
+    /// <summary>A session detached (+1), or re-attached or ended while detached (-1).</summary>
+    public void OnDetached(int change)
+    {
+        Interlocked.Add(ref _detached, change);
+        runtime.Metrics.SessionDetached(change);
+    }
 
     /// <summary>
     /// The application's Data Protection, when it registered one (<c>AddDataProtection()</c>, its key ring and
