@@ -106,9 +106,23 @@ public sealed class CuttableProxy : IAsyncDisposable
                 Accepted++;
             }
 
-            _ = PumpAsync(client, server);
-            _ = PumpAsync(server, client);
+            _ = RelayAsync(client, server);
         }
+    }
+
+    /// <summary>Relays both ways until both directions end, then lets go of the pair.</summary>
+    private async Task RelayAsync(Socket client, Socket server)
+    {
+        await Task.WhenAll(PumpAsync(client, server), PumpAsync(server, client));
+        lock (_pairs)
+        {
+            _pairs.Remove((client, server));
+            _frozen.Remove(client);
+            _frozen.Remove(server);
+        }
+
+        client.Dispose();
+        server.Dispose();
     }
 
     private async Task PumpAsync(Socket from, Socket to)
