@@ -9,7 +9,9 @@ namespace Velithon.Runtime.Tests.Sessions;
 /// <summary>
 /// Session churn, bounded in count and time: cycles that open a session, drop it through a real TCP reset, resume it
 /// and close it, and cycles that drop it and never come back (their windows pass on a fake clock). Afterwards nothing
-/// may be left: no session, no detached session, no connection, no retained memory.
+/// may be left: no session, no detached session, no connection, and no connection object still reachable after a
+/// full collection (a session, its buffer or a window timer left behind would hold it). The heap is reported, not
+/// asserted: it is the whole process's, and the tests that ran before this one settle in it meanwhile.
 /// </summary>
 [Collection(nameof(SoakCollection))]
 public sealed class ResumableSessionSoakTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -41,8 +43,7 @@ public sealed class ResumableSessionSoakTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Equal(0, sessions.Count);
         Assert.Equal(0, sessions.Detached);
         Assert.Equal(0, server.Hub.ConnectionCount);
-        // 1 MiB over 1,000 cycles: a session, its buffer or its connection left behind (several KiB each) would show.
-        Assert.True(after - before < 1024 * 1024, $"Managed memory grew by {(after - before) / 1024} KiB over {Cycles} cycles.");
+        Assert.Equal(0, server.Services.GetRequiredService<SessionTracker>().Alive());
     }
 
     private static async Task RunCyclesAsync(CuttableProxy proxy, int cycles, CancellationToken deadline)

@@ -9,8 +9,9 @@ public static class SessionHandlers
     /// </summary>
     [WebSocket("/session/chat/<room>")]
     [ResumableSession(WindowSeconds = 30, MaxBufferedMessages = 64)]
-    public static async Task Chat(WebSocket ws, string room, IWebSocketHub hub, EventRecorder recorder, ConnectionScope scope)
+    public static async Task Chat(WebSocket ws, string room, IWebSocketHub hub, EventRecorder recorder, ConnectionScope scope, SessionTracker tracker)
     {
+        tracker.Track(ws);
         await ws.AcceptAsync();
         scope.Id = ws.ConnectionId;
         hub.AddToGroup(ws, "session-room-" + room);
@@ -46,10 +47,37 @@ public static class SessionHandlers
     /// <summary>A small buffer, for the overflow refusal.</summary>
     [WebSocket("/session/small")]
     [ResumableSession(WindowSeconds = 30, MaxBufferedMessages = 4)]
-    public static Task Small(WebSocket ws, IWebSocketHub hub, EventRecorder recorder, ConnectionScope scope) => Chat(ws, "small", hub, recorder, scope);
+    public static Task Small(WebSocket ws, IWebSocketHub hub, EventRecorder recorder, ConnectionScope scope, SessionTracker tracker) => Chat(ws, "small", hub, recorder, scope, tracker);
 
     /// <summary>Another resumable route, for a token presented on the wrong route.</summary>
     [WebSocket("/session/other")]
     [ResumableSession]
-    public static Task Other(WebSocket ws, IWebSocketHub hub, EventRecorder recorder, ConnectionScope scope) => Chat(ws, "other", hub, recorder, scope);
+    public static Task Other(WebSocket ws, IWebSocketHub hub, EventRecorder recorder, ConnectionScope scope, SessionTracker tracker) => Chat(ws, "other", hub, recorder, scope, tracker);
+}
+
+/// <summary>
+/// Weak references to the connections of the session routes: a connection still alive after the churn and a full
+/// collection is held by something (a session, its buffer, a timer, a registry), which is the leak the soak looks for.
+/// </summary>
+public sealed class SessionTracker
+{
+    private readonly List<WeakReference> _connections = [];
+
+    public void Track(WebSocket ws)
+    {
+        lock (_connections)
+        {
+            _connections.Add(new WeakReference(ws));
+        }
+    }
+
+    /// <summary>How many tracked connections are still alive; forgets the others.</summary>
+    public int Alive()
+    {
+        lock (_connections)
+        {
+            _connections.RemoveAll(static reference => !reference.IsAlive);
+            return _connections.Count;
+        }
+    }
 }
