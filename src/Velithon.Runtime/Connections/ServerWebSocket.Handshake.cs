@@ -114,10 +114,8 @@ internal sealed partial class ServerWebSocket
                 _closeCode ??= WebSocketCloseCode.AbnormalClosure;
             }
 
-            if (session is not null)
-            {
-                MarkClosed();
-            }
+            // The session was never the connection's: it leaves the registry and gives back what it holds.
+            session?.OnConnectionEnded();
 
             if (exception is IOException || (session is not null && FrameWebSocket.IsTransportFailure(exception)))
             {
