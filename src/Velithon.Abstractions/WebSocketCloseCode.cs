@@ -66,6 +66,37 @@ public static class WebSocketCloseCode
     public const int ContractVersionMismatch = 4426;
 
     /// <summary>
+    /// 4400, Velithon's own: a resume token that is malformed, was altered, or was not issued by this server's keys,
+    /// or a resume whose counts do not fit the session (docs/resumable-sessions.md). Start a new session. Echoes HTTP's 400.
+    /// </summary>
+    public const int SessionTokenInvalid = 4400;
+
+    /// <summary>
+    /// 4403, Velithon's own: a valid resume token presented by another user, or on another route or other route
+    /// values than the session's. Start a new session. Echoes HTTP's 403.
+    /// </summary>
+    public const int SessionForbidden = 4403;
+
+    /// <summary>
+    /// 4410, Velithon's own: the session is gone: its resume window passed, or it ended (its handler returned or
+    /// closed it). Start a new session. Echoes HTTP's 410 Gone.
+    /// </summary>
+    public const int SessionGone = 4410;
+
+    /// <summary>
+    /// 4413, Velithon's own: the session had to drop a message the client had not acknowledged (more than its
+    /// <c>MaxBufferedMessages</c>), so it cannot replay exactly what the client missed. Start a new session.
+    /// Echoes HTTP's 413 Content Too Large.
+    /// </summary>
+    public const int SessionBufferOverflow = 4413;
+
+    /// <summary>
+    /// 4421, Velithon's own: the resume token names another server (sessions live in the memory of the server that
+    /// accepted them). Start a new session, or route the client back to that server. Echoes HTTP's 421 Misdirected Request.
+    /// </summary>
+    public const int SessionOnAnotherServer = 4421;
+
+    /// <summary>
     /// True when <paramref name="code"/> may be sent in a close frame: 1000-1003, 1007-1014 and the
     /// ranges 3000-4999 for libraries and applications (RFC 6455 section 7.4.2).
     /// </summary>

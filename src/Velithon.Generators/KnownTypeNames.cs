@@ -14,6 +14,7 @@ internal static class KnownTypeNames
     public const string ContractSocket = "Velithon.ContractSocket";
     public const string ContractClient = "Velithon.ContractClient";
     public const string InvalidMessagesAttribute = "Velithon.InvalidMessagesAttribute";
+    public const string ResumableSessionAttribute = "Velithon.ResumableSessionAttribute";
     public const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
     public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
     public const string ValidationAttribute = "System.ComponentModel.DataAnnotations.ValidationAttribute";

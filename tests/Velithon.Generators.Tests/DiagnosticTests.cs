@@ -300,7 +300,7 @@ public sealed class DiagnosticTests
     {
         var analyzer = new Velithon.Generators.Diagnostics.VelithonEndpointAnalyzer();
         var ids = analyzer.SupportedDiagnostics.Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(1, 31).Concat(Enumerable.Range(39, 12)).Select(i => $"VLT{i:D4}"), ids);
+        Assert.Equal(Enumerable.Range(1, 31).Concat(Enumerable.Range(39, 12)).Concat(Enumerable.Range(55, 2)).Select(i => $"VLT{i:D4}"), ids);
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal("Velithon", d.Category);

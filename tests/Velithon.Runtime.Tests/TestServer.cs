@@ -116,6 +116,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<EventRecorder>();
         builder.Services.AddScoped<ConnectionScope>();
+        builder.Services.AddSingleton<Sessions.SessionTracker>();
     }
 
     /// <summary>Stops the host as a shutdown would, without disposing it.</summary>

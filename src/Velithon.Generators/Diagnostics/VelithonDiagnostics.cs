@@ -273,6 +273,16 @@ internal static class VelithonDiagnostics
         title: "Invalid contract [OnMessage] method",
         messageFormat: "The [OnMessage] method '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InvalidResumableSessionValue = Create(
+        DiagnosticIds.InvalidResumableSessionValue,
+        title: "Resumable session value out of range",
+        messageFormat: "[ResumableSession] {0} is {1}; it must be from 1 to {2} ({3})");
+
+    public static readonly DiagnosticDescriptor ResumableContractRoute = Create(
+        DiagnosticIds.ResumableContractRoute,
+        title: "Contract route cannot be a resumable session",
+        messageFormat: "'{0}' speaks a contract, and a connection has one subprotocol: its contract's or the resumable session's; remove [ResumableSession]");
+
     public static readonly DiagnosticDescriptor AsyncApiBreakingChange = Create(
         DiagnosticIds.AsyncApiBreakingChange,
         title: "The AsyncAPI document breaks clients of the approved one",

@@ -64,7 +64,9 @@ public sealed class VelithonEndpointAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.MixedContractRoute,
         VelithonDiagnostics.ConflictingRequestReplies,
         VelithonDiagnostics.ValidationAttributeNotRecreated,
-        VelithonDiagnostics.InvalidContractHandler);
+        VelithonDiagnostics.InvalidContractHandler,
+        VelithonDiagnostics.InvalidResumableSessionValue,
+        VelithonDiagnostics.ResumableContractRoute);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

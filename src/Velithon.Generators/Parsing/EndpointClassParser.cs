@@ -78,6 +78,7 @@ internal static class EndpointClassParser
         CheckLifecycleMethods(type, knownTypes, context);
         var (endpoint, contract) = ParseReceivers(type, knownTypes, handlerName, context);
         var metadata = EndpointMetadataParser.Parse(type, context);
+        ResumableSessionChecks.Check(type, handlerName, isContractRoute: contract is not null, context);
 
         if (context.HasErrors || route is null || endpoint is null || constructor is null)
         {

@@ -41,6 +41,7 @@ internal static class HandlerParser
         var metadata = EndpointMetadataParser.Parse(method, context);
         var sockets = ContractRouteParser.SocketsOf(method, knownTypes);
         var contract = sockets.Count == 1 ? ContractRouteParser.ParseStatic(method, sockets[0], knownTypes, handlerName, context) : null;
+        ResumableSessionChecks.Check(method, handlerName, isContractRoute: sockets.Count > 0, context);
         if (context.HasErrors || route is null)
         {
             return null;

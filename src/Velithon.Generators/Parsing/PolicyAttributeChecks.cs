@@ -37,10 +37,10 @@ internal static class PolicyAttributeChecks
 
     /// <summary>
     /// Whether a class-level <paramref name="type"/> applies to every static handler of the class: the policy
-    /// attributes, <c>[WebSocketCompression]</c> and <c>[InvalidMessages]</c>, which the runtime reads per route in the same way.
+    /// attributes, <c>[WebSocketCompression]</c>, <c>[InvalidMessages]</c> and <c>[ResumableSession]</c>, which the runtime reads per route in the same way.
     /// </summary>
     public static bool AppliesFromClass(INamedTypeSymbol type) =>
-        IsPolicy(type) || type.ToDisplayString() is KnownTypeNames.WebSocketCompressionAttribute or KnownTypeNames.InvalidMessagesAttribute;
+        IsPolicy(type) || type.ToDisplayString() is KnownTypeNames.WebSocketCompressionAttribute or KnownTypeNames.InvalidMessagesAttribute or KnownTypeNames.ResumableSessionAttribute;
 
     /// <summary>Reports VLT0030 and VLT0031 for <paramref name="attribute"/> when it is a policy attribute.</summary>
     public static void Check(AttributeData attribute, INamedTypeSymbol type, ParseContext context)

@@ -145,11 +145,24 @@ internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedServic
             return;
         }
 
+        if (connection.Session is { IsAttached: false })
+        {
+            // A detached session has no transport to ping or wait for; its resume window is its deadline. The idle
+            // timeout still applies: it is the session's, not the transport's.
+            if (options.IdleTimeout > TimeSpan.Zero && connection.MillisecondsSinceLastMessage(now) >= (long)options.IdleTimeout.TotalMilliseconds)
+            {
+                Log.IdleTimeout(runtime.Logger, options.IdleTimeout);
+                _ = connection.EndAsync(WebSocketCloseCode.GoingAway, "Idle timeout", EndingKind.Close);
+            }
+
+            return;
+        }
+
         if (options.SendTimeout > TimeSpan.Zero && socket.WriteWaitingSince is > 0 and var since
             && now - since >= (long)options.SendTimeout.TotalMilliseconds)
         {
             Log.SendTimedOut(runtime.Logger, options.SendTimeout);
-            connection.AbortForDeadline();
+            connection.AbortTransport(socket);
             return;
         }
 
@@ -157,7 +170,7 @@ internal sealed class ConnectionMonitor(VelithonRuntime runtime) : IHostedServic
             && socket.CheckKeepAlive(now, (long)options.KeepAliveInterval.TotalMilliseconds, (long)options.KeepAliveTimeout.TotalMilliseconds, connection.IsReceiving))
         {
             Log.KeepAliveTimedOut(runtime.Logger, options.KeepAliveTimeout);
-            connection.AbortForDeadline();
+            connection.AbortTransport(socket);
             return;
         }
 

@@ -254,6 +254,9 @@ internal sealed partial class ServerWebSocket
 
         // The requests the server awaits from the client can no longer be answered.
         Contract?.OnConnectionEnded();
+
+        // Nothing is left to replay, nor to resume.
+        _session?.OnConnectionEnded();
     }
 
     /// <summary>
@@ -417,6 +420,9 @@ internal sealed partial class ServerWebSocket
             // A close frame went out: the transport ends gracefully so the peer reads it; none did: it is aborted.
             socket.Dispose();
         }
+
+        // The request that brought a resumed session's transport has held it open for the close: it may end now.
+        _session?.OnCompleted();
 
         _receiver?.ReleaseWhenIdle();
     }

@@ -77,12 +77,11 @@ internal sealed partial class ServerWebSocket
     private async Task AcceptCoreAsync(string? subProtocol, KeyValuePair<string, string>[]? headers)
     {
         FrameWebSocket socket;
+        Sessions.ResumableSession? session = null;
         try
         {
             // Before the 101: a user id provider that throws refuses the handshake as the handler's own exception would.
-            Volatile.Write(ref _userId, _runtime.Options.UserIdProvider is { } userIdProvider
-                ? userIdProvider(this)
-                : _httpContext.User.FindFirst(ClaimTypes.NameIdentifier)?.Value);
+            Volatile.Write(ref _userId, ResolveUserId());
 
             if (headers is not null)
             {
@@ -92,21 +91,20 @@ internal sealed partial class ServerWebSocket
                 }
             }
 
-            // RFC 7692 section 7: permessage-deflate when the route allows it and the client offers something acceptable.
-            PerMessageDeflateParameters? deflate = null;
-            string? extensions = null;
-            if (RouteCompression(out var routeCompression))
+            // A resumable route selects the resume subprotocol when the client offers it and the handler named none
+            // (docs/resumable-sessions.md); a client that does not offer it gets a connection like any other route's.
+            if (Policy.Resumable is not null && subProtocol is null && Sessions.ResumeProtocol.IsOffered(RequestedSubProtocols))
             {
-                var options = _runtime.Options.Compression;
-                deflate = PerMessageDeflateNegotiation.Negotiate(
-                    _httpContext.Request.Headers.SecWebSocketExtensions,
-                    routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.ServerMaxWindowBits,
-                    routeCompression?.DisableServerContextTakeover ?? options.DisableServerContextTakeover,
-                    out extensions);
+                subProtocol = Sessions.ResumeProtocol.SubProtocol;
             }
 
-            var stream = await WebSocketHandshake.AcceptAsync(_httpContext, subProtocol, extensions).ConfigureAwait(false);
-            socket = new FrameWebSocket(stream, isServer: true, subProtocol, deflate, _httpContext.Abort, _runtime.Clock);
+            socket = await OpenTransportAsync(_httpContext, _runtime, subProtocol).ConfigureAwait(false);
+            if (Policy.Resumable is { } resumable && subProtocol == Sessions.ResumeProtocol.SubProtocol)
+            {
+                // The token is the session's first message, before anything the handler sends.
+                session = _runtime.Sessions.Create(this, resumable);
+                await session.StartAsync(socket, _httpContext.RequestAborted).ConfigureAwait(false);
+            }
         }
         catch (Exception exception)
         {
@@ -116,7 +114,10 @@ internal sealed partial class ServerWebSocket
                 _closeCode ??= WebSocketCloseCode.AbnormalClosure;
             }
 
-            if (exception is IOException)
+            // The session was never the connection's: it leaves the registry and gives back what it holds.
+            session?.OnConnectionEnded();
+
+            if (exception is IOException || (session is not null && FrameWebSocket.IsTransportFailure(exception)))
             {
                 throw new WebSocketDisconnectException(WebSocketCloseCode.AbnormalClosure, "The client left during the handshake.", exception);
             }
@@ -129,6 +130,7 @@ internal sealed partial class ServerWebSocket
         lock (_stateLock)
         {
             _socket = socket;
+            _session = session;
             _subProtocol = subProtocol;
             open = _phase == ConnectionPhase.Accepting;
             if (open)
@@ -142,7 +144,12 @@ internal sealed partial class ServerWebSocket
         _runtime.Metrics.ConnectionOpened();
 
         // HttpContext.Abort() ends the connection at once: pending receives and sends fail with 1006.
-        _abortRegistration = _httpContext.RequestAborted.UnsafeRegister(static state => ((ServerWebSocket)state!).AbortForDeadline(), this);
+        // A resumable session watches each of its transports' requests itself: their loss detaches it rather than ending it.
+        if (session is null)
+        {
+            _abortRegistration = _httpContext.RequestAborted.UnsafeRegister(static state => ((ServerWebSocket)state!).AbortForDeadline(), this);
+        }
+
         if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
         {
             Log.ConnectionAccepted(_runtime.Logger, _httpContext.TraceIdentifier, _httpContext.Request.Path.Value ?? "/", HandlerName, subProtocol ?? "none");
@@ -158,11 +165,39 @@ internal sealed partial class ServerWebSocket
         }
     }
 
-    /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
-    private bool RouteCompression(out WebSocketCompressionAttribute? routeCompression)
+    /// <summary>
+    /// Completes the opening handshake of <paramref name="httpContext"/> with <paramref name="subProtocol"/> and returns
+    /// its socket: the connection's first transport, or the next one of a resumed session.
+    /// </summary>
+    internal static async Task<FrameWebSocket> OpenTransportAsync(HttpContext httpContext, Hosting.VelithonRuntime runtime, string? subProtocol)
     {
-        routeCompression = _httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
-        return routeCompression?.Enabled ?? _runtime.Options.Compression.Enabled;
+        // RFC 7692 section 7: permessage-deflate when the route allows it and the client offers something acceptable.
+        PerMessageDeflateParameters? deflate = null;
+        string? extensions = null;
+        if (RouteCompression(httpContext, runtime, out var routeCompression))
+        {
+            var options = runtime.Options.Compression;
+            deflate = PerMessageDeflateNegotiation.Negotiate(
+                httpContext.Request.Headers.SecWebSocketExtensions,
+                routeCompression is { ServerMaxWindowBits: > 0 } ? routeCompression.ServerMaxWindowBits : options.ServerMaxWindowBits,
+                routeCompression?.DisableServerContextTakeover ?? options.DisableServerContextTakeover,
+                out extensions);
+        }
+
+        var stream = await WebSocketHandshake.AcceptAsync(httpContext, subProtocol, extensions).ConfigureAwait(false);
+        return new FrameWebSocket(stream, isServer: true, subProtocol, deflate, httpContext.Abort, runtime.Clock);
+    }
+
+    /// <summary>The connection's user id: <c>VelithonOptions.UserIdProvider</c>'s, else the name identifier claim.</summary>
+    internal string? ResolveUserId() => _runtime.Options.UserIdProvider is { } userIdProvider
+        ? userIdProvider(this)
+        : _httpContext.User.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+
+    /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
+    private static bool RouteCompression(HttpContext httpContext, Hosting.VelithonRuntime runtime, out WebSocketCompressionAttribute? routeCompression)
+    {
+        routeCompression = httpContext.GetEndpoint()?.Metadata.GetMetadata<WebSocketCompressionAttribute>();
+        return routeCompression?.Enabled ?? runtime.Options.Compression.Enabled;
     }
 
     private async ValueTask AcceptImplicitlyAsync()

@@ -264,7 +264,9 @@ internal sealed partial class ServerWebSocket
             ValueTask<FrameMessage> receive;
             try
             {
-                receive = _owner._socket!.ReceiveMessageAsync(_owner.Policy.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
+                receive = _owner._session is { } session
+                    ? session.ReceiveAsync(_owner.Policy.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken)
+                    : _owner._socket!.ReceiveMessageAsync(_owner.Policy.MaxMessageSize, callerDecodesText: _mode == ReceiveMode.Text, _cancellationToken);
             }
             catch (Exception exception)
             {

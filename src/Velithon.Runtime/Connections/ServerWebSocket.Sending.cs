@@ -61,6 +61,12 @@ internal sealed partial class ServerWebSocket
             return ValueTask.FromException(CreateDisconnectException(null));
         }
 
+        if (_session is { } session)
+        {
+            // Numbered and kept for a replay; sent on the session's transport, or later on the next one.
+            return session.SendAsync(payload, messageType, cancellationToken);
+        }
+
         ValueTask send;
         try
         {

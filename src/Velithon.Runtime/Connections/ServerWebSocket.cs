@@ -174,8 +174,11 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
                     return new CancellationToken(canceled: true);
                 }
 
-                // Created on first use: most connections never ask, and an idle connection should stay small.
-                source = _abortedSource ??= CancellationTokenSource.CreateLinkedTokenSource(_httpContext.RequestAborted);
+                // Created on first use: most connections never ask, and an idle connection should stay small. A
+                // resumable session outlives its first request's TCP connection, so its token follows the session alone.
+                source = _abortedSource ??= Policy.Resumable is null
+                    ? CancellationTokenSource.CreateLinkedTokenSource(_httpContext.RequestAborted)
+                    : new CancellationTokenSource();
                 token = source.Token;
                 if (_phase != ConnectionPhase.Closed)
                 {
@@ -212,7 +215,7 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
         return lease.IsAcquired;
     }
 
-    private WebSocketDisconnectException CreateDisconnectException(Exception? innerException)
+    internal WebSocketDisconnectException CreateDisconnectException(Exception? innerException)
     {
         lock (_stateLock)
         {

@@ -54,6 +54,12 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             return RejectAsync(httpContext, StatusCodes.Status400BadRequest, RejectionReasons.Binding, message, message);
         }
 
+        // A resume takes no connection slot: the session it resumes holds one already.
+        if (policy.Resumable is not null && Sessions.ResumeProtocol.FindOffer(WebSocketHandshake.RequestedSubProtocols(httpContext.Request)) is { } resume)
+        {
+            return runtime.Sessions.ResumeAsync(httpContext, policy, handlerName, resume);
+        }
+
         if (!policy.TryAcquireConnection())
         {
             return RejectAsync(httpContext, StatusCodes.Status503ServiceUnavailable, RejectionReasons.TooManyConnections,

@@ -8,6 +8,7 @@ using Velithon.Json;
 using Velithon.Limits;
 using Velithon.Metrics;
 using Velithon.Routing;
+using Velithon.Sessions;
 
 namespace Velithon.Hosting;
 
@@ -22,7 +23,8 @@ internal sealed class VelithonRuntime : IDisposable
         WebSocketHub hub,
         VelithonMetrics metrics,
         ApplicationJson json,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IServiceProvider services)
     {
         Options = options.CurrentValue;
         Logger = loggerFactory.CreateLogger(LoggerCategory);
@@ -33,6 +35,7 @@ internal sealed class VelithonRuntime : IDisposable
         Clock = new ConnectionClock(timeProvider);
         ConnectionLimiter = ConnectionLimiter.Create(Options);
         DefaultPolicy = RoutePolicy.FromOptions(Options);
+        Sessions = new SessionRegistry(this, services);
     }
 
     /// <summary>The category of the runtime's log lines.</summary>
@@ -60,6 +63,9 @@ internal sealed class VelithonRuntime : IDisposable
 
     /// <summary>The policy of routes without policy attributes: the options as they are.</summary>
     public RoutePolicy DefaultPolicy { get; }
+
+    /// <summary>This server's resumable sessions.</summary>
+    public SessionRegistry Sessions { get; }
 
     /// <summary>Raised when a route with policy attributes is first served, so the <see cref="ConnectionMonitor"/> can sweep often enough for it.</summary>
     public event Action<RoutePolicy>? PolicyResolved;

@@ -18,6 +18,7 @@ internal sealed class VelithonMetrics
     public const string CloseCodeTag = "velithon.close_code";
     public const string PolicyTag = "velithon.slow_consumer_policy";
     public const string TopicTag = "velithon.backplane.topic";
+    public const string CloseCodeOfRefusalTag = "velithon.session.refusal_code";
 
     private readonly Counter<long> _handshakes;
     private readonly UpDownCounter<long> _activeConnections;
@@ -31,6 +32,11 @@ internal sealed class VelithonMetrics
     private readonly Counter<long> _backplanePublished;
     private readonly Counter<long> _backplaneReceived;
     private readonly Counter<long> _backplaneDelivered;
+    private readonly Counter<long> _sessionResumes;
+    private readonly Counter<long> _sessionReplays;
+    private readonly Counter<long> _sessionExpiries;
+    private readonly Counter<long> _sessionRefusals;
+    private readonly UpDownCounter<long> _sessionsDetached;
 
     public VelithonMetrics(IMeterFactory meterFactory)
     {
@@ -47,6 +53,11 @@ internal sealed class VelithonMetrics
         _backplanePublished = meter.CreateCounter<long>("velithon.backplane.messages.published", "{message}", "Messages this server published to the other servers, by topic kind.");
         _backplaneReceived = meter.CreateCounter<long>("velithon.backplane.messages.received", "{message}", "Messages from other servers that reached this server through the backplane, by topic kind.");
         _backplaneDelivered = meter.CreateCounter<long>("velithon.backplane.messages.delivered", "{message}", "Messages from other servers that this server handed to at least one of its connections, by topic kind; received minus delivered is what reached this server for nothing.");
+        _sessionResumes = meter.CreateCounter<long>("velithon.sessions.resumes", "{resume}", "Resumable sessions a client re-attached to after its connection dropped.");
+        _sessionReplays = meter.CreateCounter<long>("velithon.sessions.replays", "{message}", "Messages sent again to clients that resumed their sessions: sent before the drop and not acknowledged, or sent during the gap.");
+        _sessionExpiries = meter.CreateCounter<long>("velithon.sessions.expiries", "{session}", "Resumable sessions that ended because their client did not come back within the resume window.");
+        _sessionRefusals = meter.CreateCounter<long>("velithon.sessions.refusals", "{resume}", "Resumes refused, by close code (4400 invalid token, 4403 another user or route, 4410 gone, 4413 buffer overflowed, 4421 another server).");
+        _sessionsDetached = meter.CreateUpDownCounter<long>("velithon.sessions.detached", "{session}", "Resumable sessions waiting for their client to come back.");
     }
 
     public void HandshakeAccepted() =>
@@ -118,6 +129,19 @@ internal sealed class VelithonMetrics
             _backplaneDelivered.Add(1, new KeyValuePair<string, object?>(TopicTag, TopicName(kind)));
         }
     }
+
+    public void SessionResumed(int replays)
+    {
+        _sessionResumes.Add(1);
+        _sessionReplays.Add(replays);
+    }
+
+    public void SessionExpired() => _sessionExpiries.Add(1);
+
+    public void SessionRefused(int closeCode) =>
+        _sessionRefusals.Add(1, new KeyValuePair<string, object?>(CloseCodeOfRefusalTag, closeCode));
+
+    public void SessionDetached(int change) => _sessionsDetached.Add(change);
 
     private static string TopicName(BackplaneTopicKind kind) => kind switch
     {

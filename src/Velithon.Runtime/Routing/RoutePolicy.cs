@@ -66,6 +66,9 @@ internal sealed class RoutePolicy
     /// <summary>What the route does with a message it cannot dispatch (a contract's, or a <c>[JsonMessages]</c> endpoint's).</summary>
     public InvalidMessageBehavior InvalidMessageBehavior { get; private set; }
 
+    /// <summary>The route's resumable sessions (docs/resumable-sessions.md); null when its connections are not resumable.</summary>
+    public ResumableSessionAttribute? Resumable { get; private set; }
+
     /// <summary>Whether connections note when each message arrives (only the idle timeout needs that clock read).</summary>
     public bool TracksIdleTime => IdleTimeout > TimeSpan.Zero;
 
@@ -136,6 +139,11 @@ internal sealed class RoutePolicy
         if (metadata.GetMetadata<MaxConnectionsAttribute>() is { } maxConnections)
         {
             Own().MaxConnections = maxConnections.Limit;
+        }
+
+        if (metadata.GetMetadata<ResumableSessionAttribute>() is { } resumable)
+        {
+            Own().Resumable = resumable;
         }
 
         if (metadata.GetMetadata<InvalidMessagesAttribute>() is { } invalidMessages)

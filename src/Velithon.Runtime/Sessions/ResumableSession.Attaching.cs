@@ -1,0 +1,249 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Velithon.Connections;
+using Velithon.Protocol;
+
+namespace Velithon.Sessions;
+
+/// <summary>Detaching from a lost transport, attaching to the next, the resume window, and the session's end.</summary>
+internal sealed partial class ResumableSession
+{
+    /// <summary>
+    /// <paramref name="transport"/> is gone (a read or write failed, its request was aborted, a deadline passed). If
+    /// it is the session's transport, the session detaches and its window starts (whether it can still replay what the
+    /// client lacks is known only from the count the client resumes with). A transport a resume already replaced is
+    /// only aborted.
+    /// </summary>
+    public void OnTransportLost(FrameWebSocket transport)
+    {
+        bool end = false;
+        bool detached = false;
+        TaskCompletionSource? attachment = null;
+        CancellationTokenRegistration registration = default;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                end = ReferenceEquals(_transport, transport);
+            }
+            else if (ReferenceEquals(_transport, transport))
+            {
+                attachment = _attachment;
+                _attachment = null;
+                registration = _transportAborted;
+                _transportAborted = default;
+                _transport = null;
+                detached = true;
+                _windowTimer = _registry.Runtime.Clock.TimeProvider.CreateTimer(
+                    static state => ((ResumableSession)state!).OnWindowElapsed(), this, Window, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        // Outside the lock: aborting runs the request's abort callbacks, and disposing a registration waits for its callback.
+        transport.Abort();
+        registration.Dispose();
+        attachment?.TrySetResult();
+        if (detached)
+        {
+            _registry.OnDetached(1);
+        }
+
+        if (end)
+        {
+            _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
+        }
+    }
+
+    /// <summary>
+    /// Attaches <paramref name="transport"/>, opened by <paramref name="request"/>, whose client has <paramref name="clientReceived"/> of the session's data
+    /// messages: the server's 'R' message (how many of the client's it has), then every message the client lacks, in
+    /// order, before any later send. A transport still attached (its TCP connection half open) is replaced.
+    /// </summary>
+    /// <returns>A refusal's close code, or 0 with <paramref name="attachmentEnded"/>, which completes when this transport is lost or the session is over.</returns>
+    public int Resume(FrameWebSocket transport, Microsoft.AspNetCore.Http.HttpContext request, long clientReceived, out Task? attachmentEnded, out string reason)
+    {
+        attachmentEnded = null;
+        reason = string.Empty;
+        FrameWebSocket? replaced;
+        TaskCompletionSource? replacedAttachment;
+        TaskCompletionSource? waiting;
+        CancellationTokenRegistration replacedRegistration;
+        List<Task>? writes = null;
+        int replays = 0;
+        bool wasDetached;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                reason = "The session has ended.";
+                return WebSocketCloseCode.SessionGone;
+            }
+
+            if (clientReceived > _sent)
+            {
+                reason = "The client counts more messages than the session sent.";
+                return WebSocketCloseCode.SessionTokenInvalid;
+            }
+
+            long first = _sent - _unacknowledged.Count + 1;
+            if (clientReceived < first - 1)
+            {
+                reason = "The session dropped messages the client had not acknowledged.";
+                return WebSocketCloseCode.SessionBufferOverflow;
+            }
+
+            while (first <= clientReceived)
+            {
+                ArrayPool<byte>.Shared.Return(_unacknowledged.Dequeue().Buffer);
+                first++;
+            }
+
+            // The window is over: the client is back.
+            _windowTimer?.Dispose();
+            _windowTimer = null;
+            replaced = _transport;
+            wasDetached = replaced is null;
+            replacedAttachment = _attachment;
+            replacedRegistration = _transportAborted;
+            waiting = _attached;
+            _attached = null;
+
+            Span<byte> resumed = stackalloc byte[1 + ResumeProtocol.MaxCountDigits];
+            int length = ResumeProtocol.WriteCount(ResumeProtocol.Resumed, _received, resumed);
+            Track(ref writes, SendOn(transport, resumed[..length].ToArray(), WebSocketMessageType.Text, CancellationToken.None));
+            foreach (var message in _unacknowledged)
+            {
+                Track(ref writes, SendOn(transport, message.Frame, message.Type, CancellationToken.None));
+                replays++;
+            }
+
+            _transport = transport;
+            _owner.ReplaceTransport(transport);
+            _attachment = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            attachmentEnded = _attachment.Task;
+            _transportAborted = request.RequestAborted.UnsafeRegister(static state => ((TransportLoss)state!).Report(), new TransportLoss(this, transport));
+        }
+
+        replacedRegistration.Dispose();
+        replaced?.Abort();
+        replacedAttachment?.TrySetResult();
+        waiting?.TrySetResult();
+        var metrics = _registry.Runtime.Metrics;
+        metrics.SessionResumed(replays);
+        if (wasDetached)
+        {
+            _registry.OnDetached(-1);
+        }
+
+        if (writes is not null)
+        {
+            _ = ObserveWritesAsync(Task.WhenAll(writes), transport);
+        }
+
+        return 0;
+    }
+
+    private static void Track(ref List<Task>? writes, ValueTask write)
+    {
+        if (!write.IsCompletedSuccessfully)
+        {
+            (writes ??= []).Add(write.AsTask());
+        }
+        else
+        {
+            write.GetAwaiter().GetResult();
+        }
+    }
+
+    private async Task ObserveWritesAsync(Task writes, FrameWebSocket transport)
+    {
+        try
+        {
+            await writes.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
+        {
+            OnTransportLost(transport);
+        }
+    }
+
+    /// <summary>The window passed without a resume: the session ends, and its handler's receive reports 1006.</summary>
+    private void OnWindowElapsed()
+    {
+        lock (_lock)
+        {
+            if (_ended || _transport is not null || _windowTimer is null)
+            {
+                return;
+            }
+        }
+
+        _registry.Runtime.Metrics.SessionExpired();
+        _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, "The resumable session's window passed.", EndingKind.Abort);
+    }
+
+    /// <summary>The session dropped a message it may have to replay and cannot be resumed: it ends, and a resume gets 4413 until its window would have passed.</summary>
+    public void EndOverflowed()
+    {
+        _registry.MarkOverflowed(this);
+        _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, "The resumable session's buffer overflowed.", EndingKind.Abort);
+    }
+
+    /// <summary>The connection ended (<see cref="ServerWebSocket.EndAsync"/>): the buffer goes back, and a waiting receive learns of it.</summary>
+    public void OnConnectionEnded()
+    {
+        TaskCompletionSource? waiting;
+        bool wasDetached;
+        CancellationTokenRegistration registration;
+        List<OutboundMessage> released;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = true;
+            wasDetached = _transport is null;
+            _windowTimer?.Dispose();
+            _windowTimer = null;
+            waiting = _attached;
+            _attached = null;
+            registration = _transportAborted;
+            _transportAborted = default;
+            released = [.. _unacknowledged];
+            _unacknowledged.Clear();
+        }
+
+        registration.Dispose();
+        foreach (var message in released)
+        {
+            ArrayPool<byte>.Shared.Return(message.Buffer);
+        }
+
+        if (wasDetached)
+        {
+            _registry.OnDetached(-1);
+        }
+
+        _registry.Remove(this);
+        waiting?.TrySetResult();
+    }
+
+    /// <summary>The connection has completed (its close handshake is over): the request that brought the transport may end.</summary>
+    public void OnCompleted()
+    {
+        TaskCompletionSource? attachment;
+        lock (_lock)
+        {
+            attachment = _attachment;
+            _attachment = null;
+        }
+
+        attachment?.TrySetResult();
+    }
+}

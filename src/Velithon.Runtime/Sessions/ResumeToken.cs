@@ -1,0 +1,122 @@
+using System;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Velithon.Sessions;
+
+/// <summary>
+/// The resume token: <c>&lt;server id&gt;.&lt;protected payload&gt;</c>, the payload (the session id, user id, route
+/// pattern and path) protected by ASP.NET Core Data Protection (authenticated encryption) and in base64url, so that
+/// every character is a token character of RFC 9110 section 5.6.2 and it fits in a subprotocol. The server id stands
+/// in clear, so another server refuses it with 4421 whether or not it shares the key ring.
+/// </summary>
+internal static class ResumeToken
+{
+    /// <summary>The Data Protection purpose: tokens of nothing else unprotect with it.</summary>
+    public const string Purpose = "Velithon.ResumableSession.v1";
+
+    /// <summary>Creates a token for the session <paramref name="fields"/> describes, on server <paramref name="serverId"/>.</summary>
+    public static string Create(IDataProtector protector, string serverId, ResumeTokenFields fields)
+    {
+        var builder = new StringBuilder();
+        Append(builder, fields.SessionId);
+        Append(builder, fields.UserId);
+        Append(builder, fields.Route);
+        Append(builder, fields.Path);
+        byte[] protectedBytes = protector.Protect(Encoding.UTF8.GetBytes(builder.ToString()));
+        return serverId + "." + Base64Url.EncodeToString(protectedBytes);
+    }
+
+    /// <summary>Reads <paramref name="token"/>; the result says why it cannot be used, if it cannot.</summary>
+    public static ResumeTokenResult Read(IDataProtector protector, string serverId, string token, out ResumeTokenFields fields)
+    {
+        fields = default;
+        int dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == token.Length - 1)
+        {
+            return ResumeTokenResult.Invalid;
+        }
+
+        if (!token.AsSpan(0, dot).SequenceEqual(serverId))
+        {
+            return ResumeTokenResult.AnotherServer;
+        }
+
+        byte[] payload;
+        try
+        {
+            payload = protector.Unprotect(Base64Url.DecodeFromChars(token.AsSpan(dot + 1)));
+        }
+        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        {
+            // Altered, truncated, or protected with keys this server does not have.
+            return ResumeTokenResult.Invalid;
+        }
+
+        var text = Encoding.UTF8.GetString(payload).AsSpan();
+        if (!TryTake(ref text, out var sessionId) || !TryTake(ref text, out var userId)
+            || !TryTake(ref text, out var route) || !TryTake(ref text, out var path) || !text.IsEmpty || sessionId is null)
+        {
+            return ResumeTokenResult.Invalid;
+        }
+
+        fields = new ResumeTokenFields(sessionId, userId, route ?? string.Empty, path ?? string.Empty);
+        return ResumeTokenResult.Valid;
+    }
+
+    // Each field as its length in decimal, ':', the field; '-' for null. No separator can be confused with a field.
+    private static void Append(StringBuilder builder, string? value)
+    {
+        if (value is null)
+        {
+            builder.Append('-');
+            return;
+        }
+
+        builder.Append(value.Length).Append(':').Append(value);
+    }
+
+    private static bool TryTake(ref ReadOnlySpan<char> text, out string? value)
+    {
+        value = null;
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        if (text[0] == '-')
+        {
+            text = text[1..];
+            return true;
+        }
+
+        int colon = text.IndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[..colon], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int length)
+            || length > text.Length - colon - 1)
+        {
+            return false;
+        }
+
+        value = text.Slice(colon + 1, length).ToString();
+        text = text[(colon + 1 + length)..];
+        return true;
+    }
+}
+
+/// <summary>What a resume token binds a session to.</summary>
+internal readonly record struct ResumeTokenFields(string SessionId, string? UserId, string Route, string Path);
+
+/// <summary>Whether a resume token can be used.</summary>
+internal enum ResumeTokenResult
+{
+    /// <summary>Issued by this server and intact.</summary>
+    Valid,
+
+    /// <summary>Malformed, altered, or protected with other keys (4400).</summary>
+    Invalid,
+
+    /// <summary>Names another server (4421).</summary>
+    AnotherServer,
+}

@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Velithon.Connections;
+using Velithon.Hosting;
+using Velithon.Protocol;
+using Velithon.Routing;
+
+namespace Velithon.Sessions;
+
+/// <summary>
+/// This server's resumable sessions by id, and the resume handshake. Sessions live in this process's memory: a token
+/// names the server that issued it, and another server refuses it with 4421. A session that ended because its buffer
+/// overflowed while detached leaves a small mark until its window would have passed, so its client learns 4413
+/// rather than 4410.
+/// </summary>
+internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider services)
+{
+    private readonly ConcurrentDictionary<string, object> _entries = new(StringComparer.Ordinal);
+    private IDataProtector? _protector;
+    private int _detached;
+
+    public VelithonRuntime Runtime => runtime;
+
+    /// <summary>Sessions held (attached or detached) and marks of overflowed ones; for the soak tests.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Sessions waiting for their client to come back.</summary>
+    public int Detached => Volatile.Read(ref _detached);
+
+    /// <summary>A session detached (+1), or re-attached or ended while detached (-1).</summary>
+    public void OnDetached(int change)
+    {
+        Interlocked.Add(ref _detached, change);
+        runtime.Metrics.SessionDetached(change);
+    }
+
+    /// <summary>
+    /// The application's Data Protection, when it registered one (<c>AddDataProtection()</c>, its key ring and
+    /// policies); else keys in this process's memory, which is where the sessions are too: a token is no use to a
+    /// server that does not hold its session.
+    /// </summary>
+    private IDataProtector Protector => _protector ??=
+        (services.GetService<IDataProtectionProvider>() ?? new EphemeralDataProtectionProvider()).CreateProtector(ResumeToken.Purpose);
+
+    /// <summary>Starts a session for <paramref name="owner"/>, accepted with the resume subprotocol on a resumable route.</summary>
+    public ResumableSession Create(ServerWebSocket owner, ResumableSessionAttribute settings)
+    {
+        Span<byte> random = stackalloc byte[16];
+        RandomNumberGenerator.Fill(random);
+        var context = owner.HttpContext;
+        var fields = new ResumeTokenFields(System.Buffers.Text.Base64Url.EncodeToString(random), owner.UserId, RouteOf(context), PathOf(context));
+        var session = new ResumableSession(owner, this, settings, fields, ResumeToken.Create(Protector, runtime.Hub.Ids.ServerId, fields));
+        _entries[fields.SessionId] = session;
+        return session;
+    }
+
+    /// <summary>Forgets <paramref name="session"/>, unless a mark of its overflow replaced it.</summary>
+    public void Remove(ResumableSession session) =>
+        _entries.TryRemove(new System.Collections.Generic.KeyValuePair<string, object>(session.Fields.SessionId, session));
+
+    /// <summary>Replaces <paramref name="session"/> by a mark that it overflowed, removed when its window would have passed.</summary>
+    public void MarkOverflowed(ResumableSession session)
+    {
+        var mark = new OverflowMark();
+        string id = session.Fields.SessionId;
+        _entries[id] = mark;
+        mark.Timer = runtime.Clock.TimeProvider.CreateTimer(
+            static state =>
+            {
+                var (registry, id, mark) = ((SessionRegistry, string, OverflowMark))state!;
+                registry._entries.TryRemove(new System.Collections.Generic.KeyValuePair<string, object>(id, mark));
+                mark.Timer?.Dispose();
+            },
+            (this, id, mark), session.Window, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Serves a handshake that offers to resume: accepts it with the resume subprotocol, then either attaches it to
+    /// its session and holds the request until that transport is lost or the session is over, or closes it with the
+    /// refusal's code (docs/resumable-sessions.md, "Refusals"). No handler runs for it.
+    /// </summary>
+    public async Task ResumeAsync(HttpContext context, RoutePolicy policy, string handlerName, ResumeOffer offer)
+    {
+        var (code, reason, session) = Check(context, policy, handlerName, offer);
+        FrameWebSocket transport;
+        try
+        {
+            transport = await ServerWebSocket.OpenTransportAsync(context, runtime, ResumeProtocol.SubProtocol).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is System.IO.IOException or OperationCanceledException)
+        {
+            // The client left during the handshake; its session, if any, still waits.
+            return;
+        }
+
+        Task? attachmentEnded = null;
+        if (code == 0)
+        {
+            code = session!.Resume(transport, context, offer.Received, out attachmentEnded, out reason);
+            if (code == WebSocketCloseCode.SessionBufferOverflow)
+            {
+                session.EndOverflowed();
+            }
+        }
+
+        if (code != 0)
+        {
+            runtime.Metrics.SessionRefused(code);
+            Log.ResumeRefused(runtime.Logger, handlerName, code, reason);
+            await CloseAsync(transport, code, reason).ConfigureAwait(false);
+            return;
+        }
+
+        if (runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            Log.SessionResumed(runtime.Logger, handlerName, context.Request.Path.Value ?? "/");
+        }
+
+        // The transport is the session's now; this request holds it open until it is lost or the session is over.
+        await attachmentEnded!.ConfigureAwait(false);
+    }
+
+    private (int Code, string Reason, ResumableSession? Session) Check(HttpContext context, RoutePolicy policy, string handlerName, ResumeOffer offer)
+    {
+        if (offer.Token is null)
+        {
+            return (WebSocketCloseCode.SessionTokenInvalid, "The resume offer is not velithon.resume.v1.<received>.<token>.", null);
+        }
+
+        switch (ResumeToken.Read(Protector, runtime.Hub.Ids.ServerId, offer.Token, out var fields))
+        {
+            case ResumeTokenResult.AnotherServer:
+                return (WebSocketCloseCode.SessionOnAnotherServer, "The session lives on another server.", null);
+            case ResumeTokenResult.Invalid:
+                return (WebSocketCloseCode.SessionTokenInvalid, "The resume token is not valid.", null);
+        }
+
+        // The user as the accept would see it: the same rule, on this request.
+        string? userId = new ServerWebSocket(context, runtime, handlerName, policy).ResolveUserId();
+        if (!string.Equals(fields.UserId, userId, StringComparison.Ordinal))
+        {
+            return (WebSocketCloseCode.SessionForbidden, "The session belongs to another user.", null);
+        }
+
+        if (!string.Equals(fields.Route, RouteOf(context), StringComparison.Ordinal) || !string.Equals(fields.Path, PathOf(context), StringComparison.Ordinal))
+        {
+            return (WebSocketCloseCode.SessionForbidden, "The session belongs to another route.", null);
+        }
+
+        return _entries.TryGetValue(fields.SessionId, out var entry) switch
+        {
+            false => (WebSocketCloseCode.SessionGone, "The session has expired or ended.", null),
+            _ when entry is OverflowMark => (WebSocketCloseCode.SessionBufferOverflow, "The session's buffer overflowed.", null),
+            _ => (0, string.Empty, (ResumableSession)entry!),
+        };
+    }
+
+    private async Task CloseAsync(FrameWebSocket transport, int code, string reason)
+    {
+        try
+        {
+            var timeout = runtime.Options.CloseTimeout;
+            await transport.CloseAsync(code, reason, CancellationToken.None).AsTask()
+                .WaitAsync(timeout.TotalMilliseconds < uint.MaxValue - 1 ? timeout : Timeout.InfiniteTimeSpan, runtime.Clock.TimeProvider)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException || FrameWebSocket.IsTransportFailure(exception))
+        {
+            // The client did not answer the close in time, or left: the transport is cut either way.
+        }
+        finally
+        {
+            transport.Dispose();
+        }
+    }
+
+    private static string RouteOf(HttpContext context) => (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty;
+
+    private static string PathOf(HttpContext context) => context.Request.PathBase.Add(context.Request.Path).Value ?? "/";
+
+    private sealed class OverflowMark
+    {
+        public ITimer? Timer;
+    }
+}
