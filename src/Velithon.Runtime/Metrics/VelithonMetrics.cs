@@ -8,7 +8,7 @@ namespace Velithon.Metrics;
 /// The instruments of the <c>Velithon</c> meter. The per-message counters check <see cref="Instrument.Enabled"/>
 /// first: <c>Add</c> itself is an out-of-line call even while nobody listens, about 25 instructions a time.
 /// </summary>
-internal sealed class VelithonMetrics
+internal sealed partial class VelithonMetrics
 {
     /// <summary>The meter's name, for <c>MeterListener</c>, <c>dotnet-counters</c> and OpenTelemetry's <c>AddMeter</c>.</summary>
     public const string MeterName = "Velithon";
@@ -47,6 +47,7 @@ internal sealed class VelithonMetrics
         _backplanePublished = meter.CreateCounter<long>("velithon.backplane.messages.published", "{message}", "Messages this server published to the other servers, by topic kind.");
         _backplaneReceived = meter.CreateCounter<long>("velithon.backplane.messages.received", "{message}", "Messages from other servers that reached this server through the backplane, by topic kind.");
         _backplaneDelivered = meter.CreateCounter<long>("velithon.backplane.messages.delivered", "{message}", "Messages from other servers that this server handed to at least one of its connections, by topic kind; received minus delivered is what reached this server for nothing.");
+        CreatePresenceInstruments(meter);
     }
 
     public void HandshakeAccepted() =>
