@@ -97,9 +97,9 @@ internal sealed partial class RedisBackplane : WebSocketBackplane, IHostedServic
             {
                 await connection.GetSubscriber().UnsubscribeAllAsync().ConfigureAwait(false);
             }
-            catch (Exception exception) when (IsRedisFailure(exception))
+            catch (Exception exception) when (IsRedisFailure(exception) || exception is ObjectDisposedException)
             {
-                // Redis is gone; there is nothing to unsubscribe from.
+                // Redis is gone, or the connection was disposed already: there is nothing to unsubscribe from.
             }
         }
     }
