@@ -26,6 +26,24 @@ internal sealed class PresenceGroup(PresenceTracker tracker, string name, uint i
 
     public string Name { get; } = name;
 
+    /// <summary>Own entries, other servers followed, their entries, and keys: what the memory test checks is returned.</summary>
+    internal (int Local, int Servers, int RemoteEntries, int Keys) Counts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                int remoteEntries = 0;
+                foreach (var (_, server) in _remotes)
+                {
+                    remoteEntries += server.Entries.Count;
+                }
+
+                return (_local.Count, _remotes.Count, remoteEntries, _keys.Count);
+            }
+        }
+    }
+
     /// <summary>
     /// Tracks a connection of this server. Null when this object left the registry (take the registry's new one);
     /// false when the connection is tracked already.
@@ -67,6 +85,7 @@ internal sealed class PresenceGroup(PresenceTracker tracker, string name, uint i
             tracker.Metrics.PresenceEntriesChanged(local: true, -1);
             var batch = new PresenceBatch();
             Remove(entry, batch);
+            TrimIfEmptyLocked();
             PublishDeltaLocked(PresenceCodec.Leave, entry);
             tracker.DeliverDiff(Name, batch);
             return true;
@@ -319,6 +338,24 @@ internal sealed class PresenceGroup(PresenceTracker tracker, string name, uint i
 
         tracker.Metrics.PresenceEntriesChanged(local: false, -server.Entries.Count);
         _remotes.Remove(serverId);
+        TrimIfEmptyLocked();
+    }
+
+    /// <summary>
+    /// A dictionary keeps its capacity when emptied: a group that once held 10,000 members and now holds none would
+    /// keep their buckets for as long as it lives.
+    /// </summary>
+    private void TrimIfEmptyLocked()
+    {
+        if (_local.Count == 0)
+        {
+            _local.TrimExcess();
+        }
+
+        if (_keys.Count == 0)
+        {
+            _keys.TrimExcess();
+        }
     }
 
     private void RequestStateLocked(string serverId, PresenceRemoteServer server, long now)

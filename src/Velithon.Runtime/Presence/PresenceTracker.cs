@@ -50,6 +50,10 @@ internal sealed partial class PresenceTracker : IWebSocketPresence
 
     public string ServerId => _hub.Ids.ServerId;
 
+    /// <summary>The presence of <paramref name="group"/>, when this server follows it.</summary>
+    internal bool TryGetGroup(string group, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PresenceGroup? presence) =>
+        _groups.TryGetValue(group, out presence);
+
     /// <summary>The groups whose presence this server follows now.</summary>
     internal int GroupCount => _groups.Count;
 
