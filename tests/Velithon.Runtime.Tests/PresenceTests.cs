@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Velithon.Buffers;
 using Velithon.Presence;
 using Velithon.Scaling;
 
@@ -61,7 +60,8 @@ public sealed class PresenceTests
 
     internal static byte[] Encode(PresenceOp op, string server, uint incarnation, ulong sequence, string? target, (byte Change, PresenceEntry Entry)[] entries)
     {
-        var writer = new PooledBufferWriter();
+        // Not the pooled writer: the memory test must not leave megabyte buffers in the shared pool as it measures.
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
         PresenceCodec.WriteHeader(writer, op, server, incarnation, sequence);
         if (op == PresenceOp.SyncRequest)
         {
@@ -82,9 +82,7 @@ public sealed class PresenceTests
             }
         }
 
-        var bytes = writer.WrittenMemory.ToArray();
-        writer.Reset();
-        return bytes;
+        return writer.WrittenMemory.ToArray();
     }
 
     internal static PresenceEntry Entry(string key, string sequence, string? device = null) =>

@@ -26,6 +26,21 @@ internal sealed class PresenceGroup(PresenceTracker tracker, string name, uint i
 
     public string Name { get; } = name;
 
+    /// <summary>Every entry held, own and copied, as a snapshot: the memory test checks each is released when it goes.</summary>
+    internal List<PresenceEntry> SnapshotEntries()
+    {
+        lock (_lock)
+        {
+            var entries = new List<PresenceEntry>(_local.Values);
+            foreach (var (_, server) in _remotes)
+            {
+                entries.AddRange(server.Entries.Values);
+            }
+
+            return entries;
+        }
+    }
+
     /// <summary>Own entries, other servers followed, their entries, and keys: what the memory test checks is returned.</summary>
     internal (int Local, int Servers, int RemoteEntries, int Keys) Counts
     {
