@@ -11,11 +11,47 @@ namespace Velithon.Redis;
 /// id is there only on a server's channel (length 0 elsewhere). The origin lets a server skip the messages it
 /// published itself, which it delivered locally already.
 /// </summary>
-/// <remarks>Version 2; version 1 carried the group in the envelope on one channel for everything, and is not read.</remarks>
+/// <remarks>
+/// <para>Version 2; version 1 carried the group in the envelope on one channel for everything, and is not read.</para>
+/// <para>
+/// The kind is a WebSocket message's (1 text, 2 binary) or <see cref="PresenceKind"/>: a presence message between
+/// servers, on the group's channel, with no connection id; its payload is the runtime's own encoding. A server older
+/// than presence logs such a message as unreadable and drops it, so a fleet mid-upgrade loses nothing else.
+/// </para>
+/// </remarks>
 internal static class BackplaneEnvelope
 {
     private const byte Version = 2;
     private const int HeaderLength = 1 + 1 + 16 + 1;
+
+    /// <summary>The kind byte of a presence message (see <see cref="Velithon.Scaling.WebSocketBackplane.PublishPresence"/>).</summary>
+    public const byte PresenceKind = 16;
+
+    public static byte[] WritePresence(Guid origin, ReadOnlySpan<byte> payload)
+    {
+        var envelope = new byte[HeaderLength + payload.Length];
+        envelope[0] = Version;
+        envelope[1] = PresenceKind;
+        origin.TryWriteBytes(envelope.AsSpan(2, 16));
+        payload.CopyTo(envelope.AsSpan(HeaderLength));
+        return envelope;
+    }
+
+    /// <summary>Reads a presence envelope; false for any other (or one this version does not understand).</summary>
+    public static bool TryReadPresence(ReadOnlyMemory<byte> envelope, out Guid origin, out ReadOnlyMemory<byte> payload)
+    {
+        origin = Guid.Empty;
+        payload = default;
+        var span = envelope.Span;
+        if (span.Length < HeaderLength || span[0] != Version || span[1] != PresenceKind || span[18] != 0)
+        {
+            return false;
+        }
+
+        origin = new Guid(span.Slice(2, 16));
+        payload = envelope[HeaderLength..];
+        return true;
+    }
 
     public static byte[] Write(Guid origin, BackplaneMessage message)
     {

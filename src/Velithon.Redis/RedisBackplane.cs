@@ -97,9 +97,9 @@ internal sealed partial class RedisBackplane : WebSocketBackplane, IHostedServic
             {
                 await connection.GetSubscriber().UnsubscribeAllAsync().ConfigureAwait(false);
             }
-            catch (Exception exception) when (IsRedisFailure(exception))
+            catch (Exception exception) when (IsRedisFailure(exception) || exception is ObjectDisposedException)
             {
-                // Redis is gone; there is nothing to unsubscribe from.
+                // Redis is gone, or the connection was disposed already: there is nothing to unsubscribe from.
             }
         }
     }
@@ -139,6 +139,49 @@ internal sealed partial class RedisBackplane : WebSocketBackplane, IHostedServic
         }
 
         return default;
+    }
+
+    public override bool SupportsPresence => true;
+
+    public override bool IsReachable
+    {
+        get
+        {
+            if (_connection is not { IsConnected: true })
+            {
+                return false;
+            }
+
+            lock (_lock)
+            {
+                return !_outage;
+            }
+        }
+    }
+
+    public override void PublishPresence(string group, ReadOnlySpan<byte> payload)
+    {
+        var connection = _connection;
+        if (connection is null || !connection.IsConnected || ResolveMode(connection) is not { } sharded)
+        {
+            OnOutage(null);
+            return;
+        }
+
+        var topic = BackplaneTopic.ForGroup(group);
+        var channel = _subscriptions.TryGetValue(topic, out var subscription) && subscription.Queue is not null
+            ? subscription.Channel
+            : RedisChannels.For(_options.ChannelPrefix, topic, sharded);
+        try
+        {
+            // Fire and forget, in call order on the one connection, as the group's other messages: the runtime calls
+            // this in its sequence order, and receivers rely on that order (see PresenceCodec's sequence numbers).
+            connection.GetSubscriber().Publish(channel, BackplaneEnvelope.WritePresence(_origin, payload), CommandFlags.FireAndForget);
+        }
+        catch (Exception exception) when (IsRedisFailure(exception))
+        {
+            OnOutage(exception);
+        }
     }
 
     public override async ValueTask SubscribeAsync(BackplaneTopic topic, CancellationToken cancellationToken)
@@ -312,6 +355,23 @@ internal sealed partial class RedisBackplane : WebSocketBackplane, IHostedServic
 
     private void OnMessage(BackplaneTopic topic, ChannelMessage message)
     {
+        if (topic.Kind == BackplaneTopicKind.Group && BackplaneEnvelope.TryReadPresence((ReadOnlyMemory<byte>)message.Message, out var sender, out var presence))
+        {
+            if (sender != _origin)
+            {
+                try
+                {
+                    DeliverPresence(topic.Name!, presence.Span);
+                }
+                catch (Exception exception)
+                {
+                    Log.DeliveryFailed(_logger, message.Channel.ToString(), exception);
+                }
+            }
+
+            return;
+        }
+
         if (!BackplaneEnvelope.TryRead((ReadOnlyMemory<byte>)message.Message, topic, out var origin, out var received))
         {
             Log.UnreadableMessage(_logger, message.Channel.ToString());

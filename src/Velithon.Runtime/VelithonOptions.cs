@@ -98,6 +98,9 @@ public sealed class VelithonOptions
     /// <summary>permessage-deflate compression, off by default; see <see cref="WebSocketCompressionOptions"/>.</summary>
     public WebSocketCompressionOptions Compression { get; } = new();
 
+    /// <summary>Presence across servers: the heartbeat interval and the timeout after which a silent server's members are forgotten.</summary>
+    public PresenceOptions Presence { get; } = new();
+
     /// <summary>
     /// How many broadcast messages may wait for one connection that reads slowly before
     /// <see cref="SlowConsumerPolicy"/> applies. Default: 256.

@@ -55,6 +55,7 @@ public static class VelithonServiceCollectionExtensions
         services.TryAddSingleton<WebSocketHub>();
         services.TryAddSingleton<Velithon.AsyncApi.AsyncApiDocumentStore>();
         services.TryAddSingleton<IWebSocketHub>(static provider => provider.GetRequiredService<WebSocketHub>());
+        services.TryAddSingleton<IWebSocketPresence>(static provider => provider.GetRequiredService<WebSocketHub>().Presence);
         services.TryAddSingleton<VelithonRuntime>();
         return new VelithonBuilder(services);
     }

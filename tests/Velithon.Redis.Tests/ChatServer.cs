@@ -62,13 +62,16 @@ public sealed class ChatServer : IAsyncDisposable
 
     public IWebSocketHub Hub => _app.Services.GetRequiredService<IWebSocketHub>();
 
+    public IWebSocketPresence Presence => _app.Services.GetRequiredService<IWebSocketPresence>();
+
     internal RedisBackplane Backplane => _app.Services.GetRequiredService<RedisBackplane>();
 
     /// <param name="redisConfiguration">The StackExchange.Redis configuration.</param>
     /// <param name="channelPrefix">The application's channel prefix: servers with the same one form one application.</param>
     /// <param name="configure">Further backplane options.</param>
     /// <param name="timeProvider">The application's clock (the backplane's retry timer runs on it), when not the system's.</param>
-    public static async Task<ChatServer> StartAsync(string redisConfiguration, string channelPrefix = "velithon", Action<RedisBackplaneOptions>? configure = null, TimeProvider? timeProvider = null)
+    /// <param name="velithon">Further Velithon options, such as the presence timeout.</param>
+    public static async Task<ChatServer> StartAsync(string redisConfiguration, string channelPrefix = "velithon", Action<RedisBackplaneOptions>? configure = null, TimeProvider? timeProvider = null, Action<VelithonOptions>? velithon = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -82,7 +85,11 @@ public sealed class ChatServer : IAsyncDisposable
         }
 
         builder.Services
-            .AddVelithon(options => options.UserIdProvider = static ws => ws.Query["user"] is { Count: > 0 } user ? user.ToString() : null)
+            .AddVelithon(options =>
+            {
+                options.UserIdProvider = static ws => ws.Query["user"] is { Count: > 0 } user ? user.ToString() : null;
+                velithon?.Invoke(options);
+            })
             .AddRedisBackplane(redisConfiguration, options =>
             {
                 options.ChannelPrefix = channelPrefix;

@@ -46,6 +46,10 @@ public sealed class MetricRecorder : IDisposable
     public long Increments(string instrument, string topic) =>
         _totals.TryGetValue($"{instrument}[velithon.backplane.topic={topic}]+", out long total) ? total : 0;
 
+    /// <summary>The sum of <paramref name="instrument"/>'s measurements with the tag <paramref name="tag"/> = <paramref name="value"/>.</summary>
+    public long Tagged(string instrument, string tag, string value) =>
+        _totals.TryGetValue($"{instrument}[{tag}={value}]", out long total) ? total : 0;
+
     /// <summary>Waits, bounded, until <see cref="Total"/> reaches <paramref name="expected"/>: the server counts after it delivers.</summary>
     public async Task WaitForTotalAsync(string instrument, string topic, long expected)
     {

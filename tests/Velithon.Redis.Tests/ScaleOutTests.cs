@@ -12,7 +12,7 @@ namespace Velithon.Redis.Tests;
 /// subscription is confirmed, which is the guarantee under test. A server that must receive nothing is checked after a
 /// later message to everyone reached it; counters the server bumps after delivering are awaited, bounded.
 /// </remarks>
-public abstract class ScaleOutTests
+public abstract partial class ScaleOutTests
 {
     private const string Received = "velithon.backplane.messages.received";
     private const string Delivered = "velithon.backplane.messages.delivered";

@@ -69,6 +69,24 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task PresenceOptions_BindFromConfiguration_AndATimeoutNotLongerThanTheHeartbeatFailsTheStart()
+    {
+        await using (var server = await TestServer.StartAsync(configureBuilder: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Velithon:Presence:HeartbeatInterval"] = "00:00:05",
+            ["Velithon:Presence:Timeout"] = "00:00:20",
+        })))
+        {
+            var presence = server.Services.GetRequiredService<IOptions<VelithonOptions>>().Value.Presence;
+            Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20)), (presence.HeartbeatInterval, presence.Timeout));
+        }
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestServer.StartAsync(
+            configureBuilder: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Velithon:Presence:Timeout"] = "00:00:10" })));
+        Assert.Equal("Presence.HeartbeatInterval must be positive and shorter than Presence.Timeout (they are 00:00:10 and 00:00:10)", error.Message);
+    }
+
+    [Fact]
     public async Task UnparsableValue_FailsAtStart_NamingItsKey()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(

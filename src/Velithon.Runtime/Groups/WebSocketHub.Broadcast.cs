@@ -109,6 +109,25 @@ internal sealed partial class WebSocketHub
         return delivered;
     }
 
+    /// <summary>Sends a text message to this server's members of <paramref name="group"/> only (a presence diff, which each server makes for its own members).</summary>
+    internal int DeliverTextLocally(string group, ReadOnlySpan<byte> utf8)
+    {
+        if (!_groups.TryGetValue(group, out var members) || members.Count == 0)
+        {
+            return 0;
+        }
+
+        var payload = BroadcastPayload.Copy(utf8, WebSocketMessageType.Text);
+        try
+        {
+            return DeliverToEach(members.Connections, excluded: null, payload);
+        }
+        finally
+        {
+            payload.Release();
+        }
+    }
+
     private ValueTask<int> BroadcastAsync(BroadcastTarget target, BroadcastPayload payload, CancellationToken cancellationToken)
     {
         int delivered;

@@ -5,9 +5,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Velithon.Connections;
 using Velithon.Json;
 using Velithon.Metrics;
+using Velithon.Presence;
 using Velithon.Scaling;
 
 namespace Velithon.Groups;
@@ -35,7 +37,9 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         ILoggerFactory loggerFactory,
         IHostApplicationLifetime lifetime,
         IEnumerable<WebSocketBackplane> backplanes,
-        ApplicationJson json)
+        ApplicationJson json,
+        TimeProvider timeProvider,
+        IOptions<VelithonOptions> options)
     {
         _json = json;
         Metrics = metrics;
@@ -58,7 +62,9 @@ internal sealed partial class WebSocketHub : IWebSocketHub
             _ = SubscribeForLifeAsync(BackplaneTopic.ForServer(Ids.ServerId));
         }
 
+        Presence = new PresenceTracker(this, timeProvider, options.Value.Presence, metrics, _logger);
         lifetime.ApplicationStopping.Register(static state => ((WebSocketHub)state!).CloseAll(), this);
+        lifetime.ApplicationStopped.Register(static state => ((WebSocketHub)state!).Presence.Dispose(), this);
     }
 
     /// <summary>This server's id and the connection ids it gives out.</summary>
@@ -69,6 +75,9 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         _connections.TryGetValue(connectionId, out socket);
 
     internal WebSocketBackplane? Backplane { get; }
+
+    /// <summary>Presence in this server's groups (<see cref="IWebSocketPresence"/>).</summary>
+    internal PresenceTracker Presence { get; }
 
     internal VelithonMetrics Metrics { get; }
 
@@ -149,6 +158,11 @@ internal sealed partial class WebSocketHub : IWebSocketHub
             {
                 members.Remove(socket);
             }
+
+            if (socket.ConnectionIdIfAssigned is { } id)
+            {
+                Presence.Forget(id, group);
+            }
         }
 
         if (socket.UserId is { } userId && _users.TryGetValue(userId, out var user))
@@ -185,6 +199,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
             members.Remove(connection);
         }
 
+        Presence.Forget(connection.ConnectionId, group);
         return true;
     }
 
@@ -247,7 +262,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         }
     }
 
-    private bool JoinGroup(ServerWebSocket connection, string group, out Task subscribed)
+    internal bool JoinGroup(ServerWebSocket connection, string group, out Task subscribed)
     {
         ArgumentNullException.ThrowIfNull(group);
         if (!connection.TryJoin(group))
@@ -317,7 +332,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         _ = Task.WhenAll(closing);
     }
 
-    private static ServerWebSocket AsServerSocket(WebSocket socket)
+    internal static ServerWebSocket AsServerSocket(WebSocket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return socket as ServerWebSocket

@@ -106,6 +106,12 @@ internal sealed class VelithonOptionsValidator : IValidateOptions<VelithonOption
             failures.Add($"{nameof(VelithonOptions.RequestTimeout)} must be positive, or Timeout.InfiniteTimeSpan for none (it is {options.RequestTimeout})");
         }
 
+        var presence = options.Presence;
+        if (presence.HeartbeatInterval <= TimeSpan.Zero || presence.Timeout <= presence.HeartbeatInterval)
+        {
+            failures.Add($"Presence.HeartbeatInterval must be positive and shorter than Presence.Timeout (they are {presence.HeartbeatInterval} and {presence.Timeout})");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,7 +8,7 @@ namespace Velithon.Metrics;
 /// The instruments of the <c>Velithon</c> meter. The per-message counters check <see cref="Instrument.Enabled"/>
 /// first: <c>Add</c> itself is an out-of-line call even while nobody listens, about 25 instructions a time.
 /// </summary>
-internal sealed class VelithonMetrics
+internal sealed partial class VelithonMetrics
 {
     /// <summary>The meter's name, for <c>MeterListener</c>, <c>dotnet-counters</c> and OpenTelemetry's <c>AddMeter</c>.</summary>
     public const string MeterName = "Velithon";
@@ -58,6 +58,7 @@ internal sealed class VelithonMetrics
         _sessionExpiries = meter.CreateCounter<long>("velithon.sessions.expiries", "{session}", "Resumable sessions that ended because their client did not come back within the resume window.");
         _sessionRefusals = meter.CreateCounter<long>("velithon.sessions.refusals", "{resume}", "Resumes refused, by close code (4400 invalid token, 4403 another user or route, 4410 gone, 4413 buffer overflowed, 4421 another server).");
         _sessionsDetached = meter.CreateUpDownCounter<long>("velithon.sessions.detached", "{session}", "Resumable sessions waiting for their client to come back.");
+        CreatePresenceInstruments(meter);
     }
 
     public void HandshakeAccepted() =>

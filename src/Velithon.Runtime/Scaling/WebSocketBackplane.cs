@@ -51,6 +51,37 @@ public abstract class WebSocketBackplane
     /// </summary>
     public abstract ValueTask UnsubscribeAsync(BackplaneTopic topic, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether this backplane carries presence messages between servers (<see cref="PublishPresence"/>). When it does
+    /// not (the default, so backplanes written before presence existed keep working unchanged), presence lists and
+    /// diffs cover this server's connections only.
+    /// </summary>
+    public virtual bool SupportsPresence => false;
+
+    /// <summary>
+    /// Whether the broker is reachable now, as far as the backplane knows. While it is not, presence forgets no other
+    /// server for its silence (see <c>PresenceOptions.Timeout</c>). Default: always <see langword="true"/>.
+    /// </summary>
+    public virtual bool IsReachable => true;
+
+    /// <summary>
+    /// Publishes a presence message (opaque bytes the runtime encodes) on the topic of <paramref name="group"/>, where
+    /// <see cref="DeliverPresence"/> hands it to the other servers subscribed to the group. Called only when
+    /// <see cref="SupportsPresence"/> is true, sometimes under a lock, so it must not block: it starts the publish and
+    /// returns. Messages for one group must reach each receiver in the order of the calls, as the group's ordinary
+    /// messages do. The bytes are valid only during the call. Must not throw for an unreachable broker: the runtime
+    /// finds what was lost from the sequence numbers of later messages.
+    /// </summary>
+    /// <param name="group">The group, whose <see cref="BackplaneTopic.ForGroup"/> topic carries the message.</param>
+    /// <param name="payload">The message.</param>
+    public virtual void PublishPresence(string group, ReadOnlySpan<byte> payload)
+    {
+    }
+
+    /// <summary>Hands this server's presence a message another server published with <see cref="PublishPresence"/> on <paramref name="group"/>'s topic.</summary>
+    protected void DeliverPresence(string group, ReadOnlySpan<byte> payload) =>
+        _hub?.Presence.Receive(group, payload);
+
     /// <summary>Delivers a message published by another server to this server's matching connections.</summary>
     /// <returns>The number of local connections it was sent or queued to.</returns>
     protected int DeliverLocally(BackplaneMessage message) =>
