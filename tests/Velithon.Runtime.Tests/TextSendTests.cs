@@ -21,7 +21,7 @@ public sealed class TextSendTests(ServerFixture fixture) : IClassFixture<ServerF
         }
 
         // Never end halfway through the pair.
-        return text.ToString(0, char.IsHighSurrogate(text[length - 1]) ? length - 1 : length);
+        return text.ToString(0, length > 0 && char.IsHighSurrogate(text[length - 1]) ? length - 1 : length);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class TextSendTests(ServerFixture fixture) : IClassFixture<ServerF
         // Nothing invalid went out: the client, which fails the connection on invalid text, still has it open.
         await client.SendAsync(valid, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
         Assert.Equal("déjà vu €", await client.ReceiveTextAsync());
-        Assert.Equal(WebSocketState.Open, client.State);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, client.State);
     }
 
     [Theory]
