@@ -5,6 +5,7 @@
 #   benchmarks/native.sh callgrind [--handshakes]   server instructions per echoed message, or per handshake (valgrind)
 #   benchmarks/native.sh callgrind --broadcast 100  per broadcast to 100 members on one server (one receive, 100 sends)
 #   benchmarks/native.sh callgrind --deflate [--size 32]  per echoed message with permessage-deflate negotiated
+#   benchmarks/native.sh callgrind --text [--size 32]     per echoed text message
 # Each publish starts from a clean obj folder: a second publish over a failed one can wrongly succeed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,25 +18,30 @@ public static class Callgrind
     /// context takeover both ways, each server is started with <c>--deflate</c>, a connection on which the server did
     /// not accept the offer fails the run, and the payload is JSON-like text (sent as a binary message, so both servers
     /// echo bytes) rather than zeros, which would compress to almost nothing.
+    /// With <paramref name="text"/>, the messages are text (ASCII, so as many bytes as characters) instead of binary;
+    /// <paramref name="paths"/> names the route per server (by default /echo).
     /// </summary>
-    public static Task<string> MeasureEchoAsync(IReadOnlyList<(string Name, string Binary)> servers, int connections, int size, int messages, int repetitions, bool deflate = false) =>
+    public static Task<string> MeasureEchoAsync(
+        IReadOnlyList<(string Name, string Binary)> servers, int connections, int size, int messages, int repetitions, bool deflate = false, bool text = false,
+        IReadOnlyDictionary<string, string>? paths = null) =>
         MeasureAsync(
             servers,
             repetitions,
             deflate
                 ? $"Server instructions per echoed {size}-byte binary message with permessage-deflate (window 15, context takeover), {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded."
-                : $"Server instructions per echoed {size}-byte binary message, {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded.",
+                : $"Server instructions per echoed {size}-byte {(text ? "text" : "binary")} message, {connections} connections, {messages:N0} messages per repetition; the first repetition is discarded.",
             "instructions per message",
             deflate ? ["--deflate"] : [],
-            async (port, server) =>
+            async (port, server, name) =>
             {
-                var clients = await ConnectAsync(port, connections, server, deflate);
-                var payload = deflate ? JsonLikePayload(size) : new byte[size];
+                var clients = await ConnectAsync(port, connections, server, deflate, paths?.GetValueOrDefault(name) ?? "/echo");
+                var payload = deflate || text ? JsonLikePayload(size) : new byte[size];
+                var type = text ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
                 return new Workload(
-                    Warm: () => EchoAsync(clients, payload, 2_000),
+                    Warm: () => EchoAsync(clients, payload, type, 2_000),
                     Measured: async () =>
                     {
-                        await EchoAsync(clients, payload, messages);
+                        await EchoAsync(clients, payload, type, messages);
                         return messages;
                     },
                     Clients: clients);
@@ -53,7 +58,7 @@ public static class Callgrind
             $"Server instructions per WebSocket handshake and close handshake to /echo, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
             "instructions per handshake",
             [],
-            async (port, server) =>
+            async (port, server, _) =>
             {
                 // Connectable first: the server under valgrind takes a while to start.
                 var first = await ConnectAsync(port, 1, server);
@@ -81,7 +86,7 @@ public static class Callgrind
             $"Server instructions per broadcast of a 32-byte binary message to {members} members on one server (one receive, {members} sends), {broadcasts:N0} broadcasts per repetition; the first repetition is discarded.",
             "instructions per broadcast",
             [],
-            async (port, server) =>
+            async (port, server, _) =>
             {
                 var clients = await ConnectAsync(port, members, server, path: "/broadcast");
                 var fanOut = new FanOut(clients);
@@ -189,14 +194,14 @@ public static class Callgrind
         string title,
         string unit,
         string[] serverArguments,
-        Func<int, Process, Task<Workload>> prepare)
+        Func<int, Process, string, Task<Workload>> prepare)
     {
         var counts = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int repetition = 0; repetition < repetitions; repetition++)
         {
             foreach (var (name, binary) in servers)
             {
-                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, prepare));
+                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, (port, process) => prepare(port, process, name)));
                 Console.Error.WriteLine($"callgrind {name} #{repetition + 1}: {counts[name][^1]:N0} {unit}");
             }
         }
@@ -352,7 +357,7 @@ public static class Callgrind
         return payload;
     }
 
-    private static async Task EchoAsync(ClientWebSocket[] clients, byte[] payload, int messages)
+    private static async Task EchoAsync(ClientWebSocket[] clients, byte[] payload, WebSocketMessageType type, int messages)
     {
         int perClient = messages / clients.Length;
         await Task.WhenAll(clients.Select(async client =>
@@ -360,7 +365,7 @@ public static class Callgrind
             var buffer = new byte[payload.Length + 64];
             for (int i = 0; i < perClient; i++)
             {
-                await client.SendAsync(payload, WebSocketMessageType.Binary, true, CancellationToken.None);
+                await client.SendAsync(payload, type, true, CancellationToken.None);
                 ValueWebSocketReceiveResult result;
                 do
                 {

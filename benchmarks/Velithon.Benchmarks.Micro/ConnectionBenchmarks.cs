@@ -28,6 +28,7 @@ public class ConnectionBenchmarks
 {
     private static readonly byte[] Bytes32 = new byte[32];
     private static readonly string Text32 = new('v', 32);
+    private static readonly byte[] Utf8Text32 = Encoding.UTF8.GetBytes(Text32);
     private static readonly Move Message = new(3, 4);
     private ServerWebSocket _binary = null!;
     private ServerWebSocket _text = null!;
@@ -83,6 +84,12 @@ public class ConnectionBenchmarks
 
     [Benchmark]
     public ValueTask SendText() => _text.SendTextAsync(Text32);
+
+    [Benchmark]
+    public ValueTask SendUtf8Text() => _text.SendTextAsync(Utf8Text32.AsMemory());
+
+    [Benchmark]
+    public ValueTask RelayText() => _text.SendAsync(new WebSocketMessage(WebSocketMessageKind.Text, Utf8Text32));
 
     [Benchmark]
     public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);

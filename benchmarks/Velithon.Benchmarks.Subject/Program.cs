@@ -3,8 +3,8 @@ using Velithon;
 using Velithon.Benchmarks;
 
 // The subject: the baseline's endpoints written as a Velithon user would write them, with both
-// handler kinds: /echo as a static handler, /echo-endpoint as an endpoint class, and /broadcast
-// relaying every member's message to the group.
+// handler kinds: /echo as a static handler (and /echo-string, the same echo through strings), /echo-endpoint as an
+// endpoint class, and /broadcast relaying every member's message to the group.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ServerStats.Port(args)));
@@ -23,8 +23,20 @@ app.Run();
 
 public static class Echo
 {
+    // An echo sends each message back as it came, text or binary, without decoding it: what a user writes for a relay.
     [WebSocket("/echo")]
     public static async Task Handle(WebSocket ws)
+    {
+        while (true)
+        {
+            var message = await ws.ReceiveAsync();
+            await ws.SendAsync(message);
+        }
+    }
+
+    // The same echo through strings, as a handler that works on the text writes it: decoded, then encoded again.
+    [WebSocket("/echo-string")]
+    public static async Task HandleAsStrings(WebSocket ws)
     {
         while (true)
         {

@@ -138,11 +138,68 @@ public abstract class WebSocket
     /// <param name="reason">A reason of at most 123 UTF-8 bytes (RFC 6455 section 5.5.1).</param>
     public abstract Task CloseAsync(int code = WebSocketCloseCode.NormalClosure, string? reason = null);
 
-    /// <summary>Sends <paramref name="text"/> as one text message.</summary>
+    /// <summary>Sends <paramref name="text"/> as one text message, encoded as UTF-8 (a lone surrogate as U+FFFD).</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The string and UTF-8 overloads differ by the payload's type, as Utf8JsonWriter.WriteStringValue does.")]
     public abstract ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default);
 
     /// <summary>Sends <paramref name="data"/> as one binary message.</summary>
     public abstract ValueTask SendBytesAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends <paramref name="utf8Text"/>, text already encoded as UTF-8, as one text message as it is: nothing is
+    /// decoded into a string or encoded again.
+    /// </summary>
+    /// <remarks>
+    /// A text message must be valid UTF-8 (RFC 6455 section 5.6), and a peer that receives one that is not fails the
+    /// connection with 1007 (section 8.1). The bytes are checked before anything is sent, so an invalid message costs
+    /// only this call, not the connection. Use <see cref="SendBytesAsync"/> for bytes that are not text.
+    /// </remarks>
+    /// <param name="utf8Text">The message's payload, UTF-8 without a byte order mark; copied before this returns.</param>
+    /// <param name="cancellationToken">Cancels the send; a canceled send ends the connection (a frame may be half written).</param>
+    /// <exception cref="ArgumentException"><paramref name="utf8Text"/> is not valid UTF-8; nothing was sent and the connection stays open.</exception>
+    /// <exception cref="WebSocketDisconnectException">The connection ended.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The string and UTF-8 overloads differ by the payload's type, as Utf8JsonWriter.WriteStringValue does.")]
+    public virtual ValueTask SendTextAsync(ReadOnlyMemory<byte> utf8Text, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotUtf8(utf8Text.Span, nameof(utf8Text));
+        return SendTextAsync(System.Text.Encoding.UTF8.GetString(utf8Text.Span), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> on as one message of the same kind (text or binary) without decoding it: for
+    /// relays and echoes of what <see cref="ReceiveAsync"/> returned. A text message is sent as
+    /// <see cref="SendTextAsync(ReadOnlyMemory{byte}, CancellationToken)"/> sends it, so its bytes are checked as UTF-8.
+    /// </summary>
+    /// <param name="message">The message; its data is copied before this returns, so it may be one that the next receive replaces.</param>
+    /// <param name="cancellationToken">Cancels the send; a canceled send ends the connection (a frame may be half written).</param>
+    /// <exception cref="ArgumentException">
+    /// The message is neither text nor binary (a <see langword="default"/> one), or it is text that is not valid UTF-8;
+    /// nothing was sent and the connection stays open.
+    /// </exception>
+    /// <exception cref="WebSocketDisconnectException">The connection ended.</exception>
+    public virtual ValueTask SendAsync(WebSocketMessage message, CancellationToken cancellationToken = default) => message.Kind switch
+    {
+        WebSocketMessageKind.Text => SendTextAsync(message.Data, cancellationToken),
+        WebSocketMessageKind.Binary => SendBytesAsync(message.Data, cancellationToken),
+        _ => throw new ArgumentException("The message is neither text nor binary.", nameof(message)),
+    };
+
+    // A text message must be valid UTF-8 (RFC 6455 section 5.6); the runtime's sends check it the same way.
+    private static void ThrowIfNotUtf8(ReadOnlySpan<byte> utf8Text, string paramName)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Text))
+        {
+            ThrowNotUtf8(utf8Text, paramName);
+        }
+    }
+
+    private static void ThrowNotUtf8(ReadOnlySpan<byte> utf8Text, string paramName)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(utf8Text, new char[utf8Text.Length], out int valid, out _, replaceInvalidSequences: false);
+        throw new ArgumentException(
+            $"A text message must be valid UTF-8 (RFC 6455 section 5.6); the bytes are not, from offset {valid}. Send bytes that are not text with SendBytesAsync.",
+            paramName);
+    }
 
     /// <summary>Serializes <paramref name="value"/> with <paramref name="typeInfo"/> and sends it as one text message.</summary>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo and options-based overloads differ by a required parameter, as HttpResponse.WriteAsJsonAsync does.")]

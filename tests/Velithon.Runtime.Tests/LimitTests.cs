@@ -130,6 +130,43 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task MessageRateLimit_RefillsByWholePeriodsOnTheAppClock_NeverBeyondTheLimit()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(
+            configure: options => options.MessageRateLimit = new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = 2,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+            },
+            configureBuilder: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        using var client = await Client.ConnectAsync(server.Url("/echo"));
+        async Task EchoAsync(string text)
+        {
+            await client.SendTextAsync(text);
+            Assert.Equal("Echo: " + text, await client.ReceiveTextAsync());
+        }
+
+        await EchoAsync("a");
+        await EchoAsync("b");
+
+        // Nine seconds are not a period; the tenth brings one token.
+        clock.Advance(TimeSpan.FromSeconds(9));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await EchoAsync("c");
+
+        // A long silence fills the bucket to its limit, not to a token per period that passed.
+        clock.Advance(TimeSpan.FromSeconds(100));
+        await EchoAsync("d");
+        await EchoAsync("e");
+        await client.SendTextAsync("one too many");
+        var (status, description) = await client.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+        Assert.Equal("Message rate limit exceeded.", description);
+    }
+
+    [Fact]
     public async Task IdleTimeout_ClosesASilentConnectionWith1001()
     {
         await using var server = await TestServer.StartAsync(configure: options => options.IdleTimeout = TimeSpan.FromMilliseconds(500));

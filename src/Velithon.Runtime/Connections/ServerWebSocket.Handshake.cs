@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Velithon.Limits;
 using Velithon.Metrics;
 using Velithon.Protocol;
 using Velithon.Protocol.Compression;
@@ -140,6 +141,11 @@ internal sealed partial class ServerWebSocket
         }
 
         _lastMessageTicks = _runtime.Clock.NowMilliseconds;
+        if (Policy.MessageRateLimit is { } rateLimit)
+        {
+            _messageTokens = new MessageTokenBucket(rateLimit, _lastMessageTicks);
+        }
+
         _runtime.Metrics.HandshakeAccepted();
         _runtime.Metrics.ConnectionOpened();
 

@@ -331,7 +331,7 @@ internal sealed partial class ServerWebSocket
             }
 
             owner._runtime.Metrics.MessageReceived(data.Length);
-            if (owner.Policy.MessageRateLimiter is { } rateLimiter && !owner.TryAcquireMessagePermit(rateLimiter))
+            if (owner.Policy.MessageRateLimit is { } rateLimit && !owner.TryTakeMessageToken(rateLimit))
             {
                 ReleaseHeldBuffer();
                 FailWith(owner.EndForPeerAsync(WebSocketCloseCode.PolicyViolation, "Message rate limit exceeded.", EndingKind.Close));

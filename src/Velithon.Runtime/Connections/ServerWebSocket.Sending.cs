@@ -1,8 +1,7 @@
 using System;
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
 using Velithon.Protocol;
@@ -16,33 +15,51 @@ internal sealed partial class ServerWebSocket
     public override ValueTask SendTextAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var socket = _socket;
+        if (socket is null)
+        {
+            return SendTextBeforeAcceptAsync(text, cancellationToken);
+        }
 
-        // Read once: whether the socket copies the text before this returns depends on it.
-        bool accepted = _socket is not null;
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        if (_phase != ConnectionPhase.Open)
+        {
+            return ValueTask.FromException(CreateDisconnectException(null));
+        }
+
+        // The socket encodes the text straight into the frame it writes.
         ValueTask send;
+        int length;
         try
         {
-            int length = Encoding.UTF8.GetBytes(text, buffer);
-            send = accepted
-                ? SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken)
-                : SendAfterAcceptAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken);
+            send = socket.SendTextAsync(text, cancellationToken, out length);
         }
-        catch
+        catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
+            return ValueTask.FromException(OnSendFailed(exception, cancellationToken));
         }
 
-        if (send.IsCompleted || accepted)
-        {
-            // The socket has copied the text already (or never will): the buffer goes back now.
-            ArrayPool<byte>.Shared.Return(buffer);
-            return send;
-        }
-
-        return ReturnAfterSendAsync(send, buffer);
+        return Sent(send, length, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public override ValueTask SendTextAsync(ReadOnlyMemory<byte> utf8Text, CancellationToken cancellationToken = default)
+    {
+        // RFC 6455 section 8.1: the peer fails the connection (1007) on text that is not UTF-8, so it never goes out.
+        if (!Utf8.IsValid(utf8Text.Span))
+        {
+            ThrowNotUtf8(utf8Text.Span, nameof(utf8Text));
+        }
+
+        return _socket is null ? SendAfterAcceptAsync(utf8Text, WebSocketMessageType.Text, cancellationToken) : SendCoreAsync(utf8Text, WebSocketMessageType.Text, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask SendAsync(WebSocketMessage message, CancellationToken cancellationToken = default) => message.Kind switch
+    {
+        WebSocketMessageKind.Text => SendTextAsync(message.Data, cancellationToken),
+        WebSocketMessageKind.Binary => SendBytesAsync(message.Data, cancellationToken),
+        _ => throw new ArgumentException("The message is neither text nor binary.", nameof(message)),
+    };
 
     /// <inheritdoc />
     public override ValueTask SendBytesAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
@@ -77,14 +94,20 @@ internal sealed partial class ServerWebSocket
             return ValueTask.FromException(OnSendFailed(exception, cancellationToken));
         }
 
+        return Sent(send, payload.Length, cancellationToken);
+    }
+
+    /// <summary>Counts a send of <paramref name="length"/> bytes once it completes, without a state machine when it already has.</summary>
+    private ValueTask Sent(ValueTask send, int length, CancellationToken cancellationToken)
+    {
         if (send.IsCompletedSuccessfully)
         {
             send.GetAwaiter().GetResult();
-            _runtime.Metrics.MessageSent(payload.Length);
+            _runtime.Metrics.MessageSent(length);
             return default;
         }
 
-        return AwaitSendAsync(send, payload.Length, cancellationToken);
+        return AwaitSendAsync(send, length, cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -132,16 +155,20 @@ internal sealed partial class ServerWebSocket
     }
 
 
+    /// <summary>The first send of a handler that did not accept, as text: accepts, then sends it as above.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask ReturnAfterSendAsync(ValueTask send, byte[] buffer)
+    private async ValueTask SendTextBeforeAcceptAsync(string text, CancellationToken cancellationToken)
     {
-        try
-        {
-            await send.ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await AcceptImplicitlyAsync().ConfigureAwait(false);
+        await SendTextAsync(text, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses bytes that are not UTF-8 as a text message's, naming where they stop being UTF-8.</summary>
+    private static void ThrowNotUtf8(ReadOnlySpan<byte> utf8Text, string paramName)
+    {
+        Utf8.ToUtf16(utf8Text, new char[utf8Text.Length], out int valid, out _, replaceInvalidSequences: false);
+        throw new ArgumentException(
+            $"A text message must be valid UTF-8 (RFC 6455 section 5.6); the bytes are not, from offset {valid}. Send bytes that are not text with SendBytesAsync.",
+            paramName);
     }
 }

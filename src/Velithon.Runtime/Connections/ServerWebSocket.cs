@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Velithon.Groups;
 using Velithon.Hosting;
+using Velithon.Limits;
 using Velithon.Protocol;
 using Velithon.Routing;
 
@@ -61,6 +61,9 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
 
     // ConnectionClock milliseconds of the last message received (or of the accept), for the idle timeout.
     private long _lastMessageTicks;
+
+    // The connection's own tokens under its route's message rate limit; only its receive touches them.
+    private MessageTokenBucket _messageTokens;
 
     // Given out on first use (most refused handshakes never need one); the user id is read at accept.
     private string? _connectionId;
@@ -209,11 +212,7 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     /// <summary>How long ago the last message arrived (or the connection was accepted), in milliseconds.</summary>
     internal long MillisecondsSinceLastMessage(long now) => now - Volatile.Read(ref _lastMessageTicks);
 
-    private bool TryAcquireMessagePermit(PartitionedRateLimiter<ServerWebSocket> rateLimiter)
-    {
-        using var lease = rateLimiter.AttemptAcquire(this);
-        return lease.IsAcquired;
-    }
+    private bool TryTakeMessageToken(MessageRateLimit rateLimit) => _messageTokens.TryTake(rateLimit, _runtime.Clock.NowMilliseconds);
 
     internal WebSocketDisconnectException CreateDisconnectException(Exception? innerException)
     {

@@ -63,6 +63,44 @@ internal sealed partial class FrameWebSocket
     }
 
     /// <summary>
+    /// Sends <paramref name="text"/> as one whole text message, encoded as UTF-8 straight into the frame it is written
+    /// in (no intermediate buffer); otherwise as <see cref="SendAsync"/>.
+    /// </summary>
+    /// <param name="text">The text; a lone surrogate is encoded as U+FFFD, so the frame is always valid UTF-8 (RFC 6455 section 8.1).</param>
+    /// <param name="cancellationToken">Bounds the wait for the write gate and the transport.</param>
+    /// <param name="byteCount">The message's length in UTF-8 bytes.</param>
+    public ValueTask SendTextAsync(string text, CancellationToken cancellationToken, out int byteCount)
+    {
+        if (SentCloseCode != 0 || State is not (TransportState.Open or TransportState.CloseReceived))
+        {
+            byteCount = 0;
+            return ValueTask.FromException(new WebSocketException(WebSocketError.InvalidState, $"The WebSocket is {State}: no more messages can be sent."));
+        }
+
+        if (Compression is { } compression)
+        {
+            // The deflater reads the bytes into its own output anyway: encode into a pooled buffer, which the
+            // compressed send has consumed or copied by the time it returns.
+            byte[] encoded = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+            try
+            {
+                byteCount = Encoding.UTF8.GetBytes(text, encoded);
+                return SendCompressedAsync(compression, encoded.AsMemory(0, byteCount), FrameHeader.Text, cancellationToken);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
+        }
+
+        // The payload goes after room for the longest header, the header right before it once its length is known.
+        byte[] frame = ArrayPool<byte>.Shared.Rent(FrameHeader.MaxClientHeaderLength + Encoding.UTF8.GetMaxByteCount(text.Length));
+        byteCount = Encoding.UTF8.GetBytes(text, frame.AsSpan(FrameHeader.MaxClientHeaderLength));
+        var bytes = PrependHeader(frame, FrameHeader.Text, byteCount, rsv1: false);
+        return _writeGate.TryEnterFair() ? WriteHoldingGate(frame, bytes, cancellationToken) : WriteWhenFreeAsync(frame, bytes, cancellationToken);
+    }
+
+    /// <summary>
     /// Writes a ping unless a frame is on its way (the keep-alive tries again later) or a close frame has gone out
     /// (RFC 6455 section 5.5.1). A failed write is left to the next receive or send to report.
     /// </summary>
@@ -160,16 +198,7 @@ internal sealed partial class FrameWebSocket
         {
             // The compressed payload follows room for the longest header; the header goes right before it.
             frame = compression.Deflate(payload.Span, FrameHeader.MaxClientHeaderLength, out int length);
-            Span<byte> header = stackalloc byte[FrameHeader.MaxClientHeaderLength];
-            int headerLength = WriteHeader(header, opcode, length, rsv1: true, out uint? maskKey);
-            int start = FrameHeader.MaxClientHeaderLength - headerLength;
-            header.Slice(0, headerLength).CopyTo(frame.AsSpan(start));
-            if (maskKey is { } key)
-            {
-                FrameHeader.Unmask(frame.AsSpan(FrameHeader.MaxClientHeaderLength, length), key, 0);
-            }
-
-            bytes = frame.AsMemory(start, headerLength + length);
+            bytes = PrependHeader(frame, opcode, length, rsv1: true);
         }
         catch
         {
@@ -205,6 +234,25 @@ internal sealed partial class FrameWebSocket
 
         var bytes = frame.AsMemory(0, headerLength + payload.Length);
         return _writeGate.TryEnterFair() ? WriteHoldingGate(frame, bytes, cancellationToken) : WriteWhenFreeAsync(frame, bytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes a frame whose <paramref name="payloadLength"/> bytes of payload lie in <paramref name="frame"/> after
+    /// room for the longest header: writes the header right before the payload and masks it for a client (section 5.3).
+    /// </summary>
+    /// <returns>The whole frame, header and payload.</returns>
+    private ReadOnlyMemory<byte> PrependHeader(byte[] frame, int opcode, int payloadLength, bool rsv1)
+    {
+        Span<byte> header = stackalloc byte[FrameHeader.MaxClientHeaderLength];
+        int headerLength = WriteHeader(header, opcode, payloadLength, rsv1, out uint? maskKey);
+        int start = FrameHeader.MaxClientHeaderLength - headerLength;
+        header.Slice(0, headerLength).CopyTo(frame.AsSpan(start));
+        if (maskKey is { } key)
+        {
+            FrameHeader.Unmask(frame.AsSpan(FrameHeader.MaxClientHeaderLength, payloadLength), key, 0);
+        }
+
+        return frame.AsMemory(start, headerLength + payloadLength);
     }
 
     /// <summary>Writes a frame header: a server's unmasked, a client's with a fresh masking key (section 5.3).</summary>

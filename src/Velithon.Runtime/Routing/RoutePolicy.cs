@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
-using Velithon.Connections;
 using Velithon.Limits;
 
 namespace Velithon.Routing;
@@ -29,7 +28,7 @@ internal sealed class RoutePolicy
         BroadcastQueueLimit = options.BroadcastQueueLimit;
         SlowConsumerPolicy = options.SlowConsumerPolicy;
         OriginPolicy = new OriginPolicy(options.AllowedOrigins, nameof(VelithonOptions.AllowedOrigins));
-        MessageRateLimiter = CreateRateLimiter(options.MessageRateLimit);
+        MessageRateLimit = MessageRateLimit.From(options.MessageRateLimit);
         InvalidMessageBehavior = options.InvalidMessageBehavior;
     }
 
@@ -58,7 +57,7 @@ internal sealed class RoutePolicy
     public OriginPolicy OriginPolicy { get; private set; }
 
     /// <summary>The per-connection message rate limit; null for none.</summary>
-    public PartitionedRateLimiter<ServerWebSocket>? MessageRateLimiter { get; private set; }
+    public MessageRateLimit? MessageRateLimit { get; private set; }
 
     /// <summary>The most connections this route holds at once; null for no limit of its own.</summary>
     public int? MaxConnections { get; private set; }
@@ -121,7 +120,7 @@ internal sealed class RoutePolicy
 
         if (metadata.GetMetadata<MessageRateLimitAttribute>() is { } rate)
         {
-            Own().MessageRateLimiter = CreateRateLimiter(new TokenBucketRateLimiterOptions
+            Own().MessageRateLimit = MessageRateLimit.From(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = rate.TokenLimit,
                 TokensPerPeriod = rate.TokensPerPeriod,
@@ -178,26 +177,5 @@ internal sealed class RoutePolicy
         {
             Interlocked.Decrement(ref _connections);
         }
-    }
-
-    private static PartitionedRateLimiter<ServerWebSocket>? CreateRateLimiter(TokenBucketRateLimiterOptions? rateLimit)
-    {
-        if (rateLimit is null)
-        {
-            return null;
-        }
-
-        var partitionOptions = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = rateLimit.TokenLimit,
-            TokensPerPeriod = rateLimit.TokensPerPeriod,
-            ReplenishmentPeriod = rateLimit.ReplenishmentPeriod,
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        };
-
-        // One limiter per connection, replenished by the partitioned limiter's single timer rather than one timer each.
-        return PartitionedRateLimiter.Create<ServerWebSocket, ServerWebSocket>(
-            socket => RateLimitPartition.GetTokenBucketLimiter(socket, _ => partitionOptions));
     }
 }
