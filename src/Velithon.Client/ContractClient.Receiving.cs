@@ -77,7 +77,7 @@ public abstract partial class ContractClient
     }
 
     /// <summary>Receives until the connection ends, then reconnects while the options allow.</summary>
-    private async Task RunAsync(WebSocket socket)
+    private async Task RunAsync(System.Net.WebSockets.WebSocket socket)
     {
         while (true)
         {
@@ -109,7 +109,7 @@ public abstract partial class ContractClient
     }
 
     /// <summary>Attempts new connections after growing delays; null when the attempts ran out or the client closed.</summary>
-    private async Task<WebSocket?> ReconnectAsync(ReconnectOptions reconnect)
+    private async Task<System.Net.WebSockets.WebSocket?> ReconnectAsync(ReconnectOptions reconnect)
     {
         for (int attempt = 0; attempt < reconnect.MaxAttempts; attempt++)
         {
@@ -138,7 +138,7 @@ public abstract partial class ContractClient
     }
 
     /// <summary>Reads messages until the connection ends; returns its close code and reason.</summary>
-    private async Task<(int Code, string Reason)> ReceiveAllAsync(WebSocket socket)
+    private async Task<(int Code, string Reason)> ReceiveAllAsync(System.Net.WebSockets.WebSocket socket)
     {
         var message = new ArrayBufferWriter<byte>(4096);
         try

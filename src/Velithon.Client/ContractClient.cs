@@ -37,7 +37,7 @@ public abstract partial class ContractClient : IAsyncDisposable
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _answering = new();
     private readonly CancellationTokenSource _lifetime = new();
     private IReadOnlyList<KeyValuePair<string, string?>> _headers = [];
-    private WebSocket? _socket;
+    private System.Net.WebSockets.WebSocket? _socket;
     private Task? _loop;
     private long _lastId;
     private int _state;
@@ -255,7 +255,7 @@ public abstract partial class ContractClient : IAsyncDisposable
         return builder.Uri;
     }
 
-    private async Task<WebSocket> OpenAsync(CancellationToken cancellationToken)
+    private async Task<System.Net.WebSockets.WebSocket> OpenAsync(CancellationToken cancellationToken)
     {
         if (_options.OpenWebSocket is { } open)
         {

@@ -28,7 +28,7 @@ public sealed class ContractClientOptions
     /// <see cref="ClientWebSocket"/>. A handshake the server refuses should throw; the client treats a
     /// <see cref="WebSocketException"/> as a failed attempt to retry when it reconnects.
     /// </summary>
-    public Func<ContractClientHandshake, System.Threading.CancellationToken, System.Threading.Tasks.Task<WebSocket>>? OpenWebSocket { get; set; }
+    public Func<ContractClientHandshake, System.Threading.CancellationToken, System.Threading.Tasks.Task<System.Net.WebSockets.WebSocket>>? OpenWebSocket { get; set; }
 
     /// <summary>The largest message the client reads, in bytes; 4 MiB by default. A larger one closes the connection with 1009.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;

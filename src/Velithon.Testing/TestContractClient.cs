@@ -14,7 +14,7 @@ namespace Velithon.Testing;
 /// <typeparam name="TClient">The generated client, for example <c>BoardSocketClient</c>.</typeparam>
 /// <example>
 /// <code>
-/// await using var board = await server.Client.ConnectAsync(
+/// await using var board = await server.Client.ConnectContractAsync(
 ///     options =&gt; new TaskBoardSocketClient(options) { OnWhoAreYou = (_, _) =&gt; ValueTask.FromResult(new Introduction("Ada")) },
 ///     (client, uri, ct) =&gt; client.ConnectBoardAsync(uri, "b1", ct));
 /// await board.Client.SendAsync(new AddTask("Write docs"));

@@ -1,5 +1,4 @@
 using System;
-using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -29,8 +28,8 @@ public sealed partial class VelithonTestClient
     /// <param name="connect">Connects it, for example <c>(client, uri, ct) =&gt; client.ConnectBoardAsync(uri, "b1", ct)</c>; the URI is <see cref="BaseAddress"/>.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The connected client, with the pull-style expectations.</returns>
-    /// <exception cref="WebSocketHandshakeRejectedException">The server refused the handshake (see <see cref="ExpectRefusedAsync{TClient}"/>).</exception>
-    public async Task<TestContractClient<TClient>> ConnectAsync<TClient>(
+    /// <exception cref="WebSocketHandshakeRejectedException">The server refused the handshake (see <see cref="ExpectContractRefusedAsync{TClient}"/>).</exception>
+    public async Task<TestContractClient<TClient>> ConnectContractAsync<TClient>(
         Func<ContractClientOptions, TClient> create,
         Func<TClient, Uri, CancellationToken, Task> connect,
         CancellationToken cancellationToken = default)
@@ -54,7 +53,7 @@ public sealed partial class VelithonTestClient
     }
 
     /// <summary>
-    /// Connects a contract's generated client as <see cref="ConnectAsync{TClient}"/> does, expecting the server to refuse the
+    /// Connects a contract's generated client as <see cref="ConnectContractAsync{TClient}"/> does, expecting the server to refuse the
     /// handshake, and returns the refusal: a path or query value that does not parse (400), a missing credential (401),
     /// a handler that closed before accepting (403), a full route (503).
     /// </summary>
@@ -63,7 +62,7 @@ public sealed partial class VelithonTestClient
     /// <param name="statusCode">The HTTP status expected, or null for any other than 101.</param>
     /// <returns>The refusal, with its status and body.</returns>
     /// <exception cref="TestExpectationException">The server accepted, or refused with another status.</exception>
-    public async Task<WebSocketHandshakeRejectedException> ExpectRefusedAsync<TClient>(
+    public async Task<WebSocketHandshakeRejectedException> ExpectContractRefusedAsync<TClient>(
         Func<ContractClientOptions, TClient> create,
         Func<TClient, Uri, CancellationToken, Task> connect,
         int? statusCode = null)
@@ -73,7 +72,7 @@ public sealed partial class VelithonTestClient
         TestContractClient<TClient> accepted;
         try
         {
-            accepted = await ConnectAsync(create, connect).ConfigureAwait(false);
+            accepted = await ConnectContractAsync(create, connect).ConfigureAwait(false);
         }
         catch (WebSocketHandshakeRejectedException refused) when (statusCode is null || refused.StatusCode == statusCode)
         {
@@ -90,11 +89,11 @@ public sealed partial class VelithonTestClient
 
     /// <summary>
     /// The transport of <see cref="CreateContractClientOptions"/>: the handshake through the pipeline, then .NET's own
-    /// client-role WebSocket (<see cref="WebSocket.CreateFromStream(System.IO.Stream, WebSocketCreationOptions)"/>, the
-    /// framing <see cref="ClientWebSocket"/> uses) over the in-memory stream, with no keep-alive of its own: the client
+    /// client-role WebSocket (<see cref="System.Net.WebSockets.WebSocket.CreateFromStream(System.IO.Stream, System.Net.WebSockets.WebSocketCreationOptions)"/>, the
+    /// framing <see cref="System.Net.WebSockets.ClientWebSocket"/> uses) over the in-memory stream, with no keep-alive of its own: the client
     /// side starts no timer a virtual clock would have to drive.
     /// </summary>
-    private async Task<WebSocket> OpenContractWebSocketAsync(ContractClientHandshake handshake, CancellationToken cancellationToken)
+    private async Task<System.Net.WebSockets.WebSocket> OpenContractWebSocketAsync(ContractClientHandshake handshake, CancellationToken cancellationToken)
     {
         var options = new TestConnectOptions();
         foreach (var (name, value) in handshake.Headers)
@@ -112,7 +111,7 @@ public sealed partial class VelithonTestClient
 
         var (clientEnd, responseHeaders) = await HandshakeAsync(handshake.Uri.PathAndQuery, options, cancellationToken).ConfigureAwait(false);
         string? subProtocol = responseHeaders.SecWebSocketProtocol is { Count: > 0 } chosen ? chosen.ToString() : null;
-        return WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions
+        return System.Net.WebSockets.WebSocket.CreateFromStream(clientEnd, new System.Net.WebSockets.WebSocketCreationOptions
         {
             IsServer = false,
             SubProtocol = subProtocol,

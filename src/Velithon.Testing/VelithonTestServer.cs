@@ -47,10 +47,12 @@ public sealed class VelithonTestServer : IAsyncDisposable
     /// <paramref name="configureApp"/> mapped no WebSocket route (for example a <c>MapVelithon()</c> with no
     /// handlers to map), or a handler's required service is not registered; the message says what to do.
     /// </exception>
+#pragma warning disable RS0027 // The overload on a clock differs in its first parameter's type: no call binds to the other one.
     public static Task<VelithonTestServer> StartAsync(
         Action<WebApplication> configureApp,
         Action<WebApplicationBuilder>? configureServices = null) =>
         StartAsync(TimeProvider.System, configureApp, configureServices);
+#pragma warning restore RS0027
 
     /// <summary>
     /// Builds and starts an application whose deadlines run on <paramref name="timeProvider"/>, typically a
