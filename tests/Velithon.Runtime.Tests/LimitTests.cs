@@ -254,6 +254,9 @@ public sealed class LimitTests
         await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/keepalive/stream");
 
         // Two tasks send without pause; every frame must arrive whole, in order per task, with pings between.
+        // Real time on purpose: a ping goes when a sweep finds the send gate free between two frames. A sweep on the
+        // timer's own thread lands at moments unrelated to the senders; a fake clock advanced by this reader ran the
+        // sweep right after a frame, when the other sender always held the gate, and no ping went in 240 sweeps.
         int[] next = [0, 0];
         int pings = 0;
         while (pings < 3)
