@@ -171,10 +171,15 @@ public sealed class LimitTests
         await using var silent = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=keepalive");
         Assert.Equal("ready", Encoding.UTF8.GetString((await silent.ReadFrameAsync())!.Payload));
 
-        // RFC 6455 section 5.5.2: the server pings once the peer was silent for the interval (the sweeps inside
-        // Advance write it); this peer reads the ping and never answers it.
+        // RFC 6455 section 5.5.2: the server pings once the peer was silent for the interval; this peer reads the
+        // ping and never answers it. A sweep a period (a quarter of the interval) at a time: one Advance over several
+        // periods runs every sweep it passes, but each at the time it advances to, so they would see no silence.
         var reading = silent.ReadFrameAsync();
-        clock.Advance(interval + (interval / 4));
+        for (int sweep = 0; sweep < 5; sweep++)
+        {
+            clock.Advance(interval / 4);
+        }
+
         var ping = await reading.WaitAsync(Client.Timeout);
         Assert.Equal(Frame.Ping, ping!.Opcode);
 
