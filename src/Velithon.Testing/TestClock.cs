@@ -14,7 +14,9 @@ namespace Velithon.Testing;
 /// <para>
 /// <see cref="FakeTimeProvider.Advance"/> runs the callbacks of every timer it passes, in order and on the caller's
 /// thread, so what a deadline decides (the connection monitor's sweep, a request's timeout) has been decided when
-/// <c>Advance</c> returns. What a test must not do is advance before the timer exists: the sweep's timer starts with
+/// <c>Advance</c> returns. The callbacks read the time <c>Advance</c> moved to, so a periodic timer's runs inside one
+/// long <c>Advance</c> all see its end: advance a period at a time where each run must see its own moment (the
+/// monitor's sweep notes when it last heard from a peer). What a test must not do is advance before the timer exists: the sweep's timer starts with
 /// the server, and a contract request's timer before its envelope is sent (so receiving the request is enough), but a
 /// timer started after an await (a client request's reply timeout, a close handshake's timeout) may not exist yet.
 /// <see cref="NextTimerAsync"/> waits for it.
