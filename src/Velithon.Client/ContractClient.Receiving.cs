@@ -31,6 +31,15 @@ public abstract partial class ContractClient
     /// <param name="cancellationToken">Fires when the server cancels the request, or the client closes.</param>
     protected abstract ValueTask<byte[]>? OnRequestAsync(string type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The metadata of the server's case tagged <paramref name="type"/> (a one-way message or a request), for
+    /// <see cref="MessageReceived"/>; the generated class writes it as a switch on the tag. Null for a tag the contract
+    /// does not have.
+    /// </summary>
+    /// <param name="type">The envelope's <c>type</c>.</param>
+    /// <returns>The case's metadata, or null.</returns>
+    protected virtual System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetServerCaseTypeInfo(string type) => null;
+
     /// <summary>Deserializes <paramref name="payload"/> and calls <paramref name="handler"/>, if there is one: the generated <see cref="OnMessageAsync"/> calls it.</summary>
     /// <returns>True: the tag is the contract's.</returns>
     /// <exception cref="JsonException">The payload is not a <typeparamref name="T"/>.</exception>
@@ -68,7 +77,7 @@ public abstract partial class ContractClient
     }
 
     /// <summary>Receives until the connection ends, then reconnects while the options allow.</summary>
-    private async Task RunAsync(ClientWebSocket socket)
+    private async Task RunAsync(System.Net.WebSockets.WebSocket socket)
     {
         while (true)
         {
@@ -100,7 +109,7 @@ public abstract partial class ContractClient
     }
 
     /// <summary>Attempts new connections after growing delays; null when the attempts ran out or the client closed.</summary>
-    private async Task<ClientWebSocket?> ReconnectAsync(ReconnectOptions reconnect)
+    private async Task<System.Net.WebSockets.WebSocket?> ReconnectAsync(ReconnectOptions reconnect)
     {
         for (int attempt = 0; attempt < reconnect.MaxAttempts; attempt++)
         {
@@ -129,7 +138,7 @@ public abstract partial class ContractClient
     }
 
     /// <summary>Reads messages until the connection ends; returns its close code and reason.</summary>
-    private async Task<(int Code, string Reason)> ReceiveAllAsync(ClientWebSocket socket)
+    private async Task<(int Code, string Reason)> ReceiveAllAsync(System.Net.WebSockets.WebSocket socket)
     {
         var message = new ArrayBufferWriter<byte>(4096);
         try
@@ -215,6 +224,11 @@ public abstract partial class ContractClient
                 return;
         }
 
+        if (MessageReceived is { } received)
+        {
+            Raise(received, Describe(envelope));
+        }
+
         if (envelope.Id > 0)
         {
             // Answered beside the loop, so a handler that awaits a request of this client gets its reply.
@@ -230,6 +244,24 @@ public abstract partial class ContractClient
         {
             OnHandlerFailed(exception);
         }
+    }
+
+    private ContractClientMessage Describe(ClientEnvelope envelope)
+    {
+        object? payload = null;
+        if (GetServerCaseTypeInfo(envelope.Type) is { } typeInfo)
+        {
+            try
+            {
+                payload = JsonSerializer.Deserialize(envelope.Payload.Span, typeInfo);
+            }
+            catch (JsonException)
+            {
+                // Its handler reports the malformed payload; the observer sees the JSON alone.
+            }
+        }
+
+        return new ContractClientMessage(envelope.Type, envelope.Id, payload, System.Text.Encoding.UTF8.GetString(envelope.Payload.Span));
     }
 
     private async Task AnswerServerAsync(string type, long id, byte[] payload)

@@ -171,7 +171,7 @@ public abstract partial class ContractClient
             throw new InvalidOperationException($"The client is not connected (state: {State}).");
         }
 
-        // ClientWebSocket takes one send at a time.
+        // A WebSocket (ClientWebSocket, or the transport OpenWebSocket gave) takes one send at a time.
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

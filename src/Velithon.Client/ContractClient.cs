@@ -37,7 +37,7 @@ public abstract partial class ContractClient : IAsyncDisposable
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _answering = new();
     private readonly CancellationTokenSource _lifetime = new();
     private IReadOnlyList<KeyValuePair<string, string?>> _headers = [];
-    private ClientWebSocket? _socket;
+    private System.Net.WebSockets.WebSocket? _socket;
     private Task? _loop;
     private long _lastId;
     private int _state;
@@ -69,6 +69,13 @@ public abstract partial class ContractClient : IAsyncDisposable
 
     /// <summary>Raised for each <c>error</c> envelope that answers no request: the server rejected a one-way message.</summary>
     public event Action<ContractError>? ErrorReceived;
+
+    /// <summary>
+    /// Raised for each message of the server (a one-way message or a request), in the order they arrived, before its
+    /// handler property runs, with its payload deserialized as the contract's case: for logs, and for the pull-style
+    /// <c>ExpectAsync</c> of Velithon.Testing. With no subscriber, nothing is deserialized for it.
+    /// </summary>
+    public event Action<ContractClientMessage>? MessageReceived;
 
     /// <summary>Raised when a handler property's delegate, or an event handler of this client, throws.</summary>
     public event Action<Exception>? HandlerFailed;
@@ -248,8 +255,15 @@ public abstract partial class ContractClient : IAsyncDisposable
         return builder.Uri;
     }
 
-    private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
+    private async Task<System.Net.WebSockets.WebSocket> OpenAsync(CancellationToken cancellationToken)
     {
+        if (_options.OpenWebSocket is { } open)
+        {
+            List<string> protocols = _contractSubProtocol is null ? [] : [_contractSubProtocol];
+            protocols.AddRange(_options.SubProtocols);
+            return await open(new ContractClientHandshake(Uri!, _headers, protocols), cancellationToken).ConfigureAwait(false);
+        }
+
         var socket = new ClientWebSocket();
         try
         {

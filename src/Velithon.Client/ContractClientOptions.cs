@@ -22,6 +22,14 @@ public sealed class ContractClientOptions
     /// <summary>Called on each new <see cref="ClientWebSocket"/> before it connects: credentials, a proxy, TLS, keep-alive.</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
+    /// <summary>
+    /// Opens the connection instead of a <see cref="ClientWebSocket"/> (which <see cref="ConfigureWebSocket"/> then does
+    /// not see): for a transport of your own, or Velithon.Testing's in-memory server. Null, the default, connects with
+    /// <see cref="ClientWebSocket"/>. A handshake the server refuses should throw; the client treats a
+    /// <see cref="WebSocketException"/> as a failed attempt to retry when it reconnects.
+    /// </summary>
+    public Func<ContractClientHandshake, System.Threading.CancellationToken, System.Threading.Tasks.Task<System.Net.WebSockets.WebSocket>>? OpenWebSocket { get; set; }
+
     /// <summary>The largest message the client reads, in bytes; 4 MiB by default. A larger one closes the connection with 1009.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
 }

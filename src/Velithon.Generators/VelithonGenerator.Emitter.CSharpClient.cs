@@ -22,6 +22,7 @@ public sealed partial class VelithonGenerator
         //     public Func<WhoAreYou, CancellationToken, ValueTask<Introduction>>? OnWhoAreYou { get; set; }               // per outbound request
         //     protected override ValueTask<bool> OnMessageAsync(string type, ...) => type switch { "task-added" => InvokeAsync(OnTaskAdded, ...), _ => new(false) };
         //     protected override ValueTask<byte[]>? OnRequestAsync(string type, ...) => type switch { "who-are-you" => AnswerAsync(OnWhoAreYou, ...), _ => null };
+        //     protected override JsonTypeInfo? GetServerCaseTypeInfo(string type) => type switch { "task-added" => ..., "who-are-you" => ..., _ => null };
         // }
         //
         // As on the server, there is no generic SendAsync<T>: a case the client may not send has no overload.
@@ -165,6 +166,22 @@ public sealed partial class VelithonGenerator
             foreach (var @case in contract.Outbound.Where(static c => c.ReplyTypeName is not null))
             {
                 writer.WriteLine($"{Literal(@case.Tag)} => AnswerAsync({handlerNames[@case.TypeName]}, type, payload, {cache}.{typeInfos[@case.TypeName]}TypeInfo, {cache}.{typeInfos[@case.ReplyTypeName!]}TypeInfo, cancellationToken),");
+            }
+
+            writer.WriteLine("_ => null,");
+            writer.Unindent();
+            writer.WriteLine("};");
+
+            // Every case the server sends, for MessageReceived (Velithon.Testing's ExpectAsync reads it).
+            writer.WriteLine();
+            writer.WriteLine("/// <inheritdoc />");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("protected override global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetServerCaseTypeInfo(string type) => type switch");
+            writer.WriteLine("{");
+            writer.Indent();
+            foreach (var @case in contract.Outbound)
+            {
+                writer.WriteLine($"{Literal(@case.Tag)} => {cache}.{typeInfos[@case.TypeName]}TypeInfo,");
             }
 
             writer.WriteLine("_ => null,");

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Velithon.Connections;
 using Velithon.Protocol;
@@ -24,7 +25,7 @@ namespace Velithon.Testing;
 /// Assert.Equal("[lobby] hi", await ws.ReceiveTextAsync());
 /// </code>
 /// </example>
-public sealed class VelithonTestClient
+public sealed partial class VelithonTestClient
 {
     private readonly TestServer _server;
 
@@ -33,14 +34,26 @@ public sealed class VelithonTestClient
     {
         ArgumentNullException.ThrowIfNull(server);
         _server = server;
+        TimeProvider = server.Services.GetService<TimeProvider>() ?? TimeProvider.System;
     }
 
     /// <summary>
     /// How long a connect or a receive waits before it fails with <see cref="TimeoutException"/>, unless the
     /// caller's token ends it first. 30 seconds by default, so a handler that never answers fails its test
-    /// instead of hanging the run.
+    /// instead of hanging the run. Always wall time, never <see cref="TimeProvider"/>: a virtual clock moves only when
+    /// the test advances it, so a safety timeout on it would never fire for the test that hangs.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The client side's clock: the typed contract clients' request timeouts (<see cref="ContractClientOptions.TimeProvider"/>)
+    /// and the time stamps of <see cref="TestWebSocket"/>'s framing. By default the server's own <see cref="System.TimeProvider"/>
+    /// from its services (a <see cref="TestClock"/> when the test gave one), so one <c>Advance</c> moves both ends.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; }
+
+    /// <summary>The server's base address (<c>http://localhost/</c>), which the generated <c>Connect&lt;Route&gt;Async</c> methods take.</summary>
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>
     /// Opens a WebSocket to <paramref name="pathAndQuery"/> (for example <c>/chat/lobby?token=abc</c>).
@@ -77,7 +90,7 @@ public sealed class VelithonTestClient
             throw;
         }
 
-        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        var socket = new FrameWebSocket(clientEnd, isServer: false, subProtocol, deflate, abortTransport: null, new ConnectionClock(TimeProvider));
         return new TestWebSocket(socket, responseHeaders, Timeout);
     }
 

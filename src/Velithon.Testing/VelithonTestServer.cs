@@ -33,6 +33,9 @@ public sealed class VelithonTestServer : IAsyncDisposable
     /// <summary>The application's services, for example the <see cref="IWebSocketHub"/>.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The clock of the application's deadlines: the one given to <c>StartAsync</c>, else <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider => _app.Services.GetRequiredService<TimeProvider>();
+
     /// <summary>
     /// Builds and starts an application: <see cref="VelithonServiceCollectionExtensions.AddVelithon(IServiceCollection, Action{VelithonOptions}?)"/>
     /// is called for you (before <paramref name="configureServices"/>, which may configure the options again), then
@@ -44,13 +47,38 @@ public sealed class VelithonTestServer : IAsyncDisposable
     /// <paramref name="configureApp"/> mapped no WebSocket route (for example a <c>MapVelithon()</c> with no
     /// handlers to map), or a handler's required service is not registered; the message says what to do.
     /// </exception>
-    public static async Task<VelithonTestServer> StartAsync(
+#pragma warning disable RS0027 // The overload on a clock differs in its first parameter's type: no call binds to the other one.
+    public static Task<VelithonTestServer> StartAsync(
         Action<WebApplication> configureApp,
-        Action<WebApplicationBuilder>? configureServices = null)
+        Action<WebApplicationBuilder>? configureServices = null) =>
+        StartAsync(TimeProvider.System, configureApp, configureServices);
+#pragma warning restore RS0027
+
+    /// <summary>
+    /// Builds and starts an application whose deadlines run on <paramref name="timeProvider"/>, typically a
+    /// <see cref="TestClock"/>: keep-alive pings and their timeout, the idle timeout, the send timeout, the close
+    /// handshake's timeout and contract request timeouts then pass when the test advances the clock, not in wall time.
+    /// The test client's side uses the same clock (<see cref="VelithonTestClient.TimeProvider"/>); its safety
+    /// <see cref="VelithonTestClient.Timeout"/> stays on wall time.
+    /// </summary>
+    /// <param name="timeProvider">The application's <see cref="TimeProvider"/>, registered before <paramref name="configureServices"/> runs.</param>
+    /// <param name="configureApp">Maps routes and adds middleware.</param>
+    /// <param name="configureServices">Registers the services the handlers need; null for none.</param>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="configureApp"/> mapped no WebSocket route, or a handler's required service is not registered.
+    /// </exception>
+    public static async Task<VelithonTestServer> StartAsync(
+        TimeProvider timeProvider,
+        Action<WebApplication> configureApp,
+        Action<WebApplicationBuilder>? configureServices)
     {
+        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(configureApp);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
+
+        // Before AddVelithon, whose TryAdd of TimeProvider.System then leaves it.
+        builder.Services.AddSingleton(timeProvider);
         builder.Services.AddVelithon();
         configureServices?.Invoke(builder);
 

@@ -40,6 +40,9 @@ public sealed class ConnectionCoreTests
             if (clock is not null)
             {
                 builder.Services.AddSingleton(clock);
+
+                // The deadlines' Debug lines are what AdvanceUntilAsync watches.
+                builder.Logging.AddFilter("Velithon", LogLevel.Debug);
             }
 
             more?.Invoke(builder);
@@ -90,7 +93,7 @@ public sealed class ConnectionCoreTests
         Assert.Equal("held", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
 
         var closing = ReadUntilCloseAsync(peer);
-        await AdvanceUntilAsync(clock, idleTimeout / 4, closing);
+        await AdvanceUntilAsync(clock, server, Deadlines.Idle, idleTimeout / 4, closing);
         var close = await closing;
         Assert.Equal(1001, close.CloseCode);
         await peer.SendCloseAsync(1001, DistinctReason);
@@ -177,7 +180,7 @@ public sealed class ConnectionCoreTests
         await WaitUntilStuckAsync(CoreReports.Counter(id));
 
         var ended = CoreReports.WaitAsync<CoreOutcome>(id);
-        var advanced = await AdvanceUntilAsync(clock, sendTimeout / 4, ended);
+        var advanced = await AdvanceUntilAsync(clock, server, Deadlines.Send, sendTimeout / 4, ended);
 
         var outcome = await ended;
         Assert.Equal(("WebSocketDisconnectException", (int?)1006, true), (outcome.Exception, outcome.Code, outcome.AbortedFired));
@@ -225,7 +228,7 @@ public sealed class ConnectionCoreTests
 
         Assert.True(metrics.Total("velithon.broadcast.dropped") > 0, "The stalled member's queue never filled.");
         var ending = server.Probe.WaitAsync(id);
-        var advanced = await AdvanceUntilAsync(clock, sendTimeout / 4, ending, async () =>
+        var advanced = await AdvanceUntilAsync(clock, server, Deadlines.Send, sendTimeout / 4, ending, async () =>
         {
             // Memory stays bounded: with the stalled member's queue at its limit, no broadcast is queued for it
             // (it is dropped, or the member is gone), so each one reaches the healthy member alone.
@@ -256,7 +259,7 @@ public sealed class ConnectionCoreTests
 
         var ended = CoreReports.WaitAsync<CoreOutcome>(id);
         var step = timeout / 4;
-        var advanced = await AdvanceUntilAsync(clock, step, ended);
+        var advanced = await AdvanceUntilAsync(clock, server, Deadlines.KeepAlive, step, ended);
 
         var outcome = await ended;
         Assert.Equal(("WebSocketDisconnectException", (int?)1006, true), (outcome.Exception, outcome.Code, outcome.AbortedFired));
@@ -493,28 +496,8 @@ public sealed class ConnectionCoreTests
         Assert.True(unchanged >= 2, "The handler's sends never blocked on the peer that does not read.");
     }
 
-    /// <summary>
-    /// Advances the fake clock a step at a time (running <paramref name="between"/> after each) until
-    /// <paramref name="done"/> completes; returns the fake time it took. Each step waits for the server to act on
-    /// it, up to a moment of real time, so a late reaction costs at most one step of the measure.
-    /// </summary>
-    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan step, Task done, Func<Task>? between = null)
-    {
-        var advanced = TimeSpan.Zero;
-        for (int i = 0; i < MaxSteps && !done.IsCompleted; i++)
-        {
-            clock.Advance(step);
-            advanced += step;
-            await Task.WhenAny(done, Task.Delay(250));
-            if (between is not null)
-            {
-                await between();
-            }
-        }
-
-        Assert.True(done.IsCompleted, $"Nothing ended the connection after {advanced} on the fake clock.");
-        return advanced;
-    }
+    private static Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider clock, TestServer server, string deadline, TimeSpan step, Task done, Func<Task>? between = null) =>
+        Deadlines.AdvanceUntilAsync(clock, server, deadline, step, done, between, MaxSteps);
 
     private static void AssertWithin(TimeSpan advanced, TimeSpan bound, string what) =>
         Assert.True(advanced <= bound, $"The connection ended {advanced} of fake time after it got stuck; {what} allows {bound}.");

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Velithon.Runtime.Tests.Conformance;
 
 namespace Velithon.Runtime.Tests;
@@ -227,12 +228,18 @@ public sealed class GroupTests
     [InlineData(SlowConsumerPolicy.CloseTryAgainLater, WebSocketCloseCode.TryAgainLater)]
     public async Task StalledMember_IsClosedWithThePolicysCode(SlowConsumerPolicy policy, int expectedCode)
     {
-        await using var server = await TestServer.StartAsync(configure: options =>
-        {
-            options.BroadcastQueueLimit = 8;
-            options.SlowConsumerPolicy = policy;
-            options.CloseTimeout = TimeSpan.FromSeconds(1);
-        });
+        // The close handshake a stalled peer cannot answer ends at the close timeout, on a test clock: the test moves
+        // it once the server has started that timer, instead of waiting a second.
+        var clock = new Velithon.Testing.TestClock();
+        var closeTimeout = TimeSpan.FromSeconds(1);
+        await using var server = await TestServer.StartAsync(
+            configure: options =>
+            {
+                options.BroadcastQueueLimit = 8;
+                options.SlowConsumerPolicy = policy;
+                options.CloseTimeout = closeTimeout;
+            },
+            configureBuilder: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         using var metrics = new MetricRecorder(server);
         string id = $"stalled-{policy}";
         await using var stalled = await RawWebSocket.ConnectWithSmallReceiveBufferAsync(server.Http1Base, $"/rooms/closing?id={id}");
@@ -240,8 +247,9 @@ public sealed class GroupTests
         using var reader = await JoinAsync(server, "/rooms/closing");
 
         var ending = server.Probe.WaitAsync(id);
+        var closing = clock.WaitForTimerAsync(closeTimeout);
         var payload = new byte[16 * 1024];
-        for (int i = 0; i < 10_000 && !ending.IsCompleted; i++)
+        for (int i = 0; i < 10_000 && !ending.IsCompleted && !closing.IsCompleted; i++)
         {
             await server.Hub.Group("closing").Except(server.Hub.GetMembers("closing").First(member => member.Url.Query.Length == 0)).SendBytesAsync(payload);
             if (i % 16 == 15)
@@ -250,7 +258,9 @@ public sealed class GroupTests
             }
         }
 
-        var end = await ending;
+        await closing;
+        clock.Advance(closeTimeout);
+        var end = await ending.WaitAsync(Client.Timeout);
         Assert.Equal(expectedCode, end.Code);
         Assert.True(metrics.Total("velithon.broadcast.dropped") >= 1);
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -169,11 +170,22 @@ public sealed class LimitTests
     [Fact]
     public async Task IdleTimeout_ClosesASilentConnectionWith1001()
     {
-        await using var server = await TestServer.StartAsync(configure: options => options.IdleTimeout = TimeSpan.FromMilliseconds(500));
+        // On a fake clock: the deadline passes when the test moves the clock, not after half a second of waiting.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var idleTimeout = TimeSpan.FromSeconds(10);
+        await using var server = await TestServer.StartAsync(
+            configure: options => options.IdleTimeout = idleTimeout,
+            configureBuilder: builder => OnClock(builder, clock));
         using var client = await Client.ConnectAsync(server.Url("/rooms/idle?id=idle"));
         Assert.Equal("joined", await client.ReceiveTextAsync());
 
-        var (status, description) = await client.ReceiveCloseAsync();
+        // Just short of the timeout (the sweep runs every quarter of it), nothing has ended; then the next sweep ends it.
+        clock.Advance(idleTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, Deadlines.Logged(server, Deadlines.Idle));
+        var closing = client.ReceiveCloseAsync();
+        await Deadlines.AdvanceUntilAsync(clock, server, Deadlines.Idle, idleTimeout / 4, closing);
+
+        var (status, description) = await closing;
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
         Assert.Equal("Idle timeout", description);
         Assert.Equal(WebSocketCloseCode.GoingAway, (await server.Probe.WaitAsync("idle")).Code);
@@ -184,37 +196,43 @@ public sealed class LimitTests
     {
         // The deadlines run on a fake clock: the ping is read long before the connection may end, however busy the machine.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(5);
+        var timeout = TimeSpan.FromSeconds(5);
         await using var server = await TestServer.StartAsync(
             configure: options =>
             {
-                options.KeepAliveInterval = TimeSpan.FromSeconds(5);
-                options.KeepAliveTimeout = TimeSpan.FromSeconds(5);
+                options.KeepAliveInterval = interval;
+                options.KeepAliveTimeout = timeout;
             },
-            configureBuilder: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+            configureBuilder: builder => OnClock(builder, clock));
         await using var silent = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=keepalive");
         Assert.Equal("ready", Encoding.UTF8.GetString((await silent.ReadFrameAsync())!.Payload));
 
-        // RFC 6455 section 5.5.2: the server pings; this peer reads the ping and never answers it.
+        // RFC 6455 section 5.5.2: the server pings once the peer was silent for the interval; this peer reads the
+        // ping and never answers it. A sweep a period (a quarter of the interval) at a time: one Advance over several
+        // periods runs every sweep it passes, but each at the time it advances to, so they would see no silence.
         var reading = silent.ReadFrameAsync();
-        for (int step = 0; step < 40 && !reading.IsCompleted; step++)
+        for (int sweep = 0; sweep < 5; sweep++)
         {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(reading, Task.Delay(50));
+            clock.Advance(interval / 4);
         }
 
         var ping = await reading.WaitAsync(Client.Timeout);
         Assert.Equal(Frame.Ping, ping!.Opcode);
 
         var ended = server.Probe.WaitAsync("keepalive");
-        for (int step = 0; step < 40 && !ended.IsCompleted; step++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(ended, Task.Delay(50));
-        }
+        await Deadlines.AdvanceUntilAsync(clock, server, Deadlines.KeepAlive, timeout / 4, ended);
 
         var ending = await ended;
         Assert.Equal(WebSocketCloseCode.AbnormalClosure, ending.Code);
         Assert.True(ending.AbortedFired);
+    }
+
+    /// <summary>Puts the server on <paramref name="clock"/> and logs the Debug lines of its deadlines, which <see cref="Deadlines"/> watches.</summary>
+    private static void OnClock(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder, TimeProvider clock)
+    {
+        builder.Services.AddSingleton(clock);
+        builder.Logging.AddFilter("Velithon", LogLevel.Debug);
     }
 
     [Fact]
@@ -278,6 +296,9 @@ public sealed class LimitTests
         await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/keepalive/stream");
 
         // Two tasks send without pause; every frame must arrive whole, in order per task, with pings between.
+        // Real time on purpose: a ping goes when a sweep finds the send gate free between two frames. A sweep on the
+        // timer's own thread lands at moments unrelated to the senders; a fake clock advanced by this reader ran the
+        // sweep right after a frame, when the other sender always held the gate, and no ping went in 240 sweeps.
         int[] next = [0, 0];
         int pings = 0;
         while (pings < 3)

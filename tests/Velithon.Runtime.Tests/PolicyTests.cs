@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Velithon.Runtime.Tests;
@@ -109,20 +110,21 @@ public sealed class PolicyTests(ServerFixture fixture) : IClassFixture<ServerFix
     public async Task IdleTimeout_OnTheRoute_Closes1001_OnlyThatRoute()
     {
         var clock = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(configureBuilder: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        await using var server = await TestServer.StartAsync(configureBuilder: builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Logging.AddFilter("Velithon", LogLevel.Debug);
+        });
         using var idle = await Client.ConnectAsync(server.Url("/policy/idle"));
         using var plain = await Client.ConnectAsync(server.Url("/policy/default"));
         await Client.EventuallyAsync(() => server.Hub.ConnectionCount == 2);
 
-        // The route's 2 s: the sweep runs at least every 0.5 s of the fake clock once the route was served.
+        // The route's 2 s: the sweep runs at least every 0.5 s of the fake clock once the route was served, inside Advance.
         var closing = idle.ReceiveCloseAsync();
-        for (int step = 0; step < 40 && !closing.IsCompleted; step++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(500));
-            await Task.WhenAny(closing, Task.Delay(50));
-        }
+        var advanced = await Deadlines.AdvanceUntilAsync(clock, server, Deadlines.Idle, TimeSpan.FromMilliseconds(500), closing);
+        Assert.InRange(advanced, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
 
-        var (status, description) = await closing.WaitAsync(Client.Timeout);
+        var (status, description) = await closing;
         Assert.Equal((WebSocketCloseStatus.EndpointUnavailable, "Idle timeout"), (status, description));
 
         // The route without the attribute has no idle timeout (the options set none): it still echoes.

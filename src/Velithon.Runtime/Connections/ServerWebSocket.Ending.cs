@@ -126,6 +126,9 @@ internal sealed partial class ServerWebSocket
         {
             if (kind == EndingKind.Abort)
             {
+                // Aborted fires before the transport goes: the handler's receive or send fails with the abort on
+                // another thread at once, and a handler that looks at ws.Aborted there must find it fired.
+                MarkClosed();
                 socket.Abort();
             }
             else

@@ -56,7 +56,7 @@ public sealed class CSharpClientTests(ServerFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task Request_WithoutAReply_TimesOutOnTheClientsClock()
     {
-        var clock = new TimerSignalingTimeProvider();
+        var clock = new Velithon.Testing.TestClock();
         await using var client = new RoomSocketClient(new ContractClientOptions { Reconnect = null, TimeProvider = clock });
         await client.ConnectClientsRoomAsync(fixture.Server.HttpBase, 1);
 
@@ -72,7 +72,7 @@ public sealed class CSharpClientTests(ServerFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task ServiceRestart_Reconnects_AfterTheBackOffDelay_ButARefusalDoesNot()
     {
-        var clock = new TimerSignalingTimeProvider();
+        var clock = new Velithon.Testing.TestClock();
         var opened = Channel.CreateUnbounded<bool>();
         var closed = Channel.CreateUnbounded<ContractClientClosed>();
         var options = new ContractClientOptions
