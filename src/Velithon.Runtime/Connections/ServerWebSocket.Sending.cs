@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,6 +28,13 @@ internal sealed partial class ServerWebSocket
             return ValueTask.FromException(CreateDisconnectException(null));
         }
 
+        if (_session is not null)
+        {
+            // A resumable session numbers and keeps each payload (its own copy, taken before this returns), so the
+            // text goes through the one session path as bytes.
+            return SendTextThroughSession(text, cancellationToken);
+        }
+
         // The socket encodes the text straight into the frame it writes.
         ValueTask send;
         int length;
@@ -39,6 +48,20 @@ internal sealed partial class ServerWebSocket
         }
 
         return Sent(send, length, cancellationToken);
+    }
+
+    private ValueTask SendTextThroughSession(string text, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(text, buffer);
+            return SendCoreAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <inheritdoc />
