@@ -24,7 +24,7 @@ public sealed class PackageTests(PackageFeed packages, ITestOutputHelper output)
         string feed = packages.Feed;
         AssertMainPackageLayout(Path.Combine(feed, $"Velithon.{Version}.nupkg"));
         AssertMetadata(Path.Combine(feed, $"Velithon.Redis.{Version}.nupkg"), "Velithon.Redis", dependsOn: ["Velithon", "StackExchange.Redis"]);
-        AssertMetadata(Path.Combine(feed, $"Velithon.Testing.{Version}.nupkg"), "Velithon.Testing", dependsOn: ["Velithon", "Microsoft.AspNetCore.TestHost"]);
+        AssertMetadata(Path.Combine(feed, $"Velithon.Testing.{Version}.nupkg"), "Velithon.Testing", dependsOn: ["Velithon", "Microsoft.AspNetCore.TestHost", "Microsoft.Extensions.TimeProvider.Testing"]);
 
         // Only the local feed, and a package folder of its own: nothing can come from anywhere else.
         string app = await packages.CreateAppAsync("app");
