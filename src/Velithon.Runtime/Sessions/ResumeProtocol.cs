@@ -87,6 +87,13 @@ internal static class ResumeProtocol
                 return false;
             }
 
+            // Nineteen digits can pass long.MaxValue; a count that wrapped negative would read as one the server
+            // had already released and end a live session (4413) instead of refusing the offer (4400).
+            if (count > (long.MaxValue - (digit - '0')) / 10)
+            {
+                return false;
+            }
+
             count = (count * 10) + (digit - '0');
         }
 
@@ -98,7 +105,7 @@ internal static class ResumeProtocol
         count = 0;
         foreach (char digit in digits)
         {
-            if (digit is < '0' or > '9')
+            if (digit is < '0' or > '9' || count > (long.MaxValue - (digit - '0')) / 10)
             {
                 return false;
             }

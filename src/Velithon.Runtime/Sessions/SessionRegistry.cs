@@ -143,7 +143,18 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
         }
 
         // The user as the accept would see it: the same rule, on this request.
-        string? userId = new ServerWebSocket(context, runtime, handlerName, policy).ResolveUserId();
+        string? userId;
+        try
+        {
+            userId = new ServerWebSocket(context, runtime, handlerName, policy).ResolveUserId();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // VelithonOptions.UserIdProvider is the application's code; no handler runs for a resume, so its failure
+            // refuses the resume (logged as a refusal) rather than escaping the request as an unhandled exception.
+            return (WebSocketCloseCode.SessionForbidden, $"The user of this request could not be resolved: {exception.Message}", null);
+        }
+
         if (!string.Equals(fields.UserId, userId, StringComparison.Ordinal))
         {
             return (WebSocketCloseCode.SessionForbidden, "The session belongs to another user.", null);

@@ -270,4 +270,45 @@ public sealed class ResumableSessionTests
         await client.CloseAsync();
         await first.Recorder.WaitForAsync(id, "ended:1000");
     }
+
+    [Fact]
+    public async Task ResumeCountBeyondA64BitNumber_IsRefusedWith4400()
+    {
+        // Nineteen nines wrapped to a negative count, read as messages already released: the live session was ended
+        // with 4413 instead of the offer being refused as malformed.
+        await using var server = await TestServer.StartAsync(configure: options => options.KeepAliveInterval = TimeSpan.Zero);
+        var url = server.Url("/session/chat/count");
+        var client = await ResumeClient.ConnectAsync(url);
+        await using var _ = client;
+        await client.ReceiveAsync();
+        using var raw = new System.Net.WebSockets.ClientWebSocket();
+        raw.Options.AddSubProtocol("velithon.resume.v1");
+        raw.Options.AddSubProtocol($"velithon.resume.v1.9999999999999999999.{client.Token}");
+        await raw.ConnectAsync(url, CancellationToken.None);
+        var result = await raw.ReceiveAsync(new byte[4096], CancellationToken.None);
+        Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)4400, raw.CloseStatus);
+    }
+
+    [Fact]
+    public async Task UserIdProviderThatThrowsOnAResume_RefusesItWith4403_AndLogsNoError()
+    {
+        // No handler runs for a resume: the provider's exception escaped the request as an unhandled exception (500 and
+        // an error log) instead of refusing the resume.
+        await using var server = await TestServer.StartAsync(configure: options =>
+        {
+            options.KeepAliveInterval = TimeSpan.Zero;
+            options.UserIdProvider = ws => ws.Query.ContainsKey("broken") ? throw new InvalidOperationException("no user store") : null;
+        });
+        await using var proxy = new CuttableProxy(server.Http1Base.Port);
+        var client = await ResumeClient.ConnectAsync(new Uri(proxy.Base, Chat));
+        await using var _ = client;
+        proxy.Cut();
+        await Client.EventuallyAsync(() => Sessions(server).Detached == 1);
+
+        Assert.Equal((WebSocketCloseStatus)WebSocketCloseCode.SessionForbidden, await client.ResumeRefusedAsync(new Uri(proxy.Base, Chat + "?broken=1")));
+        Assert.Empty(server.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Error));
+        await client.ResumeAsync(new Uri(proxy.Base, Chat));
+        await client.CloseAsync();
+    }
 }
