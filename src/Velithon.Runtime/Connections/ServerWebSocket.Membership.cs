@@ -64,6 +64,15 @@ internal sealed partial class ServerWebSocket
         }
     }
 
+    /// <summary>Whether the connection belongs to <paramref name="group"/> now.</summary>
+    internal bool IsInGroup(string group)
+    {
+        lock (_stateLock)
+        {
+            return _groups is not null && _groups.Contains(group);
+        }
+    }
+
     internal bool TryLeave(string group)
     {
         lock (_stateLock)

@@ -69,8 +69,10 @@ internal sealed partial class PresenceTracker : IWebSocketPresence
 
         var entry = new PresenceEntry(connection.ConnectionId, key, PresenceEntry.FlattenMeta(meta));
         _hub.JoinGroup(connection, group, out var subscribed);
-        if (connection.IsMembershipClosed)
+        if (connection.IsMembershipClosed || !connection.IsInGroup(group))
         {
+            // Ended, or its transport is gone and it no longer joins groups (it leaves the ones it has when its
+            // handler returns): an entry now would never be forgotten.
             return false;
         }
 
@@ -91,9 +93,9 @@ internal sealed partial class PresenceTracker : IWebSocketPresence
             break;
         }
 
-        if (connection.IsMembershipClosed)
+        if (connection.IsMembershipClosed || !connection.IsInGroup(group))
         {
-            // It ended while it was being tracked, and its leaving may have missed this entry.
+            // It ended, or left the group, while it was being tracked, and its leaving may have missed this entry.
             Forget(connection.ConnectionId, group);
             return false;
         }
