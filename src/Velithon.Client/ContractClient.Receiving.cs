@@ -128,9 +128,11 @@ public abstract partial class ContractClient
             {
                 return null;
             }
-            catch (WebSocketException)
+            catch (Exception exception) when (exception is not OperationCanceledException || !_lifetime.IsCancellationRequested)
             {
-                // Refused or unreachable: the next attempt waits longer.
+                // Refused or unreachable: the next attempt waits longer. Not only WebSocketException: a transport of
+                // ContractClientOptions.OpenWebSocket throws its own (the in-memory one's refused handshake, a
+                // timeout), and one escaping here left the client Reconnecting with no final Closed.
             }
         }
 
