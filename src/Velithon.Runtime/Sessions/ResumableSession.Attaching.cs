@@ -37,6 +37,7 @@ internal sealed partial class ResumableSession
                 registration = _transportAborted;
                 _transportAborted = default;
                 _transport = null;
+                _sentWhenDetached = _sent;
                 detached = true;
                 _windowTimer = _registry.Runtime.Clock.TimeProvider.CreateTimer(
                     static state => ((ResumableSession)state!).OnWindowElapsed(), this, Window, Timeout.InfiniteTimeSpan);

@@ -39,6 +39,10 @@ internal sealed partial class ResumableSession
     private long _received;
     private bool _ended;
 
+    // Under _lock: _sent when the transport was lost. Messages up to it went out and the client may have them (its
+    // acknowledgements are read only while the handler receives); those after it never went out.
+    private long _sentWhenDetached;
+
     // Under _lock: the transport the session runs on, null while detached; what a receive waiting for the next
     // transport awaits; what the request that brought the transport awaits; the resume window's timer.
     private FrameWebSocket? _transport;
@@ -123,10 +127,12 @@ internal sealed partial class ResumableSession
             _unacknowledged.Enqueue(message);
             if (_unacknowledged.Count > _maxBuffered)
             {
-                // The buffer is full and the client has not acknowledged the oldest: it goes. Attached, the client
-                // may have it (its resume count says); detached, it never went out, so the session cannot be resumed.
+                // The buffer is full and the client has not acknowledged the oldest: it goes. If it went out before
+                // the transport was lost, the client may have it (a send-only handler never reads acknowledgements), so
+                // the resume's count decides; one sent during the gap never went out, so the session cannot resume.
+                long oldest = _sent - _unacknowledged.Count + 1;
                 dropped = _unacknowledged.Dequeue().Buffer;
-                overflowedDetached = _transport is null;
+                overflowedDetached = _transport is null && oldest > _sentWhenDetached;
             }
 
             transport = _transport;

@@ -311,4 +311,30 @@ public sealed class ResumableSessionTests
         await client.ResumeAsync(new Uri(proxy.Base, Chat));
         await client.CloseAsync();
     }
+
+    [Fact]
+    public async Task SendOnlyHandler_ASendDuringTheGap_StillResumes()
+    {
+        // The feed never receives, so the client's acknowledgements are never read and its buffer is full of messages
+        // the client has; the first send of a gap used to end the session (4413) though the client lacked only it.
+        await using var server = await StartAsync();
+        await using var proxy = new CuttableProxy(server.Http1Base.Port);
+        var url = new Uri(proxy.Base, "/session/feed");
+        var client = await ResumeClient.ConnectAsync(url);
+        await using var _ = client;
+        Assert.Equal("hello", await client.ReceiveAsync());
+        for (int i = 1; i <= 6; i++)
+        {
+            await server.Hub.Group("session-feed").SendTextAsync("g" + i);
+            Assert.Equal("g" + i, await client.ReceiveAsync());
+        }
+
+        proxy.Cut();
+        await Client.EventuallyAsync(() => Sessions(server).Detached == 1);
+        await server.Hub.Group("session-feed").SendTextAsync("g7");
+
+        await client.ResumeAsync(url);
+        Assert.Equal("g7", await client.ReceiveAsync());
+        Assert.Equal(1, Sessions(server).Count);
+    }
 }

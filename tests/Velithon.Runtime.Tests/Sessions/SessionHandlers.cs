@@ -80,4 +80,21 @@ public sealed class SessionTracker
             return _connections.Count;
         }
     }
+
+    /// <summary>A send-only handler (a status feed): it never receives, so the client's acknowledgements are never read.</summary>
+    [WebSocket("/session/feed")]
+    [ResumableSession(WindowSeconds = 30, MaxBufferedMessages = 4)]
+    public static async Task Feed(WebSocket ws, IWebSocketHub hub)
+    {
+        await ws.AcceptAsync();
+        hub.AddToGroup(ws, "session-feed");
+        await ws.SendTextAsync("hello");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ws.Aborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 }
