@@ -14,6 +14,9 @@ public sealed class PresenceOutageTests
     private static Task<ChatServer> StartAsync(RedisServer redis, FakeTimeProvider clock) =>
         ChatServer.StartAsync(redis.Configuration, timeProvider: clock, velithon: options =>
         {
+            // Keep-alive off: moving the fake clock past the presence timeout would also pass a ping's deadline
+            // before the real client's pong arrives, and end the connection (a race with the test's steps).
+            options.KeepAliveInterval = TimeSpan.Zero;
             options.Presence.HeartbeatInterval = Heartbeat;
             options.Presence.Timeout = TimeSpan.FromSeconds(30);
         });

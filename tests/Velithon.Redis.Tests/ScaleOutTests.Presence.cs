@@ -17,6 +17,9 @@ public abstract partial class ScaleOutTests
     private Task<ChatServer> StartPresenceServerAsync(FakeTimeProvider clock) =>
         ChatServer.StartAsync(Configuration, Prefix, timeProvider: clock, velithon: options =>
         {
+            // Keep-alive off: moving the fake clock past the presence timeout would also pass a ping's deadline
+            // before the real client's pong arrives, and end the connection (a race with the test's steps).
+            options.KeepAliveInterval = TimeSpan.Zero;
             options.Presence.HeartbeatInterval = Heartbeat;
             options.Presence.Timeout = PresenceTimeout;
         });
