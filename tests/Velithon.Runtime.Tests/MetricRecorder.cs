@@ -25,6 +25,7 @@ public sealed class MetricRecorder : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            Measured?.Invoke(instrument.Name, value);
             _totals.AddOrUpdate(instrument.Name, value, (_, total) => total + value);
             foreach (var tag in tags)
             {
@@ -33,6 +34,12 @@ public sealed class MetricRecorder : IDisposable
         });
         _listener.Start();
     }
+
+    /// <summary>
+    /// Called with each measurement, on the thread that made it, before the runtime goes on: a test can act at the exact
+    /// point where the runtime counts something.
+    /// </summary>
+    public Action<string, long>? Measured { get; set; }
 
     /// <summary>The sum of <paramref name="instrument"/>'s measurements, optionally only those with <paramref name="tag"/> (<c>key=value</c>).</summary>
     public long Total(string instrument, string? tag = null) =>

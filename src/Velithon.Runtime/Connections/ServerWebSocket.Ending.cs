@@ -107,6 +107,9 @@ internal sealed partial class ServerWebSocket
             return ending ?? Task.CompletedTask;
         }
 
+        // A resumable session stops taking resumes before the close frame goes out; RunEnding reads the transport
+        // after this, so a resume that came first is the one closed.
+        _session?.OnEnding();
         RunEnding(started, code, reason, kind);
         return started.Task;
     }

@@ -16,19 +16,22 @@ internal sealed partial class ResumableSession
     /// <paramref name="transport"/> is gone (a read or write failed, its request was aborted, a deadline passed). If
     /// it is the session's transport, the session detaches and its window starts (whether it can still replay what the
     /// client lacks is known only from the count the client resumes with). A transport a resume already replaced is
-    /// only aborted.
+    /// only aborted. Once the session is ending, a failure of its transport does not detach it: the ending is cut short.
     /// </summary>
-    public void OnTransportLost(FrameWebSocket transport)
+    /// <returns>True when the session is ending and <paramref name="transport"/> is its transport: the failure is the connection's.</returns>
+    public bool OnTransportLost(FrameWebSocket transport)
     {
         bool end = false;
+        bool ending = false;
         bool detached = false;
         TaskCompletionSource? attachment = null;
         CancellationTokenRegistration registration = default;
         lock (_lock)
         {
-            if (_ended)
+            if (_ended || _ending)
             {
                 end = ReferenceEquals(_transport, transport);
+                ending = end && !_ended;
             }
             else if (ReferenceEquals(_transport, transport))
             {
@@ -40,7 +43,7 @@ internal sealed partial class ResumableSession
                 _sentWhenDetached = _sent;
                 detached = true;
                 _windowTimer = _registry.Runtime.Clock.TimeProvider.CreateTimer(
-                    static state => ((ResumableSession)state!).OnWindowElapsed(), this, Window, Timeout.InfiniteTimeSpan);
+                    static state => ((WindowElapsed)state!).Report(), new WindowElapsed(this, ++_detachments), Window, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -57,6 +60,8 @@ internal sealed partial class ResumableSession
         {
             _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
         }
+
+        return ending;
     }
 
     /// <summary>
@@ -78,8 +83,10 @@ internal sealed partial class ResumableSession
         bool wasDetached;
         lock (_lock)
         {
-            if (_ended)
+            if (_ended || _ending)
             {
+                // Ending (a close handshake in progress, the window just passed): attaching now would hand the client
+                // a session that ends under it.
                 reason = "The session has ended.";
                 return WebSocketCloseCode.SessionGone;
             }
@@ -172,25 +179,41 @@ internal sealed partial class ResumableSession
         }
     }
 
-    /// <summary>The window passed without a resume: the session ends, and its handler's receive reports 1006.</summary>
-    private void OnWindowElapsed()
+    /// <summary>
+    /// The window of detachment <paramref name="detachment"/> passed without a resume: the session ends, and its
+    /// handler's receive reports 1006. Exactly one of this and a resume wins, under the lock: a resume after this point
+    /// is refused (4410), and a resume before it (or a later detachment) makes this do nothing.
+    /// </summary>
+    private void OnWindowElapsed(long detachment)
     {
         lock (_lock)
         {
-            if (_ended || _transport is not null || _windowTimer is null)
+            if (_ended || _ending || _transport is not null || detachment != _detachments)
             {
                 return;
             }
+
+            _ending = true;
         }
 
         _registry.Runtime.Metrics.SessionExpired();
         _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, "The resumable session's window passed.", EndingKind.Abort);
     }
 
+    /// <summary>The connection's ending began (<see cref="ServerWebSocket.EndAsync"/>): no resume attaches from now on.</summary>
+    public void OnEnding()
+    {
+        lock (_lock)
+        {
+            _ending = true;
+        }
+    }
+
     /// <summary>The session dropped a message it may have to replay and cannot be resumed: it ends, and a resume gets 4413 until its window would have passed.</summary>
     public void EndOverflowed()
     {
         _registry.MarkOverflowed(this);
+        OnEnding();
         _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, "The resumable session's buffer overflowed.", EndingKind.Abort);
     }
 
@@ -246,5 +269,11 @@ internal sealed partial class ResumableSession
         }
 
         attachment?.TrySetResult();
+    }
+
+    /// <summary>What a window timer reports: its session and the detachment that started it.</summary>
+    private sealed class WindowElapsed(ResumableSession session, long detachment)
+    {
+        public void Report() => session.OnWindowElapsed(detachment);
     }
 }

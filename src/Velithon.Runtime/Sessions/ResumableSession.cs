@@ -39,6 +39,15 @@ internal sealed partial class ResumableSession
     private long _received;
     private bool _ended;
 
+    // Under _lock: the session is ending (the connection's ending began: a close frame went out or came in, a protocol
+    // error, the window passed, the buffer overflowed). From then on no resume attaches (4410), no send is numbered,
+    // and a transport failure is the ending's to handle rather than a drop to detach from.
+    private bool _ending;
+
+    // Under _lock: how many times the session detached; a window timer acts only for the detachment that started it
+    // (a disposed timer's callback may already be running when a resume, then another drop, come).
+    private long _detachments;
+
     // Under _lock: _sent when the transport was lost. Messages up to it went out and the client may have them (its
     // acknowledgements are read only while the handler receives); those after it never went out.
     private long _sentWhenDetached;
@@ -107,6 +116,12 @@ internal sealed partial class ResumableSession
     /// </summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Canceled before it went out: never numbered, so never replayed, and the transport is untouched.
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(payload.Length + 1);
         buffer[0] = ResumeProtocol.Data;
         payload.Span.CopyTo(buffer.AsSpan(1));
@@ -117,8 +132,10 @@ internal sealed partial class ResumableSession
         bool overflowedDetached = false;
         lock (_lock)
         {
-            if (_ended)
+            if (_ended || _ending)
             {
+                // A send that passed the connection's open check as the close began (a broadcast racing it): refused,
+                // as on any connection whose close frame went out (RFC 6455 section 5.5.1), and the close goes on.
                 ArrayPool<byte>.Shared.Return(buffer);
                 return ValueTask.FromException(_owner.CreateDisconnectException(null));
             }
@@ -172,10 +189,16 @@ internal sealed partial class ResumableSession
         }
         catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
         {
-            OnTransportLost(transport);
+            bool ending = OnTransportLost(transport);
             if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+
+            if (ending)
+            {
+                // The session is closing: the send is refused, as on any connection, and nothing detaches.
+                throw _owner.CreateDisconnectException(null);
             }
         }
     }
@@ -229,12 +252,25 @@ internal sealed partial class ResumableSession
             }
             catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
-                OnTransportLost(transport);
+                if (OnTransportLost(transport))
+                {
+                    // The session is closing: the failure ends the connection, as on any route.
+                    throw;
+                }
+
                 continue;
             }
 
             if (message.Kind != FrameMessageKind.Data)
             {
+                // A close frame, a message too big, a protocol error: the session's end, if the transport is still
+                // the session's. One a resume replaced is dropped with whatever it read.
+                if (!TryBeginEnding(transport))
+                {
+                    Release(message);
+                    continue;
+                }
+
                 return message;
             }
 
@@ -250,6 +286,10 @@ internal sealed partial class ResumableSession
                 && ResumeProtocol.TryParseCount(payload.Span[1..], out long acknowledged) && Acknowledge(acknowledged))
             {
                 // Taken: the next message.
+            }
+            else if (!TryBeginEnding(transport))
+            {
+                // Read from a transport a resume replaced: not the session's any more.
             }
             else
             {
@@ -270,6 +310,24 @@ internal sealed partial class ResumableSession
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="transport"/> is still the session's; if so the session is ending from now on, so that no
+    /// resume replaces the transport whose close code or violation the connection is about to read.
+    /// </summary>
+    private bool TryBeginEnding(FrameWebSocket transport)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_transport, transport))
+            {
+                return false;
+            }
+
+            _ending = true;
+            return true;
+        }
+    }
+
     /// <summary>Counts a data message read from <paramref name="transport"/> and acknowledges it; false when a resume replaced that transport.</summary>
     private bool TryCount(FrameWebSocket transport)
     {
@@ -282,6 +340,13 @@ internal sealed partial class ResumableSession
             }
 
             _received++;
+            if (_ending)
+            {
+                // The close frame may have gone out (section 5.5.1: nothing follows it), and the session cannot be
+                // resumed: the count is of no use to the client any more.
+                return true;
+            }
+
             int length = ResumeProtocol.WriteCount(ResumeProtocol.Ack, _received, _ackFrame);
             send = SendOn(transport, _ackFrame.AsMemory(0, length), WebSocketMessageType.Text, CancellationToken.None);
         }

@@ -44,6 +44,42 @@ public static class SessionHandlers
         }
     }
 
+    /// <summary>
+    /// Says "hello &lt;connection id&gt;", then for each message x tries to send "canceled:x" with a token canceled before
+    /// the call (recording "canceled" or "sent"), then sends "after:x".
+    /// </summary>
+    [WebSocket("/session/cancel")]
+    [ResumableSession(WindowSeconds = 30, MaxBufferedMessages = 64)]
+    public static async Task CanceledSend(WebSocket ws, EventRecorder recorder)
+    {
+        await ws.AcceptAsync();
+        await ws.SendTextAsync($"hello {ws.ConnectionId}");
+        try
+        {
+            while (true)
+            {
+                string text = await ws.ReceiveTextAsync();
+                using var canceled = new CancellationTokenSource();
+                canceled.Cancel();
+                try
+                {
+                    await ws.SendTextAsync("canceled:" + text, canceled.Token);
+                    recorder.Record(ws.ConnectionId, "sent");
+                }
+                catch (OperationCanceledException)
+                {
+                    recorder.Record(ws.ConnectionId, "canceled");
+                }
+
+                await ws.SendTextAsync("after:" + text);
+            }
+        }
+        catch (WebSocketDisconnectException disconnect)
+        {
+            recorder.Record(ws.ConnectionId, "ended:" + disconnect.Code);
+        }
+    }
+
     /// <summary>A small buffer, for the overflow refusal.</summary>
     [WebSocket("/session/small")]
     [ResumableSession(WindowSeconds = 30, MaxBufferedMessages = 4)]
@@ -68,6 +104,15 @@ public sealed class SessionTracker
         lock (_connections)
         {
             _connections.Add(new WeakReference(ws));
+        }
+    }
+
+    /// <summary>The connection tracked last, while it is alive: the server's side of the test's one session.</summary>
+    public WebSocket Latest()
+    {
+        lock (_connections)
+        {
+            return _connections.Count > 0 && _connections[^1].Target is WebSocket ws ? ws : throw new InvalidOperationException("No connection is alive.");
         }
     }
 
