@@ -255,6 +255,29 @@ public sealed class PresenceTests
         Assert.Equal("ann", Assert.Single(presence.List("den")).Key);
     }
 
+    [Fact]
+    public async Task Track_RejectsKeysAndMetadataWithALoneSurrogate_BeforeChangingAnything()
+    {
+        // The other servers get the key as UTF-8, where a lone surrogate becomes U+FFFD: one member, two keys.
+        await using var server = await StartAsync();
+        var presence = server.Services.GetRequiredService<IWebSocketPresence>();
+        var hub = server.Services.GetRequiredService<Velithon.Groups.WebSocketHub>();
+        using var client = await Client.ConnectAsync(server.Url("/rooms/den"));
+        Assert.Equal("joined", await client.ReceiveTextAsync());
+        var socket = Assert.Single(hub.GetConnections());
+        var key = await Assert.ThrowsAsync<ArgumentException>(async () => await presence.TrackAsync(socket, "den", "ann\uD800"));
+        Assert.Equal("key", key.ParamName);
+        Assert.Contains("lone surrogate", key.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await presence.TrackAsync(socket, "den", "\uDC00ann"));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await presence.TrackAsync(socket, "den", "ann", new Dictionary<string, string> { ["m"] = "v\uDBFF" }));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await presence.TrackAsync(socket, "den", "ann", new Dictionary<string, string> { ["\uD800m"] = "v" }));
+        Assert.Empty(presence.List("den"));
+
+        // A surrogate pair is valid UTF-16 (U+1F600).
+        Assert.True(await presence.TrackAsync(socket, "den", "ann\uD83D\uDE00"));
+        Assert.Equal("ann\uD83D\uDE00", Assert.Single(presence.List("den")).Key);
+    }
+
     private static List<(PresenceOp Op, ulong Sequence, string Target)> Ops(PresenceBackplane backplane) =>
         [.. backplane.Read().Select(published => (published.Message.Op, published.Message.Sequence, published.Message.Target ?? ""))];
 }

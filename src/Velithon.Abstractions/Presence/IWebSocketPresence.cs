@@ -45,7 +45,10 @@ public interface IWebSocketPresence
     /// <see langword="true"/> when the connection is now tracked; <see langword="false"/> when it was tracked in the
     /// group already (its key and metadata are unchanged) or has ended.
     /// </returns>
-    /// <exception cref="System.ArgumentException">The key or the metadata exceed the bounds above.</exception>
+    /// <exception cref="System.ArgumentException">
+    /// The key or the metadata exceed the bounds above, or one of their strings is not valid UTF-16 (a lone surrogate:
+    /// the other servers receive the strings as UTF-8, RFC 3629, which has no encoding for it).
+    /// </exception>
     ValueTask<bool> TrackAsync(WebSocket socket, string group, string key, IReadOnlyDictionary<string, string>? meta = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops tracking <paramref name="socket"/> in <paramref name="group"/>; it stays a member of the group.</summary>

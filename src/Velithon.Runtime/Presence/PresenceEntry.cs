@@ -43,11 +43,35 @@ internal sealed class PresenceEntry(string connectionId, string key, string[] me
                 throw new ArgumentException($"A presence metadata name or value is at most {MaxMetaLength} characters.", nameof(meta));
             }
 
+            CheckUtf16(name, "A presence metadata name", nameof(meta));
+            CheckUtf16(value, "A presence metadata value", nameof(meta));
+
             flat[i++] = name;
             flat[i++] = value;
         }
 
         return flat;
+    }
+
+    /// <summary>
+    /// Refuses text with a lone surrogate (not valid UTF-16): the other servers receive it as UTF-8, where it would
+    /// arrive as U+FFFD (RFC 3629 section 3 has no encoding for a surrogate code point), so one member would have two
+    /// keys, and the <c>presence_diff</c> JSON cannot carry it either (RFC 8259 section 8.1 requires UTF-8).
+    /// </summary>
+    public static void CheckUtf16(string text, string what, string paramName)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new ArgumentException($"{what} must be valid UTF-16: it has a lone surrogate (U+{(int)c:X4}) at index {i}.", paramName);
+            }
+        }
     }
 
     public IReadOnlyDictionary<string, string> MetaDictionary()

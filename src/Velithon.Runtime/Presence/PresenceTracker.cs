@@ -67,6 +67,8 @@ internal sealed partial class PresenceTracker : IWebSocketPresence
             throw new ArgumentException($"A presence key is at most {PresenceEntry.MaxKeyLength} characters.", nameof(key));
         }
 
+        PresenceEntry.CheckUtf16(key, "A presence key", nameof(key));
+
         var entry = new PresenceEntry(connection.ConnectionId, key, PresenceEntry.FlattenMeta(meta));
         _hub.JoinGroup(connection, group, out var subscribed);
         if (connection.IsMembershipClosed || !connection.IsInGroup(group))
