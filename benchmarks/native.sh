@@ -12,9 +12,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:?usage: benchmarks/native.sh aot|callgrind [options]}"
 shift
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+# VELITHON_NATIVE_OUT=FOLDER keeps the published binaries there and reuses them if they are already there, so
+# benchmarks/charts.sh measures several modes on one publish (it gives a fresh folder each time it runs).
+if [ -n "${VELITHON_NATIVE_OUT:-}" ]; then
+  out="$VELITHON_NATIVE_OUT"
+else
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+fi
 for project in Velithon.Benchmarks.Baseline Velithon.Benchmarks.Subject; do
+  if [ -n "${VELITHON_NATIVE_OUT:-}" ] && [ -x "$out/bare/$project/$project" ]; then
+    continue
+  fi
   rm -rf "benchmarks/$project/obj/Release/net10.0/linux-x64"
   dotnet publish "benchmarks/$project" -c Release -r linux-x64 -o "$out/$project" --nologo -v quiet
   # valgrind runs the binary as is, but not with its .dbg file beside it.

@@ -8,7 +8,7 @@ using Velithon.Benchmarks.Results;
 // Runs the baseline (hand-written Kestrel) and the subject (Velithon) against the same scenarios,
 // alternating them over several rounds in one run, and prints each figure's median and the ratio
 // Velithon / baseline. Usage:
-//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 7] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5] [--idle 10000]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes | --broadcast 100 | [--deflate | --text] [--size 32]] [--also NAME=BINARY] [--path NAME=/route]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
@@ -279,7 +279,7 @@ internal sealed record Options(int Rounds, double Seconds, int IdleConnections, 
         }
 
         return new Options(
-            Rounds: int.Parse(Value("--rounds") ?? "5", CultureInfo.InvariantCulture),
+            Rounds: int.Parse(Value("--rounds") ?? "7", CultureInfo.InvariantCulture),
             Seconds: double.Parse(Value("--seconds") ?? "3", CultureInfo.InvariantCulture),
             IdleConnections: int.Parse(Value("--idle") ?? "10000", CultureInfo.InvariantCulture),
             Connections: (Value("--connections") ?? "1,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),

@@ -145,7 +145,7 @@ public static class SvgBarChart
         return text.ToString() + "\n";
     }
 
-    /// <summary>The smallest 1, 2, 2.5 or 5 times a power of ten at or above <paramref name="value"/>, so ticks at quarters are round.</summary>
+    /// <summary>The smallest 1, 2, 4, 6 or 8 times a power of ten at or above <paramref name="value"/>, so the ticks at its quarters are round numbers.</summary>
     public static double NiceCeiling(double value)
     {
         if (value <= 0 || !double.IsFinite(value))
@@ -154,7 +154,7 @@ public static class SvgBarChart
         }
 
         double power = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (double step in new[] { 1, 2, 4, 5, 8, 10 })
+        foreach (double step in new[] { 1, 2, 4, 6, 8, 10 })
         {
             if (step * power >= value * (1 - 1e-12))
             {
