@@ -8,7 +8,7 @@ using Velithon.Benchmarks.Results;
 // Runs the baseline (hand-written Kestrel) and the subject (Velithon) against the same scenarios,
 // alternating them over several rounds in one run, and prints each figure's median and the ratio
 // Velithon / baseline. Usage:
-//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 7] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 7] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE] [--servers baseline,velithon,velithon-endpoint]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5] [--idle 10000]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes | --broadcast 100 | [--deflate | --text] [--size 32]] [--also NAME=BINARY] [--path NAME=/route]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
@@ -105,7 +105,7 @@ var servers = new (string Name, string Assembly, string Path)[]
     ("baseline", Server("Velithon.Benchmarks.Baseline"), "/echo"),
     ("velithon", Server("Velithon.Benchmarks.Subject"), "/echo"),
     ("velithon-endpoint", Server("Velithon.Benchmarks.Subject"), "/echo-endpoint"),
-};
+}.Where(s => options.Servers.Contains(s.Name)).ToArray();
 
 var echoCases = new List<(int Connections, int Size, WebSocketMessageType Kind)>();
 foreach (int connections in options.Connections)
@@ -150,6 +150,8 @@ for (int round = 0; round < options.Rounds; round++)
                 Record(name, label, "p99 us", false, echo.P99Microseconds);
                 Record(name, label, "p99.9 us", false, echo.P999Microseconds);
                 Record(name, label, "alloc B/msg", false, echo.AllocatedBytesPerMessage);
+                Record(name, label, "server CPU us/msg", false, echo.CpuMicrosecondsPerMessage);
+                Record(name, label, "syscalls/msg", false, echo.SyscallsPerMessage);
             }
 
             if (options.Connections.Length > 0)
@@ -268,7 +270,7 @@ static string FindRepositoryRoot()
 }
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, int[] BroadcastMembers, string? Output)
+internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, int[] BroadcastMembers, string? Output, string[] Servers)
 {
     public static Options Parse(string[] args)
     {
@@ -284,6 +286,7 @@ internal sealed record Options(int Rounds, double Seconds, int IdleConnections, 
             IdleConnections: int.Parse(Value("--idle") ?? "10000", CultureInfo.InvariantCulture),
             Connections: (Value("--connections") ?? "1,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),
             BroadcastMembers: (Value("--broadcast") ?? "1000,10000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),
-            Output: Value("--output"));
+            Output: Value("--output"),
+            Servers: (Value("--servers") ?? "baseline,velithon,velithon-endpoint").Split(','));
     }
 }

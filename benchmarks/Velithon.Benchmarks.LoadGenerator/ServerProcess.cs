@@ -68,6 +68,25 @@ public sealed class ServerProcess : IAsyncDisposable
         return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// The server's CPU time so far (user and system, every thread) and its read and write system calls so far
+    /// (<c>syscr</c> + <c>syscw</c> of /proc/PID/io: recv, send, read, write and the like; not epoll waits).
+    /// </summary>
+    public (TimeSpan Cpu, long Syscalls) ReadCounters()
+    {
+        _process.Refresh();
+        long syscalls = 0;
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/io"))
+        {
+            if (line.StartsWith("syscr:", StringComparison.Ordinal) || line.StartsWith("syscw:", StringComparison.Ordinal))
+            {
+                syscalls += long.Parse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (_process.TotalProcessorTime, syscalls);
+    }
+
     /// <summary>The resident set size from /proc, the figure the idle-memory target is about.</summary>
     public long ResidentBytes() => Measure.ResidentBytes(_process.Id);
 
