@@ -64,12 +64,12 @@ public sealed class ChartSetTests
         var charts = ChartSet.Build([aot, binary, text, load]).ToDictionary(c => c.Name, c => c.Chart);
 
         Assert.Equal(["broadcast", "idle-memory", "instructions", "latency-p99", "throughput"], charts.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["echo text 32 B x64", "echo binary 32 B x256"], charts["throughput"].Groups.Select(g => g.Label));
+        Assert.Equal(["text 32 B x64", "binary 32 B x256"], charts["throughput"].Groups.Select(g => g.Label));
         Assert.Equal([150.0, 160], charts["throughput"].Groups[0].Values);
         Assert.Equal(1.2, charts["throughput"].Groups[0].Ratio, 9);
         Assert.True(charts["throughput"].HigherIsBetter);
         Assert.False(charts["latency-p99"].HigherIsBetter);
-        Assert.Equal(["echo binary 32 B x64", "echo text 32 B x64"], charts["instructions"].Groups.Select(g => g.Label));
+        Assert.Equal(["binary 32 B x64", "text 32 B x64"], charts["instructions"].Groups.Select(g => g.Label));
         Assert.Equal(["Native AOT, 10,000 idle connections", "JIT, 10,000 idle connections"], charts["idle-memory"].Groups.Select(g => g.Label));
         Assert.Equal(["broadcast x1000"], charts["broadcast"].Groups.Select(g => g.Label));
 

@@ -43,9 +43,9 @@ public sealed class SvgBarChartTests
 
         var bars = Elements(document, "rect", "bar");
 
-        // The axis tops at a round number above the highest value (25,000 * 1.12 -> 40,000 with quarter ticks of 10,000).
+        // The axis tops at a round number above the highest value (25,000 * 1.12 -> 30,000 with ticks of 10,000).
         double top = SvgBarChart.NiceCeiling(25_000 * 1.12);
-        Assert.Equal(40_000, top);
+        Assert.Equal(30_000, top);
         foreach (var bar in bars)
         {
             Assert.Equal(Number(bar, "data-value") / top * SvgBarChart.PlotHeight, Number(bar, "height"), 1);
@@ -53,7 +53,7 @@ public sealed class SvgBarChartTests
 
         // Every bar stands on the same axis line.
         Assert.Single(bars.Select(b => Math.Round(Number(b, "y") + Number(b, "height"), 1)).Distinct());
-        Assert.Equal(["0", "10k", "20k", "30k", "40k"], Elements(document, "text", "tick").Select(t => t.Value));
+        Assert.Equal(["0", "10k", "20k", "30k"], Elements(document, "text", "tick").Select(t => t.Value));
     }
 
     [Fact]
@@ -112,11 +112,20 @@ public sealed class SvgBarChartTests
     [Theory]
     [InlineData(0.7, 0.8)]
     [InlineData(1, 1)]
-    [InlineData(42_560, 60_000)]
-    [InlineData(28_000, 40_000)]
+    [InlineData(42_560, 50_000)]
+    [InlineData(28_000, 30_000)]
+    [InlineData(1_234, 1_500)]
     [InlineData(17_100, 20_000)]
     [InlineData(0, 1)]
     public void NiceCeiling_Value_RoundNumberAtOrAbove(double value, double expected) => Assert.Equal(expected, SvgBarChart.NiceCeiling(value), 9);
+
+    [Theory]
+    [InlineData(1_500, 3)]
+    [InlineData(30_000, 3)]
+    [InlineData(50_000, 5)]
+    [InlineData(80, 4)]
+    [InlineData(0.2, 4)]
+    public void Ticks_Top_StepsOfRoundNumbers(double top, int expected) => Assert.Equal(expected, SvgBarChart.Ticks(top));
 
     [Fact]
     public void Wrap_LongLabel_SplitsAtSpacesWithinTheWidth()

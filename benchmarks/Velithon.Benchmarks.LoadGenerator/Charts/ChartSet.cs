@@ -95,7 +95,9 @@ public static class ChartSet
             foreach (var figure in sourceFigures.Where(f => f.Values.ContainsKey(Baseline) && f.Values.ContainsKey(Subject)))
             {
                 double ratio = figure.PairedRatio(Subject);
-                groups.Add(new BarGroup(figure.Scenario, [figure.Median(Baseline), figure.Median(Subject)], double.IsFinite(ratio) ? ratio : figure.Ratio(Subject)));
+                // The titles say "echo"; the labels keep what differs: kind, size, connections.
+                string label = figure.Scenario.StartsWith("echo ", StringComparison.Ordinal) ? figure.Scenario[5..] : figure.Scenario;
+                groups.Add(new BarGroup(label, [figure.Median(Baseline), figure.Median(Subject)], double.IsFinite(ratio) ? ratio : figure.Ratio(Subject)));
                 if (!sources.Contains(source))
                 {
                     sources.Add(source);

@@ -18,8 +18,9 @@ public static class SvgBarChart
     /// <summary>Height of the plot area (the tallest possible bar), in SVG units.</summary>
     public const double PlotHeight = 240;
 
-    private const double BarWidth = 30;
-    private const double GroupGap = 34;
+    private const double BarWidth = 32;
+    private const double GroupGap = 40;
+    private const double WidestGroup = 180;
     private const double Left = 78;
     private const double Right = 24;
     private const double MinimumWidth = 720;
@@ -36,9 +37,11 @@ public static class SvgBarChart
     public static string Write(BarChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        double groupWidth = (chart.Series.Count * BarWidth) + GroupGap;
-        double width = Math.Max(MinimumWidth, Left + Right + (chart.Groups.Count * groupWidth));
-        int wrap = (int)((width - 40) / 6.2);
+        // Few groups spread over the minimum width (up to a limit), many widen the chart; bars sit centred in their group.
+        double barsWidth = chart.Series.Count * BarWidth;
+        double width = Math.Max(MinimumWidth, Left + Right + (chart.Groups.Count * (barsWidth + GroupGap)));
+        double groupWidth = chart.Groups.Count == 0 ? barsWidth + GroupGap : Math.Min(Math.Max(barsWidth + GroupGap, WidestGroup), (width - Left - Right) / chart.Groups.Count);
+        int wrap = (int)((width - 40) / 5.8);
 
         // Heading: the title, then each source wrapped to the width, then the legend.
         var sourceLines = chart.Sources.SelectMany(source => Wrap(source, wrap)).ToList();
@@ -47,11 +50,12 @@ public static class SvgBarChart
         double legendTop = sourcesTop + (sourceLines.Count * 15) + 8;
         double plotTop = legendTop + 40;
         double plotBottom = plotTop + PlotHeight;
-        int labelChars = Math.Max(6, (int)(groupWidth / 6.2));
+        int labelChars = Math.Max(6, (int)(groupWidth / 6));
         int labelLines = chart.Groups.Count == 0 ? 1 : chart.Groups.Max(g => Wrap(g.Label, labelChars).Count);
         double height = plotBottom + 16 + (labelLines * 14) + 34;
 
         double top = NiceCeiling(chart.Groups.SelectMany(g => g.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.12);
+        int ticks = Ticks(top);
         double Scale(double value) => value / top * PlotHeight;
 
         var text = new StringBuilder();
@@ -84,9 +88,9 @@ public static class SvgBarChart
                 $"{direction}; the number over each pair: {chart.Series[^1]} ÷ {chart.Series[0]}", 12, Muted);
 
             // Value axis: gridlines at round numbers, the unit beside them.
-            for (int tick = 0; tick <= 4; tick++)
+            for (int tick = 0; tick <= ticks; tick++)
             {
-                double value = top * tick / 4;
+                double value = top * tick / ticks;
                 double ty = plotBottom - Scale(value);
                 Line(svg, tick == 0 ? "axis" : "grid", Left - 4, ty, width - Right, ty, tick == 0 ? Muted : Grid);
                 Text(svg, "tick", Left - 8, ty + 4, Compact(value), 11, Muted, anchor: "end");
@@ -97,7 +101,7 @@ public static class SvgBarChart
             for (int g = 0; g < chart.Groups.Count; g++)
             {
                 var group = chart.Groups[g];
-                double groupX = Left + (GroupGap / 2) + (g * groupWidth);
+                double groupX = Left + (g * groupWidth) + ((groupWidth - barsWidth) / 2);
                 double highest = plotBottom;
                 for (int s = 0; s < chart.Series.Count && s < group.Values.Count; s++)
                 {
@@ -145,7 +149,7 @@ public static class SvgBarChart
         return text.ToString() + "\n";
     }
 
-    /// <summary>The smallest 1, 2, 4, 6 or 8 times a power of ten at or above <paramref name="value"/>, so the ticks at its quarters are round numbers.</summary>
+    /// <summary>The smallest 1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten at or above <paramref name="value"/>: a top whose <see cref="Ticks"/> are round numbers.</summary>
     public static double NiceCeiling(double value)
     {
         if (value <= 0 || !double.IsFinite(value))
@@ -154,7 +158,7 @@ public static class SvgBarChart
         }
 
         double power = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (double step in new[] { 1, 2, 4, 6, 8, 10 })
+        foreach (double step in new[] { 1, 1.5, 2, 3, 4, 5, 6, 8, 10 })
         {
             if (step * power >= value * (1 - 1e-12))
             {
@@ -163,6 +167,18 @@ public static class SvgBarChart
         }
 
         return 10 * power;
+    }
+
+    /// <summary>How many equal steps divide a <see cref="NiceCeiling"/> top into round numbers: 3 for 1.5, 3 and 6, 5 for 5, else 4.</summary>
+    public static int Ticks(double top)
+    {
+        double leading = top / Math.Pow(10, Math.Floor(Math.Log10(top)));
+        return Math.Round(leading, 6) switch
+        {
+            1.5 or 3 or 6 => 3,
+            5 => 5,
+            _ => 4,
+        };
     }
 
     /// <summary>A short label for a value: 38.1k, 1.2M, 950, 12.4, 0.31.</summary>
