@@ -151,7 +151,6 @@ for (int round = 0; round < options.Rounds; round++)
                 Record(name, label, "p99.9 us", false, echo.P999Microseconds);
                 Record(name, label, "alloc B/msg", false, echo.AllocatedBytesPerMessage);
                 Record(name, label, "server CPU us/msg", false, echo.CpuMicrosecondsPerMessage);
-                Record(name, label, "syscalls/msg", false, echo.SyscallsPerMessage);
             }
 
             if (options.Connections.Length > 0)

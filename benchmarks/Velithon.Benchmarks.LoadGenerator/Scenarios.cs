@@ -5,11 +5,11 @@ namespace Velithon.Benchmarks;
 
 /// <summary>
 /// One echo measurement: throughput, latency percentiles, server allocations per message, and the server's CPU time
-/// and read/write system calls per message (what a throughput figure on shared cores is made of).
+/// per message (what a throughput figure on shared cores is made of).
 /// </summary>
 public sealed record EchoResult(
     double MessagesPerSecond, double P50Microseconds, double P99Microseconds, double P999Microseconds, double AllocatedBytesPerMessage,
-    double CpuMicrosecondsPerMessage = double.NaN, double SyscallsPerMessage = double.NaN);
+    double CpuMicrosecondsPerMessage = double.NaN);
 
 /// <summary>One broadcast measurement: deliveries per second and fan-out latency (send to last delivery).</summary>
 public sealed record BroadcastResult(double DeliveriesPerSecond, double P50Milliseconds, double P99Milliseconds);
@@ -31,12 +31,12 @@ public static class Scenarios
             await RunEchoLoopsAsync(clients, payload, kind, TimeSpan.FromSeconds(0.5), record: null);
 
             var before = await server.ReadStatsAsync();
-            var countersBefore = server.ReadCounters();
+            var cpuBefore = server.ReadCpuTime();
             var latencies = new List<long>[connections];
             var clock = Stopwatch.StartNew();
             long messages = await RunEchoLoopsAsync(clients, payload, kind, duration, latencies);
             double seconds = clock.Elapsed.TotalSeconds;
-            var countersAfter = server.ReadCounters();
+            var cpuAfter = server.ReadCpuTime();
             var after = await server.ReadStatsAsync();
 
             var all = latencies.SelectMany(l => l).ToArray();
@@ -47,7 +47,7 @@ public static class Scenarios
             // The stats request itself allocates a little; over tens of thousands of messages it rounds away.
             return new EchoResult(
                 messages / seconds, Percentile(0.50), Percentile(0.99), Percentile(0.999), (after.Allocated - before.Allocated) / (double)messages,
-                (countersAfter.Cpu - countersBefore.Cpu).TotalMicroseconds / messages, (countersAfter.Syscalls - countersBefore.Syscalls) / (double)messages);
+                (cpuAfter - cpuBefore).TotalMicroseconds / messages);
         }
         finally
         {

@@ -69,22 +69,13 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server's CPU time so far (user and system, every thread) and its read and write system calls so far
-    /// (<c>syscr</c> + <c>syscw</c> of /proc/PID/io: recv, send, read, write and the like; not epoll waits).
+    /// The server's CPU time so far, user and system, every thread. (Its read and write counts in /proc/PID/io are no
+    /// measure of socket traffic: recv and send on a socket do not count there.)
     /// </summary>
-    public (TimeSpan Cpu, long Syscalls) ReadCounters()
+    public TimeSpan ReadCpuTime()
     {
         _process.Refresh();
-        long syscalls = 0;
-        foreach (string line in File.ReadLines($"/proc/{_process.Id}/io"))
-        {
-            if (line.StartsWith("syscr:", StringComparison.Ordinal) || line.StartsWith("syscw:", StringComparison.Ordinal))
-            {
-                syscalls += long.Parse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        return (_process.TotalProcessorTime, syscalls);
+        return _process.TotalProcessorTime;
     }
 
     /// <summary>The resident set size from /proc, the figure the idle-memory target is about.</summary>
