@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
+using Velithon.Benchmarks.Results;
 
 namespace Velithon.Benchmarks;
 
@@ -45,7 +46,8 @@ public static class Callgrind
                         return messages;
                     },
                     Clients: clients);
-            });
+            },
+            $"echo {(deflate ? "deflate" : text ? "text" : "binary")} {size} B x{connections}");
 
     /// <summary>
     /// Server instructions per handshake: <paramref name="workers"/> clients each open a connection to /echo and
@@ -72,7 +74,8 @@ public static class Callgrind
                         return handshakes;
                     },
                     Clients: []);
-            });
+            },
+            "handshake");
 
     /// <summary>
     /// Server instructions per broadcast: <paramref name="members"/> clients join /broadcast, one of them sends a 32-byte
@@ -117,7 +120,8 @@ public static class Callgrind
                         return broadcasts;
                     },
                     Clients: clients);
-            });
+            },
+            $"broadcast x{members}");
 
     private sealed record Workload(Func<Task> Warm, Func<Task<int>> Measured, ClientWebSocket[] Clients);
 
@@ -194,7 +198,8 @@ public static class Callgrind
         string title,
         string unit,
         string[] serverArguments,
-        Func<int, Process, string, Task<Workload>> prepare)
+        Func<int, Process, string, Task<Workload>> prepare,
+        string? scenario = null)
     {
         var counts = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int repetition = 0; repetition < repetitions; repetition++)
@@ -206,6 +211,8 @@ public static class Callgrind
             }
         }
 
+        // The first repetition is a warm-up for the caches of the machine, not a figure.
+        RunLog.Add(title, new Figure(scenario ?? unit, unit, HigherIsBetter: false, counts.ToDictionary(c => c.Key, c => c.Value.Skip(1).ToList())));
         var report = new StringBuilder();
         report.AppendLine(title);
         report.AppendLine();

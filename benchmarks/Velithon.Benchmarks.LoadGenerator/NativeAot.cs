@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
+using Velithon.Benchmarks.Results;
 
 namespace Velithon.Benchmarks;
 
@@ -36,6 +37,8 @@ public static class NativeAot
             }
         }
 
+        string title = $"Native AOT, memory per idle connection with {connections:N0} connections (server RSS delta / connections), {rounds} rounds, medians.";
+        RunLog.Add(title, new Figure($"idle x{connections}", "KiB/conn", HigherIsBetter: false, perConnection));
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Native AOT, memory per idle connection with {connections:N0} connections (server RSS delta / connections), {rounds} rounds, medians.");
         report.AppendLine();
@@ -66,6 +69,10 @@ public static class NativeAot
             }
         }
 
+        string title = $"Native AOT, {rounds} rounds, medians.";
+        RunLog.Add(title, new Figure("start", startupColumn, HigherIsBetter: false, startup));
+        RunLog.Add(title, new Figure("idle", "idle RSS (MiB)", HigherIsBetter: false, idle));
+        RunLog.Add(title, new Figure("binary", "size (MB)", HigherIsBetter: false, servers.ToDictionary(s => s.Name, s => new List<double> { s.SizeBytes / 1_000_000.0 })));
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Native AOT, {rounds} rounds, medians.");
         report.AppendLine();

@@ -2,14 +2,31 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using Velithon.Benchmarks;
+using Velithon.Benchmarks.Charts;
+using Velithon.Benchmarks.Results;
 
 // Runs the baseline (hand-written Kestrel) and the subject (Velithon) against the same scenarios,
 // alternating them over several rounds in one run, and prints each figure's median and the ratio
 // Velithon / baseline. Usage:
-//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 5] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 7] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE] [--servers baseline,velithon,velithon-endpoint]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5] [--idle 10000]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes | --broadcast 100 | [--deflate | --text] [--size 32]] [--also NAME=BINARY] [--path NAME=/route]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- charts RESULTS_FOLDER
+// Every measuring mode takes --results FOLDER: it then also writes its figures, every round, as FOLDER/NAME.json;
+// the charts mode draws the SVG charts of docs/benchmarks.md from those files into the same folder.
+RunLog.Begin();
+string? resultsFolder = Array.IndexOf(args, "--results") is int resultsAt and >= 0 ? args[resultsAt + 1] : null;
+if (args.Length > 0 && args[0] == "charts")
+{
+    foreach (string written in ChartSet.Write(args[1]))
+    {
+        Console.WriteLine(written);
+    }
+
+    return;
+}
+
 if (args.Length > 0 && args[0] == "aot")
 {
     // aot BASELINE_BINARY SUBJECT_BINARY [--rounds N] [--idle N]: Native AOT start-up, size and idle memory.
@@ -22,6 +39,7 @@ if (args.Length > 0 && args[0] == "aot")
         Console.WriteLine(await NativeAot.MeasureIdleMemoryAsync(native, aotRounds, int.Parse(args[idleAt + 1], CultureInfo.InvariantCulture)));
     }
 
+    await SaveResultsAsync("aot");
     return;
 }
 
@@ -39,6 +57,7 @@ if (args.Length > 0 && args[0] == "demo")
         ],
         demoRounds,
         "start to first accepted connection and echo (ms)"));
+    await SaveResultsAsync("demo");
     return;
 }
 
@@ -70,6 +89,10 @@ if (args.Length > 0 && args[0] == "callgrind")
             measured, members: int.Parse(args[broadcastAt + 1], CultureInfo.InvariantCulture), broadcasts: 100, repetitions: 3)
         : await Callgrind.MeasureEchoAsync(measured, connections: 64, size, messages: 12_800, repetitions: 3, deflate: args.Contains("--deflate"),
             text: args.Contains("--text"), paths: paths));
+    await SaveResultsAsync(
+        args.Contains("--handshakes") ? "callgrind-handshake"
+        : Array.IndexOf(args, "--broadcast") is int membersAt and >= 0 ? $"callgrind-broadcast-{args[membersAt + 1]}"
+        : $"callgrind-echo-{(args.Contains("--deflate") ? "deflate" : args.Contains("--text") ? "text" : "binary")}-{size}");
     return;
 }
 
@@ -82,7 +105,7 @@ var servers = new (string Name, string Assembly, string Path)[]
     ("baseline", Server("Velithon.Benchmarks.Baseline"), "/echo"),
     ("velithon", Server("Velithon.Benchmarks.Subject"), "/echo"),
     ("velithon-endpoint", Server("Velithon.Benchmarks.Subject"), "/echo-endpoint"),
-};
+}.Where(s => options.Servers.Contains(s.Name)).ToArray();
 
 var echoCases = new List<(int Connections, int Size, WebSocketMessageType Kind)>();
 foreach (int connections in options.Connections)
@@ -96,9 +119,18 @@ foreach (int connections in options.Connections)
     }
 }
 
-var results = new Dictionary<(string Server, string Figure), List<double>>();
-void Record(string server, string figure, double value) =>
-    (results.TryGetValue((server, figure), out var list) ? list : results[(server, figure)] = []).Add(value);
+// Figures in the order they are first measured, each with every round of every server.
+var figures = new List<Figure>();
+void Record(string server, string scenario, string metric, bool higherIsBetter, double value)
+{
+    var figure = figures.Find(f => f.Scenario == scenario && f.Metric == metric);
+    if (figure is null)
+    {
+        figures.Add(figure = new Figure(scenario, metric, higherIsBetter, []));
+    }
+
+    (figure.Values.TryGetValue(server, out var list) ? list : figure.Values[server] = []).Add(value);
+}
 
 for (int round = 0; round < options.Rounds; round++)
 {
@@ -113,16 +145,17 @@ for (int round = 0; round < options.Rounds; round++)
             {
                 var echo = await Scenarios.EchoAsync(server, path, connections, size, kind, TimeSpan.FromSeconds(options.Seconds));
                 string label = $"echo {KindName(kind)} {size} B x{connections}";
-                Record(name, label + " msg/s", echo.MessagesPerSecond);
-                Record(name, label + " p50 us", echo.P50Microseconds);
-                Record(name, label + " p99 us", echo.P99Microseconds);
-                Record(name, label + " p99.9 us", echo.P999Microseconds);
-                Record(name, label + " alloc B/msg", echo.AllocatedBytesPerMessage);
+                Record(name, label, "msg/s", true, echo.MessagesPerSecond);
+                Record(name, label, "p50 us", false, echo.P50Microseconds);
+                Record(name, label, "p99 us", false, echo.P99Microseconds);
+                Record(name, label, "p99.9 us", false, echo.P999Microseconds);
+                Record(name, label, "alloc B/msg", false, echo.AllocatedBytesPerMessage);
+                Record(name, label, "server CPU us/msg", false, echo.CpuMicrosecondsPerMessage);
             }
 
             if (options.Connections.Length > 0)
             {
-                Record(name, "handshakes/s", await Scenarios.HandshakesAsync(server, path, workers: 8, TimeSpan.FromSeconds(options.Seconds)));
+                Record(name, "handshakes", "handshakes/s", true, await Scenarios.HandshakesAsync(server, path, workers: 8, TimeSpan.FromSeconds(options.Seconds)));
             }
         }
 
@@ -131,31 +164,33 @@ for (int round = 0; round < options.Rounds; round++)
             // A fresh process per group size; both kinds of the subject share /broadcast (a static handler).
             await using var server = await ServerProcess.StartAsync(name, assembly);
             var broadcast = await Scenarios.BroadcastAsync(server, "/broadcast", members, broadcasts: members >= 10_000 ? 50 : 200);
-            Record(name, $"broadcast x{members} deliveries/s", broadcast.DeliveriesPerSecond);
-            Record(name, $"broadcast x{members} fan-out p50 ms", broadcast.P50Milliseconds);
-            Record(name, $"broadcast x{members} fan-out p99 ms", broadcast.P99Milliseconds);
+            Record(name, $"broadcast x{members}", "deliveries/s", true, broadcast.DeliveriesPerSecond);
+            Record(name, $"broadcast x{members}", "fan-out p50 ms", false, broadcast.P50Milliseconds);
+            Record(name, $"broadcast x{members}", "fan-out p99 ms", false, broadcast.P99Milliseconds);
         }
 
         if (options.IdleConnections > 0)
         {
             // A fresh process, so the reading is not skewed by what the echo runs left in the heap.
             await using var server = await ServerProcess.StartAsync(name, assembly);
-            Record(name, $"idle KiB/conn x{options.IdleConnections}", await Scenarios.IdleMemoryPerConnectionAsync(server, path, options.IdleConnections) / 1024);
+            Record(name, $"idle x{options.IdleConnections}", "KiB/conn", false, await Scenarios.IdleMemoryPerConnectionAsync(server, path, options.IdleConnections) / 1024);
         }
     }
 }
 
+string title = $"Rounds: {options.Rounds}, alternating, {options.Seconds} s per echo figure. Ratio: median of the subject / median of the baseline; "
+    + "paired: median of the per-round ratios (each round's subject against the baseline's in the same round), with their range.";
 var report = new StringBuilder();
-report.AppendLine($"Rounds: {options.Rounds}, {options.Seconds} s per echo figure, medians. Ratio: subject / baseline.");
+report.AppendLine(title);
 report.AppendLine();
-report.AppendLine("| Figure | baseline | velithon | ratio | velithon-endpoint | ratio |");
-report.AppendLine("|---|---:|---:|---:|---:|---:|");
-foreach (var figure in results.Keys.Select(k => k.Figure).Distinct())
+report.AppendLine("| Figure | baseline (min–max) | velithon (min–max) | ratio | paired (min–max) | velithon-endpoint | ratio | paired |");
+report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var figure in figures)
 {
-    double baseline = Measure.Median(results[("baseline", figure)]);
-    double subject = Measure.Median(results[("velithon", figure)]);
-    double endpoint = results.TryGetValue(("velithon-endpoint", figure), out var endpointValues) ? Measure.Median(endpointValues) : double.NaN;
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {Format(baseline)} | {Format(subject)} | {Ratio(subject, baseline)} | {Format(endpoint)} | {Ratio(endpoint, baseline)} |");
+    RunLog.Add(title, figure);
+    report.AppendLine(CultureInfo.InvariantCulture,
+        $"| {figure.Name} | {Spread(figure, "baseline")} | {Spread(figure, "velithon")} | {Ratio(figure.Ratio("velithon"))} | {Paired(figure, "velithon")} "
+        + $"| {Format(figure.Median("velithon-endpoint"))} | {Ratio(figure.Ratio("velithon-endpoint"))} | {Ratio(figure.PairedRatio("velithon-endpoint"))} |");
 }
 
 Console.WriteLine(report);
@@ -164,11 +199,61 @@ if (options.Output is not null)
     await File.WriteAllTextAsync(options.Output, report.ToString());
 }
 
+await SaveResultsAsync("load");
+
+// The command as a reader types it: native.sh names itself (VELITHON_BENCHMARK_ENTRY) and the binaries it published
+// are left out, as is the results folder, so no path of the machine that ran it is recorded.
+string DescribeCommand()
+{
+    bool native = args.Length > 0 && args[0] is "aot" or "callgrind" or "demo";
+    var shown = new List<string>();
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (args[i] == "--results")
+        {
+            i++;
+        }
+        else if (native && i is 1 or 2)
+        {
+            if (i == 1 && Environment.GetEnvironmentVariable("VELITHON_BENCHMARK_ENTRY") is null)
+            {
+                shown.Add("BINARY BINARY");
+            }
+        }
+        else
+        {
+            shown.Add(i > 0 && args[i - 1] == "--also" ? args[i].Split('=')[0] + "=BINARY" : args[i]);
+        }
+    }
+
+    string entry = Environment.GetEnvironmentVariable("VELITHON_BENCHMARK_ENTRY") ?? "dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator --";
+    return string.Join(' ', [entry, .. shown]);
+}
+
+async Task SaveResultsAsync(string name)
+{
+    if (resultsFolder is not null)
+    {
+        await RunLog.ToResultSet(name, DescribeCommand()).SaveAsync(resultsFolder);
+        Console.Error.WriteLine($"results: {Path.Combine(resultsFolder, name + ".json")}");
+    }
+}
+
 static string KindName(WebSocketMessageType kind) => kind == WebSocketMessageType.Text ? "text" : "binary";
 
 static string Format(double value) => double.IsNaN(value) ? "-" : value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
 
-static string Ratio(double subject, double baseline) => baseline == 0 || double.IsNaN(subject) ? "-" : (subject / baseline).ToString("0.000", CultureInfo.InvariantCulture);
+static string Ratio(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "-" : ratio.ToString("0.000", CultureInfo.InvariantCulture);
+
+static string Spread(Figure figure, string server) =>
+    figure.Values.TryGetValue(server, out var values)
+        ? $"{Format(figure.Median(server))} ({Format(values.Min())}–{Format(values.Max())})"
+        : "-";
+
+static string Paired(Figure figure, string server) =>
+    figure.PairedRatios(server) is { Count: > 0 } ratios
+        ? $"{Ratio(figure.PairedRatio(server))} ({Ratio(ratios.Min())}–{Ratio(ratios.Max())})"
+        : "-";
 
 static string FindRepositoryRoot()
 {
@@ -184,7 +269,7 @@ static string FindRepositoryRoot()
 }
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, int[] BroadcastMembers, string? Output)
+internal sealed record Options(int Rounds, double Seconds, int IdleConnections, int[] Connections, int[] BroadcastMembers, string? Output, string[] Servers)
 {
     public static Options Parse(string[] args)
     {
@@ -195,11 +280,12 @@ internal sealed record Options(int Rounds, double Seconds, int IdleConnections, 
         }
 
         return new Options(
-            Rounds: int.Parse(Value("--rounds") ?? "5", CultureInfo.InvariantCulture),
+            Rounds: int.Parse(Value("--rounds") ?? "7", CultureInfo.InvariantCulture),
             Seconds: double.Parse(Value("--seconds") ?? "3", CultureInfo.InvariantCulture),
             IdleConnections: int.Parse(Value("--idle") ?? "10000", CultureInfo.InvariantCulture),
             Connections: (Value("--connections") ?? "1,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),
             BroadcastMembers: (Value("--broadcast") ?? "1000,10000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0).ToArray(),
-            Output: Value("--output"));
+            Output: Value("--output"),
+            Servers: (Value("--servers") ?? "baseline,velithon,velithon-endpoint").Split(','));
     }
 }

@@ -3,8 +3,13 @@ using System.Net.WebSockets;
 
 namespace Velithon.Benchmarks;
 
-/// <summary>One echo measurement: throughput, latency percentiles and server allocations per message.</summary>
-public sealed record EchoResult(double MessagesPerSecond, double P50Microseconds, double P99Microseconds, double P999Microseconds, double AllocatedBytesPerMessage);
+/// <summary>
+/// One echo measurement: throughput, latency percentiles, server allocations per message, and the server's CPU time
+/// per message (what a throughput figure on shared cores is made of).
+/// </summary>
+public sealed record EchoResult(
+    double MessagesPerSecond, double P50Microseconds, double P99Microseconds, double P999Microseconds, double AllocatedBytesPerMessage,
+    double CpuMicrosecondsPerMessage = double.NaN);
 
 /// <summary>One broadcast measurement: deliveries per second and fan-out latency (send to last delivery).</summary>
 public sealed record BroadcastResult(double DeliveriesPerSecond, double P50Milliseconds, double P99Milliseconds);
@@ -26,10 +31,12 @@ public static class Scenarios
             await RunEchoLoopsAsync(clients, payload, kind, TimeSpan.FromSeconds(0.5), record: null);
 
             var before = await server.ReadStatsAsync();
+            var cpuBefore = server.ReadCpuTime();
             var latencies = new List<long>[connections];
             var clock = Stopwatch.StartNew();
             long messages = await RunEchoLoopsAsync(clients, payload, kind, duration, latencies);
             double seconds = clock.Elapsed.TotalSeconds;
+            var cpuAfter = server.ReadCpuTime();
             var after = await server.ReadStatsAsync();
 
             var all = latencies.SelectMany(l => l).ToArray();
@@ -38,7 +45,9 @@ public static class Scenarios
             double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] / ticksPerMicrosecond;
 
             // The stats request itself allocates a little; over tens of thousands of messages it rounds away.
-            return new EchoResult(messages / seconds, Percentile(0.50), Percentile(0.99), Percentile(0.999), (after.Allocated - before.Allocated) / (double)messages);
+            return new EchoResult(
+                messages / seconds, Percentile(0.50), Percentile(0.99), Percentile(0.999), (after.Allocated - before.Allocated) / (double)messages,
+                (cpuAfter - cpuBefore).TotalMicroseconds / messages);
         }
         finally
         {

@@ -68,6 +68,16 @@ public sealed class ServerProcess : IAsyncDisposable
         return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// The server's CPU time so far, user and system, every thread. (Its read and write counts in /proc/PID/io are no
+    /// measure of socket traffic: recv and send on a socket do not count there.)
+    /// </summary>
+    public TimeSpan ReadCpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>The resident set size from /proc, the figure the idle-memory target is about.</summary>
     public long ResidentBytes() => Measure.ResidentBytes(_process.Id);
 
