@@ -32,8 +32,8 @@ public static class IdleConnections
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Idle connections, Native AOT servers, client on bare sockets from {settings.Sources} source addresses; at most {settings.PerServer:N0} connections per server process and {settings.PerClient:N0} per client process; held {settings.HoldSeconds:0} s.");
         report.AppendLine();
-        report.AppendLine("| Server | connections asked | opened | failed | server processes | fill s | handshakes/s (all / first half / second half) | server KiB/conn | client KiB/conn | machine KiB/conn | pongs | ping round ms | first error |");
-        report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|");
+        report.AppendLine("| Server | connections asked | opened | failed | server processes | fill s | handshakes/s (all / first half / second half) | server KiB/conn | GC heap KiB/conn | of which Kestrel's free pool blocks | client KiB/conn | machine KiB/conn | pongs | ping round ms | first error |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|");
         foreach (int count in settings.Counts)
         {
             foreach (var (name, binary) in binaries)
@@ -75,6 +75,12 @@ public static class IdleConnections
 
             await Task.Delay(500);
             long serversBefore = servers.Sum(s => s.ResidentBytes());
+            long heapBefore = 0;
+            foreach (var server in servers)
+            {
+                heapBefore += await server.ReadGcFigureAsync("heap");
+            }
+
             long availableBefore = MemAvailable();
 
             string sources = string.Join(',', Enumerable.Range(2, settings.Sources).Select(i => $"127.0.0.{i}"));
@@ -119,6 +125,14 @@ public static class IdleConnections
 
             await Task.Delay(1000);
             long serversAfter = servers.Sum(s => s.ResidentBytes());
+            long pooled = 0;
+            long heap = 0;
+            foreach (var server in servers)
+            {
+                pooled += await server.ReadGcFigureAsync("pool-pooled");
+                heap += await server.ReadGcFigureAsync("heap");
+            }
+
             long clientsResident = clients.Sum(c => c.ResidentBytes());
             long availableAfter = MemAvailable();
 
@@ -131,7 +145,7 @@ public static class IdleConnections
 
             double perConnection(long bytes) => opened == 0 ? double.NaN : bytes / 1024.0 / opened;
             return FormattableString.Invariant(
-                $"| {name} | {count:N0} | {opened:N0} | {failed:N0} | {serverCount} | {fill:0.0} | {rates} | {perConnection(serversAfter - serversBefore):0.00} | {perConnection(clientsResident):0.00} | {perConnection(availableBefore - availableAfter):0.00} | {answered:N0} of {of:N0}{(lost > 0 ? $", {lost:N0} lost" : "")} | {pingMilliseconds:0} | {firstError} |");
+                $"| {name} | {count:N0} | {opened:N0} | {failed:N0} | {serverCount} | {fill:0.0} | {rates} | {perConnection(serversAfter - serversBefore):0.00} | {perConnection(heap - heapBefore):0.00} | {perConnection(pooled):0.00} | {perConnection(clientsResident):0.00} | {perConnection(availableBefore - availableAfter):0.00} | {answered:N0} of {of:N0}{(lost > 0 ? $", {lost:N0} lost" : "")} | {pingMilliseconds:0} | {firstError} |");
         }
         finally
         {
