@@ -83,31 +83,41 @@ public static class IdleConnections
 
             long availableBefore = MemAvailable();
 
+            // One client process fills at a time (the ones before it hold their connections): on two cores, every
+            // process filling at once only adds waiting, until handshakes time out.
             string sources = string.Join(',', Enumerable.Range(2, settings.Sources).Select(i => $"127.0.0.{i}"));
+            var jobs = new List<(int Port, int Count)>();
             for (int s = 0; s < serverCount; s++)
             {
                 int share = (count / serverCount) + (s < count % serverCount ? 1 : 0);
                 for (int given = 0; given < share; given += settings.PerClient)
                 {
-                    clients.Add(ClientProcess.Start(servers[s].Port, Math.Min(settings.PerClient, share - given), sources, settings.Concurrency));
+                    jobs.Add((servers[s].Port, Math.Min(settings.PerClient, share - given)));
                 }
             }
 
             // Fill: the count over time gives the handshake rate in each half.
             var clock = Stopwatch.StartNew();
             double half = double.NaN;
-            while (!clients.All(c => c.Filled is not null))
+            foreach (var (port, share) in jobs)
             {
-                await Task.Delay(100);
-                if (double.IsNaN(half) && clients.Sum(c => c.Opened) >= count / 2)
+                var client = ClientProcess.Start(port, share, sources, settings.Concurrency);
+                clients.Add(client);
+                while (client.Filled is null)
                 {
-                    half = clock.Elapsed.TotalSeconds;
+                    await Task.Delay(100);
+                    if (double.IsNaN(half) && clients.Sum(c => c.Opened) >= count / 2)
+                    {
+                        half = clock.Elapsed.TotalSeconds;
+                    }
+
+                    if (client.HasExited && client.Filled is null)
+                    {
+                        throw new InvalidOperationException("A client process ended before it had filled: " + client.Error);
+                    }
                 }
 
-                if (clients.FirstOrDefault(c => c.HasExited && c.Filled is null) is { } dead)
-                {
-                    throw new InvalidOperationException("A client process ended before it had filled: " + dead.Error);
-                }
+                Console.Error.WriteLine(FormattableString.Invariant($"  {clients.Sum(c => c.Opened):N0} open after {clock.Elapsed.TotalSeconds:0.0} s"));
             }
 
             double fill = clock.Elapsed.TotalSeconds;
@@ -138,6 +148,7 @@ public static class IdleConnections
 
             // Every connection is pinged at once and must answer; lost ones are those the server closed or reset.
             var pongs = await Task.WhenAll(clients.Select(c => c.PingAllAsync()));
+            Console.Error.WriteLine("pongs per client: " + string.Join(", ", pongs.Select(p => FormattableString.Invariant($"{p.Answered}/{p.Of} in {p.Milliseconds:0} ms"))));
             int answered = pongs.Sum(p => p.Answered);
             int of = pongs.Sum(p => p.Of);
             int lost = pongs.Sum(p => p.Lost);
@@ -246,7 +257,7 @@ public static class IdleConnections
             Volatile.Write(ref _pongs, pongs);
             await _process.StandardInput.WriteLineAsync("ping");
             await _process.StandardInput.FlushAsync();
-            var parts = (await pongs.Task.WaitAsync(TimeSpan.FromSeconds(120))).Split(' ');
+            var parts = (await pongs.Task.WaitAsync(TimeSpan.FromMinutes(6))).Split(' ');
             return (Parse(parts[1]), Parse(parts[2]), Parse(parts[3]), Parse(parts[4]));
         }
 
