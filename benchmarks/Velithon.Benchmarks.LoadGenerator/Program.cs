@@ -11,6 +11,7 @@ using Velithon.Benchmarks.Results;
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 7] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE] [--servers baseline,velithon,velithon-endpoint]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5] [--idle 10000]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes | --broadcast 100 | [--deflate | --text] [--size 32]] [--also NAME=BINARY] [--path NAME=/route]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- idle-connections --server NAME=BINARY [--connections 10000,250000] (see benchmarks/idle-connections.sh)
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- charts RESULTS_FOLDER
 // Every measuring mode takes --results FOLDER: it then also writes its figures, every round, as FOLDER/NAME.json;
@@ -22,6 +23,40 @@ if (args.Length > 0 && args[0] == "charts")
     foreach (string written in ChartSet.Write(args[1]))
     {
         Console.WriteLine(written);
+    }
+
+    return;
+}
+
+if (args.Length > 0 && args[0] == "idle-client")
+{
+    // One client process of idle-connections (below), started by it.
+    await IdleClient.RunAsync(args);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "idle-connections")
+{
+    // idle-connections --server NAME=BINARY [--server ...] [--connections 10000,50000,250000] [--per-server N] [--per-client N]
+    //   [--sources 10] [--concurrency 64] [--hold 0] [--output FILE]: many idle connections, then a ping on each (benchmarks/idle-connections.sh).
+    string? Setting(string name) => Array.IndexOf(args, name) is int at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    var idleServers = new List<(string, string)>();
+    for (int at = Array.IndexOf(args, "--server"); at >= 0; at = Array.IndexOf(args, "--server", at + 1))
+    {
+        idleServers.Add((args[at + 1][..args[at + 1].IndexOf('=')], args[at + 1][(args[at + 1].IndexOf('=') + 1)..]));
+    }
+
+    string idleReport = await IdleConnections.RunAsync(idleServers, new IdleConnections.Settings(
+        Counts: (Setting("--connections") ?? "10000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
+        PerServer: int.Parse(Setting("--per-server") ?? "19000", CultureInfo.InvariantCulture),
+        PerClient: int.Parse(Setting("--per-client") ?? "19000", CultureInfo.InvariantCulture),
+        Sources: int.Parse(Setting("--sources") ?? "10", CultureInfo.InvariantCulture),
+        Concurrency: int.Parse(Setting("--concurrency") ?? "64", CultureInfo.InvariantCulture),
+        HoldSeconds: double.Parse(Setting("--hold") ?? "0", CultureInfo.InvariantCulture)));
+    Console.WriteLine(idleReport);
+    if (Setting("--output") is { } idleOutput)
+    {
+        await File.WriteAllTextAsync(idleOutput, idleReport);
     }
 
     return;

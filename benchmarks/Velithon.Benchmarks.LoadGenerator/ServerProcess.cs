@@ -81,6 +81,14 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The resident set size from /proc, the figure the idle-memory target is about.</summary>
     public long ResidentBytes() => Measure.ResidentBytes(_process.Id);
 
+    /// <summary>One figure of the server's <c>/gc</c> line (heap, committed, fragmented, ws, pool-pooled, ...), in bytes.</summary>
+    public async Task<long> ReadGcFigureAsync(string name)
+    {
+        var parts = (await Http.GetStringAsync($"http://127.0.0.1:{Port}/gc")).Split(' ');
+        int at = Array.IndexOf(parts, name);
+        return at >= 0 ? long.Parse(parts[at + 1], CultureInfo.InvariantCulture) : 0;
+    }
+
     public async Task CollectAsync() => await Http.GetStringAsync($"http://127.0.0.1:{Port}/collect");
 
     public async ValueTask DisposeAsync()
