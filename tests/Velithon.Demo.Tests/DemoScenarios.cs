@@ -92,7 +92,7 @@ public static class DemoScenarios
         Assert.DoesNotContain("http://", html.Replace("http://localhost", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
         // The board panel's typed client is generated: the server maps it (MapVelithonClients), AOT build too.
-        foreach (string asset in new[] { "/demo.js", "/demo.css", "/velithon/TaskBoardSocket.js" })
+        foreach (string asset in new[] { "/demo.js", "/resumable-socket.js", "/demo.css", "/velithon/TaskBoardSocket.js" })
         {
             using var response = await http.GetAsync(asset);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
