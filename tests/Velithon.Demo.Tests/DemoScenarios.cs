@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Velithon.Runtime.Tests;
+using Velithon.Runtime.Tests.Sessions;
 
 namespace Velithon.Demo.Tests;
 
@@ -42,6 +43,40 @@ public static class DemoScenarios
         // The other room heard none of it: its next event is its own.
         await elsewhere.SendTextAsync("anyone?");
         AssertEvent(await ReceiveJsonAsync(elsewhere), "message", room + "-other", "eve", "anyone?", members: 1);
+    }
+
+    /// <summary>
+    /// A client that offers velithon.resume.v1 (the page's protocol, spoken here by hand) drops its connection, with
+    /// no close frame: it resumes the same session, what the room said and what it sent during the gap arrive once,
+    /// and the room hears no one leave or join. The session's token rests on Data Protection, in the native binary too.
+    /// </summary>
+    public static async Task ChatRoomSessionResumesAfterADropAsync(DemoProcess demo)
+    {
+        string room = "resume-" + Guid.NewGuid().ToString("N")[..8];
+        var url = demo.WebSocketUrl($"/chat/{room}?name=ann");
+        await using var ann = await ResumeClient.ConnectAsync(url);
+        Assert.Equal("velithon.resume.v1", ann.SelectedSubProtocol);
+        AssertEvent(JsonDocument.Parse(await ann.ReceiveAsync()), "welcome", room, "ann", null, members: 1);
+        using var bob = await Client.ConnectAsync(demo.WebSocketUrl($"/chat/{room}?name=bob"));
+        AssertEvent(await ReceiveJsonAsync(bob), "welcome", room, "bob", null, members: 2);
+        AssertEvent(JsonDocument.Parse(await ann.ReceiveAsync()), "joined", room, "bob", null, members: 2);
+
+        ann.Abort();
+        await ann.Reading.WaitAsync(Client.Timeout);
+        // The detached session stays in the room; what it misses waits in the session, what ann sends in the client.
+        await bob.SendTextAsync("are you there?");
+        AssertEvent(await ReceiveJsonAsync(bob), "message", room, "bob", "are you there?", members: 2);
+        await ann.SendAsync("back soon");
+
+        await ann.ResumeAsync(url);
+        AssertEvent(JsonDocument.Parse(await ann.ReceiveAsync()), "message", room, "bob", "are you there?", members: 2);
+        AssertEvent(JsonDocument.Parse(await ann.ReceiveAsync()), "message", room, "ann", "back soon", members: 2);
+        // Bob's next event is ann's message: no "left" and no second "joined" came before it.
+        AssertEvent(await ReceiveJsonAsync(bob), "message", room, "ann", "back soon", members: 2);
+
+        await ann.CloseAsync();
+        AssertEvent(await ReceiveJsonAsync(bob), "left", room, "ann", null, members: 1);
+        await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
     }
 
     public static async Task StatusSendsJsonEverySecondAsync(DemoProcess demo)
@@ -92,7 +127,7 @@ public static class DemoScenarios
         Assert.DoesNotContain("http://", html.Replace("http://localhost", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
         // The board panel's typed client is generated: the server maps it (MapVelithonClients), AOT build too.
-        foreach (string asset in new[] { "/demo.js", "/demo.css", "/velithon/TaskBoardSocket.js" })
+        foreach (string asset in new[] { "/demo.js", "/resumable-socket.js", "/demo.css", "/velithon/TaskBoardSocket.js" })
         {
             using var response = await http.GetAsync(asset);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

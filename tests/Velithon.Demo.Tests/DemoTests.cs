@@ -21,6 +21,9 @@ public sealed class DemoTests : IAsyncLifetime
     public Task ChatRoom_RelaysJoinMessageAndLeave() => DemoScenarios.ChatRoomRelaysJoinMessageAndLeaveAsync(_demo);
 
     [Fact]
+    public Task ChatRoom_ResumesASessionAfterADrop() => DemoScenarios.ChatRoomSessionResumesAfterADropAsync(_demo);
+
+    [Fact]
     public Task Status_SendsJsonEverySecond() => DemoScenarios.StatusSendsJsonEverySecondAsync(_demo);
 
     [Fact]

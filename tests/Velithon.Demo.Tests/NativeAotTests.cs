@@ -49,6 +49,7 @@ public sealed class NativeAotTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await DemoScenarios.EchoRepliesWithPrefixAsync(_demo);
         await DemoScenarios.ChatRoomRelaysJoinMessageAndLeaveAsync(_demo);
+        await DemoScenarios.ChatRoomSessionResumesAfterADropAsync(_demo);
         await DemoScenarios.StatusSendsJsonEverySecondAsync(_demo);
         await DemoScenarios.QueryTokenIsRequiredAsync(_demo);
         await DemoScenarios.ServesThePageAsync(_demo);

@@ -7,8 +7,15 @@ namespace Velithon.Demo.Handlers;
 /// Chat rooms, the Python original's class-based endpoint: each connection joins the group of its room, every text
 /// message goes to everyone in the room (the sender included, so each page shows the room's one order),
 /// and the room hears when someone joins or leaves. With the Redis backplane, the room spans instances.
+/// A page that loses its network resumes its session (docs/resumable-sessions.md; wwwroot/resumable-socket.js):
+/// the same instance, still in its room, and what was said either way meanwhile arrives once, in order. Clients
+/// that do not offer <c>velithon.resume.v1</c> get a plain connection, as before.
 /// </summary>
 [WebSocket("/chat/<roomId>")]
+// A minute covers a phone changing networks. The buffer holds the room's messages the page has not acknowledged: 128
+// (a power of two, the pooled array's size) of at most MaxMessageSize each bounds a detached session; a busier gap
+// ends it (4413) and the page starts a new one, saying so.
+[ResumableSession(WindowSeconds = 60, MaxBufferedMessages = 128)]
 public sealed class ChatRoomEndpoint(string roomId, [FromQuery] string? name, IWebSocketHub hub) : WebSocketEndpoint
 {
     private const int MaxNameLength = 32;

@@ -1,4 +1,4 @@
-"use strict";
+import { ResumableSocket } from "./resumable-socket.js";
 
 // One small controller per panel: connect, send, show what arrives and how the connection ended.
 const base = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
@@ -6,7 +6,8 @@ const base = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.hos
 // echoSent: whether the page logs what it sent (→). The chat room sends every message back to its sender too,
 // in the room's one order, so the chat panel leaves that to the server and shows each line once.
 // onClose: what else the panel clears when its connection ends.
-function setUp(panel, { url, render, echoSent = true, onClose }) {
+// open: what connects; the chat's ResumableSocket (resumable-socket.js) also reconnects after a drop and says so.
+function setUp(panel, { url, render, echoSent = true, onClose, open = target => new WebSocket(target) }) {
   const connect = panel.querySelector(".connect");
   const disconnect = panel.querySelector(".disconnect");
   const state = panel.querySelector(".state");
@@ -22,22 +23,44 @@ function setUp(panel, { url, render, echoSent = true, onClose }) {
     log.scrollTop = log.scrollHeight;
   };
 
+  // While a resumable session reconnects, the page can still send (its messages wait for the resume) and leave.
+  const usable = value => ["open", "resumed", "reconnecting…"].includes(value);
   const show = value => {
     // One connection per panel: Connect stays disabled from the click until that connection has closed.
     connect.disabled = value !== "closed";
-    disconnect.disabled = value !== "open";
+    disconnect.disabled = !usable(value);
     state.textContent = value;
-    state.classList.toggle("open", value === "open");
-    if (form) for (const control of form.elements) control.disabled = value !== "open";
+    state.classList.toggle("open", value === "open" || value === "resumed");
+    state.classList.toggle("reconnecting", value === "reconnecting…");
+    if (form) for (const control of form.elements) control.disabled = !usable(value);
   };
 
   connect.addEventListener("click", () => {
     if (socket) return;
     const target = url();
-    const current = new WebSocket(target);
+    const current = open(target);
     socket = current;
     show("connecting");
-    current.addEventListener("open", () => { show("open"); write(`connected to ${target}`); });
+    // A plain WebSocket's "open" has no detail; a resumable session's says how it began.
+    current.addEventListener("open", ({ detail }) => {
+      if (detail?.resumed) {
+        show("resumed");
+        write("resumed the session", "resumed");
+        return;
+      }
+      show("open");
+      if (detail?.refusal) {
+        // Nothing goes silently: the room's messages of the gap are gone, and some of ours may be.
+        const { code, reason } = detail.refusal;
+        write(`could not resume (${code}: ${reason}): started a new session, missing what was said meanwhile`, "closed failed");
+        for (const text of detail.unsure) write(`may not have been delivered: ${text}`, "closed failed");
+      }
+      write(`connected to ${target}`);
+    });
+    current.addEventListener("reconnecting", ({ detail }) => {
+      show("reconnecting…");
+      write(`connection lost (${detail.code}): reconnecting…`, "closed failed");
+    });
     current.addEventListener("message", event => write(render ? render(event.data) : `← ${event.data}`));
     current.addEventListener("close", event => {
       socket = null;
@@ -54,7 +77,7 @@ function setUp(panel, { url, render, echoSent = true, onClose }) {
   form?.addEventListener("submit", event => {
     event.preventDefault();
     const input = form.elements.message;
-    if (!socket || socket.readyState !== WebSocket.OPEN || input.value === "") return;
+    if (!socket || !usable(state.textContent) || input.value === "") return;
     socket.send(input.value);
     if (echoSent) write(`→ ${input.value}`, "sent");
     input.value = "";
@@ -70,6 +93,7 @@ setUp(echo, { url: () => `${base}/echo` });
 const chat = document.getElementById("chat");
 setUp(chat, {
   echoSent: false,
+  open: target => new ResumableSocket(target),
   url: () => {
     const name = field(chat, "name");
     const room = encodeURIComponent(field(chat, "room") || "lobby");

@@ -7,12 +7,15 @@ namespace Velithon.Runtime.Tests.Sessions;
 /// A loopback TCP proxy in front of a server, whose connections the test cuts for real: <see cref="Freeze"/> makes
 /// every byte either side sends on the connections open now vanish (in flight, as on a dead network; an end of
 /// stream too, so the other side's connection stays half open), and <see cref="Cut"/> resets them (RST, linger 0)
-/// on both sides, without a WebSocket close. Connections made later pass.
+/// on both sides, without a WebSocket close. Connections made later pass, unless <see cref="RefuseNewConnections"/> says
+/// the network is down; they go to <see cref="TargetPort"/>, which a test moves to a server started in place of the
+/// first. Linked into the demo's tests too, whose browser pages reach the demo through it.
 /// </summary>
 public sealed class CuttableProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
+    private volatile int _targetPort;
+    private volatile bool _refusing;
     private readonly List<(Socket Client, Socket Server)> _pairs = [];
     private readonly HashSet<Socket> _frozen = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -27,6 +30,26 @@ public sealed class CuttableProxy : IAsyncDisposable
 
     /// <summary>The proxy's base address, ws://127.0.0.1:port.</summary>
     public Uri Base => new($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+
+    /// <summary>
+    /// The loopback port new connections go to; connections open now stay with their server. A server that is not
+    /// listening there resets the client's connection.
+    /// </summary>
+    public int TargetPort
+    {
+        get => _targetPort;
+        set => _targetPort = value;
+    }
+
+    /// <summary>
+    /// While true, a new connection is reset as soon as it arrives, as on a network that is down (a client's
+    /// reconnect attempts fail at once, without a timer of the test's); connections open now are not affected.
+    /// </summary>
+    public bool RefuseNewConnections
+    {
+        get => _refusing;
+        set => _refusing = value;
+    }
 
     /// <summary>Connections made through the proxy so far.</summary>
     public int Accepted { get; private set; }
@@ -97,9 +120,26 @@ public sealed class CuttableProxy : IAsyncDisposable
                 return;
             }
 
+            if (_refusing)
+            {
+                Reset(client);
+                continue;
+            }
+
             var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             client.NoDelay = true;
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort);
+            try
+            {
+                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token);
+            }
+            catch (Exception exception) when (exception is SocketException or OperationCanceledException)
+            {
+                // No server there (stopped, or not started yet): the client sees its connection reset.
+                server.Dispose();
+                Reset(client);
+                continue;
+            }
+
             lock (_pairs)
             {
                 _pairs.Add((client, server));
