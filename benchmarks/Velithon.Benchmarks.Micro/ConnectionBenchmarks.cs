@@ -33,6 +33,7 @@ public class ConnectionBenchmarks
     private ServerWebSocket _binary = null!;
     private ServerWebSocket _text = null!;
     private ServerWebSocket _json = null!;
+    private ServerWebSocket _relay = null!;
     private System.Net.WebSockets.WebSocket _raw = null!;
     private FrameWebSocket _frames = null!;
     private readonly byte[] _rawBuffer = new byte[4096];
@@ -43,6 +44,7 @@ public class ConnectionBenchmarks
         _binary = Connect(ClientFrame(0x2, Bytes32));
         _text = Connect(ClientFrame(0x1, Encoding.UTF8.GetBytes(Text32)));
         _json = Connect(ClientFrame(0x1, """{"x":3,"y":4}"""u8.ToArray()));
+        _relay = Connect(ClientFrame(0x1, Encoding.UTF8.GetBytes(Text32)));
         _raw = System.Net.WebSockets.WebSocket.CreateFromStream(
             new LoopingStream(ClientFrame(0x2, Bytes32)), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         _frames = new FrameWebSocket(new LoopingStream(ClientFrame(0x2, Bytes32)), isServer: true, subProtocol: null, deflate: null, abortTransport: null, Runtime.Value.Clock);
@@ -90,6 +92,14 @@ public class ConnectionBenchmarks
 
     [Benchmark]
     public ValueTask RelayText() => _text.SendAsync(new WebSocketMessage(WebSocketMessageKind.Text, Utf8Text32));
+
+    // A relay as a user writes it: the received text message sent on as it came (its UTF-8 checked once, on receipt).
+    [Benchmark]
+    public async ValueTask EchoReceivedText()
+    {
+        var message = await _relay.ReceiveAsync();
+        await _relay.SendAsync(message);
+    }
 
     [Benchmark]
     public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);
