@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -306,7 +307,7 @@ internal sealed partial class FrameWebSocket
                 throw new WebSocketException(WebSocketError.InvalidState, "A close frame has gone out: no more messages can be sent.");
             }
 
-            write = _stream.WriteAsync(bytes, cancellationToken);
+            write = _output is null ? _stream.WriteAsync(bytes, cancellationToken) : WriteToPipe(_output, bytes.Span, cancellationToken);
         }
         catch
         {
@@ -324,6 +325,23 @@ internal sealed partial class FrameWebSocket
         Volatile.Write(ref _writeWaitingSince, Math.Max(1, _clock.NowMilliseconds));
         return FinishWriteAsync(frame, write);
     }
+
+    /// <summary>Writes <paramref name="bytes"/> to the transport's pipe and flushes them; without a state machine when the flush completes at once.</summary>
+    private static ValueTask WriteToPipe(PipeWriter output, ReadOnlySpan<byte> bytes, CancellationToken cancellationToken)
+    {
+        output.Write(bytes);
+        var flush = output.FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            _ = flush.Result;
+            return default;
+        }
+
+        return AwaitFlushAsync(flush);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FinishWriteAsync(byte[]? frame, ValueTask write)
