@@ -60,7 +60,7 @@ public sealed class PipeTransportTests : IAsyncLifetime
         byte[] payload = Enumerable.Range(0, size).Select(i => (byte)(i * 7)).ToArray();
         for (int round = 0; round < 3; round++)
         {
-            await _client.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).AsTask().WaitAsync(Timeout);
+            await _client.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).WaitAsync(Timeout);
             var message = await _server.ReceiveMessageAsync(100_000, callerDecodesText: false, CancellationToken.None).AsTask().WaitAsync(Timeout);
             Assert.Equal(FrameMessageKind.Data, message.Kind);
             Assert.Equal(payload, message.Payload.ToArray());
@@ -74,8 +74,8 @@ public sealed class PipeTransportTests : IAsyncLifetime
     {
         byte[] first = Encoding.UTF8.GetBytes("héllo, ");
         byte[] second = Encoding.UTF8.GetBytes("wörld");
-        await _client.SendAsync(first, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None).AsTask().WaitAsync(Timeout);
-        await _client.SendAsync(second, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await _client.SendAsync(first, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None).WaitAsync(Timeout);
+        await _client.SendAsync(second, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).WaitAsync(Timeout);
         var message = await _server.ReceiveMessageAsync(1024, callerDecodesText: false, CancellationToken.None).AsTask().WaitAsync(Timeout);
         Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Text, message.Type);
         Assert.Equal("héllo, wörld", Encoding.UTF8.GetString(message.Payload.Span));
