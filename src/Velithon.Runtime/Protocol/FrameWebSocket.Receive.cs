@@ -299,7 +299,7 @@ internal sealed partial class FrameWebSocket
                 throw ClosedPrematurely();
             }
 
-            received += read;
+            received += Math.Max(read, 0);
         }
 
         if (header.Masked)
@@ -450,10 +450,20 @@ internal sealed partial class FrameWebSocket
     /// </summary>
     private int TakeFromPipe(ReadResult result) => TakeFromPipe(result, PrepareFill().Span);
 
-    /// <summary>Moves what a read of the transport's pipe returned into <paramref name="destination"/>, as much as fits.</summary>
+    /// <summary>
+    /// Moves what a read of the transport's pipe returned into <paramref name="destination"/>, as much as fits. Returns
+    /// -1 for a read the server canceled with nothing in it (Kestrel cancels the connection's pending read when it
+    /// shuts down, and its own upgrade stream reads again): the caller reads again.
+    /// </summary>
     private int TakeFromPipe(ReadResult result, Span<byte> destination)
     {
         var buffer = result.Buffer;
+        if (buffer.IsEmpty && result.IsCanceled && !result.IsCompleted)
+        {
+            _input!.AdvanceTo(buffer.Start);
+            return -1;
+        }
+
         int count = (int)Math.Min(buffer.Length, destination.Length);
         if (buffer.IsSingleSegment)
         {
@@ -470,6 +480,12 @@ internal sealed partial class FrameWebSocket
 
     private void CommitFill(int read)
     {
+        if (read < 0)
+        {
+            // A canceled pipe read with nothing in it: the caller's loop reads again.
+            return;
+        }
+
         if (read == 0)
         {
             throw ClosedPrematurely();
