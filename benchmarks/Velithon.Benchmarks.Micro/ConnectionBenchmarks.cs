@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text;
@@ -33,8 +34,13 @@ public class ConnectionBenchmarks
     private ServerWebSocket _binary = null!;
     private ServerWebSocket _text = null!;
     private ServerWebSocket _json = null!;
+    private ServerWebSocket _relay = null!;
     private System.Net.WebSockets.WebSocket _raw = null!;
     private FrameWebSocket _frames = null!;
+    private FrameWebSocket _pipeFrames = null!;
+    private Pipe _pipeInput = null!;
+    private Pipe _pipeOutput = null!;
+    private byte[] _binaryFrame = null!;
     private readonly byte[] _rawBuffer = new byte[4096];
 
     [GlobalSetup]
@@ -43,9 +49,19 @@ public class ConnectionBenchmarks
         _binary = Connect(ClientFrame(0x2, Bytes32));
         _text = Connect(ClientFrame(0x1, Encoding.UTF8.GetBytes(Text32)));
         _json = Connect(ClientFrame(0x1, """{"x":3,"y":4}"""u8.ToArray()));
+        _relay = Connect(ClientFrame(0x1, Encoding.UTF8.GetBytes(Text32)));
         _raw = System.Net.WebSockets.WebSocket.CreateFromStream(
             new LoopingStream(ClientFrame(0x2, Bytes32)), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         _frames = new FrameWebSocket(new LoopingStream(ClientFrame(0x2, Bytes32)), isServer: true, subProtocol: null, deflate: null, abortTransport: null, Runtime.Value.Clock);
+
+        // Kestrel's HTTP/1.1 upgrade: the socket reads and writes the connection's pipes (inline schedulers here, so
+        // every call completes synchronously).
+        var inline = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+        _pipeInput = new Pipe(inline);
+        _pipeOutput = new Pipe(inline);
+        _binaryFrame = ClientFrame(0x2, Bytes32);
+        _pipeFrames = new FrameWebSocket(
+            Stream.Null, isServer: true, subProtocol: null, deflate: null, abortTransport: null, Runtime.Value.Clock, new DuplexPipe(_pipeInput.Reader, _pipeOutput.Writer));
     }
 
     // The framework's WebSocket alone, as the hand-written baseline uses it: the floor under the figures below.
@@ -70,6 +86,19 @@ public class ConnectionBenchmarks
     [Benchmark]
     public ValueTask FramesSendBytes() => _frames.SendAsync(Bytes32.AsMemory(), WebSocketMessageType.Binary, CancellationToken.None);
 
+    // The same over the connection's pipes, as on Kestrel: the client's frame written to the input pipe, received, echoed
+    // straight into the output pipe, and drained from it.
+    [Benchmark]
+    public async ValueTask<int> FramesEchoBytesOverPipes()
+    {
+        await _pipeInput.Writer.WriteAsync(_binaryFrame);
+        var message = await _pipeFrames.ReceiveMessageAsync(int.MaxValue, callerDecodesText: false, CancellationToken.None);
+        await _pipeFrames.SendAsync(message.Payload, WebSocketMessageType.Binary, CancellationToken.None);
+        var written = await _pipeOutput.Reader.ReadAsync();
+        _pipeOutput.Reader.AdvanceTo(written.Buffer.End);
+        return message.Payload.Length;
+    }
+
     [Benchmark]
     public async ValueTask<int> ReceiveBytes() => (await _binary.ReceiveAsync()).Data.Length;
 
@@ -90,6 +119,14 @@ public class ConnectionBenchmarks
 
     [Benchmark]
     public ValueTask RelayText() => _text.SendAsync(new WebSocketMessage(WebSocketMessageKind.Text, Utf8Text32));
+
+    // A relay as a user writes it: the received text message sent on as it came (its UTF-8 checked once, on receipt).
+    [Benchmark]
+    public async ValueTask EchoReceivedText()
+    {
+        var message = await _relay.ReceiveAsync();
+        await _relay.SendAsync(message);
+    }
 
     [Benchmark]
     public ValueTask SendJson() => _json.SendJsonAsync(Message, MicroJsonContext.Default.Move);
@@ -152,6 +189,13 @@ public class ConnectionBenchmarks
         public void StopApplication()
         {
         }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input => input;
+
+        public PipeWriter Output => output;
     }
 
     /// <summary>An upgradable request whose upgraded stream is <paramref name="transport"/>, as Kestrel's would be.</summary>

@@ -16,6 +16,39 @@ public static class TextSendHandlers
         }
     }
 
+    /// <summary>
+    /// After each received text message, sends a text message it built itself of bytes that are not UTF-8 (says so when
+    /// refused), then relays the received one.
+    /// </summary>
+    [WebSocket("/text-send/built-after-receive")]
+    public static async Task BuiltAfterReceive(WebSocket ws)
+    {
+        while (true)
+        {
+            var received = await ws.ReceiveAsync();
+            try
+            {
+                await ws.SendAsync(new WebSocketMessage(WebSocketMessageKind.Text, new byte[] { 0x68, 0xC3, 0x28 }));
+            }
+            catch (ArgumentException)
+            {
+                await ws.SendTextAsync("refused");
+            }
+
+            // A slice of the received payload is memory the handler chose: checked like any other.
+            try
+            {
+                await ws.SendAsync(new WebSocketMessage(WebSocketMessageKind.Text, received.Data.Slice(0, 3)));
+            }
+            catch (ArgumentException)
+            {
+                await ws.SendTextAsync("refused slice");
+            }
+
+            await ws.SendAsync(received);
+        }
+    }
+
     /// <summary>Sends each binary message's bytes back as a text message; says so when the send refuses them.</summary>
     [WebSocket("/text-send/utf8")]
     public static async Task Utf8(WebSocket ws)

@@ -43,6 +43,26 @@ public sealed class TextSendTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task SendAsync_TextTheHandlerBuilt_IsCheckedEvenRightAfterAReceive()
+    {
+        // The relay of a received message skips the second UTF-8 check; a message built by the handler, or a slice of
+        // the received payload that cuts a character in two, never does.
+        using var client = await Client.ConnectAsync(fixture.Server.Url("/text-send/built-after-receive"));
+        byte[] text = Encoding.UTF8.GetBytes("é€ and more");
+        for (int i = 0; i < 2; i++)
+        {
+            await client.SendAsync(text, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            Assert.Equal("refused", await client.ReceiveTextAsync());
+            Assert.Equal("refused slice", await client.ReceiveTextAsync());
+            var (type, data) = await client.ReceiveMessageAsync();
+            Assert.Equal(WebSocketMessageType.Text, type);
+            Assert.Equal(text, data);
+        }
+
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, client.State);
+    }
+
+    [Fact]
     public async Task SendTextAsync_Utf8_SendsTheBytesAsText_AndRefusesInvalidUtf8_KeepingTheConnection()
     {
         using var client = await Client.ConnectAsync(fixture.Server.Url("/text-send/utf8"));

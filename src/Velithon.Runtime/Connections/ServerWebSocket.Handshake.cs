@@ -191,7 +191,24 @@ internal sealed partial class ServerWebSocket
         }
 
         var stream = await WebSocketHandshake.AcceptAsync(httpContext, subProtocol, extensions).ConfigureAwait(false);
-        return new FrameWebSocket(stream, isServer: true, subProtocol, deflate, httpContext.Abort, runtime.Clock);
+        return new FrameWebSocket(stream, isServer: true, subProtocol, deflate, httpContext.Abort, runtime.Clock, UpgradedConnectionPipe(httpContext));
+    }
+
+    /// <summary>
+    /// The connection's own pipes under an HTTP/1.1 upgrade on Kestrel, or null. After the upgrade the connection
+    /// carries nothing but the WebSocket, and Kestrel's upgrade stream only passes bytes between its request and
+    /// response layers and these pipes (a state machine, checks and a lock per read and write, docs/benchmarks.md
+    /// "Where the instructions go"). Only when the upgrade feature is Kestrel's own (the object that also serves the
+    /// request feature): a middleware that replaced it wants the frames to go through its stream.
+    /// </summary>
+    private static System.IO.Pipelines.IDuplexPipe? UpgradedConnectionPipe(HttpContext httpContext)
+    {
+        var features = httpContext.Features;
+        return features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true }
+            && features.Get<IHttpUpgradeFeature>() is { } upgrade
+            && ReferenceEquals(upgrade, features.Get<IHttpRequestFeature>())
+            ? features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionTransportFeature>()?.Transport
+            : null;
     }
 
     /// <summary>The connection's user id: <c>VelithonOptions.UserIdProvider</c>'s, else the name identifier claim.</summary>

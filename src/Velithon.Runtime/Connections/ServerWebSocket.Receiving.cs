@@ -158,6 +158,10 @@ internal sealed partial class ServerWebSocket
         private object? _converted;
         private int _busy;
 
+        // The payload of the last text message handed out whole, whose UTF-8 the socket checked on receipt (RFC 6455
+        // section 8.1): a send of exactly that memory before the next receive need not check it again.
+        private ReadOnlyMemory<byte> _checkedText;
+
         public MessageReceiver(ServerWebSocket owner)
         {
             _owner = owner;
@@ -176,6 +180,7 @@ internal sealed partial class ServerWebSocket
             }
 
             // This receive is the next one: the last message's buffer is the caller's no longer.
+            _checkedText = default;
             ReleaseHeldBuffer();
             _core.Reset();
             _mode = mode;
@@ -195,6 +200,13 @@ internal sealed partial class ServerWebSocket
 
             return true;
         }
+
+        /// <summary>
+        /// Whether <paramref name="utf8Text"/> is exactly the payload of the last text message this receiver handed out,
+        /// before the next receive: the socket checked its UTF-8 on receipt, and it is the receiver's memory, which
+        /// nothing else writes to until then. Memory the caller built itself, or a slice of the payload, never is.
+        /// </summary>
+        public bool IsCheckedText(ReadOnlyMemory<byte> utf8Text) => !_checkedText.IsEmpty && utf8Text.Equals(_checkedText);
 
         /// <summary>Returns the last message's buffer to the pool, when the connection completes; never while a receive runs.</summary>
         public void ReleaseWhenIdle()
@@ -353,6 +365,10 @@ internal sealed partial class ServerWebSocket
                 }
 
                 message = default;
+            }
+            else if (messageType == WebSocketMessageType.Text)
+            {
+                _checkedText = data;
             }
 
             _core.SetResult(message);

@@ -79,6 +79,10 @@ internal sealed partial class ServerWebSocket
     /// <inheritdoc />
     public override ValueTask SendAsync(WebSocketMessage message, CancellationToken cancellationToken = default) => message.Kind switch
     {
+        // A relay of the message just received (echo, forwarding): its UTF-8 was checked on receipt, so it is not
+        // checked twice; any other text is checked as SendTextAsync does.
+        WebSocketMessageKind.Text when _receiver is { } receiver && receiver.IsCheckedText(message.Data) && _socket is not null =>
+            SendCoreAsync(message.Data, WebSocketMessageType.Text, cancellationToken),
         WebSocketMessageKind.Text => SendTextAsync(message.Data, cancellationToken),
         WebSocketMessageKind.Binary => SendBytesAsync(message.Data, cancellationToken),
         _ => throw new ArgumentException("The message is neither text nor binary.", nameof(message)),

@@ -110,6 +110,6 @@ internal sealed partial class FrameWebSocket
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         _reads++;
-        CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+        CommitFill(_input is null ? await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false) : TakeFromPipe(await _input.ReadAsync(cancellationToken).ConfigureAwait(false)));
     }
 }

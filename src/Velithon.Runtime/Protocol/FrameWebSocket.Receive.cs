@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -94,7 +95,7 @@ internal sealed partial class FrameWebSocket
                 while (!FrameHeader.TryRead(_readBuffer.AsSpan(_readOffset, _readCount), out header))
                 {
                     _reads++;
-                    CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+                    CommitFill(_input is null ? await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false) : TakeFromPipe(await _input.ReadAsync(cancellationToken).ConfigureAwait(false)));
                 }
 
                 if (Violation(header, messageOpcode) is { } violation)
@@ -116,7 +117,7 @@ internal sealed partial class FrameWebSocket
                     while (_readCount < payloadLength)
                     {
                         _reads++;
-                        CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+                        CommitFill(_input is null ? await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false) : TakeFromPipe(await _input.ReadAsync(cancellationToken).ConfigureAwait(false)));
                     }
 
                     var payload = TakePayload(payloadLength, header);
@@ -171,7 +172,7 @@ internal sealed partial class FrameWebSocket
                     while (_readCount < payloadLength)
                     {
                         _reads++;
-                        CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+                        CommitFill(_input is null ? await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false) : TakeFromPipe(await _input.ReadAsync(cancellationToken).ConfigureAwait(false)));
                     }
 
                     var payload = TakePayload(payloadLength, header);
@@ -235,7 +236,7 @@ internal sealed partial class FrameWebSocket
             while (_readCount < payloadLength)
             {
                 _reads++;
-                CommitFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+                CommitFill(_input is null ? await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false) : TakeFromPipe(await _input.ReadAsync(cancellationToken).ConfigureAwait(false)));
             }
 
             return compression.Inflate(TakePayload(payloadLength, header).Span, header.Fin, maxMessageSize);
@@ -290,13 +291,15 @@ internal sealed partial class FrameWebSocket
         for (int received = buffered; received < destination.Length;)
         {
             _reads++;
-            int read = await _stream.ReadAsync(destination.Slice(received), cancellationToken).ConfigureAwait(false);
+            int read = _input is null
+                ? await _stream.ReadAsync(destination.Slice(received), cancellationToken).ConfigureAwait(false)
+                : TakeFromPipe(await _input.ReadAsync(cancellationToken).ConfigureAwait(false), destination.Span.Slice(received));
             if (read == 0)
             {
                 throw ClosedPrematurely();
             }
 
-            received += read;
+            received += Math.Max(read, 0);
         }
 
         if (header.Masked)
@@ -441,8 +444,48 @@ internal sealed partial class FrameWebSocket
         return _readBuffer.AsMemory(_readCount);
     }
 
+    /// <summary>
+    /// Moves what a read of the transport's pipe returned into the read buffer's free space, as much as fits; the rest
+    /// stays in the pipe for the next read. Returns the bytes taken, 0 when the peer closed the transport.
+    /// </summary>
+    private int TakeFromPipe(ReadResult result) => TakeFromPipe(result, PrepareFill().Span);
+
+    /// <summary>
+    /// Moves what a read of the transport's pipe returned into <paramref name="destination"/>, as much as fits. Returns
+    /// -1 for a read the server canceled with nothing in it (Kestrel cancels the connection's pending read when it
+    /// shuts down, and its own upgrade stream reads again): the caller reads again.
+    /// </summary>
+    private int TakeFromPipe(ReadResult result, Span<byte> destination)
+    {
+        var buffer = result.Buffer;
+        if (buffer.IsEmpty && result.IsCanceled && !result.IsCompleted)
+        {
+            _input!.AdvanceTo(buffer.Start);
+            return -1;
+        }
+
+        int count = (int)Math.Min(buffer.Length, destination.Length);
+        if (buffer.IsSingleSegment)
+        {
+            buffer.FirstSpan.Slice(0, count).CopyTo(destination);
+        }
+        else
+        {
+            buffer.Slice(0, count).CopyTo(destination);
+        }
+
+        _input!.AdvanceTo(buffer.GetPosition(count));
+        return count;
+    }
+
     private void CommitFill(int read)
     {
+        if (read < 0)
+        {
+            // A canceled pipe read with nothing in it: the caller's loop reads again.
+            return;
+        }
+
         if (read == 0)
         {
             throw ClosedPrematurely();

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -91,6 +92,12 @@ internal sealed partial class FrameWebSocket
             {
                 ArrayPool<byte>.Shared.Return(encoded);
             }
+        }
+
+        if (_output is { } output && _isServer && _writeGate.TryEnterFair())
+        {
+            // The gate is free: the text is encoded straight into the transport's pipe, after its header.
+            return WriteTextToPipeHoldingGate(output, text, out byteCount, cancellationToken);
         }
 
         // The payload goes after room for the longest header, the header right before it once its length is known.
@@ -223,6 +230,12 @@ internal sealed partial class FrameWebSocket
     /// </summary>
     private ValueTask WriteFrameAsync(int opcode, ReadOnlySpan<byte> payload, bool rsv1, CancellationToken cancellationToken)
     {
+        if (_output is { } output && _isServer && _writeGate.TryEnterFair())
+        {
+            // The gate is free: the frame is written straight into the transport's pipe, with no array of its own.
+            return WriteToPipeHoldingGate(output, opcode, payload, rsv1, cancellationToken);
+        }
+
         byte[] frame = ArrayPool<byte>.Shared.Rent(FrameHeader.MaxClientHeaderLength + payload.Length);
         int headerLength = WriteHeader(frame, opcode, payload.Length, rsv1, out uint? maskKey);
         payload.CopyTo(frame.AsSpan(headerLength));
@@ -286,6 +299,75 @@ internal sealed partial class FrameWebSocket
     }
 
     /// <summary>
+    /// Writes one server frame (unmasked) of <paramref name="payload"/> straight into the transport's pipe with the
+    /// write gate held, and flushes it; releases the gate when done, as <see cref="WriteHoldingGate"/>.
+    /// </summary>
+    private ValueTask WriteToPipeHoldingGate(PipeWriter output, int opcode, ReadOnlySpan<byte> payload, bool rsv1, CancellationToken cancellationToken)
+    {
+        ValueTask write;
+        try
+        {
+            ThrowIfCannotWrite(opcode);
+            var span = output.GetSpan(FrameHeader.MaxServerHeaderLength + payload.Length);
+            int headerLength = FrameHeader.Write(span, opcode, fin: true, payload.Length, rsv1);
+            payload.CopyTo(span.Slice(headerLength));
+            output.Advance(headerLength + payload.Length);
+            write = Flush(output, cancellationToken);
+        }
+        catch
+        {
+            ReleaseWrite(null);
+            throw;
+        }
+
+        return Finish(null, write);
+    }
+
+    /// <summary>Encodes <paramref name="text"/> as one server text frame straight into the transport's pipe, as <see cref="WriteToPipeHoldingGate"/>.</summary>
+    private ValueTask WriteTextToPipeHoldingGate(PipeWriter output, string text, out int byteCount, CancellationToken cancellationToken)
+    {
+        ValueTask write;
+        try
+        {
+            ThrowIfCannotWrite(FrameHeader.Text);
+
+            // The header's length follows from the payload's (RFC 6455 section 5.2): short text cannot reach 126 bytes,
+            // so only longer text is counted first.
+            int maxByteCount = Encoding.UTF8.GetMaxByteCount(text.Length);
+            int counted = maxByteCount < 126 ? -1 : Encoding.UTF8.GetByteCount(text);
+            int headerLength = counted < 0 ? 2 : FrameHeader.Write(stackalloc byte[FrameHeader.MaxServerHeaderLength], FrameHeader.Text, fin: true, counted);
+            var span = output.GetSpan(headerLength + (counted < 0 ? maxByteCount : counted));
+            byteCount = Encoding.UTF8.GetBytes(text, span.Slice(headerLength));
+            FrameHeader.Write(span, FrameHeader.Text, fin: true, byteCount);
+            output.Advance(headerLength + byteCount);
+            write = Flush(output, cancellationToken);
+        }
+        catch
+        {
+            ReleaseWrite(null);
+            throw;
+        }
+
+        return Finish(null, write);
+    }
+
+    /// <summary>Refuses a write once the socket was aborted, and a data frame once the close frame went out.</summary>
+    private void ThrowIfCannotWrite(int opcode)
+    {
+        if (State == TransportState.Aborted)
+        {
+            throw new WebSocketException(WebSocketError.InvalidState, "The WebSocket was aborted: nothing more can be sent.");
+        }
+
+        if (SentCloseCode != 0 && (opcode & 0x08) == 0)
+        {
+            // Checked again with the gate held: a data frame that lost the race to the close frame must not follow
+            // it (RFC 6455 section 5.5.1).
+            throw new WebSocketException(WebSocketError.InvalidState, "A close frame has gone out: no more messages can be sent.");
+        }
+    }
+
+    /// <summary>
     /// Writes <paramref name="bytes"/> (in <paramref name="frame"/>, rented, or null for static bytes) with the write
     /// gate held; releases both when done. A write the transport does not take at once is timed for the send timeout.
     /// </summary>
@@ -294,19 +376,16 @@ internal sealed partial class FrameWebSocket
         ValueTask write;
         try
         {
-            if (State == TransportState.Aborted)
+            ThrowIfCannotWrite(bytes.Span[0] & 0x0F);
+            if (_output is { } output)
             {
-                throw new WebSocketException(WebSocketError.InvalidState, "The WebSocket was aborted: nothing more can be sent.");
+                output.Write(bytes.Span);
+                write = Flush(output, cancellationToken);
             }
-
-            if (SentCloseCode != 0 && (bytes.Span[0] & 0x08) == 0)
+            else
             {
-                // Checked again with the gate held: a data frame that lost the race to the close frame must not follow
-                // it (RFC 6455 section 5.5.1).
-                throw new WebSocketException(WebSocketError.InvalidState, "A close frame has gone out: no more messages can be sent.");
+                write = _stream.WriteAsync(bytes, cancellationToken);
             }
-
-            write = _stream.WriteAsync(bytes, cancellationToken);
         }
         catch
         {
@@ -314,6 +393,12 @@ internal sealed partial class FrameWebSocket
             throw;
         }
 
+        return Finish(frame, write);
+    }
+
+    /// <summary>Completes a write started with the gate held: at once when the transport took it, else timed and awaited.</summary>
+    private ValueTask Finish(byte[]? frame, ValueTask write)
+    {
         if (write.IsCompletedSuccessfully)
         {
             write.GetAwaiter().GetResult();
@@ -324,6 +409,22 @@ internal sealed partial class FrameWebSocket
         Volatile.Write(ref _writeWaitingSince, Math.Max(1, _clock.NowMilliseconds));
         return FinishWriteAsync(frame, write);
     }
+
+    /// <summary>Flushes what was written to the transport's pipe; without a state machine when the flush completes at once.</summary>
+    private static ValueTask Flush(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var flush = output.FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            _ = flush.Result;
+            return default;
+        }
+
+        return AwaitFlushAsync(flush);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FinishWriteAsync(byte[]? frame, ValueTask write)

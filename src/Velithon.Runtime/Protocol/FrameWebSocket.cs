@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
@@ -33,6 +34,11 @@ internal sealed partial class FrameWebSocket : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
+
+    // The connection's own pipes below the stream, when the server has them (an HTTP/1.1 upgrade on Kestrel): frames
+    // are read from and written to these, skipping the request and response stream layers; else null.
+    private readonly PipeReader? _input;
+    private readonly PipeWriter? _output;
     private readonly bool _isServer;
     private readonly Action? _abortTransport;
     private readonly ConnectionClock _clock;
@@ -51,9 +57,15 @@ internal sealed partial class FrameWebSocket : IDisposable
     /// reading (Kestrel), so the server passes <c>HttpContext.Abort</c>.
     /// </param>
     /// <param name="clock">The clock of the socket's deadlines.</param>
-    public FrameWebSocket(Stream stream, bool isServer, string? subProtocol, PerMessageDeflateParameters? deflate, Action? abortTransport, ConnectionClock clock)
+    /// <param name="transport">
+    /// The pipes <paramref name="stream"/> passes the bytes through, when the server has them, to read and write on
+    /// directly; the stream is then only disposed.
+    /// </param>
+    public FrameWebSocket(Stream stream, bool isServer, string? subProtocol, PerMessageDeflateParameters? deflate, Action? abortTransport, ConnectionClock clock, IDuplexPipe? transport = null)
     {
         _stream = stream;
+        _input = transport?.Input;
+        _output = transport?.Output;
         _isServer = isServer;
         SubProtocol = subProtocol;
         _abortTransport = abortTransport;
