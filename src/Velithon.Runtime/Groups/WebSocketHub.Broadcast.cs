@@ -24,8 +24,9 @@ internal sealed partial class WebSocketHub
     public ValueTask<int> BroadcastTextAsync(BroadcastTarget target, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Encoding.UTF8.GetMaxByteCount(text.Length), 1));
-        int length = Encoding.UTF8.GetBytes(text, buffer);
+        // Encoded once, straight after the room for the frame header that every recipient shares.
+        var buffer = BroadcastPayload.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        int length = Encoding.UTF8.GetBytes(text, buffer.AsSpan(BroadcastPayload.HeaderRoom));
         return BroadcastAsync(target, new BroadcastPayload(buffer, length, WebSocketMessageType.Text), cancellationToken);
     }
 

@@ -101,6 +101,25 @@ internal sealed partial class FrameWebSocket
     }
 
     /// <summary>
+    /// Sends a data message already framed by the caller: one whole, unmasked server frame (RFC 6455 section 5.1)
+    /// without RSV1, written as it is. A broadcast builds its frame once and every uncompressed recipient writes the
+    /// same bytes; a connection with permessage-deflate must not take it (its frames are compressed, RFC 7692).
+    /// </summary>
+    /// <param name="frame">The frame's bytes, which the caller keeps unchanged until the returned task completes.</param>
+    /// <param name="cancellationToken">Bounds the wait for the write gate and the transport.</param>
+    /// <exception cref="WebSocketException">A close frame has gone out, or the connection has ended.</exception>
+    public ValueTask SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        System.Diagnostics.Debug.Assert(_isServer && Compression is null, "Only an uncompressed server socket writes a shared frame.");
+        if (SentCloseCode != 0 || State is not (TransportState.Open or TransportState.CloseReceived))
+        {
+            return ValueTask.FromException(new WebSocketException(WebSocketError.InvalidState, $"The WebSocket is {State}: no more messages can be sent."));
+        }
+
+        return _writeGate.TryEnterFair() ? WriteHoldingGate(null, frame, cancellationToken) : WriteWhenFreeAsync(null, frame, cancellationToken);
+    }
+
+    /// <summary>
     /// Writes a ping unless a frame is on its way (the keep-alive tries again later) or a close frame has gone out
     /// (RFC 6455 section 5.5.1). A failed write is left to the next receive or send to report.
     /// </summary>
@@ -270,7 +289,7 @@ internal sealed partial class FrameWebSocket
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteWhenFreeAsync(byte[] frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    private async ValueTask WriteWhenFreeAsync(byte[]? frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         try
         {
@@ -278,7 +297,11 @@ internal sealed partial class FrameWebSocket
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(frame);
+            if (frame is not null)
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
+
             throw;
         }
 
