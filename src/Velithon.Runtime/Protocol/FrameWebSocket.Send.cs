@@ -189,34 +189,55 @@ internal sealed partial class FrameWebSocket
     private ValueTask SendControlAsync(int opcode, ReadOnlySpan<byte> payload, CancellationToken cancellationToken) =>
         WriteFrameAsync(opcode, payload, rsv1: false, cancellationToken);
 
+    /// <summary>
+    /// Compresses and sends one message. The compressor's context must see messages in the order they go on the wire,
+    /// so compression happens with the write gate held; when the gate is free (the usual case) that is at once, with
+    /// no state machine, and the transport's write completes the send.
+    /// </summary>
+    private ValueTask SendCompressedAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken) =>
+        _writeGate.TryEnterFair()
+            ? WriteCompressedHoldingGate(compression, payload.Span, opcode, cancellationToken)
+            : SendCompressedWhenFreeAsync(compression, payload, opcode, cancellationToken);
+
+    /// <summary>Waits for the write gate with a copy of the caller's memory (the copy is the caller's promise kept), then compresses and writes.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendCompressedAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken)
+    private async ValueTask SendCompressedWhenFreeAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken)
     {
-        // The compressor's context must see messages in the order they go on the wire, so compression happens with
-        // the write gate held. The caller's memory is copied first when the gate is busy: the copy is the caller's.
-        byte[]? copy = null;
-        if (!_writeGate.TryEnterFair())
+        int length = payload.Length;
+        byte[] copy = ArrayPool<byte>.Shared.Rent(length);
+        payload.Span.CopyTo(copy);
+        try
         {
-            copy = ArrayPool<byte>.Shared.Rent(payload.Length);
-            payload.Span.CopyTo(copy);
-            payload = copy.AsMemory(0, payload.Length);
-            try
-            {
-                await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                ArrayPool<byte>.Shared.Return(copy);
-                throw;
-            }
+            await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+            throw;
         }
 
+        ValueTask write;
+        try
+        {
+            write = WriteCompressedHoldingGate(compression, copy.AsSpan(0, length), opcode, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+
+        await write.ConfigureAwait(false);
+    }
+
+    /// <summary>Compresses <paramref name="payload"/> into a frame and writes it, with the write gate held; releases the gate when done.</summary>
+    private ValueTask WriteCompressedHoldingGate(Protocol.Compression.MessageCompression compression, ReadOnlySpan<byte> payload, int opcode, CancellationToken cancellationToken)
+    {
         byte[] frame;
         ReadOnlyMemory<byte> bytes;
         try
         {
             // The compressed payload follows room for the longest header; the header goes right before it.
-            frame = compression.Deflate(payload.Span, FrameHeader.MaxClientHeaderLength, out int length);
+            frame = compression.Deflate(payload, FrameHeader.MaxClientHeaderLength, out int length);
             bytes = PrependHeader(frame, opcode, length, rsv1: true);
         }
         catch
@@ -224,15 +245,8 @@ internal sealed partial class FrameWebSocket
             _writeGate.Exit();
             throw;
         }
-        finally
-        {
-            if (copy is not null)
-            {
-                ArrayPool<byte>.Shared.Return(copy);
-            }
-        }
 
-        await WriteHoldingGate(frame, bytes, cancellationToken).ConfigureAwait(false);
+        return WriteHoldingGate(frame, bytes, cancellationToken);
     }
 
     /// <summary>
