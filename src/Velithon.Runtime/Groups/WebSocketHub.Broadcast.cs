@@ -39,12 +39,16 @@ internal sealed partial class WebSocketHub
         var buffer = new PooledBufferWriter();
         try
         {
+            // Serialized after the room for the shared frame header, and the array handed over as it is: no copy.
+            buffer.GetSpan(BroadcastPayload.HeaderRoom + 256);
+            buffer.Advance(BroadcastPayload.HeaderRoom);
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 JsonSerializer.Serialize(writer, value, typeInfo);
             }
 
-            return BroadcastAsync(target, BroadcastPayload.Copy(buffer.WrittenMemory.Span, WebSocketMessageType.Text), cancellationToken);
+            byte[] serialized = buffer.Detach(out int written);
+            return BroadcastAsync(target, new BroadcastPayload(serialized, written - BroadcastPayload.HeaderRoom, WebSocketMessageType.Text), cancellationToken);
         }
         finally
         {
