@@ -37,6 +37,21 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>
+    /// Hands over the array holding what was written (bytes 0 to <paramref name="written"/>), which the caller now owns
+    /// and returns to the shared pool; the writer starts again empty. Lets a frame be written after room reserved for
+    /// its header (<see cref="GetSpan"/> then <see cref="Advance"/>) and sent from that array, with no copy.
+    /// </summary>
+    public byte[] Detach(out int written)
+    {
+        EnsureCapacity(0);
+        var buffer = _buffer;
+        written = _written;
+        _buffer = [];
+        _written = 0;
+        return buffer;
+    }
+
     public void Reset()
     {
         if (_buffer.Length > 0)

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Velithon.Groups;
+using Velithon.Protocol;
 
 namespace Velithon.Connections;
 
@@ -16,9 +17,42 @@ internal sealed partial class ServerWebSocket
     private BroadcastQueue? _broadcastQueue;
     private int _slowConsumer;
 
-    /// <summary>Sends a broadcast's message; never accepts a connection implicitly.</summary>
-    internal ValueTask SendBroadcastAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType) =>
-        _socket is null ? ValueTask.FromException(CreateDisconnectException(null)) : SendCoreAsync(payload, messageType, CancellationToken.None);
+    /// <summary>
+    /// Sends a broadcast's message; never accepts a connection implicitly. The payload's frame, built once for every
+    /// recipient, goes out as it is unless the connection frames its own: permessage-deflate compresses with the
+    /// connection's context (RFC 7692 section 7.1.1), and a resumable session numbers and keeps each message.
+    /// The caller keeps <paramref name="payload"/> referenced until the send completes.
+    /// </summary>
+    internal ValueTask SendBroadcastAsync(BroadcastPayload payload)
+    {
+        var socket = _socket;
+        if (socket is null)
+        {
+            return ValueTask.FromException(CreateDisconnectException(null));
+        }
+
+        if (_session is not null || socket.Compression is not null)
+        {
+            return SendCoreAsync(payload.Memory, payload.MessageType, CancellationToken.None);
+        }
+
+        if (_phase != ConnectionPhase.Open)
+        {
+            return ValueTask.FromException(CreateDisconnectException(null));
+        }
+
+        ValueTask send;
+        try
+        {
+            send = socket.SendFrameAsync(payload.Frame, CancellationToken.None);
+        }
+        catch (Exception exception) when (FrameWebSocket.IsTransportFailure(exception))
+        {
+            return ValueTask.FromException(OnSendFailed(exception, CancellationToken.None));
+        }
+
+        return Sent(send, payload.Length, CancellationToken.None);
+    }
 
     /// <summary>Returns true the first time only, so a slow consumer is closed once however many broadcasts overflow.</summary>
     internal bool TryMarkSlowConsumer() => Interlocked.Exchange(ref _slowConsumer, 1) == 0;

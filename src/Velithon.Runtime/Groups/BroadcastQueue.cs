@@ -93,7 +93,7 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
         ValueTask send;
         try
         {
-            send = socket.SendBroadcastAsync(payload.Memory, payload.MessageType);
+            send = socket.SendBroadcastAsync(payload);
         }
         catch (Exception exception)
         {
@@ -208,7 +208,7 @@ internal sealed class BroadcastQueue(ServerWebSocket socket, int capacity)
 
             try
             {
-                await socket.SendBroadcastAsync(next.Memory, next.MessageType).ConfigureAwait(false);
+                await socket.SendBroadcastAsync(next).ConfigureAwait(false);
             }
             catch (Exception exception) when (!GoesOnAfter(exception))
             {

@@ -24,8 +24,9 @@ internal sealed partial class WebSocketHub
     public ValueTask<int> BroadcastTextAsync(BroadcastTarget target, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Encoding.UTF8.GetMaxByteCount(text.Length), 1));
-        int length = Encoding.UTF8.GetBytes(text, buffer);
+        // Encoded once, straight after the room for the frame header that every recipient shares.
+        var buffer = BroadcastPayload.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        int length = Encoding.UTF8.GetBytes(text, buffer.AsSpan(BroadcastPayload.HeaderRoom));
         return BroadcastAsync(target, new BroadcastPayload(buffer, length, WebSocketMessageType.Text), cancellationToken);
     }
 
@@ -38,12 +39,16 @@ internal sealed partial class WebSocketHub
         var buffer = new PooledBufferWriter();
         try
         {
+            // Serialized after the room for the shared frame header, and the array handed over as it is: no copy.
+            buffer.GetSpan(BroadcastPayload.HeaderRoom + 256);
+            buffer.Advance(BroadcastPayload.HeaderRoom);
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 JsonSerializer.Serialize(writer, value, typeInfo);
             }
 
-            return BroadcastAsync(target, BroadcastPayload.Copy(buffer.WrittenMemory.Span, WebSocketMessageType.Text), cancellationToken);
+            byte[] serialized = buffer.Detach(out int written);
+            return BroadcastAsync(target, new BroadcastPayload(serialized, written - BroadcastPayload.HeaderRoom, WebSocketMessageType.Text), cancellationToken);
         }
         finally
         {

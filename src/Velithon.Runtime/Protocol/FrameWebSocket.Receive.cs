@@ -144,7 +144,11 @@ internal sealed partial class FrameWebSocket
                 var type = messageOpcode == FrameHeader.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
                 if (compressed)
                 {
-                    var inflated = await ReceiveCompressedFrameAsync(header, payloadLength, maxMessageSize, cancellationToken).ConfigureAwait(false);
+                    // A payload already in the read buffer (the usual small message) is inflated where it lies, without
+                    // the state machine of a read.
+                    var inflated = payloadLength <= _readCount
+                        ? Compression!.Inflate(TakePayload(payloadLength, header).Span, header.Fin, maxMessageSize)
+                        : await ReceiveCompressedFrameAsync(header, payloadLength, maxMessageSize, cancellationToken).ConfigureAwait(false);
                     if (inflated != InflateStatus.Ok)
                     {
                         return inflated == InflateStatus.TooBig ? FrameMessage.TooBig : Fail(WebSocketCloseCode.InvalidPayloadData, "The compressed message could not be inflated.");

@@ -108,6 +108,25 @@ internal sealed partial class FrameWebSocket
     }
 
     /// <summary>
+    /// Sends a data message already framed by the caller: one whole, unmasked server frame (RFC 6455 section 5.1)
+    /// without RSV1, written as it is. A broadcast builds its frame once and every uncompressed recipient writes the
+    /// same bytes; a connection with permessage-deflate must not take it (its frames are compressed, RFC 7692).
+    /// </summary>
+    /// <param name="frame">The frame's bytes, which the caller keeps unchanged until the returned task completes.</param>
+    /// <param name="cancellationToken">Bounds the wait for the write gate and the transport.</param>
+    /// <exception cref="WebSocketException">A close frame has gone out, or the connection has ended.</exception>
+    public ValueTask SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        System.Diagnostics.Debug.Assert(_isServer && Compression is null, "Only an uncompressed server socket writes a shared frame.");
+        if (SentCloseCode != 0 || State is not (TransportState.Open or TransportState.CloseReceived))
+        {
+            return ValueTask.FromException(new WebSocketException(WebSocketError.InvalidState, $"The WebSocket is {State}: no more messages can be sent."));
+        }
+
+        return _writeGate.TryEnterFair() ? WriteHoldingGate(null, frame, cancellationToken) : WriteWhenFreeAsync(null, frame, cancellationToken);
+    }
+
+    /// <summary>
     /// Writes a ping unless a frame is on its way (the keep-alive tries again later) or a close frame has gone out
     /// (RFC 6455 section 5.5.1). A failed write is left to the next receive or send to report.
     /// </summary>
@@ -177,34 +196,55 @@ internal sealed partial class FrameWebSocket
     private ValueTask SendControlAsync(int opcode, ReadOnlySpan<byte> payload, CancellationToken cancellationToken) =>
         WriteFrameAsync(opcode, payload, rsv1: false, cancellationToken);
 
+    /// <summary>
+    /// Compresses and sends one message. The compressor's context must see messages in the order they go on the wire,
+    /// so compression happens with the write gate held; when the gate is free (the usual case) that is at once, with
+    /// no state machine, and the transport's write completes the send.
+    /// </summary>
+    private ValueTask SendCompressedAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken) =>
+        _writeGate.TryEnterFair()
+            ? WriteCompressedHoldingGate(compression, payload.Span, opcode, cancellationToken)
+            : SendCompressedWhenFreeAsync(compression, payload, opcode, cancellationToken);
+
+    /// <summary>Waits for the write gate with a copy of the caller's memory (the copy is the caller's promise kept), then compresses and writes.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendCompressedAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken)
+    private async ValueTask SendCompressedWhenFreeAsync(Protocol.Compression.MessageCompression compression, ReadOnlyMemory<byte> payload, int opcode, CancellationToken cancellationToken)
     {
-        // The compressor's context must see messages in the order they go on the wire, so compression happens with
-        // the write gate held. The caller's memory is copied first when the gate is busy: the copy is the caller's.
-        byte[]? copy = null;
-        if (!_writeGate.TryEnterFair())
+        int length = payload.Length;
+        byte[] copy = ArrayPool<byte>.Shared.Rent(length);
+        payload.Span.CopyTo(copy);
+        try
         {
-            copy = ArrayPool<byte>.Shared.Rent(payload.Length);
-            payload.Span.CopyTo(copy);
-            payload = copy.AsMemory(0, payload.Length);
-            try
-            {
-                await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                ArrayPool<byte>.Shared.Return(copy);
-                throw;
-            }
+            await _writeGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+            throw;
         }
 
+        ValueTask write;
+        try
+        {
+            write = WriteCompressedHoldingGate(compression, copy.AsSpan(0, length), opcode, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+
+        await write.ConfigureAwait(false);
+    }
+
+    /// <summary>Compresses <paramref name="payload"/> into a frame and writes it, with the write gate held; releases the gate when done.</summary>
+    private ValueTask WriteCompressedHoldingGate(Protocol.Compression.MessageCompression compression, ReadOnlySpan<byte> payload, int opcode, CancellationToken cancellationToken)
+    {
         byte[] frame;
         ReadOnlyMemory<byte> bytes;
         try
         {
             // The compressed payload follows room for the longest header; the header goes right before it.
-            frame = compression.Deflate(payload.Span, FrameHeader.MaxClientHeaderLength, out int length);
+            frame = compression.Deflate(payload, FrameHeader.MaxClientHeaderLength, out int length);
             bytes = PrependHeader(frame, opcode, length, rsv1: true);
         }
         catch
@@ -212,15 +252,8 @@ internal sealed partial class FrameWebSocket
             _writeGate.Exit();
             throw;
         }
-        finally
-        {
-            if (copy is not null)
-            {
-                ArrayPool<byte>.Shared.Return(copy);
-            }
-        }
 
-        await WriteHoldingGate(frame, bytes, cancellationToken).ConfigureAwait(false);
+        return WriteHoldingGate(frame, bytes, cancellationToken);
     }
 
     /// <summary>
@@ -283,7 +316,7 @@ internal sealed partial class FrameWebSocket
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteWhenFreeAsync(byte[] frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    private async ValueTask WriteWhenFreeAsync(byte[]? frame, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         try
         {
@@ -291,7 +324,11 @@ internal sealed partial class FrameWebSocket
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(frame);
+            if (frame is not null)
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
+
             throw;
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Threading;
 using Velithon.Buffers;
 
 namespace Velithon.Protocol.Compression;
@@ -68,16 +69,17 @@ internal sealed class MessageCompression : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
+                // Compressed straight into the frame's array, after the header room: no second buffer, no copy.
+                _deflated.GetSpan(headerRoom + PerMessageDeflater.OutputSizeHint(payload.Length));
+                _deflated.Advance(headerRoom);
                 (_deflater ??= new PerMessageDeflater(_sendWindowBits, _sendNoContextTakeover)).Compress(payload, _deflated);
-                var compressed = _deflated.WrittenMemory.Span;
-                length = compressed.Length;
-                byte[] frame = ArrayPool<byte>.Shared.Rent(headerRoom + length);
-                compressed.CopyTo(frame.AsSpan(headerRoom));
+                byte[] frame = _deflated.Detach(out int written);
+                length = written - headerRoom;
                 return frame;
             }
             finally
             {
-                // An idle connection holds no compressed bytes.
+                // After a failure, an idle connection holds no compressed bytes either.
                 _deflated.Reset();
             }
         }
@@ -110,6 +112,12 @@ internal sealed class MessageCompression : IDisposable
     /// <summary>Gives back the message inflated so far when its receive failed.</summary>
     public void AbandonInflated()
     {
+        if (Volatile.Read(ref _inflated) is null)
+        {
+            // The usual end of a receive: the message was taken (only the receive loop sets the field).
+            return;
+        }
+
         lock (_lock)
         {
             ReturnInflatedLocked();

@@ -68,7 +68,7 @@ internal sealed unsafe class PerMessageDeflater : IDisposable
         // may be the start of that trailer, so they are held back and written again at the start of the next.
         Span<byte> carry = stackalloc byte[TrailerLength];
         int carried = 0;
-        int sizeHint = Math.Clamp(payload.Length + 64, 256, 1 << 20);
+        int sizeHint = OutputSizeHint(payload.Length);
         fixed (byte* input = payload)
         {
             _stream->NextIn = input;
@@ -110,6 +110,13 @@ internal sealed unsafe class PerMessageDeflater : IDisposable
             _stream->NextOut = null;
         }
     }
+
+    /// <summary>
+    /// The room <see cref="Compress"/> first asks <c>output</c> for, for a message of <paramref name="payloadLength"/>
+    /// bytes: enough for the whole compressed message unless it is long or incompressible (deflate's stored blocks add
+    /// a few bytes, RFC 1951 section 3.2.4), so a writer sized for it receives the message in one span.
+    /// </summary>
+    public static int OutputSizeHint(int payloadLength) => Math.Clamp(payloadLength + 64, 256, 1 << 20);
 
     /// <summary>Frees zlib's state; the deflater cannot be used afterwards.</summary>
     public void Dispose()

@@ -12,6 +12,10 @@ namespace Velithon.Protocol.Compression;
 internal sealed unsafe class PerMessageInflater : IDisposable
 {
     private const int InitialOutputLength = 256;
+    private const int TrailerLength = 4;
+
+    // The longest final frame inflated in one zlib call together with the appended marker.
+    private const int SmallFrameLength = 252;
 
     private readonly int _windowBits;
     private readonly bool _noContextTakeover;
@@ -80,10 +84,23 @@ internal sealed unsafe class PerMessageInflater : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(maxMessageSize);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
 
-        InflateStatus status = InflateCore(compressed, trailer: false, ref output, ref length, maxMessageSize);
-        if (status == InflateStatus.Ok && endOfMessage)
+        InflateStatus status;
+        if (endOfMessage && compressed.Length <= SmallFrameLength)
         {
-            status = InflateCore(Trailer, trailer: true, ref output, ref length, maxMessageSize);
+            // A small final frame goes to zlib in one call with the marker of section 7.2.2 appended, copied to the
+            // stack: copying a few bytes costs less than a second pass through zlib for the four.
+            Span<byte> withTrailer = stackalloc byte[SmallFrameLength + TrailerLength];
+            compressed.CopyTo(withTrailer);
+            Trailer.CopyTo(withTrailer.Slice(compressed.Length));
+            status = InflateCore(withTrailer.Slice(0, compressed.Length + TrailerLength), allowedAfterEnd: TrailerLength, ref output, ref length, maxMessageSize);
+        }
+        else
+        {
+            status = InflateCore(compressed, allowedAfterEnd: 0, ref output, ref length, maxMessageSize);
+            if (status == InflateStatus.Ok && endOfMessage)
+            {
+                status = InflateCore(Trailer, allowedAfterEnd: TrailerLength, ref output, ref length, maxMessageSize);
+            }
         }
 
         if (status != InflateStatus.Ok || (endOfMessage && (_noContextTakeover || _streamEnded)))
@@ -101,12 +118,13 @@ internal sealed unsafe class PerMessageInflater : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private InflateStatus InflateCore(ReadOnlySpan<byte> input, bool trailer, ref byte[]? output, ref int length, int maxMessageSize)
+    // allowedAfterEnd: how many bytes at the end of the input are the appended marker, which may follow a final block
+    // (section 7.2.3.4); anything else after that block is not DEFLATE.
+    private InflateStatus InflateCore(ReadOnlySpan<byte> input, int allowedAfterEnd, ref byte[]? output, ref int length, int maxMessageSize)
     {
         if (_streamEnded)
         {
-            // Only the appended marker may follow the final block; compressed data after it is not DEFLATE.
-            return trailer || input.IsEmpty ? InflateStatus.Ok : InflateStatus.Invalid;
+            return input.Length <= allowedAfterEnd ? InflateStatus.Ok : InflateStatus.Invalid;
         }
 
         // Past the limit, zlib writes into one spare byte: a byte there means the message is too big.
@@ -154,7 +172,7 @@ internal sealed unsafe class PerMessageInflater : IDisposable
                             break;
                         case ZLibNative.StreamEnd:
                             _streamEnded = true;
-                            return _stream->AvailIn == 0 || trailer ? InflateStatus.Ok : InflateStatus.Invalid;
+                            return _stream->AvailIn <= (uint)allowedAfterEnd ? InflateStatus.Ok : InflateStatus.Invalid;
                         case ZLibNative.DataError:
                             return InflateStatus.Invalid;
                         default:
