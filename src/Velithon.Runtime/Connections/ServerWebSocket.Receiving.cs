@@ -156,6 +156,7 @@ internal sealed partial class ServerWebSocket
         private bool _disconnectAsDefault;
         private ReceiveMode _mode;
         private object? _converted;
+        private WebSocketDisconnectException? _disconnect;
         private int _busy;
 
         public MessageReceiver(ServerWebSocket owner)
@@ -208,14 +209,20 @@ internal sealed partial class ServerWebSocket
 
         public WebSocketMessage GetResult(short token)
         {
+            WebSocketMessage message;
+            WebSocketDisconnectException? disconnect;
             try
             {
-                return _core.GetResult(token);
+                message = _core.GetResult(token);
             }
             finally
             {
-                Volatile.Write(ref _busy, 0);
+                disconnect = TakeDisconnect();
             }
+
+            // Thrown here, in the frame the caller's await calls, not rethrown through the core: on Native AOT each
+            // frame between a throw and its catch costs a walk of the unwind tables (see the class remarks).
+            return disconnect is null ? message : throw disconnect;
         }
 
         string IValueTaskSource<string>.GetResult(short token) => (string)TakeConverted(token);
@@ -225,16 +232,29 @@ internal sealed partial class ServerWebSocket
         /// <summary>The string or array a text or bytes receive produced (or its exception).</summary>
         private object TakeConverted(short token)
         {
+            object? converted;
+            WebSocketDisconnectException? disconnect;
             try
             {
                 _core.GetResult(token);
-                return _converted!;
+                converted = _converted;
             }
             finally
             {
                 _converted = null;
-                Volatile.Write(ref _busy, 0);
+                disconnect = TakeDisconnect();
             }
+
+            return disconnect is null ? converted! : throw disconnect;
+        }
+
+        /// <summary>Ends the receive: the disconnect it completed with, if any, is the caller's to throw.</summary>
+        private WebSocketDisconnectException? TakeDisconnect()
+        {
+            var disconnect = _disconnect;
+            _disconnect = null;
+            Volatile.Write(ref _busy, 0);
+            return disconnect;
         }
 
         public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
@@ -250,7 +270,16 @@ internal sealed partial class ServerWebSocket
                 if (!accepting.IsCompletedSuccessfully)
                 {
                     // Looked at rather than rethrown: see the class remarks.
-                    SetException(accepting.Exception?.InnerException ?? _owner.CreateDisconnectException(null));
+                    if (accepting.Exception?.InnerException is { } thrown)
+                    {
+                        // Thrown by the accept already: rethrown through the core, which keeps where it came from.
+                        SetThrownException(thrown);
+                    }
+                    else
+                    {
+                        SetException(_owner.CreateDisconnectException(null));
+                    }
+
                     return;
                 }
 
@@ -400,7 +429,7 @@ internal sealed partial class ServerWebSocket
             {
                 // Canceling a receive aborts the transport (a frame is left half read): the connection is over.
                 _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
-                SetException(exception);
+                SetThrownException(exception);
             }
             else if (FrameWebSocket.IsTransportFailure(exception))
             {
@@ -408,7 +437,7 @@ internal sealed partial class ServerWebSocket
             }
             else
             {
-                SetException(exception);
+                SetThrownException(exception);
             }
         }
 
@@ -427,6 +456,25 @@ internal sealed partial class ServerWebSocket
         }
 
         private void SetException(Exception exception)
+        {
+            if (exception is WebSocketDisconnectException disconnect)
+            {
+                // Never thrown yet, so there is no stack trace to keep: GetResult throws it itself, or, for a caller
+                // that asked for a default instead, the receive ends without a throw at all.
+                if (!_disconnectAsDefault)
+                {
+                    _disconnect = disconnect;
+                }
+
+                _core.SetResult(default);
+            }
+            else
+            {
+                _core.SetException(exception);
+            }
+        }
+
+        private void SetThrownException(Exception exception)
         {
             if (_disconnectAsDefault && exception is WebSocketDisconnectException)
             {
