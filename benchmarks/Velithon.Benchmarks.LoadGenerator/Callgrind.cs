@@ -49,26 +49,30 @@ public static class Callgrind
 
     /// <summary>
     /// Server instructions per handshake: <paramref name="workers"/> clients each open a connection to /echo and
-    /// close it again (handshake, routing, close handshake), <paramref name="handshakes"/> in all.
+    /// close it again (handshake, routing, close handshake), <paramref name="handshakes"/> in all;
+    /// <paramref name="paths"/> names the route per server (by default /echo).
     /// </summary>
-    public static Task<string> MeasureHandshakesAsync(IReadOnlyList<(string Name, string Binary)> servers, int workers, int handshakes, int repetitions) =>
+    public static Task<string> MeasureHandshakesAsync(
+        IReadOnlyList<(string Name, string Binary)> servers, int workers, int handshakes, int repetitions, IReadOnlyDictionary<string, string>? paths = null) =>
         MeasureAsync(
             servers,
             repetitions,
-            $"Server instructions per WebSocket handshake and close handshake to /echo, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
+            $"Server instructions per WebSocket handshake and close handshake to /echo{(paths is { Count: > 0 } ? " (" + string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}")) + ")" : "")}, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
             "instructions per handshake",
             [],
-            async (port, server, _) =>
+            async (port, server, name) =>
             {
+                string path = paths?.GetValueOrDefault(name) ?? "/echo";
+
                 // Connectable first: the server under valgrind takes a while to start.
-                var first = await ConnectAsync(port, 1, server);
+                var first = await ConnectAsync(port, 1, server, path: path);
                 await first[0].CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 first[0].Dispose();
                 return new Workload(
-                    Warm: () => HandshakeAsync(port, workers, 200),
+                    Warm: () => HandshakeAsync(port, path, workers, 200),
                     Measured: async () =>
                     {
-                        await HandshakeAsync(port, workers, handshakes);
+                        await HandshakeAsync(port, path, workers, handshakes);
                         return handshakes;
                     },
                     Clients: []);
@@ -288,9 +292,9 @@ public static class Callgrind
         return instructions / (double)operations;
     }
 
-    private static async Task HandshakeAsync(int port, int workers, int handshakes)
+    private static async Task HandshakeAsync(int port, string path, int workers, int handshakes)
     {
-        var uri = new Uri($"ws://127.0.0.1:{port}/echo");
+        var uri = new Uri($"ws://127.0.0.1:{port}{path}");
         int perWorker = handshakes / workers;
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
         {

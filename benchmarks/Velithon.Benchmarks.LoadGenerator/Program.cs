@@ -49,7 +49,8 @@ if (args.Length > 0 && args[0] == "callgrind")
     // permessage-deflate, with --text as text messages, per handshake (handshakes must divide by the workers), or per
     // broadcast to N members.
     // --also NAME=BINARY measures one more server in the same run (another build of the subject, say);
-    // --path NAME=/route echoes on another route of that server (the subject's /echo-string, say).
+    // --path NAME=/route echoes on (or, with --handshakes, connects to) another route of that server (the subject's
+    // /echo-string or /echo-endpoint, say).
     var measured = new List<(string, string)> { ("baseline", args[1]), ("velithon", args[2]) };
     for (int at = Array.IndexOf(args, "--also"); at >= 0; at = Array.IndexOf(args, "--also", at + 1))
     {
@@ -65,7 +66,7 @@ if (args.Length > 0 && args[0] == "callgrind")
 
     int size = Array.IndexOf(args, "--size") is int sizeAt and >= 0 ? int.Parse(args[sizeAt + 1], CultureInfo.InvariantCulture) : 32;
     Console.WriteLine(
-        args.Contains("--handshakes") ? await Callgrind.MeasureHandshakesAsync(measured, workers: 4, handshakes: 1_000, repetitions: 3)
+        args.Contains("--handshakes") ? await Callgrind.MeasureHandshakesAsync(measured, workers: 4, handshakes: 1_000, repetitions: 3, paths)
         : Array.IndexOf(args, "--broadcast") is int broadcastAt and >= 0 ? await Callgrind.MeasureBroadcastAsync(
             measured, members: int.Parse(args[broadcastAt + 1], CultureInfo.InvariantCulture), broadcasts: 100, repetitions: 3)
         : await Callgrind.MeasureEchoAsync(measured, connections: 64, size, messages: 12_800, repetitions: 3, deflate: args.Contains("--deflate"),

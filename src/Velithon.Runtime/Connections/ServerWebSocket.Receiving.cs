@@ -64,6 +64,33 @@ internal sealed partial class ServerWebSocket
     }
 
     /// <summary>
+    /// Receives messages until the peer closes normally, as the base class does, but learns of the close without an
+    /// exception, as <see cref="ReceiveTextMessagesAsync"/> does.
+    /// </summary>
+    public override async IAsyncEnumerable<WebSocketMessage> ReceiveMessagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var receiver = StartReceive(ReceiveMode.Message, disconnectAsDefault: true, cancellationToken, out short version, out var error);
+            var message = receiver is not null
+                ? await new ValueTask<WebSocketMessage>(receiver, version).ConfigureAwait(false)
+                : error is null ? default : throw error;
+            if (message.Kind == 0)
+            {
+                // The connection is over: quietly if the peer closed it normally, else as ReceiveAsync reports it.
+                if (CloseCode is WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+                {
+                    yield break;
+                }
+
+                throw CreateDisconnectException(null);
+            }
+
+            yield return message;
+        }
+    }
+
+    /// <summary>
     /// Receives the next whole message, or <c>default</c> (whose <see cref="WebSocketMessage.Kind"/> is 0) where
     /// <see cref="ReceiveAsync"/> would throw <see cref="WebSocketDisconnectException"/>: for the endpoint runner,
     /// which owns its receive loop and so need not pay for a throw when the connection ends.
