@@ -123,6 +123,30 @@ public static class Callgrind
                     Clients: clients);
             });
 
+    /// <summary>
+    /// Server instructions from exec to the first echoed message, all threads (host start, the first handshake and
+    /// receive): the work of a Native AOT start, which wall time on a shared machine cannot settle.
+    /// </summary>
+    public static Task<string> MeasureStartupAsync(IReadOnlyList<(string Name, string Binary)> servers, int repetitions) =>
+        MeasureAsync(
+            servers,
+            repetitions,
+            "Server instructions from exec to the first echoed message on /echo (the client retries until the server listens), all threads; the first repetition is discarded.",
+            "instructions to first echo",
+            [],
+            (port, server, _) => Task.FromResult(new Workload(
+                Warm: () => Task.CompletedTask,
+                Measured: async () =>
+                {
+                    var clients = await ConnectAsync(port, 1, server);
+                    await EchoAsync(clients, new byte[2], WebSocketMessageType.Text, 1);
+                    clients[0].Abort();
+                    clients[0].Dispose();
+                    return 1;
+                },
+                Clients: [])),
+            fromStart: true);
+
     private sealed record Workload(Func<Task> Warm, Func<Task<int>> Measured, ClientWebSocket[] Clients);
 
     /// <summary>
@@ -198,14 +222,15 @@ public static class Callgrind
         string title,
         string unit,
         string[] serverArguments,
-        Func<int, Process, string, Task<Workload>> prepare)
+        Func<int, Process, string, Task<Workload>> prepare,
+        bool fromStart = false)
     {
         var counts = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int repetition = 0; repetition < repetitions; repetition++)
         {
             foreach (var (name, binary) in servers)
             {
-                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, (port, process) => prepare(port, process, name)));
+                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, (port, process) => prepare(port, process, name), fromStart));
                 Console.Error.WriteLine($"callgrind {name} #{repetition + 1}: {counts[name][^1]:N0} {unit}");
             }
         }
@@ -226,13 +251,13 @@ public static class Callgrind
         return report.ToString();
     }
 
-    private static async Task<double> InstructionsPerOperationAsync(string binary, string[] serverArguments, Func<int, Process, Task<Workload>> prepare)
+    private static async Task<double> InstructionsPerOperationAsync(string binary, string[] serverArguments, Func<int, Process, Task<Workload>> prepare, bool fromStart)
     {
         int port = Measure.FreePort();
         string output = Path.Combine(Path.GetTempPath(), $"callgrind.{Guid.NewGuid():N}.out");
         var start = new ProcessStartInfo("valgrind")
         {
-            ArgumentList = { "--tool=callgrind", "--instr-atstart=no", $"--callgrind-out-file={output}", binary, "--port", port.ToString(CultureInfo.InvariantCulture) },
+            ArgumentList = { "--tool=callgrind", $"--instr-atstart={(fromStart ? "yes" : "no")}", $"--callgrind-out-file={output}", binary, "--port", port.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -253,7 +278,11 @@ public static class Callgrind
         {
             var workload = await prepare(port, process);
             await workload.Warm();
-            await ControlAsync("--instr=on", process.Id);
+            if (!fromStart)
+            {
+                await ControlAsync("--instr=on", process.Id);
+            }
+
             operations = await workload.Measured();
             await ControlAsync("--instr=off", process.Id);
             await ControlAsync("--dump", process.Id);
