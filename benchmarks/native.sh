@@ -3,6 +3,9 @@
 #   benchmarks/native.sh aot [--rounds 5] [--idle 10000]  binary size, start to first echo, idle RSS;
 #                                                  with --idle, memory per idle connection too
 #   benchmarks/native.sh callgrind [--handshakes]   server instructions per echoed message, or per handshake (valgrind)
+#   benchmarks/native.sh callgrind --handshakes --path velithon-endpoint=/echo-endpoint
+#                                                  per handshake on another route of the subject too (any new name)
+#   benchmarks/native.sh callgrind --startup        from exec to the first echoed message, all threads
 #   benchmarks/native.sh callgrind --broadcast 100  per broadcast to 100 members on one server (one receive, 100 sends)
 #   benchmarks/native.sh callgrind --deflate [--size 32]  per echoed message with permessage-deflate negotiated
 #   benchmarks/native.sh callgrind --text [--size 32]     per echoed text message

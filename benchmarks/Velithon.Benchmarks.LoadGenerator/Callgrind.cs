@@ -51,26 +51,30 @@ public static class Callgrind
 
     /// <summary>
     /// Server instructions per handshake: <paramref name="workers"/> clients each open a connection to /echo and
-    /// close it again (handshake, routing, close handshake), <paramref name="handshakes"/> in all.
+    /// close it again (handshake, routing, close handshake), <paramref name="handshakes"/> in all;
+    /// <paramref name="paths"/> names the route per server (by default /echo).
     /// </summary>
-    public static Task<string> MeasureHandshakesAsync(IReadOnlyList<(string Name, string Binary)> servers, int workers, int handshakes, int repetitions) =>
+    public static Task<string> MeasureHandshakesAsync(
+        IReadOnlyList<(string Name, string Binary)> servers, int workers, int handshakes, int repetitions, IReadOnlyDictionary<string, string>? paths = null) =>
         MeasureAsync(
             servers,
             repetitions,
-            $"Server instructions per WebSocket handshake and close handshake to /echo, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
+            $"Server instructions per WebSocket handshake and close handshake to /echo{(paths is { Count: > 0 } ? " (" + string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}")) + ")" : "")}, {workers} concurrent clients, {handshakes:N0} handshakes per repetition; the first repetition is discarded.",
             "instructions per handshake",
             [],
-            async (port, server, _) =>
+            async (port, server, name) =>
             {
+                string path = paths?.GetValueOrDefault(name) ?? "/echo";
+
                 // Connectable first: the server under valgrind takes a while to start.
-                var first = await ConnectAsync(port, 1, server);
+                var first = await ConnectAsync(port, 1, server, path: path);
                 await first[0].CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 first[0].Dispose();
                 return new Workload(
-                    Warm: () => HandshakeAsync(port, workers, 200),
+                    Warm: () => HandshakeAsync(port, path, workers, 200),
                     Measured: async () =>
                     {
-                        await HandshakeAsync(port, workers, handshakes);
+                        await HandshakeAsync(port, path, workers, handshakes);
                         return handshakes;
                     },
                     Clients: []);
@@ -122,6 +126,30 @@ public static class Callgrind
                     Clients: clients);
             },
             $"broadcast x{members}");
+
+    /// <summary>
+    /// Server instructions from exec to the first echoed message, all threads (host start, the first handshake and
+    /// receive): the work of a Native AOT start, which wall time on a shared machine cannot settle.
+    /// </summary>
+    public static Task<string> MeasureStartupAsync(IReadOnlyList<(string Name, string Binary)> servers, int repetitions) =>
+        MeasureAsync(
+            servers,
+            repetitions,
+            "Server instructions from exec to the first echoed message on /echo (the client retries until the server listens), all threads; the first repetition is discarded.",
+            "instructions to first echo",
+            [],
+            (port, server, _) => Task.FromResult(new Workload(
+                Warm: () => Task.CompletedTask,
+                Measured: async () =>
+                {
+                    var clients = await ConnectAsync(port, 1, server);
+                    await EchoAsync(clients, new byte[2], WebSocketMessageType.Text, 1);
+                    clients[0].Abort();
+                    clients[0].Dispose();
+                    return 1;
+                },
+                Clients: [])),
+            fromStart: true);
 
     private sealed record Workload(Func<Task> Warm, Func<Task<int>> Measured, ClientWebSocket[] Clients);
 
@@ -199,14 +227,15 @@ public static class Callgrind
         string unit,
         string[] serverArguments,
         Func<int, Process, string, Task<Workload>> prepare,
-        string? scenario = null)
+        string? scenario = null,
+        bool fromStart = false)
     {
         var counts = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int repetition = 0; repetition < repetitions; repetition++)
         {
             foreach (var (name, binary) in servers)
             {
-                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, (port, process) => prepare(port, process, name)));
+                counts[name].Add(await InstructionsPerOperationAsync(binary, serverArguments, (port, process) => prepare(port, process, name), fromStart));
                 Console.Error.WriteLine($"callgrind {name} #{repetition + 1}: {counts[name][^1]:N0} {unit}");
             }
         }
@@ -229,13 +258,13 @@ public static class Callgrind
         return report.ToString();
     }
 
-    private static async Task<double> InstructionsPerOperationAsync(string binary, string[] serverArguments, Func<int, Process, Task<Workload>> prepare)
+    private static async Task<double> InstructionsPerOperationAsync(string binary, string[] serverArguments, Func<int, Process, Task<Workload>> prepare, bool fromStart)
     {
         int port = Measure.FreePort();
         string output = Path.Combine(Path.GetTempPath(), $"callgrind.{Guid.NewGuid():N}.out");
         var start = new ProcessStartInfo("valgrind")
         {
-            ArgumentList = { "--tool=callgrind", "--instr-atstart=no", $"--callgrind-out-file={output}", binary, "--port", port.ToString(CultureInfo.InvariantCulture) },
+            ArgumentList = { "--tool=callgrind", $"--instr-atstart={(fromStart ? "yes" : "no")}", $"--callgrind-out-file={output}", binary, "--port", port.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -256,7 +285,11 @@ public static class Callgrind
         {
             var workload = await prepare(port, process);
             await workload.Warm();
-            await ControlAsync("--instr=on", process.Id);
+            if (!fromStart)
+            {
+                await ControlAsync("--instr=on", process.Id);
+            }
+
             operations = await workload.Measured();
             await ControlAsync("--instr=off", process.Id);
             await ControlAsync("--dump", process.Id);
@@ -295,9 +328,9 @@ public static class Callgrind
         return instructions / (double)operations;
     }
 
-    private static async Task HandshakeAsync(int port, int workers, int handshakes)
+    private static async Task HandshakeAsync(int port, string path, int workers, int handshakes)
     {
-        var uri = new Uri($"ws://127.0.0.1:{port}/echo");
+        var uri = new Uri($"ws://127.0.0.1:{port}{path}");
         int perWorker = handshakes / workers;
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
         {

@@ -58,13 +58,15 @@ public static class NativeAot
     public static async Task<string> MeasureAsync(IReadOnlyList<Server> servers, int rounds, string startupColumn)
     {
         var startup = servers.ToDictionary(s => s.Name, _ => new List<double>());
+        var listening = servers.ToDictionary(s => s.Name, _ => new List<double>());
         var idle = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
             foreach (var server in round % 2 == 0 ? servers : servers.Reverse())
             {
-                var (milliseconds, residentBytes) = await StartAndEchoAsync(server);
+                var (milliseconds, listeningMilliseconds, residentBytes) = await StartAndEchoAsync(server);
                 startup[server.Name].Add(milliseconds);
+                listening[server.Name].Add(listeningMilliseconds);
                 idle[server.Name].Add(residentBytes / 1024.0 / 1024.0);
             }
         }
@@ -74,20 +76,51 @@ public static class NativeAot
         RunLog.Add(title, new Figure("idle", "idle RSS (MiB)", HigherIsBetter: false, idle));
         RunLog.Add(title, new Figure("binary", "size (MB)", HigherIsBetter: false, servers.ToDictionary(s => s.Name, s => new List<double> { s.SizeBytes / 1_000_000.0 })));
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Native AOT, {rounds} rounds, medians.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Native AOT, {rounds} rounds (the order of the servers alternating), medians; in brackets the middle half of the rounds (25th to 75th percentile).");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"| Server | size (MB) | {startupColumn} | idle RSS (MiB) |");
-        report.AppendLine("|---|---:|---:|---:|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| Server | size (MB) | {startupColumn} | start to listening (ms) | idle RSS (MiB) |");
+        report.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var server in servers)
         {
             double megabytes = server.SizeBytes / 1_000_000.0;
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {server.Name} | {megabytes:0.0} | {Measure.Median(startup[server.Name]):0.0} | {Measure.Median(idle[server.Name]):0.0} |");
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {server.Name} | {megabytes:0.0} | {Spread(startup[server.Name])} | {Spread(listening[server.Name])} | {Measure.Median(idle[server.Name]):0.0} |");
+        }
+
+        // The rounds run one after the other, so the machine's load drifts between them; the difference within a round,
+        // where the two starts are a second apart, leaves most of that drift out.
+        if (servers.Count > 1)
+        {
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"Within each round, against {servers[0].Name} (ms; negative is faster):");
+            report.AppendLine();
+            report.AppendLine("| Server | first echo, difference | listening, difference | rounds faster |");
+            report.AppendLine("|---|---:|---:|---:|");
+            foreach (var server in servers.Skip(1))
+            {
+                var echo = startup[server.Name].Zip(startup[servers[0].Name], (a, b) => a - b).ToList();
+                var listen = listening[server.Name].Zip(listening[servers[0].Name], (a, b) => a - b).ToList();
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {server.Name} | {Spread(echo)} | {Spread(listen)} | {echo.Count(d => d < 0)} of {echo.Count} |");
+            }
         }
 
         return report.ToString();
     }
 
-    private static async Task<(double Milliseconds, long ResidentBytes)> StartAndEchoAsync(Server server)
+    /// <summary>The median and, in brackets, the 25th and 75th percentiles (nearest rank).</summary>
+    private static string Spread(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        double Rank(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"{Measure.Median(values):0.0} [{Rank(0.25):0.0}, {Rank(0.75):0.0}]");
+    }
+
+    /// <summary>
+    /// Starts the server and times, from exec, the first TCP connection it accepts (it is listening: the host has
+    /// started) and the first message it echoes (its first handshake and receive done).
+    /// </summary>
+    private static async Task<(double Milliseconds, double ListeningMilliseconds, long ResidentBytes)> StartAndEchoAsync(Server server)
     {
         int port = Measure.FreePort();
         var start = new ProcessStartInfo(server.FileName)
@@ -105,6 +138,27 @@ public static class NativeAot
         using var process = Process.Start(start)!;
         try
         {
+            // A plain TCP connect until one succeeds: the listen socket exists once the host has started.
+            while (true)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(30) || process.HasExited)
+                {
+                    throw new InvalidOperationException($"{binary} did not listen within 30 s.");
+                }
+
+                using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    await Task.Delay(1);
+                }
+            }
+
+            double listeningMilliseconds = clock.Elapsed.TotalMilliseconds;
             var uri = new Uri($"ws://127.0.0.1:{port}/echo");
             while (true)
             {
@@ -129,7 +183,7 @@ public static class NativeAot
                 double milliseconds = clock.Elapsed.TotalMilliseconds;
                 await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 await Task.Delay(1000);
-                return (milliseconds, Measure.ResidentBytes(process.Id));
+                return (milliseconds, listeningMilliseconds, Measure.ResidentBytes(process.Id));
             }
         }
         finally

@@ -10,7 +10,7 @@ using Velithon.Benchmarks.Results;
 // Velithon / baseline. Usage:
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- [--rounds 7] [--seconds 3] [--idle 10000] [--connections 1,64,256] [--broadcast 1000,10000] [--output FILE] [--servers baseline,velithon,velithon-endpoint]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- aot BASELINE_BINARY SUBJECT_BINARY [--rounds 5] [--idle 10000]
-//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes | --broadcast 100 | [--deflate | --text] [--size 32]] [--also NAME=BINARY] [--path NAME=/route]
+//   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- callgrind BASELINE_BINARY SUBJECT_BINARY [--startup | --handshakes | --broadcast 100 | [--deflate | --text] [--size 32]] [--also NAME=BINARY] [--path NAME=/route]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- idle-connections --server NAME=BINARY [--connections 10000,250000] (see benchmarks/idle-connections.sh)
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- demo DEMO_NATIVE_BINARY DEMO_JIT_FOLDER [--rounds 5]
 //   dotnet run -c Release --project benchmarks/Velithon.Benchmarks.LoadGenerator -- charts RESULTS_FOLDER
@@ -98,12 +98,13 @@ if (args.Length > 0 && args[0] == "demo")
 
 if (args.Length > 0 && args[0] == "callgrind")
 {
-    // callgrind BASELINE_BINARY SUBJECT_BINARY [--handshakes | --broadcast N | [--deflate | --text] [--size 32]]: server
-    // instructions per echoed message (messages must divide by the connections), with --deflate over
+    // callgrind BASELINE_BINARY SUBJECT_BINARY [--startup | --handshakes | --broadcast N | [--deflate | --text] [--size 32]]: server
+    // instructions from exec to the first echo, per echoed message (messages must divide by the connections), with --deflate over
     // permessage-deflate, with --text as text messages, per handshake (handshakes must divide by the workers), or per
     // broadcast to N members.
     // --also NAME=BINARY measures one more server in the same run (another build of the subject, say);
-    // --path NAME=/route echoes on another route of that server (the subject's /echo-string, say).
+    // --path NAME=/route echoes on (or, with --handshakes, connects to) another route of that server (the subject's
+    // /echo-string or /echo-endpoint, say); a NAME not given otherwise is the subject's binary once more.
     var measured = new List<(string, string)> { ("baseline", args[1]), ("velithon", args[2]) };
     for (int at = Array.IndexOf(args, "--also"); at >= 0; at = Array.IndexOf(args, "--also", at + 1))
     {
@@ -117,9 +118,16 @@ if (args.Length > 0 && args[0] == "callgrind")
         paths[args[at + 1][..args[at + 1].IndexOf('=')]] = args[at + 1][(args[at + 1].IndexOf('=') + 1)..];
     }
 
+    // A --path for a name not measured yet measures the subject's binary once more under that name, on that route.
+    foreach (string name in paths.Keys.Where(name => !measured.Exists(server => server.Item1 == name)))
+    {
+        measured.Add((name, args[2]));
+    }
+
     int size = Array.IndexOf(args, "--size") is int sizeAt and >= 0 ? int.Parse(args[sizeAt + 1], CultureInfo.InvariantCulture) : 32;
     Console.WriteLine(
-        args.Contains("--handshakes") ? await Callgrind.MeasureHandshakesAsync(measured, workers: 4, handshakes: 1_000, repetitions: 3)
+        args.Contains("--startup") ? await Callgrind.MeasureStartupAsync(measured, repetitions: 3)
+        : args.Contains("--handshakes") ? await Callgrind.MeasureHandshakesAsync(measured, workers: 4, handshakes: 1_000, repetitions: 3, paths)
         : Array.IndexOf(args, "--broadcast") is int broadcastAt and >= 0 ? await Callgrind.MeasureBroadcastAsync(
             measured, members: int.Parse(args[broadcastAt + 1], CultureInfo.InvariantCulture), broadcasts: 100, repetitions: 3)
         : await Callgrind.MeasureEchoAsync(measured, connections: 64, size, messages: 12_800, repetitions: 3, deflate: args.Contains("--deflate"),

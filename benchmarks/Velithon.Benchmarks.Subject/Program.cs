@@ -3,7 +3,8 @@ using Velithon;
 using Velithon.Benchmarks;
 
 // The subject: the baseline's endpoints written as a Velithon user would write them, with both
-// handler kinds: /echo as a static handler (and /echo-string, the same echo through strings), /echo-endpoint as an
+// handler kinds: /echo as a static handler (and /echo-string, the same echo through strings, and /echo-foreach, the same
+// echo as an await foreach loop), /echo-endpoint as an
 // endpoint class, and /broadcast relaying every member's message to the group.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
@@ -30,6 +31,16 @@ public static class Echo
         while (true)
         {
             var message = await ws.ReceiveAsync();
+            await ws.SendAsync(message);
+        }
+    }
+
+    // The same echo as the docs' receive loop (VLT0035): it ends when the client closes, without an exception.
+    [WebSocket("/echo-foreach")]
+    public static async Task HandleAsLoop(WebSocket ws)
+    {
+        await foreach (var message in ws.ReceiveMessagesAsync())
+        {
             await ws.SendAsync(message);
         }
     }

@@ -258,6 +258,34 @@ public abstract class WebSocket
     public abstract ValueTask<T?> ReceiveJsonAsync<T>(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Receives messages, text or binary, until the peer closes the connection normally, so a handler can write
+    /// <c>await foreach (var message in ws.ReceiveMessagesAsync())</c>: for relays and echoes, with
+    /// <see cref="SendAsync(WebSocketMessage, CancellationToken)"/>. Each message is what <see cref="ReceiveAsync"/>
+    /// returns, a view valid until the loop asks for the next one. The enumeration ends quietly on a close from the
+    /// peer with 1000, 1001 or no code (RFC 6455 section 7.4.1); other ends throw <see cref="WebSocketDisconnectException"/>.
+    /// </summary>
+    /// <remarks>Implementations may override this to end the enumeration without an exception internally.</remarks>
+    public virtual async IAsyncEnumerable<WebSocketMessage> ReceiveMessagesAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            WebSocketMessage message;
+            try
+            {
+                message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketDisconnectException exception) when (exception.Code is WebSocketCloseCode.NormalClosure
+                or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+            {
+                yield break;
+            }
+
+            yield return message;
+        }
+    }
+
+    /// <summary>
     /// Receives text messages until the peer closes the connection normally, so a handler can write
     /// <c>await foreach (var message in ws.ReceiveTextMessagesAsync())</c>. The enumeration ends
     /// quietly on a close from the peer; other ends throw <see cref="WebSocketDisconnectException"/>.

@@ -277,4 +277,32 @@ public sealed class EndToEndTests(ServerFixture fixture) : IClassFixture<ServerF
         var ending = await Server.Probe.WaitAsync("app-code:threw");
         Assert.Equal(new Ending(4000, "odd", WebSocketState.Disconnected, AbortedFired: true), ending);
     }
+
+    [Fact]
+    public async Task ReceiveMessages_EchoesBothKinds_AndEndsQuietlyWhenTheClientCloses()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/enumerate-messages"));
+        await client.SendTextAsync("a");
+        Assert.Equal("a", await client.ReceiveTextAsync());
+        await client.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var (type, data) = await client.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(new byte[] { 1, 2, 3 }, data);
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "finished", CancellationToken.None).WaitAsync(Client.Timeout);
+
+        var ending = await Server.Probe.WaitAsync("enumerate-messages");
+        Assert.Equal(new Ending(1000, "finished", WebSocketState.Disconnected, AbortedFired: true), ending);
+    }
+
+    [Fact]
+    public async Task ReceiveMessages_ThrowsWhenTheClientClosesWithAnApplicationCode()
+    {
+        using var client = await Client.ConnectAsync(Server.Url("/enumerate-messages?key=messages-app-code"));
+        await client.SendTextAsync("a");
+        Assert.Equal("a", await client.ReceiveTextAsync());
+        await client.CloseAsync((WebSocketCloseStatus)4000, "odd", CancellationToken.None).WaitAsync(Client.Timeout);
+
+        var ending = await Server.Probe.WaitAsync("messages-app-code:threw");
+        Assert.Equal(new Ending(4000, "odd", WebSocketState.Disconnected, AbortedFired: true), ending);
+    }
 }

@@ -317,6 +317,26 @@ public static class Handlers
     [WebSocket("/no-accept")]
     public static Task NoAccept(WebSocket ws) => Task.CompletedTask;
 
+    /// <summary>Echoes each message as its kind; records how the enumeration ended under <paramref name="key"/> (with ":threw" if it threw).</summary>
+    [WebSocket("/enumerate-messages")]
+    public static async Task EnumerateMessages(WebSocket ws, Probe probe, [FromQuery] string? key)
+    {
+        string ending = key ?? "enumerate-messages";
+        try
+        {
+            await foreach (var message in ws.ReceiveMessagesAsync())
+            {
+                await ws.SendAsync(message);
+            }
+        }
+        catch (WebSocketDisconnectException)
+        {
+            ending += ":threw";
+        }
+
+        probe.Record(ending, new Ending(ws.CloseCode ?? 0, ws.CloseReason ?? "", ws.ClientState, ws.Aborted.IsCancellationRequested));
+    }
+
     /// <summary>Numbers each text message; records how the enumeration ended under <paramref name="key"/> (with ":threw" if it threw).</summary>
     [WebSocket("/enumerate")]
     public static async ValueTask Enumerate(WebSocket ws, Probe probe, [FromQuery] string? key)

@@ -90,6 +90,21 @@ public sealed class HandshakeTests
             "Upgrade: websocket", "Connection: Upgrade", $"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13")).Status);
     }
 
+    [Theory]
+    [InlineData("keep-alive, Upgrade", "WebSocket", 101)]
+    [InlineData("keep-alive,  upgrade ,x", " websocket ", 101)]
+    [InlineData("keep-alive, Upgrades", "websocket", 400)]
+    [InlineData("Upgrade", "websockets, h2c", 426)]
+    public async Task ConnectionAndUpgradeHeaders_AreTokenLists(string connection, string upgrade, int status)
+    {
+        // RFC 9110 section 5.6.1: a list of tokens, compared without case, with optional whitespace around each.
+        await using var server = await TestServer.StartAsync();
+        string key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        var response = await RawHttpResponse.GetAsync(server.HttpBase, "/echo",
+            $"Upgrade: {upgrade}", $"Connection: {connection}", $"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13");
+        Assert.Equal(status, response.Status);
+    }
+
     [Fact]
     public async Task PlainRequest_426_NamesVersion13()
     {

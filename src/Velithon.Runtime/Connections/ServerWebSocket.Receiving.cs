@@ -64,6 +64,33 @@ internal sealed partial class ServerWebSocket
     }
 
     /// <summary>
+    /// Receives messages until the peer closes normally, as the base class does, but learns of the close without an
+    /// exception, as <see cref="ReceiveTextMessagesAsync"/> does.
+    /// </summary>
+    public override async IAsyncEnumerable<WebSocketMessage> ReceiveMessagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var receiver = StartReceive(ReceiveMode.Message, disconnectAsDefault: true, cancellationToken, out short version, out var error);
+            var message = receiver is not null
+                ? await new ValueTask<WebSocketMessage>(receiver, version).ConfigureAwait(false)
+                : error is null ? default : throw error;
+            if (message.Kind == 0)
+            {
+                // The connection is over: quietly if the peer closed it normally, else as ReceiveAsync reports it.
+                if (CloseCode is WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+                {
+                    yield break;
+                }
+
+                throw CreateDisconnectException(null);
+            }
+
+            yield return message;
+        }
+    }
+
+    /// <summary>
     /// Receives the next whole message, or <c>default</c> (whose <see cref="WebSocketMessage.Kind"/> is 0) where
     /// <see cref="ReceiveAsync"/> would throw <see cref="WebSocketDisconnectException"/>: for the endpoint runner,
     /// which owns its receive loop and so need not pay for a throw when the connection ends.
@@ -156,6 +183,7 @@ internal sealed partial class ServerWebSocket
         private bool _disconnectAsDefault;
         private ReceiveMode _mode;
         private object? _converted;
+        private WebSocketDisconnectException? _disconnect;
         private int _busy;
 
         // The payload of the last text message handed out whole, whose UTF-8 the socket checked on receipt (RFC 6455
@@ -220,14 +248,20 @@ internal sealed partial class ServerWebSocket
 
         public WebSocketMessage GetResult(short token)
         {
+            WebSocketMessage message;
+            WebSocketDisconnectException? disconnect;
             try
             {
-                return _core.GetResult(token);
+                message = _core.GetResult(token);
             }
             finally
             {
-                Volatile.Write(ref _busy, 0);
+                disconnect = TakeDisconnect();
             }
+
+            // Thrown here, in the frame the caller's await calls, not rethrown through the core: on Native AOT each
+            // frame between a throw and its catch costs a walk of the unwind tables (see the class remarks).
+            return disconnect is null ? message : throw disconnect;
         }
 
         string IValueTaskSource<string>.GetResult(short token) => (string)TakeConverted(token);
@@ -237,16 +271,29 @@ internal sealed partial class ServerWebSocket
         /// <summary>The string or array a text or bytes receive produced (or its exception).</summary>
         private object TakeConverted(short token)
         {
+            object? converted;
+            WebSocketDisconnectException? disconnect;
             try
             {
                 _core.GetResult(token);
-                return _converted!;
+                converted = _converted;
             }
             finally
             {
                 _converted = null;
-                Volatile.Write(ref _busy, 0);
+                disconnect = TakeDisconnect();
             }
+
+            return disconnect is null ? converted! : throw disconnect;
+        }
+
+        /// <summary>Ends the receive: the disconnect it completed with, if any, is the caller's to throw.</summary>
+        private WebSocketDisconnectException? TakeDisconnect()
+        {
+            var disconnect = _disconnect;
+            _disconnect = null;
+            Volatile.Write(ref _busy, 0);
+            return disconnect;
         }
 
         public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
@@ -262,7 +309,16 @@ internal sealed partial class ServerWebSocket
                 if (!accepting.IsCompletedSuccessfully)
                 {
                     // Looked at rather than rethrown: see the class remarks.
-                    SetException(accepting.Exception?.InnerException ?? _owner.CreateDisconnectException(null));
+                    if (accepting.Exception?.InnerException is { } thrown)
+                    {
+                        // Thrown by the accept already: rethrown through the core, which keeps where it came from.
+                        SetThrownException(thrown);
+                    }
+                    else
+                    {
+                        SetException(_owner.CreateDisconnectException(null));
+                    }
+
                     return;
                 }
 
@@ -416,7 +472,7 @@ internal sealed partial class ServerWebSocket
             {
                 // Canceling a receive aborts the transport (a frame is left half read): the connection is over.
                 _ = _owner.EndAsync(WebSocketCloseCode.AbnormalClosure, null, EndingKind.Abort);
-                SetException(exception);
+                SetThrownException(exception);
             }
             else if (FrameWebSocket.IsTransportFailure(exception))
             {
@@ -424,7 +480,7 @@ internal sealed partial class ServerWebSocket
             }
             else
             {
-                SetException(exception);
+                SetThrownException(exception);
             }
         }
 
@@ -443,6 +499,25 @@ internal sealed partial class ServerWebSocket
         }
 
         private void SetException(Exception exception)
+        {
+            if (exception is WebSocketDisconnectException disconnect)
+            {
+                // Never thrown yet, so there is no stack trace to keep: GetResult throws it itself, or, for a caller
+                // that asked for a default instead, the receive ends without a throw at all.
+                if (!_disconnectAsDefault)
+                {
+                    _disconnect = disconnect;
+                }
+
+                _core.SetResult(default);
+            }
+            else
+            {
+                _core.SetException(exception);
+            }
+        }
+
+        private void SetThrownException(Exception exception)
         {
             if (_disconnectAsDefault && exception is WebSocketDisconnectException)
             {

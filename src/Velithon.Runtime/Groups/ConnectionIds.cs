@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Threading;
 
 namespace Velithon.Groups;
@@ -21,12 +20,16 @@ internal sealed class ConnectionIds
 
     public ConnectionIds()
     {
-        Span<byte> random = stackalloc byte[ServerIdLength];
-        RandomNumberGenerator.Fill(random);
+        // From a version 4 GUID (RFC 9562 section 5.4), whose bits come from the operating system's secure random
+        // source: RandomNumberGenerator would load OpenSSL at start-up for these 13 bytes, and a plain WebSocket server
+        // needs OpenSSL for nothing else (docs/benchmarks.md, Native AOT). Byte 7 holds the version in its high nibble,
+        // which reaches into its low five bits, so it is skipped; the variant bits of byte 8 lie above them.
+        Span<byte> random = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(random);
         Span<char> chars = stackalloc char[ServerIdLength];
         for (int i = 0; i < chars.Length; i++)
         {
-            chars[i] = Base32[random[i] & 31];
+            chars[i] = Base32[random[i < 7 ? i : i + 1] & 31];
         }
 
         ServerId = new string(chars);

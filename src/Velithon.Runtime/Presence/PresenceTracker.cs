@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -28,7 +27,9 @@ internal sealed partial class PresenceTracker : IWebSocketPresence
     private readonly ConcurrentDictionary<string, PresenceGroup> _groups = new(StringComparer.Ordinal);
     private readonly WebSocketHub _hub;
     private readonly ILogger _logger;
-    private uint _incarnation = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+    // Drawn from a version 4 GUID's first four bytes (random, RFC 9562 section 5.4), not RandomNumberGenerator, which
+    // would load OpenSSL at start-up for it (docs/benchmarks.md, Native AOT); below int.MaxValue as before.
+    private uint _incarnation = (uint)(BitConverter.ToUInt32(Guid.NewGuid().ToByteArray(), 0) % int.MaxValue);
     private readonly Func<string, bool> _hasGroupMembers;
     private ITimer? _timer;
 
