@@ -133,30 +133,4 @@ public sealed class FrameWebSocketTests : IAsyncLifetime
         // RFC 6455 section 1.3's worked example.
         Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WebSocketHandshake.ComputeAcceptKey("dGhlIHNhbXBsZSBub25jZQ=="));
     }
-
-    [Fact]
-    public void AcceptKeyHash_IsSha1_ForEveryLengthAroundTheBlockBoundaries()
-    {
-        // The managed SHA-1 against the platform's, for every padding case: one block, a tail that needs a second
-        // block (56 to 63 bytes left), and several whole blocks; the bytes are not all the same, so order matters.
-        var random = new Random(6455);
-        Span<byte> expected = stackalloc byte[20];
-        Span<byte> actual = stackalloc byte[20];
-        for (int length = 0; length <= 200; length++)
-        {
-            var input = new byte[length];
-            random.NextBytes(input);
-#pragma warning disable CA5350 // The reference the managed SHA-1 is checked against.
-            System.Security.Cryptography.SHA1.HashData(input, expected);
-#pragma warning restore CA5350
-            AcceptKeyHash.HashData(input, actual);
-            Assert.True(expected.SequenceEqual(actual), $"length {length}");
-        }
-    }
-
-    [Fact]
-    public void AcceptKeyHash_ShortDestination_Throws()
-    {
-        Assert.Throws<ArgumentException>(() => AcceptKeyHash.HashData([1, 2, 3], new byte[19]));
-    }
 }

@@ -1,7 +1,9 @@
 using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -154,13 +156,14 @@ internal static class WebSocketHandshake
     }
 
     /// <summary>Sec-WebSocket-Accept: the base64 SHA-1 of the client's key followed by the protocol's GUID.</summary>
+    [SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms", Justification = "RFC 6455 section 4.2.2 fixes SHA-1 for this proof of receipt; it protects nothing.")]
     public static string ComputeAcceptKey(string key)
     {
         Span<byte> input = stackalloc byte[64 + KeySuffix.Length];
         int keyLength = Encoding.ASCII.GetBytes(key.AsSpan(0, Math.Min(key.Length, 64)), input);
         KeySuffix.CopyTo(input.Slice(keyLength));
-        Span<byte> hash = stackalloc byte[AcceptKeyHash.HashSizeInBytes];
-        AcceptKeyHash.HashData(input.Slice(0, keyLength + KeySuffix.Length), hash);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(input.Slice(0, keyLength + KeySuffix.Length), hash);
         return Convert.ToBase64String(hash);
     }
 
