@@ -424,7 +424,8 @@ internal sealed partial class ServerWebSocket
             }
 
             // A close frame went out: the transport ends gracefully so the peer reads it; none did: it is aborted.
-            socket.Dispose();
+            // Either way only once no frame is being written into the transport's pipe.
+            await socket.DisposeAfterWritesAsync().ConfigureAwait(false);
         }
 
         // The request that brought a resumed session's transport has held it open for the close: it may end now.

@@ -241,6 +241,8 @@ internal sealed partial class ServerWebSocket
         {
             if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0)
             {
+                // The payload goes back to the pool: it is no longer the checked text a relay may send as it is.
+                _checkedText = default;
                 ReleaseHeldBuffer();
                 Volatile.Write(ref _busy, 0);
             }

@@ -131,6 +131,30 @@ internal sealed partial class FrameWebSocket : IDisposable
     /// Lets go of the transport: gracefully when a close frame went out (the peer reads it, then the transport
     /// closes), by aborting it when none did (the connection failed, and the peer must learn of it).
     /// </summary>
+    /// <summary>
+    /// Ends the socket as <see cref="Dispose"/> does, after any frame being written into the transport's pipe is
+    /// done. On the connection's own pipes (<c>_output</c>) Kestrel returns the pipe's memory to its pool once the
+    /// request ends; an abort sends no close frame, so nothing else waits for a send that is still copying into
+    /// memory it got from the pipe. The socket is aborted first (unless a close frame went out), so every later
+    /// writer sees it ended when it takes the write gate and writes nothing.
+    /// </summary>
+    public async ValueTask DisposeAfterWritesAsync()
+    {
+        if (SentCloseCode == 0)
+        {
+            Abort();
+        }
+
+        if (_output is not null)
+        {
+            // An abort completes a flush that waits on the peer, so the writer holding the gate lets go soon.
+            await _writeGate.EnterAsync(CancellationToken.None).ConfigureAwait(false);
+            _writeGate.Exit();
+        }
+
+        Dispose();
+    }
+
     public void Dispose()
     {
         if (SentCloseCode == 0)
