@@ -262,7 +262,7 @@ public abstract class WebSocket
     /// <c>await foreach (var message in ws.ReceiveMessagesAsync())</c>: for relays and echoes, with
     /// <see cref="SendAsync(WebSocketMessage, CancellationToken)"/>. Each message is what <see cref="ReceiveAsync"/>
     /// returns, a view valid until the loop asks for the next one. The enumeration ends quietly on a close from the
-    /// peer with 1000, 1001 or no code (RFC 6455 section 7.4.1); other ends throw <see cref="WebSocketDisconnectException"/>.
+    /// peer with 1000, 1001 or no code (<see cref="WebSocketCloseCode.IsNormalClosure"/>); other ends throw <see cref="WebSocketDisconnectException"/>.
     /// </summary>
     /// <remarks>Implementations may override this to end the enumeration without an exception internally.</remarks>
     public virtual async IAsyncEnumerable<WebSocketMessage> ReceiveMessagesAsync(
@@ -275,8 +275,7 @@ public abstract class WebSocket
             {
                 message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (WebSocketDisconnectException exception) when (exception.Code is WebSocketCloseCode.NormalClosure
-                or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+            catch (WebSocketDisconnectException exception) when (WebSocketCloseCode.IsNormalClosure(exception.Code))
             {
                 yield break;
             }
@@ -288,7 +287,8 @@ public abstract class WebSocket
     /// <summary>
     /// Receives text messages until the peer closes the connection normally, so a handler can write
     /// <c>await foreach (var message in ws.ReceiveTextMessagesAsync())</c>. The enumeration ends
-    /// quietly on a close from the peer; other ends throw <see cref="WebSocketDisconnectException"/>.
+    /// quietly on a close from the peer with 1000, 1001 or no code (<see cref="WebSocketCloseCode.IsNormalClosure"/>);
+    /// other ends throw <see cref="WebSocketDisconnectException"/>.
     /// </summary>
     /// <remarks>Implementations may override this to end the enumeration without an exception internally.</remarks>
     public virtual async IAsyncEnumerable<string> ReceiveTextMessagesAsync(
@@ -301,8 +301,7 @@ public abstract class WebSocket
             {
                 message = await ReceiveTextAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (WebSocketDisconnectException exception) when (exception.Code is WebSocketCloseCode.NormalClosure
-                or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+            catch (WebSocketDisconnectException exception) when (WebSocketCloseCode.IsNormalClosure(exception.Code))
             {
                 yield break;
             }

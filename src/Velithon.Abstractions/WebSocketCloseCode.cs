@@ -102,4 +102,12 @@ public static class WebSocketCloseCode
     /// </summary>
     public static bool CanBeSent(int code) =>
         code is >= 1000 and <= 1003 or >= 1007 and <= 1014 or >= 3000 and <= 4999;
+
+    /// <summary>
+    /// True when <paramref name="code"/> says the peer ended the connection normally: 1000 (its purpose fulfilled),
+    /// 1001 (going away, as a browser leaving the page) or 1005 (a close frame without a status), RFC 6455 section
+    /// 7.4.1. <see cref="WebSocket.ReceiveMessagesAsync"/> ends quietly on these and throws on any other end.
+    /// </summary>
+    public static bool IsNormalClosure(int code) =>
+        code is NormalClosure or GoingAway or NoStatusReceived;
 }

@@ -51,7 +51,7 @@ internal sealed partial class ServerWebSocket
             if (message is null)
             {
                 // The connection is over: quietly if the peer closed it normally, else as ReceiveTextAsync reports it.
-                if (CloseCode is WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+                if (CloseCode is int code && WebSocketCloseCode.IsNormalClosure(code))
                 {
                     yield break;
                 }
@@ -78,7 +78,7 @@ internal sealed partial class ServerWebSocket
             if (message.Kind == 0)
             {
                 // The connection is over: quietly if the peer closed it normally, else as ReceiveAsync reports it.
-                if (CloseCode is WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway or WebSocketCloseCode.NoStatusReceived)
+                if (CloseCode is int code && WebSocketCloseCode.IsNormalClosure(code))
                 {
                     yield break;
                 }
