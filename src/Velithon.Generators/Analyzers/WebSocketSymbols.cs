@@ -16,6 +16,8 @@ internal sealed class WebSocketSymbols
         WebSocketAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketAttribute);
         CloseException = compilation.GetTypeByMetadataName("Velithon.WebSocketCloseException");
         DisconnectException = compilation.GetTypeByMetadataName("Velithon.WebSocketDisconnectException");
+        OnMessageAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.OnMessageAttribute);
+        WebSocketContractAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.WebSocketContractAttribute);
     }
 
     public INamedTypeSymbol WebSocket { get; }
@@ -27,6 +29,10 @@ internal sealed class WebSocketSymbols
     public INamedTypeSymbol? CloseException { get; }
 
     public INamedTypeSymbol? DisconnectException { get; }
+
+    public INamedTypeSymbol? OnMessageAttribute { get; }
+
+    public INamedTypeSymbol? WebSocketContractAttribute { get; }
 
     public static WebSocketSymbols? Find(Compilation compilation) =>
         compilation.GetTypeByMetadataName(KnownTypeNames.WebSocket) is { } webSocket ? new WebSocketSymbols(compilation, webSocket) : null;
@@ -100,4 +106,9 @@ internal sealed class WebSocketSymbols
     /// <summary>True for a method marked <c>[WebSocket]</c>: the runtime answers its handshake with what it does.</summary>
     public bool IsHandlerMethod(IMethodSymbol method) =>
         method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, WebSocketAttribute));
+
+    /// <summary>True for a typed socket: a class with <c>[WebSocketContract]</c>.</summary>
+    public bool IsContractSocket(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class } && WebSocketContractAttribute is not null
+        && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, WebSocketContractAttribute));
 }

@@ -53,6 +53,7 @@ internal static class DiagnosticIds
     public const string ConflictingRequestReplies = "VLT0048";
     public const string ValidationAttributeNotRecreated = "VLT0049";
     public const string InvalidContractHandler = "VLT0050";
+    public const string ContractSocketOfAnotherRoute = "VLT0051";
     public const string InvalidResumableSessionValue = "VLT0055";
     public const string ResumableContractRoute = "VLT0056";
     public const string AsyncApiBreakingChange = "VLT0060";

@@ -273,6 +273,11 @@ internal static class VelithonDiagnostics
         title: "Invalid contract [OnMessage] method",
         messageFormat: "The [OnMessage] method '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor ContractSocketOfAnotherRoute = Create(
+        DiagnosticIds.ContractSocketOfAnotherRoute,
+        title: "Typed socket asked of a route that speaks another contract",
+        messageFormat: "'{0}.From({1})' throws InvalidOperationException on every connection: {2}");
+
     public static readonly DiagnosticDescriptor InvalidResumableSessionValue = Create(
         DiagnosticIds.InvalidResumableSessionValue,
         title: "Resumable session value out of range",
