@@ -13,50 +13,40 @@ namespace Velithon.Generators.Analyzers;
 /// pool starves and every connection stalls.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingWaitAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingWaitAnalyzer : ProtocolAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(VelithonDiagnostics.BlockingWaitInHandler);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext start, WebSocketSymbols symbols)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (WebSocketSymbols.Find(start.Compilation) is not { } symbols)
+        var task = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        var taskOfT = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        var valueTaskOfT = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+
+        // Symbol-start: the per-connection test runs once per method, not once per operation.
+        start.RegisterSymbolStartAction(
+            symbolStart =>
             {
-                return;
-            }
-
-            var task = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-            var taskOfT = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-            var valueTaskOfT = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-
-            // Symbol-start: the per-connection test runs once per method, not once per operation.
-            start.RegisterSymbolStartAction(
-                symbolStart =>
+                if (!symbols.IsHandlerCode(symbolStart.Symbol))
                 {
-                    if (!symbols.IsHandlerCode(symbolStart.Symbol))
-                    {
-                        return;
-                    }
+                    return;
+                }
 
-                    symbolStart.RegisterOperationAction(
-                        operationContext =>
+                symbolStart.RegisterOperationAction(
+                    operationContext =>
+                    {
+                        if (Describe(operationContext.Operation, task, taskOfT, valueTaskOfT) is { } blocking)
                         {
-                            if (Describe(operationContext.Operation, task, taskOfT, valueTaskOfT) is { } blocking)
-                            {
-                                operationContext.ReportDiagnostic(Diagnostic.Create(
-                                    VelithonDiagnostics.BlockingWaitInHandler, operationContext.Operation.Syntax.GetLocation(), blocking));
-                            }
-                        },
-                        OperationKind.PropertyReference,
-                        OperationKind.Invocation);
-                },
-                SymbolKind.Method);
-        });
+                            operationContext.ReportDiagnostic(Diagnostic.Create(
+                                VelithonDiagnostics.BlockingWaitInHandler, operationContext.Operation.Syntax.GetLocation(), blocking));
+                        }
+                    },
+                    OperationKind.PropertyReference,
+                    OperationKind.Invocation);
+            },
+            SymbolKind.Method);
     }
 
     /// <summary>How <paramref name="operation"/> blocks on a task, or null when it does not.</summary>

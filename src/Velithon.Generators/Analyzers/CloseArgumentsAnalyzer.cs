@@ -15,7 +15,7 @@ namespace Velithon.Generators.Analyzers;
 /// throw at run time, on the path that was meant to end the connection cleanly.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CloseArgumentsAnalyzer : DiagnosticAnalyzer
+public sealed class CloseArgumentsAnalyzer : ProtocolAnalyzer
 {
     /// <summary>The diagnostic property naming the <c>WebSocketCloseCode</c> constant the code fix writes instead.</summary>
     public const string ReplacementProperty = DiagnosticProperties.Replacement;
@@ -28,39 +28,29 @@ public sealed class CloseArgumentsAnalyzer : DiagnosticAnalyzer
         VelithonDiagnostics.CloseReasonTooLong);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext start, WebSocketSymbols symbols)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (WebSocketSymbols.Find(start.Compilation) is not { } symbols)
+        start.RegisterOperationAction(
+            operationContext =>
             {
-                return;
-            }
-
-            start.RegisterOperationAction(
-                operationContext =>
+                var invocation = (IInvocationOperation)operationContext.Operation;
+                if (symbols.IsWebSocketMethod(invocation.TargetMethod, "CloseAsync"))
                 {
-                    var invocation = (IInvocationOperation)operationContext.Operation;
-                    if (symbols.IsWebSocketMethod(invocation.TargetMethod, "CloseAsync"))
-                    {
-                        Check(operationContext, invocation.Arguments);
-                    }
-                },
-                OperationKind.Invocation);
-            start.RegisterOperationAction(
-                operationContext =>
+                    Check(operationContext, invocation.Arguments);
+                }
+            },
+            OperationKind.Invocation);
+        start.RegisterOperationAction(
+            operationContext =>
+            {
+                var creation = (IObjectCreationOperation)operationContext.Operation;
+                if (symbols.CloseException is not null
+                    && SymbolEqualityComparer.Default.Equals(creation.Constructor?.ContainingType, symbols.CloseException))
                 {
-                    var creation = (IObjectCreationOperation)operationContext.Operation;
-                    if (symbols.CloseException is not null
-                        && SymbolEqualityComparer.Default.Equals(creation.Constructor?.ContainingType, symbols.CloseException))
-                    {
-                        Check(operationContext, creation.Arguments);
-                    }
-                },
-                OperationKind.ObjectCreation);
-        });
+                    Check(operationContext, creation.Arguments);
+                }
+            },
+            OperationKind.ObjectCreation);
     }
 
     private static void Check(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments)

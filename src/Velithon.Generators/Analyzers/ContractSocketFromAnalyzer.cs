@@ -19,25 +19,20 @@ namespace Velithon.Generators.Analyzers;
 /// elsewhere (a helper method's parameter, a field) may belong to any route, and is not reported.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ContractSocketFromAnalyzer : DiagnosticAnalyzer
+public sealed class ContractSocketFromAnalyzer : ProtocolAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(VelithonDiagnostics.ContractSocketOfAnotherRoute);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext start, WebSocketSymbols symbols)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (symbols.WebSocketAttribute is null || symbols.WebSocketContractAttribute is null)
         {
-            if (WebSocketSymbols.Find(start.Compilation) is not { WebSocketAttribute: not null, WebSocketContractAttribute: not null } symbols)
-            {
-                return;
-            }
+            return;
+        }
 
-            start.RegisterOperationAction(operationContext => Analyze(operationContext, symbols), OperationKind.Invocation);
-        });
+        start.RegisterOperationAction(operationContext => Analyze(operationContext, symbols), OperationKind.Invocation);
     }
 
     private static void Analyze(OperationAnalysisContext context, WebSocketSymbols symbols)

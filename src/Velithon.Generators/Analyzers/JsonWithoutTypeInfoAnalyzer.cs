@@ -16,7 +16,7 @@ namespace Velithon.Generators.Analyzers;
 /// build/Velithon.props, as <c>build_property.*</c> global options.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class JsonWithoutTypeInfoAnalyzer : DiagnosticAnalyzer
+public sealed class JsonWithoutTypeInfoAnalyzer : ProtocolAnalyzer
 {
     private static readonly string[] TrimmingProperties = ["PublishAot", "PublishTrimmed", "IsAotCompatible"];
 
@@ -24,53 +24,43 @@ public sealed class JsonWithoutTypeInfoAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(VelithonDiagnostics.JsonWithoutTypeInfoInTrimmedApp);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext start, WebSocketSymbols symbols)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        var options = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
+        string? trimmed = TrimmingProperties.FirstOrDefault(name =>
+            options.TryGetValue("build_property." + name, out var value) && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase));
+        if (trimmed is null)
         {
-            if (WebSocketSymbols.Find(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
+            return;
+        }
 
-            var options = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
-            string? trimmed = TrimmingProperties.FirstOrDefault(name =>
-                options.TryGetValue("build_property." + name, out var value) && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase));
-            if (trimmed is null)
+        start.RegisterOperationAction(
+            operationContext =>
             {
-                return;
-            }
-
-            start.RegisterOperationAction(
-                operationContext =>
+                var invocation = (IInvocationOperation)operationContext.Operation;
+                var method = invocation.TargetMethod;
+                if (method.Name is not ("SendJsonAsync" or "ReceiveJsonAsync")
+                    || method.TypeArguments.Length != 1
+                    || method.Parameters.Any(static p => p.Type.Name == "JsonTypeInfo")
+                    || !symbols.IsWebSocketMethod(method, method.Name))
                 {
-                    var invocation = (IInvocationOperation)operationContext.Operation;
-                    var method = invocation.TargetMethod;
-                    if (method.Name is not ("SendJsonAsync" or "ReceiveJsonAsync")
-                        || method.TypeArguments.Length != 1
-                        || method.Parameters.Any(static p => p.Type.Name == "JsonTypeInfo")
-                        || !symbols.IsWebSocketMethod(method, method.Name))
-                    {
-                        return;
-                    }
+                    return;
+                }
 
-                    var type = method.TypeArguments[0];
-                    string typeName = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-                    string instance = invocation.Instance?.Syntax.ToString() ?? "ws";
-                    string example = method.Name == "SendJsonAsync"
-                        ? $"{instance}.SendJsonAsync(value, AppJsonContext.Default.{type.Name})"
-                        : $"{instance}.ReceiveJsonAsync(AppJsonContext.Default.{type.Name})";
-                    operationContext.ReportDiagnostic(Diagnostic.Create(
-                        VelithonDiagnostics.JsonWithoutTypeInfoInTrimmedApp,
-                        invocation.Syntax.GetLocation(),
-                        trimmed + "=true",
-                        $"{method.Name}<{typeName}>",
-                        typeName,
-                        example));
-                },
-                OperationKind.Invocation);
-        });
+                var type = method.TypeArguments[0];
+                string typeName = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                string instance = invocation.Instance?.Syntax.ToString() ?? "ws";
+                string example = method.Name == "SendJsonAsync"
+                    ? $"{instance}.SendJsonAsync(value, AppJsonContext.Default.{type.Name})"
+                    : $"{instance}.ReceiveJsonAsync(AppJsonContext.Default.{type.Name})";
+                operationContext.ReportDiagnostic(Diagnostic.Create(
+                    VelithonDiagnostics.JsonWithoutTypeInfoInTrimmedApp,
+                    invocation.Syntax.GetLocation(),
+                    trimmed + "=true",
+                    $"{method.Name}<{typeName}>",
+                    typeName,
+                    example));
+            },
+            OperationKind.Invocation);
     }
 }

@@ -17,33 +17,23 @@ namespace Velithon.Generators.Analyzers;
 /// ends quietly on a normal close instead; the code fix writes it for the simple shape.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ReceiveLoopAnalyzer : DiagnosticAnalyzer
+public sealed class ReceiveLoopAnalyzer : ProtocolAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(VelithonDiagnostics.ReceiveLoopWithoutDisconnect);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext start, WebSocketSymbols symbols)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (WebSocketSymbols.Find(start.Compilation) is not { } symbols)
+        start.RegisterSymbolStartAction(
+            symbolStart =>
             {
-                return;
-            }
-
-            start.RegisterSymbolStartAction(
-                symbolStart =>
+                if (symbols.IsHandlerCode(symbolStart.Symbol))
                 {
-                    if (symbols.IsHandlerCode(symbolStart.Symbol))
-                    {
-                        symbolStart.RegisterOperationAction(operationContext => Analyze(operationContext, symbols), OperationKind.Loop);
-                    }
-                },
-                SymbolKind.Method);
-        });
+                    symbolStart.RegisterOperationAction(operationContext => Analyze(operationContext, symbols), OperationKind.Loop);
+                }
+            },
+            SymbolKind.Method);
     }
 
     private static void Analyze(OperationAnalysisContext context, WebSocketSymbols symbols)

@@ -15,25 +15,20 @@ namespace Velithon.Generators.Analyzers;
 /// not checked: the runtime accepts for them when <c>OnConnectAsync</c> returns.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnansweredHandshakeAnalyzer : DiagnosticAnalyzer
+public sealed class UnansweredHandshakeAnalyzer : ProtocolAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(VelithonDiagnostics.HandshakeNeitherAcceptedNorClosed);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext start, WebSocketSymbols symbols)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (symbols.WebSocketAttribute is null)
         {
-            if (WebSocketSymbols.Find(start.Compilation) is not { } symbols || symbols.WebSocketAttribute is null)
-            {
-                return;
-            }
+            return;
+        }
 
-            start.RegisterOperationBlockAction(blockContext => Analyze(blockContext, symbols));
-        });
+        start.RegisterOperationBlockAction(blockContext => Analyze(blockContext, symbols));
     }
 
     private static void Analyze(OperationBlockAnalysisContext context, WebSocketSymbols symbols)
