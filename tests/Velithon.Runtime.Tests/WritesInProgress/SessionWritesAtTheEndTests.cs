@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Velithon.Routing;
 using Velithon.Sessions;
 
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// A resumable session's transports against a frame still being written on them (docs/resumable-sessions.md). Each

@@ -1,4 +1,4 @@
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// A connection's duplex stream (an HTTP/2 stream, an in-memory transport, a middleware's wrapper) as the test

@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// A connection's own pipes, as Kestrel hands them out under an HTTP/1.1 upgrade: what the client sends arrives when

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// The HttpContext of a WebSocket handshake over a transport the test controls: Kestrel's HTTP/1.1 upgrade, whose

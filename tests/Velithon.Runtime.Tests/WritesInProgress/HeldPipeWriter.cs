@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// A connection's output pipe as the test controls it. A write can be held inside <see cref="GetMemory"/> (a send in

@@ -6,7 +6,7 @@ using Velithon.Connections;
 using Velithon.Hosting;
 using Velithon.Routing;
 
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// Velithon's runtime without a server, for connections over transports a test builds itself: its logs are captured,

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Velithon.Runtime.Tests.Ending;
+namespace Velithon.Runtime.Tests.WritesInProgress;
 
 /// <summary>
 /// A request's lifetime as Kestrel runs it: <see cref="Abort"/> (<c>HttpContext.Abort()</c>, or the peer resetting
