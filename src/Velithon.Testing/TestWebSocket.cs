@@ -181,7 +181,7 @@ public sealed class TestWebSocket : IAsyncDisposable
             }
         }
 
-        _socket.Dispose();
+        await _socket.DisposeAsync().ConfigureAwait(false);
     }
 
     // The socket lets one frame at a time onto the transport, so tests may send from several tasks.

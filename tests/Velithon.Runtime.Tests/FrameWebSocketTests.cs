@@ -35,14 +35,13 @@ public sealed class FrameWebSocketTests : IAsyncLifetime
         _client = TransportWebSocket.CreateFromStream(_clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         _client.Dispose();
-        _server.Dispose();
+        await _server.DisposeAsync();
         _clientTcp?.Dispose();
         _serverTcp?.Dispose();
         _listener?.Stop();
-        return Task.CompletedTask;
     }
 
     [Fact]

@@ -424,8 +424,15 @@ internal sealed partial class ServerWebSocket
             }
 
             // A close frame went out: the transport ends gracefully so the peer reads it; none did: it is aborted.
-            // Either way only once no frame is being written into the transport's pipe.
-            await socket.DisposeAfterWritesAsync().ConfigureAwait(false);
+            // Either way this request ends only once no frame is being written on it (FrameWebSocket.DisposeAsync).
+            await socket.DisposeAsync().ConfigureAwait(false);
+
+            // A resumed session runs on another request's transport by now; its first transport is this request's,
+            // and a write on it may still be going on (a keep-alive ping when the resume replaced it).
+            if (_session?.FirstTransport is { } first && !ReferenceEquals(first, socket))
+            {
+                await first.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         // The request that brought a resumed session's transport has held it open for the close: it may end now.

@@ -77,7 +77,7 @@ internal sealed partial class ServerWebSocket
 
     private async Task AcceptCoreAsync(string? subProtocol, KeyValuePair<string, string>[]? headers)
     {
-        FrameWebSocket socket;
+        FrameWebSocket? socket = null;
         Sessions.ResumableSession? session = null;
         try
         {
@@ -117,6 +117,12 @@ internal sealed partial class ServerWebSocket
 
             // The session was never the connection's: it leaves the registry and gives back what it holds.
             session?.OnConnectionEnded();
+
+            // Nor was the transport (its session's first message failed): it ends here, before its request does.
+            if (socket is not null)
+            {
+                await socket.DisposeAsync().ConfigureAwait(false);
+            }
 
             if (exception is IOException || (session is not null && FrameWebSocket.IsTransportFailure(exception)))
             {

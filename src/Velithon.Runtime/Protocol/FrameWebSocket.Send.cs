@@ -243,6 +243,9 @@ internal sealed partial class FrameWebSocket
         ReadOnlyMemory<byte> bytes;
         try
         {
+            // Before the deflater, whose context a socket that ended may have disposed (the write checks again).
+            ThrowIfCannotWrite(opcode);
+
             // The compressed payload follows room for the longest header; the header goes right before it.
             frame = compression.Deflate(payload, FrameHeader.MaxClientHeaderLength, out int length);
             bytes = PrependHeader(frame, opcode, length, rsv1: true);
@@ -388,12 +391,16 @@ internal sealed partial class FrameWebSocket
         return Finish(null, write);
     }
 
-    /// <summary>Refuses a write once the socket was aborted, and a data frame once the close frame went out.</summary>
+    /// <summary>Refuses a write once the socket was aborted or disposed, and a data frame once the close frame went out.</summary>
     private void ThrowIfCannotWrite(int opcode)
     {
-        if (State == TransportState.Aborted)
+        if (_writesEnded)
         {
-            throw new WebSocketException(WebSocketError.InvalidState, "The WebSocket was aborted: nothing more can be sent.");
+            // Checked with the gate held: DisposeAsync sets this before it waits for the gate, so a writer that comes
+            // after it touches neither the transport nor the deflater it frees.
+            throw new WebSocketException(WebSocketError.InvalidState, State == TransportState.Aborted
+                ? "The WebSocket was aborted: nothing more can be sent."
+                : "The WebSocket has ended: nothing more can be sent.");
         }
 
         if (SentCloseCode != 0 && (opcode & 0x08) == 0)

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -29,7 +30,7 @@ namespace Velithon.Protocol;
 /// when a keep-alive ping was due), which the <see cref="ConnectionMonitor"/> reads.
 /// </para>
 /// </remarks>
-internal sealed partial class FrameWebSocket : IDisposable
+internal sealed partial class FrameWebSocket : IAsyncDisposable
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -44,6 +45,12 @@ internal sealed partial class FrameWebSocket : IDisposable
     private readonly ConnectionClock _clock;
 
     private int _state = (int)TransportState.Open;
+
+    // Set when the socket is aborted or disposed: a writer that takes the write gate from then on writes nothing.
+    private volatile bool _writesEnded;
+
+    // Under the write gate: the stream and the compression state were let go (DisposeAsync, once).
+    private bool _disposed;
     private int? _closeStatus;
     private string? _closeStatusDescription;
 
@@ -96,7 +103,8 @@ internal sealed partial class FrameWebSocket : IDisposable
 
     /// <summary>
     /// Ends the connection at once, without a close handshake: the transport is aborted, pending reads and writes
-    /// fail, and nothing more is sent.
+    /// fail, and nothing more is sent. The socket is still to be disposed (<see cref="DisposeAsync"/>), which waits
+    /// for a write that is still going on.
     /// </summary>
     public void Abort()
     {
@@ -114,7 +122,88 @@ internal sealed partial class FrameWebSocket : IDisposable
             }
         }
 
+        CutTransport();
+    }
+
+    /// <summary>
+    /// The one way to end the socket: aborts it unless a close frame went out (the connection failed, and the peer
+    /// must learn of it), waits until no frame is being written, then lets go of the stream and of the
+    /// permessage-deflate state. Every caller waits the same way, and a writer that takes the write gate afterwards
+    /// writes nothing.
+    /// </summary>
+    /// <remarks>
+    /// Whatever carries the frames may outlive this socket only until its request ends: on a Kestrel HTTP/1.1
+    /// upgrade the frames are written straight into the connection's pipe (<c>_output</c>), whose memory Kestrel
+    /// returns to its pool once the request ends; an HTTP/2 stream or an in-memory transport ends with its request
+    /// the same way, and the deflater's native state must not be freed under a send that compresses. Whoever ends
+    /// the request awaits this first. An abort sends no close frame, so nothing else would wait for a send that is
+    /// still copying a frame.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask DisposeAsync()
+    {
+        bool closeSent = SentCloseCode != 0;
+        if (closeSent)
+        {
+            // After our close frame no data frame follows (RFC 6455 section 5.5.1), and from now on no pong either.
+            _writesEnded = true;
+        }
+        else
+        {
+            Abort();
+        }
+
+        var enter = _writeGate.EnterAsync(CancellationToken.None);
+        if (!enter.IsCompleted && closeSent)
+        {
+            // A frame is still on its way after our close frame: the close frame itself (its deadline passed) or a
+            // pong, waiting for a peer that stopped reading; nothing would complete it. The transport is cut, which
+            // fails that write (an abort, above, does the same when no close frame went out).
+            CutTransport();
+        }
+
+        await enter.ConfigureAwait(false);
+        try
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                if (closeSent)
+                {
+                    // The close frame went out: the transport ends gracefully, so the peer reads it.
+                    int state = Volatile.Read(ref _state);
+                    if (state is not ((int)TransportState.Closed or (int)TransportState.Aborted))
+                    {
+                        Interlocked.CompareExchange(ref _state, (int)TransportState.Closed, state);
+                    }
+
+                    DisposeStream();
+                }
+
+                // With the write gate held: no send is compressing, and none will (they find _writesEnded set).
+                Compression?.Dispose();
+            }
+        }
+        finally
+        {
+            _writeGate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Ends the transport at once: writers from now on write nothing, the transport is aborted (which completes a
+    /// write waiting for the peer) and the stream disposed, and a close waiting for the read side stops waiting.
+    /// </summary>
+    private void CutTransport()
+    {
+        _writesEnded = true;
         _abortTransport?.Invoke();
+        DisposeStream();
+        Interlocked.Exchange(ref _receiveReleased, null)?.TrySetResult();
+    }
+
+    private void DisposeStream()
+    {
         try
         {
             _stream.Dispose();
@@ -123,63 +212,6 @@ internal sealed partial class FrameWebSocket : IDisposable
         {
             // The transport is gone already.
         }
-
-        Interlocked.Exchange(ref _receiveReleased, null)?.TrySetResult();
-    }
-
-    /// <summary>
-    /// Lets go of the transport: gracefully when a close frame went out (the peer reads it, then the transport
-    /// closes), by aborting it when none did (the connection failed, and the peer must learn of it).
-    /// </summary>
-    /// <summary>
-    /// Ends the socket as <see cref="Dispose"/> does, after any frame being written into the transport's pipe is
-    /// done. On the connection's own pipes (<c>_output</c>) Kestrel returns the pipe's memory to its pool once the
-    /// request ends; an abort sends no close frame, so nothing else waits for a send that is still copying into
-    /// memory it got from the pipe. The socket is aborted first (unless a close frame went out), so every later
-    /// writer sees it ended when it takes the write gate and writes nothing.
-    /// </summary>
-    public async ValueTask DisposeAfterWritesAsync()
-    {
-        if (SentCloseCode == 0)
-        {
-            Abort();
-        }
-
-        if (_output is not null)
-        {
-            // An abort completes a flush that waits on the peer, so the writer holding the gate lets go soon.
-            await _writeGate.EnterAsync(CancellationToken.None).ConfigureAwait(false);
-            _writeGate.Exit();
-        }
-
-        Dispose();
-    }
-
-    public void Dispose()
-    {
-        if (SentCloseCode == 0)
-        {
-            Abort();
-        }
-        else
-        {
-            int state = Volatile.Read(ref _state);
-            if (state is not ((int)TransportState.Closed or (int)TransportState.Aborted))
-            {
-                Interlocked.CompareExchange(ref _state, (int)TransportState.Closed, state);
-            }
-
-            try
-            {
-                _stream.Dispose();
-            }
-            catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The transport is gone already.
-            }
-        }
-
-        Compression?.Dispose();
     }
 
     private bool TrySetState(TransportState from, TransportState to) =>

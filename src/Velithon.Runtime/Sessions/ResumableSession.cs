@@ -79,6 +79,12 @@ internal sealed partial class ResumableSession
     /// <summary>How long the session waits for its client after a drop.</summary>
     public TimeSpan Window { get; }
 
+    /// <summary>
+    /// The connection's first transport, opened by the request that runs its handler; that request ends with the
+    /// connection, which then lets go of this transport too (a resume may have replaced it long before).
+    /// </summary>
+    public FrameWebSocket? FirstTransport { get; private set; }
+
     /// <summary>Whether the session has a transport now.</summary>
     public bool IsAttached
     {
@@ -97,6 +103,7 @@ internal sealed partial class ResumableSession
     /// </summary>
     public ValueTask StartAsync(FrameWebSocket transport, CancellationToken requestAborted)
     {
+        FirstTransport = transport;
         lock (_lock)
         {
             _transport = transport;

@@ -125,6 +125,10 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
 
         // The transport is the session's now; this request holds it open until it is lost or the session is over.
         await attachmentEnded!.ConfigureAwait(false);
+
+        // The request ends with this method, and the transport with it: only once no frame is being written on it (a
+        // keep-alive ping or a pong may still be, when the transport was lost or replaced).
+        await transport.DisposeAsync().ConfigureAwait(false);
     }
 
     private (int Code, string Reason, ResumableSession? Session) Check(HttpContext context, RoutePolicy policy, string handlerName, ResumeOffer offer)
@@ -188,7 +192,8 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
         }
         finally
         {
-            transport.Dispose();
+            // A close frame still waiting for a client that stopped reading is cut short here.
+            await transport.DisposeAsync().ConfigureAwait(false);
         }
     }
 
