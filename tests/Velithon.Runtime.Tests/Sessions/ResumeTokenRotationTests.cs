@@ -68,7 +68,7 @@ public sealed class ResumeTokenRotationTests
         {
             var (socket, first, status) = await OfferAsync(server.Url(Chat), used, received);
             socket.Dispose();
-            Assert.Equal((null, (WebSocketCloseStatus)WebSocketCloseCode.SessionGone), (first, status));
+            Assert.Equal(((string?)null, (WebSocketCloseStatus?)WebSocketCloseCode.SessionGone), (first, status));
         }
 
         // The client's connection is still the session's: nothing detached, nothing replaced, nothing ended.
@@ -105,7 +105,7 @@ public sealed class ResumeTokenRotationTests
             {
                 var (socket, first, status) = await OfferAsync(server.Url(Chat), used, client.Received);
                 socket.Dispose();
-                Assert.Equal((null, (WebSocketCloseStatus)WebSocketCloseCode.SessionGone), (first, status));
+                Assert.Equal(((string?)null, (WebSocketCloseStatus?)WebSocketCloseCode.SessionGone), (first, status));
             }
 
             Assert.Equal(1, Sessions(server).Detached);
