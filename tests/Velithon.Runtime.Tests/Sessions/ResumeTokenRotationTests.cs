@@ -80,7 +80,7 @@ public sealed class ResumeTokenRotationTests
         Assert.Equal(1, metrics.Total("velithon.sessions.resumes"));
         Assert.Equal(2, metrics.Total("velithon.sessions.refusals", "velithon.session.refusal_code=4410"));
         await client.CloseAsync();
-        Assert.Equal(["in:m1", "in:m2", "ended:1000"], await server.Recorder.WaitForAsync(id, "ended:1000"));
+        Assert.Equal(["in:m1", "in:m2", "ended:1000", "scope-disposed"], await server.Recorder.WaitForAsync(id, "scope-disposed"));
     }
 
     [Fact]
