@@ -79,7 +79,8 @@ public static class WebSocketCloseCode
 
     /// <summary>
     /// 4410, Velithon's own: the session is gone: its resume window passed, or it ended (its handler returned or
-    /// closed it). Start a new session. Echoes HTTP's 410 Gone.
+    /// closed it), or the token offered was already used (a token resumes once; the session itself is left as it
+    /// was). Start a new session. Echoes HTTP's 410 Gone.
     /// </summary>
     public const int SessionGone = 4410;
 

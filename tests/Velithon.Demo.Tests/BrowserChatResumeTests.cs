@@ -34,7 +34,7 @@ public sealed class BrowserChatResumeTests : IAsyncLifetime
     private Uri ThroughProxy => new($"http://127.0.0.1:{_proxy.Base.Port}/");
 
     [Fact]
-    public async Task ChatPage_AfterANetworkDrop_ResumesTheSameSession_AndEveryMessageOfTheGapArrivesOnceInOrder()
+    public async Task ChatPage_AfterTwoNetworkDrops_ResumesTheSameSessionTwice_AndEveryMessageOfTheGapsArrivesOnceInOrder()
     {
         var ann = await _browser.OpenAsync(ThroughProxy);
         var bob = await _browser.OpenAsync(_demo.Address);
@@ -92,6 +92,27 @@ public sealed class BrowserChatResumeTests : IAsyncLifetime
         await SendAsync(bob, "still two of us");
         await WaitForLogAsync(ann, "bob: still two of us");
         await Expect(ann.Locator("#chat .state")).ToHaveTextAsync("resumed");
+
+        // A second drop: a token resumes once, so the page offers the one its resume brought, and resumes again.
+        _proxy.RefuseNewConnections = true;
+        _proxy.Cut();
+        await Expect(ann.Locator("#chat .state")).ToHaveTextAsync("reconnecting…");
+        await SendAsync(bob, "bob during the second gap");
+        await WaitForLogAsync(bob, "bob: bob during the second gap");
+        await SendAsync(ann, "ann during the second gap");
+        _proxy.RefuseNewConnections = false;
+        await Expect(ann.Locator("#chat .state")).ToHaveTextAsync("resumed");
+        await WaitForLogAsync(ann, "ann: ann during the second gap");
+        await WaitForLogAsync(bob, "ann: ann during the second gap");
+        Assert.Equal(
+            [
+                "bob: still two of us",
+                "connection lost (1006): reconnecting…",
+                "resumed the session",
+                "bob: bob during the second gap",
+                "ann: ann during the second gap",
+            ],
+            (await LogAsync(ann)).SkipWhile(line => line != "bob: still two of us"));
 
         // After a resume, Leave is still a clean close: the room hears ann leave, once.
         await ann.ClickAsync("#chat .disconnect");

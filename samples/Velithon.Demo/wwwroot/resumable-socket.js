@@ -1,9 +1,10 @@
 // A browser client of velithon.resume.v1 (docs/resumable-sessions.md), for a route with [ResumableSession]. It looks
 // like a WebSocket to the page ("open", "message" and "close" events, send, close) and adds what a network drop
-// needs: it keeps the session's token, counts and acknowledges the server's messages, keeps its own until the
-// server acknowledges them, and after a drop reconnects with backoff offering to resume. A resumed session sends
-// again exactly what the other side lacks, so every message of the gap arrives once, in order, both ways. When the
-// server refuses (the window passed, the server restarted, ...), it starts a new session and says so.
+// needs: it keeps the session's token (the latest: each resume spends the token it offered and brings the next),
+// counts and acknowledges the server's messages, keeps its own until the server acknowledges them, and after a drop
+// reconnects with backoff offering to resume. A resumed session sends again exactly what the other side lacks, so
+// every message of the gap arrives once, in order, both ways. When the server refuses (the window passed, the server
+// restarted, ...), it starts a new session and says so.
 //
 // Events: "open" (detail: how the session began), "message" (data: the text), "reconnecting" (detail: the code of the
 // drop), and "close" once it is over: closed by the page, or a connection that never got a session.
@@ -27,7 +28,7 @@ const MAX_DELAY_MS = 5000;
 export class ResumableSocket extends EventTarget {
   #url;
   #socket = null;        // the connection of the moment, null between attempts
-  #token = null;         // the server's "T" message; a resume offers it
+  #token = null;         // the server's latest "T" message; a resume offers it, once
   #received = 0;         // the server's data messages in this session: acknowledged one by one, and offered on a resume
   #sent = 0;             // this page's data messages in this session, numbered from 1
   #unacknowledged = [];  // { number, text, written }: this page's messages the server has not acknowledged yet
@@ -100,7 +101,9 @@ export class ResumableSocket extends EventTarget {
     }
     const count = () => Number(data.slice(1));
     switch (data[0]) {
-      case "T": this.#started(data.slice(1)); break;
+      // The first message of a connection says how it began: "T" a new session, "R" a resumed one, which the next
+      // "T" follows with the token for the next resume.
+      case "T": if (this.#live) this.#token = data.slice(1); else this.#started(data.slice(1)); break;
       case "R": this.#resumed(count()); break;
       case "A": this.#forget(count()); break;
       case "D": this.#delivered(data.slice(1)); break;

@@ -65,15 +65,21 @@ internal sealed partial class ResumableSession
     }
 
     /// <summary>
-    /// Attaches <paramref name="transport"/>, opened by <paramref name="request"/>, whose client has <paramref name="clientReceived"/> of the session's data
-    /// messages: the server's 'R' message (how many of the client's it has), then every message the client lacks, in
-    /// order, before any later send. A transport still attached (its TCP connection half open) is replaced.
+    /// Attaches <paramref name="transport"/>, opened by <paramref name="request"/> with the token of generation
+    /// <paramref name="generation"/>, whose client has <paramref name="clientReceived"/> of the session's data
+    /// messages: the server's 'R' message (how many of the client's it has), the 'T' message with the next generation's
+    /// token, then every message the client lacks, in order, before any later send. A transport still attached (its TCP
+    /// connection half open) is replaced. A token of another generation (one already used) is refused with 4410 and
+    /// leaves the session as it was: attached or waiting for its client.
     /// </summary>
     /// <returns>A refusal's close code, or 0 with <paramref name="attachmentEnded"/>, which completes when this transport is lost or the session is over.</returns>
-    public int Resume(FrameWebSocket transport, Microsoft.AspNetCore.Http.HttpContext request, long clientReceived, out Task? attachmentEnded, out string reason)
+    public int Resume(FrameWebSocket transport, Microsoft.AspNetCore.Http.HttpContext request, long clientReceived, long generation, out Task? attachmentEnded, out string reason)
     {
         attachmentEnded = null;
         reason = string.Empty;
+
+        // Protected before the lock (Data Protection is the costly part of a resume); used only if this resume wins.
+        string next = _registry.IssueToken(Fields, generation + 1);
         FrameWebSocket? replaced;
         TaskCompletionSource? replacedAttachment;
         TaskCompletionSource? waiting;
@@ -88,6 +94,15 @@ internal sealed partial class ResumableSession
                 // Ending (a close handshake in progress, the window just passed): attaching now would hand the client
                 // a session that ends under it.
                 reason = "The session has ended.";
+                return WebSocketCloseCode.SessionGone;
+            }
+
+            if (generation != _generation)
+            {
+                // Used already: by this client on an earlier resume, or by whoever won a race with the same token. Before
+                // the count checks, so that an old token cannot end the session with 4413 either. 4410, not a code of its
+                // own: to its holder the session is gone, and a client starts a new one on it as on any 4410.
+                reason = "The resume token was already used.";
                 return WebSocketCloseCode.SessionGone;
             }
 
@@ -123,6 +138,9 @@ internal sealed partial class ResumableSession
             Span<byte> resumed = stackalloc byte[1 + ResumeProtocol.MaxCountDigits];
             int length = ResumeProtocol.WriteCount(ResumeProtocol.Resumed, _received, resumed);
             Track(ref writes, SendOn(transport, resumed[..length].ToArray(), WebSocketMessageType.Text, CancellationToken.None));
+            _generation = generation + 1;
+            _token = next;
+            Track(ref writes, SendOn(transport, TokenFrame(next), WebSocketMessageType.Text, CancellationToken.None));
             foreach (var message in _unacknowledged)
             {
                 Track(ref writes, SendOn(transport, message.Frame, message.Type, CancellationToken.None));

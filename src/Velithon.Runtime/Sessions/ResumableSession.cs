@@ -52,6 +52,12 @@ internal sealed partial class ResumableSession
     // acknowledgements are read only while the handler receives); those after it never went out.
     private long _sentWhenDetached;
 
+    // Under _lock: how many resumes attached (the generation of the one token that resumes the session now), and that
+    // token. A resume must offer it; each resume issues the next, so a token seen once (a log, a proxy, a shared
+    // device) resumes nothing after the client used it.
+    private long _generation;
+    private string _token;
+
     // Under _lock: the transport the session runs on, null while detached; what a receive waiting for the next
     // transport awaits; what the request that brought the transport awaits; the resume window's timer.
     private FrameWebSocket? _transport;
@@ -67,14 +73,23 @@ internal sealed partial class ResumableSession
         _maxBuffered = settings.MaxBufferedMessages;
         Window = TimeSpan.FromSeconds(settings.WindowSeconds);
         Fields = fields;
-        Token = token;
+        _token = token;
     }
 
     /// <summary>What the session's token binds it to: its id, user, route and path.</summary>
     public ResumeTokenFields Fields { get; }
 
-    /// <summary>The token the client resumes with.</summary>
-    public string Token { get; }
+    /// <summary>The token the client resumes with next: the one it was given last.</summary>
+    public string Token
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _token;
+            }
+        }
+    }
 
     /// <summary>How long the session waits for its client after a drop.</summary>
     public TimeSpan Window { get; }
@@ -110,10 +125,17 @@ internal sealed partial class ResumableSession
         }
 
         _transportAborted = requestAborted.UnsafeRegister(static state => ((TransportLoss)state!).Report(), new TransportLoss(this, transport));
-        var frame = new byte[1 + System.Text.Encoding.UTF8.GetByteCount(Token)];
+        return transport.SendAsync(TokenFrame(Token), WebSocketMessageType.Text, CancellationToken.None);
+    }
+
+    /// <summary>The 'T' message that gives the client <paramref name="token"/>.</summary>
+    private static byte[] TokenFrame(string token)
+    {
+        // A token is base64url and a server id: ASCII, one byte a character.
+        var frame = new byte[1 + token.Length];
         frame[0] = ResumeProtocol.Token;
-        System.Text.Encoding.UTF8.GetBytes(Token, frame.AsSpan(1));
-        return transport.SendAsync(frame, WebSocketMessageType.Text, CancellationToken.None);
+        System.Text.Encoding.ASCII.GetBytes(token, frame.AsSpan(1));
+        return frame;
     }
 
     /// <summary>

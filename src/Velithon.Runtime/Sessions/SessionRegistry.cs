@@ -56,10 +56,14 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
         RandomNumberGenerator.Fill(random);
         var context = owner.HttpContext;
         var fields = new ResumeTokenFields(System.Buffers.Text.Base64Url.EncodeToString(random), owner.UserId, RouteOf(context), PathOf(context));
-        var session = new ResumableSession(owner, this, settings, fields, ResumeToken.Create(Protector, runtime.Hub.Ids.ServerId, fields));
+        var session = new ResumableSession(owner, this, settings, fields, IssueToken(fields, generation: 0));
         _entries[fields.SessionId] = session;
         return session;
     }
+
+    /// <summary>The token of generation <paramref name="generation"/> of the session <paramref name="fields"/> describes.</summary>
+    public string IssueToken(ResumeTokenFields fields, long generation) =>
+        ResumeToken.Create(Protector, runtime.Hub.Ids.ServerId, fields, generation);
 
     /// <summary>Forgets <paramref name="session"/>, unless a mark of its overflow replaced it.</summary>
     public void Remove(ResumableSession session) =>
@@ -88,7 +92,7 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
     /// </summary>
     public async Task ResumeAsync(HttpContext context, RoutePolicy policy, string handlerName, ResumeOffer offer)
     {
-        var (code, reason, session) = Check(context, policy, handlerName, offer);
+        var (code, reason, session, generation) = Check(context, policy, handlerName, offer);
         FrameWebSocket transport;
         try
         {
@@ -103,7 +107,7 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
         Task? attachmentEnded = null;
         if (code == 0)
         {
-            code = session!.Resume(transport, context, offer.Received, out attachmentEnded, out reason);
+            code = session!.Resume(transport, context, offer.Received, generation, out attachmentEnded, out reason);
             if (code == WebSocketCloseCode.SessionBufferOverflow)
             {
                 session.EndOverflowed();
@@ -131,19 +135,24 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
         await transport.DisposeAsync().ConfigureAwait(false);
     }
 
-    private (int Code, string Reason, ResumableSession? Session) Check(HttpContext context, RoutePolicy policy, string handlerName, ResumeOffer offer)
+    /// <summary>
+    /// What the token of <paramref name="offer"/> can resume on this request: a refusal's code, or 0 with its session
+    /// and the token's generation, which the session checks when the transport attaches (under its lock, where two
+    /// resumes with one token meet).
+    /// </summary>
+    private (int Code, string Reason, ResumableSession? Session, long Generation) Check(HttpContext context, RoutePolicy policy, string handlerName, ResumeOffer offer)
     {
         if (offer.Token is null)
         {
-            return (WebSocketCloseCode.SessionTokenInvalid, "The resume offer is not velithon.resume.v1.<received>.<token>.", null);
+            return Refuse(WebSocketCloseCode.SessionTokenInvalid, "The resume offer is not velithon.resume.v1.<received>.<token>.");
         }
 
-        switch (ResumeToken.Read(Protector, runtime.Hub.Ids.ServerId, offer.Token, out var fields))
+        switch (ResumeToken.Read(Protector, runtime.Hub.Ids.ServerId, offer.Token, out var fields, out long generation))
         {
             case ResumeTokenResult.AnotherServer:
-                return (WebSocketCloseCode.SessionOnAnotherServer, "The session lives on another server.", null);
+                return Refuse(WebSocketCloseCode.SessionOnAnotherServer, "The session lives on another server.");
             case ResumeTokenResult.Invalid:
-                return (WebSocketCloseCode.SessionTokenInvalid, "The resume token is not valid.", null);
+                return Refuse(WebSocketCloseCode.SessionTokenInvalid, "The resume token is not valid.");
         }
 
         // The user as the accept would see it: the same rule, on this request.
@@ -156,25 +165,27 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
         {
             // VelithonOptions.UserIdProvider is the application's code; no handler runs for a resume, so its failure
             // refuses the resume (logged as a refusal) rather than escaping the request as an unhandled exception.
-            return (WebSocketCloseCode.SessionForbidden, $"The user of this request could not be resolved: {exception.Message}", null);
+            return Refuse(WebSocketCloseCode.SessionForbidden, $"The user of this request could not be resolved: {exception.Message}");
         }
 
         if (!string.Equals(fields.UserId, userId, StringComparison.Ordinal))
         {
-            return (WebSocketCloseCode.SessionForbidden, "The session belongs to another user.", null);
+            return Refuse(WebSocketCloseCode.SessionForbidden, "The session belongs to another user.");
         }
 
         if (!string.Equals(fields.Route, RouteOf(context), StringComparison.Ordinal) || !string.Equals(fields.Path, PathOf(context), StringComparison.Ordinal))
         {
-            return (WebSocketCloseCode.SessionForbidden, "The session belongs to another route.", null);
+            return Refuse(WebSocketCloseCode.SessionForbidden, "The session belongs to another route.");
         }
 
         return _entries.TryGetValue(fields.SessionId, out var entry) switch
         {
-            false => (WebSocketCloseCode.SessionGone, "The session has expired or ended.", null),
-            _ when entry is OverflowMark => (WebSocketCloseCode.SessionBufferOverflow, "The session's buffer overflowed.", null),
-            _ => (0, string.Empty, (ResumableSession)entry!),
+            false => Refuse(WebSocketCloseCode.SessionGone, "The session has expired or ended."),
+            _ when entry is OverflowMark => Refuse(WebSocketCloseCode.SessionBufferOverflow, "The session's buffer overflowed."),
+            _ => (0, string.Empty, (ResumableSession)entry!, generation),
         };
+
+        static (int, string, ResumableSession?, long) Refuse(int code, string reason) => (code, reason, null, 0);
     }
 
     private async Task CloseAsync(FrameWebSocket transport, int code, string reason)

@@ -60,14 +60,15 @@ public sealed class ResumableSessionRaceTests
         var connection = Latest(server);
         var halfOpen = new HalfOpenStream();
         var old = new FrameWebSocket(halfOpen, isServer: true, "velithon.resume.v1", deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
-        int code = connection.Session!.Resume(old, new DefaultHttpContext(), client.Received, out var attached, out string reason);
+        int code = connection.Session!.Resume(old, new DefaultHttpContext(), client.Received, generation: 0, out var attached, out string reason);
         Assert.True(code == 0, reason);
         Assert.NotNull(attached);
         await client.Reading.WaitAsync(TimeSpan.FromSeconds(30));
         await halfOpen.Reading.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The client resumes for real; only then do the old connection's last bytes arrive (masked with a zero key).
-        await client.ResumeAsync(server.Url(Chat));
+        // The client resumes for real, with the token that resume issued; only then do the old connection's last bytes
+        // arrive (masked with a zero key).
+        await client.ResumeAsync(server.Url(Chat), connection.Session.Token);
         halfOpen.Deliver(late == "close" ? [0x88, 0x82, 0, 0, 0, 0, 0x03, 0xE8] : [0x83, 0x80, 0, 0, 0, 0]);
 
         await client.SendAsync("m2");

@@ -8,7 +8,8 @@ namespace Velithon.Runtime.Tests.Sessions;
 /// A client of the velithon.resume.v1 protocol over <see cref="ClientWebSocket"/>, written from
 /// docs/resumable-sessions.md alone: it counts the server's data messages, keeps its own until the server
 /// acknowledges them, acknowledges each message it receives, and on <see cref="ResumeAsync"/> sends again exactly
-/// what the server's 'R' count says it lacks, before anything new.
+/// what the server's 'R' count says it lacks, before anything new, and keeps the token that follows the 'R' for the
+/// next resume (a token resumes once).
 /// </summary>
 public sealed class ResumeClient : IAsyncDisposable
 {
@@ -29,7 +30,7 @@ public sealed class ResumeClient : IAsyncDisposable
         _configure = configure;
     }
 
-    /// <summary>The token the server gave at accept.</summary>
+    /// <summary>The token the server gave last: at accept, then after each resume.</summary>
     public string? Token { get; private set; }
 
     /// <summary>The server's data messages received so far.</summary>
@@ -53,7 +54,7 @@ public sealed class ResumeClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Reconnects to <paramref name="url"/> offering to resume; completes when the server answered 'R' and the replay went out.</summary>
+    /// <summary>Reconnects to <paramref name="url"/> offering to resume; completes when the server answered 'R' and the next token, and the replay went out.</summary>
     public async Task ResumeAsync(Uri url, string? token = null, long? received = null)
     {
         await OpenAsync(url, resume: true, token, received);
@@ -129,6 +130,7 @@ public sealed class ResumeClient : IAsyncDisposable
     private async Task ReadAsync(ClientWebSocket socket)
     {
         var buffer = new byte[64 * 1024];
+        bool first = true;
         try
         {
             while (true)
@@ -150,13 +152,22 @@ public sealed class ResumeClient : IAsyncDisposable
                 }
 
                 string text = Encoding.UTF8.GetString(buffer, 0, length);
+                bool opening = first;
+                first = false;
                 switch (text[0])
                 {
-                    case 'T':
+                    case 'T' when opening:
+                        // A new session: its first token.
                         Token = text[1..];
                         await AttachAsync(socket, serverReceived: 0);
+                        _ready.TrySetResult();
                         break;
-                    case 'R':
+                    case 'T':
+                        // Right after a resume's 'R': the token the next resume offers; the one just used is spent.
+                        Token = text[1..];
+                        _ready.TrySetResult();
+                        break;
+                    case 'R' when opening:
                         await AttachAsync(socket, long.Parse(text.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture));
                         break;
                     case 'A':
@@ -211,8 +222,6 @@ public sealed class ResumeClient : IAsyncDisposable
         {
             _sendLock.Release();
         }
-
-        _ready.TrySetResult();
     }
 
     private void Trim(long acknowledged)

@@ -1,5 +1,6 @@
 // Speaks velithon.resume.v1 by hand (docs/resumable-sessions.md) with Node's ws package: opens a session, drops the
-// connection without a close frame while messages are in flight both ways, resumes it, and prints one line per
+// connection without a close frame while messages are in flight both ways, resumes it, drops and resumes it again with
+// the token the first resume gave (the first token is refused: a token resumes once), and prints one line per
 // observation; then shows two refusals.
 // Usage: node resume.mjs ws://127.0.0.1:PORT
 import WebSocket from "ws";
@@ -24,16 +25,21 @@ function open(resume = false, token = null) {
         first = false;
         if (text[0] === "T") {
           session.token = text.slice(1);
+          resolve(socket);
         } else if (text[0] === "R") {
-          // The server has this many of ours: the rest go again, in order, before anything new.
+          // The server has this many of ours: the rest go again, in order, before anything new. The resume is
+          // complete with the "T" that follows.
           const have = Number(text.slice(1));
           session.unacknowledged = session.unacknowledged.filter(m => m.number > have);
           for (const m of session.unacknowledged) socket.send("D" + m.text);
         }
-        resolve(socket);
         return;
       }
-      if (text[0] === "A") {
+      if (text[0] === "T") {
+        // Right after "R": the token the next resume offers; the one just offered is spent.
+        session.token = text.slice(1);
+        resolve(socket);
+      } else if (text[0] === "A") {
         const acknowledged = Number(text.slice(1));
         session.unacknowledged = session.unacknowledged.filter(m => m.number > acknowledged);
       } else if (text[0] === "D") {
@@ -71,8 +77,22 @@ async function main() {
   await session.closed;
   send("m3");
 
+  const firstToken = session.token;
   await open(true);
+  console.log(session.token !== firstToken ? "rotated" : "same token");
   for (let i = 0; i < 5; i++) console.log(await receive());
+
+  // A second drop: the first token is spent, the one the resume gave takes the session back.
+  send("m4");
+  session.socket.terminate();
+  await session.closed;
+  send("m5");
+  const secondToken = session.token;
+  const stale = await open(true, firstToken);
+  console.log("used", stale === null ? "refused" : "accepted", await session.closed);
+  await open(true);
+  console.log(session.token !== secondToken ? "rotated" : "same token");
+  for (let i = 0; i < 2; i++) console.log(await receive());
   session.socket.close(1000);
   console.log("closed", await session.closed);
 

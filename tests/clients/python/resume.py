@@ -1,6 +1,7 @@
 """Speaks velithon.resume.v1 by hand (docs/resumable-sessions.md) with Python's websockets package: opens a
-session, drops the connection without a close frame while messages are in flight both ways, resumes it, and
-prints one line per observation; then shows two refusals.
+session, drops the connection without a close frame while messages are in flight both ways, resumes it, drops and
+resumes it again with the token the first resume gave (the first token is refused: a token resumes once), and prints
+one line per observation; then shows two refusals.
 
 Usage: /usr/bin/python3 resume.py ws://127.0.0.1:PORT
 """
@@ -35,6 +36,11 @@ class Session:
             self.unacknowledged = [(n, t) for (n, t) in self.unacknowledged if n > have]
             for _, text in self.unacknowledged:
                 await self.ws.send("D" + text)
+            # Right after "R": the token the next resume offers; the one just offered is spent.
+            rotated = await self.ws.recv()
+            if rotated[0] != "T":
+                raise RuntimeError("expected the next token after R, got " + rotated)
+            self.token = rotated[1:]
         else:
             raise RuntimeError("unexpected first message " + first)
 
@@ -76,8 +82,25 @@ async def main(base):
     session.ws.transport.abort()
     await session.send("m3")
 
+    first_token = session.token
     await session.open(resume=True)
+    print("rotated" if session.token != first_token else "same token")
     for _ in range(5):
+        print(await session.receive())
+
+    # A second drop: the first token is spent, the one the resume gave takes the session back.
+    await session.send("m4")
+    session.ws.transport.abort()
+    await session.send("m5")
+    second_token = session.token
+    try:
+        await session.open(resume=True, token=first_token)
+        print("used accepted")
+    except websockets.ConnectionClosed as closed:
+        print("used refused", closed.code)
+    await session.open(resume=True)
+    print("rotated" if session.token != second_token else "same token")
+    for _ in range(2):
         print(await session.receive())
     await session.ws.close()
     print("closed", session.ws.close_code)
