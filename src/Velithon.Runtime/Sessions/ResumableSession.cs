@@ -58,6 +58,21 @@ internal sealed partial class ResumableSession
     private long _generation;
     private string _token;
 
+    /// <summary>
+    /// How many data messages the session has numbered: sent on its transport, or kept while detached. For tests, which
+    /// wait on it where a send reaches the session asynchronously (a group's fan-out runs on each member's queue).
+    /// </summary>
+    internal long SentCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _sent;
+            }
+        }
+    }
+
     // Under _lock: the transport the session runs on, null while detached; what a receive waiting for the next
     // transport awaits; what the request that brought the transport awaits; the resume window's timer.
     private FrameWebSocket? _transport;

@@ -27,6 +27,12 @@ public sealed class ResumableSessionTests
 
     private static SessionRegistry Sessions(TestServer server) => server.Services.GetRequiredService<VelithonRuntime>().Sessions;
 
+    /// <summary>How many data messages the session of connection <paramref name="id"/> has numbered; -1 while the hub does not hold it.</summary>
+    private static long SentCount(TestServer server, string id) =>
+        server.Services.GetRequiredService<VelithonRuntime>().Hub.TryGetLocalConnection(id, out var socket) && socket.Session is { } session
+            ? session.SentCount
+            : -1;
+
     private static async Task<(ResumeClient Client, string ConnectionId)> OpenAsync(Uri url, Action<ClientWebSocketOptions>? configure = null)
     {
         var client = await ResumeClient.ConnectAsync(url, configure);
@@ -58,6 +64,10 @@ public sealed class ResumableSessionTests
         await server.Hub.Group("session-room-lobby").SendTextAsync("g1");
         await server.Hub.Group("session-room-lobby").SendTextAsync("g2");
         await client.SendAsync("m8");
+
+        // A group's fan-out reaches each member through its own queue: the two are numbered (the hello, 5 replies, then g1
+        // and g2) before the drop, so both go out on the frozen transport and must be replayed.
+        await Client.EventuallyAsync(() => SentCount(server, id) == 8);
         proxy.Cut();
         await client.Reading.WaitAsync(TimeSpan.FromSeconds(30));
         await Client.EventuallyAsync(() => Sessions(server).Detached == 1);
@@ -66,6 +76,7 @@ public sealed class ResumableSessionTests
         await server.Hub.Group("session-room-lobby").SendTextAsync("g3");
         await client.SendAsync("m9");
         Assert.Equal(1, server.Hub.GetMemberCount("session-room-lobby"));
+        await Client.EventuallyAsync(() => SentCount(server, id) == 9);
 
         await client.ResumeAsync(new Uri(proxy.Base, Chat));
         Assert.Equal("velithon.resume.v1", client.SelectedSubProtocol);
