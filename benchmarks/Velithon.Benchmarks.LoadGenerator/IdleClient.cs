@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Velithon.Benchmarks;
 
@@ -15,7 +13,8 @@ namespace Velithon.Benchmarks;
 /// <remarks>
 /// It talks to the benchmark on standard input and output, one line each way:
 /// <c>progress OPEN FAILED</c> while filling, <c>filled OPEN FAILED MILLISECONDS FIRST_ERROR</c> at the end of it;
-/// then <c>ping</c> in gets <c>pongs ANSWERED OF MILLISECONDS LOST</c> out, and <c>exit</c> ends it.
+/// then <c>ping</c> in gets <c>pongs ANSWERED OF MILLISECONDS ENDED TALLY</c> out (see <see cref="PingAllAsync"/>), and
+/// <c>exit</c> ends it.
 /// </remarks>
 public static class IdleClient
 {
@@ -75,6 +74,7 @@ public static class IdleClient
         })));
 
         double fillMilliseconds = clock.Elapsed.TotalMilliseconds;
+        long filledAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await progress.DisposeAsync();
         Console.WriteLine(FormattableString.Invariant($"filled {opened} {failed} {fillMilliseconds:0} {firstError ?? "-"}"));
 
@@ -83,170 +83,55 @@ public static class IdleClient
         {
             if (command == "ping")
             {
-                Console.WriteLine(await PingAllAsync(connections));
+                Console.WriteLine(await PingAllAsync(connections, filledAt));
             }
         }
 
         foreach (var connection in connections)
         {
-            connection?.Socket.Dispose();
+            connection?.Close();
         }
     }
 
     /// <summary>
-    /// Sends a ping with the connection's index to every open connection and waits for every pong, up to five minutes: on
-    /// a machine shared with other work a quarter million pongs can take more than one.
+    /// Sends a ping with the connection's index on every connection still open and waits until each has answered or
+    /// ended, up to five minutes: on a machine shared with other work a quarter million pongs can take more than one.
+    /// Returns the <c>pongs</c> line: <c>pongs ANSWERED OF MILLISECONDS ENDED TALLY</c>, where a connection counts as
+    /// answered if its pong came back, even when it ended afterwards, and TALLY (<see cref="EndTally"/>) says when and
+    /// why each of the ENDED connections ended.
     /// </summary>
-    private static async Task<string> PingAllAsync(IdleConnection?[] connections)
+    private static async Task<string> PingAllAsync(IdleConnection?[] connections, long filledAt)
     {
-        var open = connections.Where(c => c is not null).Select(c => c!).ToArray();
+        var all = connections.OfType<IdleConnection>().ToArray();
+        long pingAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var clock = Stopwatch.StartNew();
-        foreach (var connection in open)
+        foreach (var connection in all)
         {
             connection.SendPing();
         }
 
         var deadline = TimeSpan.FromMinutes(5);
-        int answered;
-        while ((answered = open.Count(c => c.Answered)) < open.Length && clock.Elapsed < deadline && open.Any(c => !c.Answered && !c.Lost))
+        while (clock.Elapsed < deadline && all.Any(c => !c.Answered && c.End is null))
         {
             await Task.Delay(20);
         }
 
-        int lost = open.Count(c => c.Lost);
-        return FormattableString.Invariant($"pongs {answered} {open.Length} {clock.Elapsed.TotalMilliseconds:0} {lost}");
-    }
+        double milliseconds = clock.Elapsed.TotalMilliseconds;
 
-    /// <summary>
-    /// One open connection: its socket and what was heard on it. While idle it waits with a zero-byte receive, so it
-    /// holds no buffer, and reads what arrived into a stack buffer.
-    /// </summary>
-    private sealed class IdleConnection(Socket socket, int index)
-    {
-        private readonly Lock _send = new();
-        private byte[]? _partial;
-        private volatile bool _answered;
-        private volatile bool _lost;
-
-        public Socket Socket { get; } = socket;
-
-        /// <summary>Whether the pong to <see cref="SendPing"/> came back with this connection's payload.</summary>
-        public bool Answered => _answered;
-
-        /// <summary>Whether the server closed or reset the connection.</summary>
-        public bool Lost => _lost;
-
-        public void SendPing()
+        // One look at each connection, the end first: an ended connection reads nothing more, so whether it answered
+        // is whether it had by its end, and every connection is counted once, answered or not, ended or not.
+        int answered = 0;
+        var ends = new List<ConnectionEnd>();
+        foreach (var connection in all)
         {
-            Span<byte> payload = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(payload, index);
-            Send(RawWebSocket.OpPing, payload);
+            var end = connection.End;
+            answered += (end?.AfterPong ?? connection.Answered) ? 1 : 0;
+            if (end is not null)
+            {
+                ends.Add(end);
+            }
         }
 
-        public async Task ListenAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    // Zero bytes: completes when data (or the end) is there, without a buffer held meanwhile.
-                    await Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
-                    if (!Drain())
-                    {
-                        break;
-                    }
-                }
-            }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-            {
-            }
-
-            _lost = true;
-        }
-
-        /// <summary>Reads what arrived and handles its frames; false once the connection ended.</summary>
-        private bool Drain()
-        {
-            Span<byte> buffer = stackalloc byte[512];
-            int carried = 0;
-            if (_partial is { } partial)
-            {
-                partial.CopyTo(buffer);
-                carried = partial.Length;
-                _partial = null;
-            }
-
-            int read = Socket.Receive(buffer.Slice(carried), SocketFlags.None, out var error);
-            if (error != SocketError.Success || read == 0)
-            {
-                return false;
-            }
-
-            var data = buffer.Slice(0, carried + read);
-            while (data.Length >= 2)
-            {
-                // Server frames are unmasked (section 5.1); control frames carry at most 125 bytes (section 5.5).
-                int length = data[1] & 0x7F;
-                int header = length == 126 ? 4 : length == 127 ? 10 : 2;
-                if (data.Length < header)
-                {
-                    break;
-                }
-
-                long payloadLength = length == 126 ? BinaryPrimitives.ReadUInt16BigEndian(data.Slice(2)) : length == 127 ? (long)BinaryPrimitives.ReadUInt64BigEndian(data.Slice(2)) : length;
-                if (payloadLength > 256)
-                {
-                    // Nothing in this benchmark sends long frames to an idle client.
-                    return false;
-                }
-
-                if (data.Length < header + payloadLength)
-                {
-                    break;
-                }
-
-                var payload = data.Slice(header, (int)payloadLength);
-                switch (data[0] & 0x0F)
-                {
-                    case RawWebSocket.OpPing:
-                        Send(RawWebSocket.OpPong, payload);
-                        break;
-                    case RawWebSocket.OpPong:
-                        if (payload.Length == 4 && BinaryPrimitives.ReadInt32BigEndian(payload) == index)
-                        {
-                            _answered = true;
-                        }
-
-                        break;
-                    case RawWebSocket.OpClose:
-                        return false;
-                }
-
-                data = data.Slice(header + (int)payloadLength);
-            }
-
-            if (!data.IsEmpty)
-            {
-                _partial = data.ToArray();
-            }
-
-            return true;
-        }
-
-        private void Send(byte opcode, ReadOnlySpan<byte> payload)
-        {
-            Span<byte> frame = stackalloc byte[6 + 125];
-            int length = RawWebSocket.WriteFrame(frame, opcode, payload);
-            lock (_send)
-            {
-                try
-                {
-                    Socket.Send(frame.Slice(0, length), SocketFlags.None, out _);
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-            }
-        }
+        return FormattableString.Invariant($"pongs {answered} {all.Length} {milliseconds:0} {ends.Count} {EndTally.Of(ends, filledAt, pingAt)}");
     }
 }

@@ -34,21 +34,32 @@ public static class IdleConnections
         report.AppendLine();
         report.AppendLine("| Server | connections asked | opened | failed | server processes | fill s | handshakes/s (all / first half / second half) | server KiB/conn | GC heap KiB/conn | of which Kestrel's free pool blocks | client KiB/conn | machine KiB/conn | pongs | ping round ms | first error |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|");
+        var notes = new List<string>();
         foreach (int count in settings.Counts)
         {
             foreach (var (name, binary) in binaries)
             {
                 Console.Error.WriteLine($"idle connections: {name} x{count:N0}");
-                var row = await RunOnceAsync(name, binary, count, settings);
+                var (row, note) = await RunOnceAsync(name, binary, count, settings);
                 report.AppendLine(row);
+                notes.Add(note);
                 Console.Error.WriteLine(row);
+                Console.Error.WriteLine(note);
             }
+        }
+
+        // Under the table: every connection that did not answer, or ended, and why and when, as the clients saw it.
+        report.AppendLine();
+        foreach (string note in notes)
+        {
+            report.AppendLine(note);
         }
 
         return report.ToString();
     }
 
-    private static async Task<string> RunOnceAsync(string name, string binary, int count, Settings settings)
+    /// <summary>One count on one server: the table's row, and the line on the connections that ended or did not answer.</summary>
+    private static async Task<(string Row, string Note)> RunOnceAsync(string name, string binary, int count, Settings settings)
     {
         int serverCount = (count + settings.PerServer - 1) / settings.PerServer;
         var servers = new List<ServerProcess>();
@@ -98,6 +109,7 @@ public static class IdleConnections
 
             // Fill: the count over time gives the handshake rate in each half.
             var clock = Stopwatch.StartNew();
+            long origin = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             double half = double.NaN;
             foreach (var (port, share) in jobs)
             {
@@ -146,17 +158,28 @@ public static class IdleConnections
             long clientsResident = clients.Sum(c => c.ResidentBytes());
             long availableAfter = MemAvailable();
 
-            // Every connection is pinged at once and must answer; lost ones are those the server closed or reset.
+            // Every connection is pinged at once and must answer; the clients say which ended, when and why.
+            double pingAt = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - origin) / 1000.0;
             var pongs = await Task.WhenAll(clients.Select(c => c.PingAllAsync()));
-            Console.Error.WriteLine("pongs per client: " + string.Join(", ", pongs.Select(p => FormattableString.Invariant($"{p.Answered}/{p.Of} in {p.Milliseconds:0} ms"))));
+            Console.Error.WriteLine("pongs per client: " + string.Join(", ", pongs.Select(p => FormattableString.Invariant($"{p.Answered}/{p.Of} in {p.Milliseconds:0} ms, {p.Ended} ended"))));
             int answered = pongs.Sum(p => p.Answered);
             int of = pongs.Sum(p => p.Of);
-            int lost = pongs.Sum(p => p.Lost);
+            var ends = new EndTally();
+            foreach (var p in pongs)
+            {
+                ends.Add(p.Ends);
+            }
+
+            int lost = ends.Count;
+            int afterPong = ends.AfterPong;
+            int silent = of - answered - (lost - afterPong);
             double pingMilliseconds = pongs.Max(p => p.Milliseconds);
+            string note = FormattableString.Invariant(
+                $"{name} x{count:N0}: {of - answered:N0} did not answer, {silent:N0} of them still open; {lost:N0} ended ({afterPong:N0} after their pong). Ended, by phase (fill 0-{fill:0} s, hold, ping round from {pingAt:0} s): {ends.Describe(origin)}.");
 
             double perConnection(long bytes) => opened == 0 ? double.NaN : bytes / 1024.0 / opened;
-            return FormattableString.Invariant(
-                $"| {name} | {count:N0} | {opened:N0} | {failed:N0} | {serverCount} | {fill:0.0} | {rates} | {perConnection(serversAfter - serversBefore):0.00} | {perConnection(heap - heapBefore):0.00} | {perConnection(pooled):0.00} | {perConnection(clientsResident):0.00} | {perConnection(availableBefore - availableAfter):0.00} | {answered:N0} of {of:N0}{(lost > 0 ? $", {lost:N0} lost" : "")} | {pingMilliseconds:0} | {firstError} |");
+            return (FormattableString.Invariant(
+                $"| {name} | {count:N0} | {opened:N0} | {failed:N0} | {serverCount} | {fill:0.0} | {rates} | {perConnection(serversAfter - serversBefore):0.00} | {perConnection(heap - heapBefore):0.00} | {perConnection(pooled):0.00} | {perConnection(clientsResident):0.00} | {perConnection(availableBefore - availableAfter):0.00} | {answered:N0} of {of:N0}{(lost > 0 ? $", {lost:N0} ended ({afterPong:N0} after their pong)" : "")} | {pingMilliseconds:0} | {firstError} |"), note);
         }
         finally
         {
@@ -251,14 +274,15 @@ public static class IdleConnections
 
         public long ResidentBytes() => Measure.ResidentBytes(_process.Id);
 
-        public async Task<(int Answered, int Of, double Milliseconds, int Lost)> PingAllAsync()
+        /// <summary>Has the client ping every connection; its <c>pongs</c> line (<see cref="IdleClient"/>), read.</summary>
+        public async Task<(int Answered, int Of, double Milliseconds, int Ended, EndTally Ends)> PingAllAsync()
         {
             var pongs = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref _pongs, pongs);
             await _process.StandardInput.WriteLineAsync("ping");
             await _process.StandardInput.FlushAsync();
-            var parts = (await pongs.Task.WaitAsync(TimeSpan.FromMinutes(6))).Split(' ');
-            return (Parse(parts[1]), Parse(parts[2]), Parse(parts[3]), Parse(parts[4]));
+            var parts = (await pongs.Task.WaitAsync(TimeSpan.FromMinutes(6))).Split(' ', 6);
+            return (Parse(parts[1]), Parse(parts[2]), Parse(parts[3]), Parse(parts[4]), EndTally.Parse(parts.Length > 5 ? parts[5] : ""));
         }
 
         public async ValueTask DisposeAsync()

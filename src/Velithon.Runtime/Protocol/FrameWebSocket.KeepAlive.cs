@@ -18,9 +18,12 @@ internal sealed partial class FrameWebSocket
     /// </param>
     /// <returns>True when the peer left a ping unanswered past its deadline: the connection is to be ended.</returns>
     /// <remarks>
-    /// The deadline runs from when a ping was due, whether or not it could be written: a ping stuck behind a frame
-    /// the peer does not read is no reason to wait longer for the peer (a peer that stopped reading while TCP stays
-    /// open would otherwise never be evicted).
+    /// The deadline runs from the check that found the ping due, whether or not the ping could be written: a ping
+    /// stuck behind a frame the peer does not read is no reason to wait longer for the peer (a peer that stopped
+    /// reading while TCP stays open would otherwise never be evicted). It does not run from when the ping was due:
+    /// a check that comes late (the process stalled, the timer's callbacks queued behind other work) would then
+    /// leave the peer less than <paramref name="timeout"/> to answer, nothing once it is later than that, and the
+    /// check queued right behind it would end the connection a moment after its ping went out.
     /// </remarks>
     public bool CheckKeepAlive(long now, long interval, long timeout, bool receiving)
     {
@@ -48,7 +51,7 @@ internal sealed partial class FrameWebSocket
         {
             if (timeout > 0 && receiving && state.PongDeadline == 0)
             {
-                state.PongDeadline = due + timeout;
+                state.PongDeadline = now + timeout;
             }
 
             if (TryWritePing())

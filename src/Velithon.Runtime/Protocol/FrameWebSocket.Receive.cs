@@ -40,10 +40,11 @@ internal sealed partial class FrameWebSocket
     private int _receiving;
     private TaskCompletionSource? _receiveReleased;
 
-    // Reads issued on the stream; it changes whenever the peer's data has been consumed (a pong included).
+    // Reads issued on the stream, and reads that brought data: it changes whenever the peer's data has been taken from
+    // the transport (a pong included), even while what it carried is still being handled.
     private int _reads;
 
-    /// <summary>How many reads the socket has issued, for the keep-alive check: it changes whenever the peer was heard.</summary>
+    /// <summary>How many reads the socket has issued or completed with data, for the keep-alive check: it changes whenever the peer was heard.</summary>
     public int ReadCount => Volatile.Read(ref _reads);
 
     /// <summary>Whether a receive or a close holds the read side.</summary>
@@ -303,6 +304,11 @@ internal sealed partial class FrameWebSocket
                 throw ClosedPrematurely();
             }
 
+            if (read > 0)
+            {
+                _reads++;
+            }
+
             received += Math.Max(read, 0);
         }
 
@@ -495,6 +501,10 @@ internal sealed partial class FrameWebSocket
             throw ClosedPrematurely();
         }
 
+        // The peer was heard the moment its bytes left the transport, not once the frame they carry has been handled:
+        // answering a ping (section 5.5.2) may wait for the write gate, and a keep-alive check meanwhile must not
+        // take an answered peer for a silent one.
+        _reads++;
         _readCount += read;
     }
 
