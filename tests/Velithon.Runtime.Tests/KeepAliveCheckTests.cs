@@ -13,10 +13,10 @@ public sealed class KeepAliveCheckTests
     private const long Timeout = 30_000;
 
     [Fact]
-    public void CheckKeepAlive_SweepLaterThanTheTimeout_GivesThePeerTheWholeTimeoutFromThePing()
+    public async Task CheckKeepAlive_SweepLaterThanTheTimeout_GivesThePeerTheWholeTimeoutFromThePing()
     {
         using var transport = new MemoryStream();
-        using var socket = new FrameWebSocket(transport, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        await using var socket = new FrameWebSocket(transport, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
         long start = socket.KeepAlive.LastHeard;
 
         // The process stalled 40 s past the ping's due time; the first sweep after it writes the ping.
@@ -33,10 +33,10 @@ public sealed class KeepAliveCheckTests
     }
 
     [Fact]
-    public void CheckKeepAlive_SweepsOnTime_EndsASilentPeerTheTimeoutAfterThePingWasDue()
+    public async Task CheckKeepAlive_SweepsOnTime_EndsASilentPeerTheTimeoutAfterThePingWasDue()
     {
         using var transport = new MemoryStream();
-        using var socket = new FrameWebSocket(transport, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        await using var socket = new FrameWebSocket(transport, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
         long start = socket.KeepAlive.LastHeard;
 
         Assert.False(socket.CheckKeepAlive(start + Interval - 1, Interval, Timeout, receiving: true));
@@ -51,7 +51,7 @@ public sealed class KeepAliveCheckTests
     public async Task CheckKeepAlive_PeerHeardWhileItsPingIsAnsweredBehindAHeldWrite_NotEnded()
     {
         var transport = new HeldWriteStream();
-        using var socket = new FrameWebSocket(transport, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
+        await using var socket = new FrameWebSocket(transport, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System));
         long start = socket.KeepAlive.LastHeard;
         using var stop = new CancellationTokenSource();
         var receiving = socket.ReceiveMessageAsync(1024, callerDecodesText: false, stop.Token).AsTask();
