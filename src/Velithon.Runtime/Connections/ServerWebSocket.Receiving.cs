@@ -495,10 +495,15 @@ internal sealed partial class ServerWebSocket
             }
             else
             {
-                ending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
-                    SetException(ending.IsCompletedSuccessfully ? ending.Result : ending.Exception?.InnerException ?? _owner.CreateDisconnectException(null)));
+                FailWhenEnded(ending);
             }
         }
+
+        // Apart from FailWith: a lambda that captures a parameter has its closure made on entry to the method, and
+        // the usual ending (the peer's close, answered at once) needs none.
+        private void FailWhenEnded(Task<WebSocketDisconnectException> ending) =>
+            ending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
+                SetException(ending.IsCompletedSuccessfully ? ending.Result : ending.Exception?.InnerException ?? _owner.CreateDisconnectException(null)));
 
         private void SetException(Exception exception)
         {
