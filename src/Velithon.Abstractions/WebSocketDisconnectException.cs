@@ -12,9 +12,11 @@ namespace Velithon;
 /// </remarks>
 public class WebSocketDisconnectException : Exception
 {
+    private string? _message;
+
     /// <summary>Creates the exception for a connection that ended with <paramref name="code"/>.</summary>
     public WebSocketDisconnectException(int code, string? reason = null, Exception? innerException = null)
-        : base(FormatMessage(code, reason), innerException)
+        : base(null, innerException)
     {
         Code = code;
         Reason = reason ?? string.Empty;
@@ -26,8 +28,15 @@ public class WebSocketDisconnectException : Exception
     /// <summary>The close reason sent with the code; empty when none was given.</summary>
     public string Reason { get; }
 
-    private static string FormatMessage(int code, string? reason) =>
-        string.IsNullOrEmpty(reason)
+    /// <summary>The close code and reason in words: "The WebSocket connection closed with code 1000." or "...: reason".</summary>
+    /// <remarks>
+    /// Written when first read, not when thrown: almost every connection ends with this exception, and almost none
+    /// has its message read.
+    /// </remarks>
+    public override string Message => _message ??= FormatMessage(Code, Reason);
+
+    private static string FormatMessage(int code, string reason) =>
+        reason.Length == 0
             ? $"The WebSocket connection closed with code {code}."
             : $"The WebSocket connection closed with code {code}: {reason}";
 }

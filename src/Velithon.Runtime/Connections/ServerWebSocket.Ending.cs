@@ -201,8 +201,14 @@ internal sealed partial class ServerWebSocket
         }
     }
 
-    /// <summary>The peer's close frame arrived: it is answered with its own code (section 5.5.1), and the receive reports it.</summary>
-    private async Task<WebSocketDisconnectException> OnPeerClosedAsync()
+    /// <summary>
+    /// The peer's close frame arrived: it is answered with its own code (section 5.5.1), and the receive reports it with
+    /// <paramref name="disconnect"/> once the returned ending is done (at once, usually: not an async method, whose
+    /// result would be a task of its own per connection).
+    /// </summary>
+    /// <param name="reportAsException">False for a receive that ends with a default message instead: no exception is made.</param>
+    /// <param name="disconnect">The exception the receive throws; null unless <paramref name="reportAsException"/>.</param>
+    private Task OnPeerClosed(bool reportAsException, out WebSocketDisconnectException? disconnect)
     {
         var socket = _socket!;
         int code = socket.CloseStatus ?? WebSocketCloseCode.NoStatusReceived;
@@ -219,8 +225,8 @@ internal sealed partial class ServerWebSocket
         }
 
         // 1005 (no code) answers with a close frame without a body, as the peer's was.
-        await EndAsync(code, null, EndingKind.Close).ConfigureAwait(false);
-        return new WebSocketDisconnectException(code, reason);
+        disconnect = reportAsException ? new WebSocketDisconnectException(code, reason) : null;
+        return EndAsync(code, null, EndingKind.Close);
     }
 
     /// <summary>Ends the connection because of what the peer sent, and returns the exception the receive call throws.</summary>

@@ -218,9 +218,14 @@ internal sealed partial class ServerWebSocket
     }
 
     /// <summary>The connection's user id: <c>VelithonOptions.UserIdProvider</c>'s, else the name identifier claim.</summary>
+    /// <remarks>
+    /// The user is read from the authentication feature, which is null when nothing authenticated the request:
+    /// <c>HttpContext.User</c> would create that feature and an empty principal for every anonymous connection,
+    /// and an empty principal has no claim to find.
+    /// </remarks>
     internal string? ResolveUserId() => _runtime.Options.UserIdProvider is { } userIdProvider
         ? userIdProvider(this)
-        : _httpContext.User.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+        : _httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature>()?.User?.FindFirst(ClaimTypes.NameIdentifier)?.Value;
 
     /// <summary>Whether this route negotiates compression: its [WebSocketCompression] (endpoint metadata) overrides the options.</summary>
     private static bool RouteCompression(HttpContext httpContext, Hosting.VelithonRuntime runtime, out WebSocketCompressionAttribute? routeCompression)

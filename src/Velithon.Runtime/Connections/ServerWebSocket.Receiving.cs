@@ -372,7 +372,7 @@ internal sealed partial class ServerWebSocket
             switch (message.Kind)
             {
                 case FrameMessageKind.Close:
-                    FailWith(_owner.OnPeerClosedAsync());
+                    FailWith(_owner.OnPeerClosed(reportAsException: !_disconnectAsDefault, out var disconnect), disconnect);
                     break;
                 case FrameMessageKind.TooBig:
                     int maxMessageSize = _owner.Policy.MaxMessageSize;
@@ -495,8 +495,54 @@ internal sealed partial class ServerWebSocket
             }
             else
             {
-                ending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
-                    SetException(ending.IsCompletedSuccessfully ? ending.Result : ending.Exception?.InnerException ?? _owner.CreateDisconnectException(null)));
+                FailWhenEnded(ending);
+            }
+        }
+
+        // Apart from FailWith: a lambda that captures a parameter has its closure made on entry to the method, and
+        // the usual ending (the peer's close, answered at once) needs none.
+        private void FailWhenEnded(Task<WebSocketDisconnectException> ending) =>
+            ending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
+                SetException(ending.IsCompletedSuccessfully ? ending.Result : ending.Exception?.InnerException ?? _owner.CreateDisconnectException(null)));
+
+        /// <summary>
+        /// Ends the receive once <paramref name="ending"/> (which never faults) is done: with <paramref name="disconnect"/>,
+        /// or, when that is null (a caller that asked for a default), with the default message.
+        /// </summary>
+        private void FailWith(Task ending, WebSocketDisconnectException? disconnect)
+        {
+            if (ending.IsCompletedSuccessfully)
+            {
+                EndWith(disconnect);
+            }
+            else
+            {
+                FailWhenEnded(ending, disconnect);
+            }
+        }
+
+        private void FailWhenEnded(Task ending, WebSocketDisconnectException? disconnect) =>
+            ending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
+            {
+                if (!ending.IsCompletedSuccessfully && ending.Exception?.InnerException is { } failure)
+                {
+                    SetException(failure);
+                }
+                else
+                {
+                    EndWith(disconnect);
+                }
+            });
+
+        private void EndWith(WebSocketDisconnectException? disconnect)
+        {
+            if (disconnect is null)
+            {
+                _core.SetResult(default);
+            }
+            else
+            {
+                SetException(disconnect);
             }
         }
 

@@ -65,7 +65,9 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
     // The connection's own tokens under its route's message rate limit; only its receive touches them.
     private MessageTokenBucket _messageTokens;
 
-    // Given out on first use (most refused handshakes never need one); the user id is read at accept.
+    // Given out on first use (most refused handshakes never need one), as a sequence number, which the hub's registry
+    // keys the connection by; its string is written only if something reads it. The user id is read at accept.
+    private long _connectionSequence;
     private string? _connectionId;
     private string? _userId;
 
@@ -107,9 +109,29 @@ internal sealed partial class ServerWebSocket : Velithon.WebSocket
 
     /// <inheritdoc />
     public override string ConnectionId =>
-        Volatile.Read(ref _connectionId) ?? Interlocked.CompareExchange(ref _connectionId, _runtime.Hub.Ids.Next(), null) ?? _connectionId!;
+        Volatile.Read(ref _connectionId) ?? Interlocked.CompareExchange(ref _connectionId, _runtime.Hub.Ids.Format(ConnectionSequence), null) ?? _connectionId!;
 
-    /// <summary>The connection id if one was given out, without giving one out.</summary>
+    /// <summary>The sequence number of <see cref="ConnectionId"/>, given out on first use; the hub's registry key.</summary>
+    internal long ConnectionSequence
+    {
+        get
+        {
+            long sequence = Volatile.Read(ref _connectionSequence);
+            if (sequence != 0)
+            {
+                return sequence;
+            }
+
+            sequence = _runtime.Hub.Ids.NextSequence();
+            long assigned = Interlocked.CompareExchange(ref _connectionSequence, sequence, 0);
+            return assigned != 0 ? assigned : sequence;
+        }
+    }
+
+    /// <summary>The sequence number of the connection id if one was given out (else 0), without giving one out.</summary>
+    internal long ConnectionSequenceIfAssigned => Volatile.Read(ref _connectionSequence);
+
+    /// <summary>The connection id if its string was written (someone read <see cref="ConnectionId"/>), without writing it.</summary>
     internal string? ConnectionIdIfAssigned => Volatile.Read(ref _connectionId);
 
     /// <inheritdoc />

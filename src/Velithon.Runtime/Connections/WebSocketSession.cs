@@ -112,9 +112,12 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
             // tens of thousands of instructions, more than the rest of a connection's end.
             var running = StartHandler(socket);
             await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!running.IsCompletedSuccessfully)
+
+            // The connection ended (peer close, drop, or a limit) and the handler had nothing left to do: the usual
+            // end of a receive loop, settled here without starting the failure path.
+            if (!running.IsCompletedSuccessfully && HandlerException(running) is not WebSocketDisconnectException and var failure)
             {
-                await EndFailedHandlerAsync(socket, HandlerException(running)).ConfigureAwait(false);
+                await EndFailedHandlerAsync(socket, failure).ConfigureAwait(false);
             }
 
             await socket.CompleteAsync().ConfigureAwait(false);
@@ -164,9 +167,6 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
     {
         switch (exception)
         {
-            case WebSocketDisconnectException:
-                // The connection ended (peer close, drop, or a limit); the handler had nothing left to do.
-                return;
             case OperationCanceledException when socket.HasEnded:
                 // The handler awaited the connection's Aborted token.
                 return;

@@ -39,16 +39,48 @@ internal sealed class ConnectionIds
     public string ServerId { get; }
 
     /// <summary>A new connection id.</summary>
-    public string Next()
+    public string Next() => Format(NextSequence());
+
+    /// <summary>
+    /// The sequence number of a new connection id, always above zero: the registry keys connections by it, and the
+    /// id's string is written only for a connection whose id is read (<see cref="Format"/>).
+    /// </summary>
+    public long NextSequence() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>The connection id of <paramref name="sequence"/> (from <see cref="NextSequence"/>): the server id, a dot, the sequence in lowercase hex.</summary>
+    public string Format(long sequence)
     {
-        ulong sequence = (ulong)Interlocked.Increment(ref _sequence);
-        int digits = Math.Max(1, (64 - (int)ulong.LeadingZeroCount(sequence) + 3) / 4);
+        int digits = Math.Max(1, (64 - (int)ulong.LeadingZeroCount((ulong)sequence) + 3) / 4);
         return string.Create(ServerIdLength + 1 + digits, (ServerId, sequence), static (chars, state) =>
         {
             state.ServerId.CopyTo(chars);
             chars[ServerIdLength] = '.';
-            state.sequence.TryFormat(chars[(ServerIdLength + 1)..], out _, "x", CultureInfo.InvariantCulture);
+            ((ulong)state.sequence).TryFormat(chars[(ServerIdLength + 1)..], out _, "x", CultureInfo.InvariantCulture);
         });
+    }
+
+    /// <summary>
+    /// The sequence number of <paramref name="connectionId"/> when it is an id this server gave out: exactly the string
+    /// <see cref="Format"/> writes (no leading zero, no uppercase), so each id names one sequence and back.
+    /// </summary>
+    public bool TryGetSequence(string connectionId, out long sequence)
+    {
+        sequence = 0;
+        if (!TryGetServerId(connectionId, out var server) || !server.SequenceEqual(ServerId))
+        {
+            return false;
+        }
+
+        var hex = connectionId.AsSpan(ServerIdLength + 1);
+        if (hex.Length > 16 || hex[0] == '0'
+            || !ulong.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong parsed)
+            || parsed > long.MaxValue)
+        {
+            return false;
+        }
+
+        sequence = (long)parsed;
+        return true;
     }
 
     /// <summary>The server part of <paramref name="connectionId"/>; false for a string this scheme did not make.</summary>

@@ -82,7 +82,7 @@ internal sealed partial class WebSocketHub
                 members = topicMembers.Connections;
                 break;
             case BackplaneTopicKind.Server:
-                if (message.ConnectionId is not { } id || !_connections.TryGetValue(id, out single))
+                if (message.ConnectionId is not { } id || !TryGetLocalConnection(id, out single))
                 {
                     return 0;
                 }
@@ -199,7 +199,7 @@ internal sealed partial class WebSocketHub
 
                 if (server.SequenceEqual(Ids.ServerId))
                 {
-                    return _connections.TryGetValue(name!, out var socket) ? DeliverToOne(socket, excluded, payload) : 0;
+                    return TryGetLocalConnection(name!, out var socket) ? DeliverToOne(socket, excluded, payload) : 0;
                 }
 
                 topic = BackplaneTopic.ForServer(server.ToString());

@@ -25,7 +25,8 @@ namespace Velithon.Groups;
 /// </remarks>
 internal sealed partial class WebSocketHub : IWebSocketHub
 {
-    private readonly ConcurrentDictionary<string, ServerWebSocket> _connections = new(StringComparer.Ordinal);
+    // Keyed by the sequence number of the connection id: no id string is written for a connection nobody asks the id of.
+    private readonly ConcurrentDictionary<long, ServerWebSocket> _connections = new();
     private readonly ConcurrentDictionary<string, TopicMembers> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TopicMembers> _users = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
@@ -71,8 +72,16 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     internal ConnectionIds Ids { get; } = new();
 
     /// <summary>The accepted connection of this server with the id <paramref name="connectionId"/>, if it has one.</summary>
-    internal bool TryGetLocalConnection(string connectionId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServerWebSocket? socket) =>
-        _connections.TryGetValue(connectionId, out socket);
+    internal bool TryGetLocalConnection(string connectionId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServerWebSocket? socket)
+    {
+        if (Ids.TryGetSequence(connectionId, out long sequence))
+        {
+            return _connections.TryGetValue(sequence, out socket);
+        }
+
+        socket = null;
+        return false;
+    }
 
     internal WebSocketBackplane? Backplane { get; }
 
@@ -124,7 +133,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
     /// </summary>
     internal Task Add(ServerWebSocket socket)
     {
-        if (_connections.TryAdd(socket.ConnectionId, socket))
+        if (_connections.TryAdd(socket.ConnectionSequence, socket))
         {
             Interlocked.Increment(ref _connectionCount);
         }
@@ -299,7 +308,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
 
     private void Forget(ServerWebSocket socket)
     {
-        if (socket.ConnectionIdIfAssigned is { } id && _connections.TryRemove(new KeyValuePair<string, ServerWebSocket>(id, socket)))
+        if (socket.ConnectionSequenceIfAssigned is > 0 and var sequence && _connections.TryRemove(new KeyValuePair<long, ServerWebSocket>(sequence, socket)))
         {
             Interlocked.Decrement(ref _connectionCount);
         }

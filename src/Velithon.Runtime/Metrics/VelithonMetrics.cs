@@ -61,18 +61,37 @@ internal sealed partial class VelithonMetrics
         CreatePresenceInstruments(meter);
     }
 
-    public void HandshakeAccepted() =>
-        _handshakes.Add(1, new KeyValuePair<string, object?>(HandshakeResultTag, "accepted"));
+    public void HandshakeAccepted()
+    {
+        if (_handshakes.Enabled)
+        {
+            _handshakes.Add(1, new KeyValuePair<string, object?>(HandshakeResultTag, "accepted"));
+        }
+    }
 
     public void HandshakeRejected(string reason) =>
         _handshakes.Add(1, new KeyValuePair<string, object?>(HandshakeResultTag, "rejected"), new KeyValuePair<string, object?>(RejectionReasonTag, reason));
 
-    public void ConnectionOpened() => _activeConnections.Add(1);
+    public void ConnectionOpened()
+    {
+        if (_activeConnections.Enabled)
+        {
+            _activeConnections.Add(1);
+        }
+    }
 
     public void ConnectionClosed(int closeCode)
     {
-        _activeConnections.Add(-1);
-        _closedConnections.Add(1, new KeyValuePair<string, object?>(CloseCodeTag, closeCode));
+        if (_activeConnections.Enabled)
+        {
+            _activeConnections.Add(-1);
+        }
+
+        // Checked first: the tag boxes the close code, an allocation per connection when nothing listens.
+        if (_closedConnections.Enabled)
+        {
+            _closedConnections.Add(1, new KeyValuePair<string, object?>(CloseCodeTag, closeCode));
+        }
     }
 
     public void MessageReceived(int bytes)
