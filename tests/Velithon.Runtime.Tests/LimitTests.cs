@@ -5,6 +5,9 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.RateLimiting;
+using Velithon.Connections;
+using Velithon.Hosting;
+using Velithon.Protocol;
 using Velithon.Runtime.Tests.Conformance;
 
 namespace Velithon.Runtime.Tests;
@@ -238,23 +241,42 @@ public sealed class LimitTests
     [Fact]
     public async Task KeepAlive_KeepsAPeerThatAnswersPings()
     {
-        await using var server = await TestServer.StartAsync(configure: options =>
-        {
-            options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
-            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(300);
-        });
+        // On a fake clock that moves only once the server has read the last pong: however busy the machine, a pong
+        // cannot arrive late, so the only thing that can end this peer is the server not counting its answers.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(4);
+        var timeout = TimeSpan.FromSeconds(12);
+        await using var server = await TestServer.StartAsync(
+            configure: options =>
+            {
+                options.KeepAliveInterval = interval;
+                options.KeepAliveTimeout = timeout;
+            },
+            configureBuilder: builder => OnClock(builder, clock));
         await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=answers");
         Assert.Equal("ready", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
+        var connection = await ConnectionAsync(server);
+        await Client.EventuallyAsync(() => connection.IsReceiving && connection.Socket!.ReadCount > 0);
+        var socket = connection.Socket!;
 
-        // Five pings come at least 100 ms apart, so answering them outlasts the 300 ms timeout.
+        // Five answered pings and nothing else from the peer: the first and the last are further apart than the
+        // timeout, so the answers alone kept it (RFC 6455 section 5.5.3: a pong answers the ping).
+        long firstPing = 0;
         for (int pings = 0; pings < 5; pings++)
         {
-            var ping = await peer.ReadFrameAsync();
-            Assert.Equal(Frame.Ping, ping!.Opcode);
+            var ping = await NextPingAsync(clock, server, socket, peer, interval / 4);
             Assert.True(ping.Fin);
+            firstPing = pings == 0 ? socket.KeepAlive.LastPing : firstPing;
+
+            // The handler waits in its receive, so the read count moves only when the server takes bytes from the
+            // peer: once it has moved, the server has read the pong, and the clock may go on.
+            int reads = socket.ReadCount;
             await peer.SendFrameAsync(Frame.Pong, ping.Payload);
+            await Client.EventuallyAsync(() => socket.ReadCount > reads);
         }
 
+        Assert.True(socket.KeepAlive.LastPing - firstPing > (long)timeout.TotalMilliseconds);
+        Assert.Equal(0, Deadlines.Logged(server, Deadlines.KeepAlive));
         await peer.SendTextAsync("still here");
         Assert.Equal("Echo: still here", await ReadTextSkippingPingsAsync(peer));
     }
@@ -262,27 +284,73 @@ public sealed class LimitTests
     [Fact]
     public async Task KeepAlive_TimesOutOnlyWhileTheHandlerWaitsToReceive()
     {
-        await using var server = await TestServer.StartAsync(configure: options =>
-        {
-            options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
-            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(200);
-        });
+        // On a fake clock: the pause outlasts the timeout by the clock's arithmetic, not by how fast the machine is.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(4);
+        var timeout = TimeSpan.FromSeconds(8);
+        await using var server = await TestServer.StartAsync(
+            configure: options =>
+            {
+                options.KeepAliveInterval = interval;
+                options.KeepAliveTimeout = timeout;
+            },
+            configureBuilder: builder => OnClock(builder, clock));
         await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/keepalive/paused?id=paused");
         Assert.Equal("ready", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
+        var connection = await ConnectionAsync(server);
+        var socket = connection.Socket!;
 
-        // The handler is not receiving: pings keep coming, unanswered, and the connection stays.
+        // The handler is not receiving: pings keep coming, unanswered, for longer than the timeout, and the connection stays.
+        long firstPing = 0;
         for (int pings = 0; pings < 5; pings++)
         {
-            Assert.Equal(Frame.Ping, (await peer.ReadFrameAsync())!.Opcode);
+            await NextPingAsync(clock, server, socket, peer, interval / 4);
+            firstPing = pings == 0 ? socket.KeepAlive.LastPing : firstPing;
         }
 
+        Assert.True(socket.KeepAlive.LastPing - firstPing > (long)timeout.TotalMilliseconds);
+        Assert.False(connection.IsReceiving);
+
+        // The clock stands still here, so no ping comes between the message and its echo.
         server.Probe.Signal("paused");
         await peer.SendTextAsync("after the pause");
-        Assert.Equal("Echo: after the pause", await ReadTextSkippingPingsAsync(peer));
+        var echo = (await peer.ReadFrameAsync().WaitAsync(Client.Timeout))!;
+        Assert.Equal(Frame.Text, echo.Opcode);
+        Assert.Equal("Echo: after the pause", Encoding.UTF8.GetString(echo.Payload));
 
-        // Receiving now, and still not answering: the next pings time out.
-        var ending = await server.Probe.WaitAsync("paused");
-        Assert.Equal(WebSocketCloseCode.AbnormalClosure, ending.Code);
+        // Receiving now, and still not answering: a ping goes after the interval, and its deadline passes.
+        await Client.EventuallyAsync(() => connection.IsReceiving);
+        var ended = server.Probe.WaitAsync("paused");
+        var took = await Deadlines.AdvanceUntilAsync(clock, server, Deadlines.KeepAlive, interval / 4, ended);
+        Assert.True(took >= interval + timeout, $"The connection ended {took} after the peer was last heard.");
+        Assert.Equal(WebSocketCloseCode.AbnormalClosure, (await ended).Code);
+    }
+
+    /// <summary>The server's one connection, once the hub holds it.</summary>
+    private static async Task<ServerWebSocket> ConnectionAsync(TestServer server)
+    {
+        var hub = server.Services.GetRequiredService<VelithonRuntime>().Hub;
+        await Client.EventuallyAsync(() => hub.Connections.Any());
+        return hub.Connections.Single();
+    }
+
+    /// <summary>
+    /// Runs the keep-alive sweep a quarter interval at a time until it writes a ping (the socket's last ping moves),
+    /// asserting no deadline ends the connection on the way, then returns the ping as the peer reads it.
+    /// </summary>
+    private static async Task<Frame> NextPingAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, TestServer server, FrameWebSocket socket, RawWebSocket peer, TimeSpan step)
+    {
+        long before = socket.KeepAlive.LastPing;
+        for (int i = 0; i < 40 && socket.KeepAlive.LastPing == before; i++)
+        {
+            clock.Advance(step);
+            Assert.Equal(0, Deadlines.Logged(server, Deadlines.KeepAlive));
+        }
+
+        Assert.NotEqual(before, socket.KeepAlive.LastPing);
+        var ping = (await peer.ReadFrameAsync().WaitAsync(Client.Timeout))!;
+        Assert.Equal(Frame.Ping, ping.Opcode);
+        return ping;
     }
 
     [Fact]
