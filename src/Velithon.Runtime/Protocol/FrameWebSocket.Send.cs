@@ -348,10 +348,23 @@ internal sealed partial class FrameWebSocket
         try
         {
             ThrowIfCannotWrite(opcode);
-            var span = output.GetSpan(FrameHeader.MaxServerHeaderLength + payload.Length);
+            // Asked for header and payload at once, a frame larger than the pipe pool's block (Kestrel's is 4 KiB) made
+            // the pipe rent an oversized array from ArrayPool.Shared for every write, and with many connections
+            // flushing at once that pool ran dry and allocated: write the payload in the blocks the pipe offers.
+            var span = output.GetSpan(FrameHeader.MaxServerHeaderLength);
             int headerLength = FrameHeader.Write(span, opcode, fin: true, payload.Length, rsv1);
-            payload.CopyTo(span.Slice(headerLength));
-            output.Advance(headerLength + payload.Length);
+            int first = Math.Min(payload.Length, span.Length - headerLength);
+            payload.Slice(0, first).CopyTo(span.Slice(headerLength));
+            output.Advance(headerLength + first);
+            for (payload = payload.Slice(first); !payload.IsEmpty; )
+            {
+                span = output.GetSpan();
+                int chunk = Math.Min(payload.Length, span.Length);
+                payload.Slice(0, chunk).CopyTo(span);
+                output.Advance(chunk);
+                payload = payload.Slice(chunk);
+            }
+
             write = Flush(output, cancellationToken);
         }
         catch
