@@ -114,11 +114,4 @@ public sealed class PipeTransportTests : IAsyncLifetime
             }
         }
     }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input => input;
-
-        public PipeWriter Output => output;
-    }
 }

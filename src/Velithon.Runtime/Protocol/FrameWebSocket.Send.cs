@@ -6,6 +6,7 @@ using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
 using Velithon.Connections;
@@ -387,12 +388,23 @@ internal sealed partial class FrameWebSocket
             // The header's length follows from the payload's (RFC 6455 section 5.2): short text cannot reach 126 bytes,
             // so only longer text is counted first.
             int maxByteCount = Encoding.UTF8.GetMaxByteCount(text.Length);
-            int counted = maxByteCount < 126 ? -1 : Encoding.UTF8.GetByteCount(text);
-            int headerLength = counted < 0 ? 2 : FrameHeader.Write(stackalloc byte[FrameHeader.MaxServerHeaderLength], FrameHeader.Text, fin: true, counted);
-            var span = output.GetSpan(headerLength + (counted < 0 ? maxByteCount : counted));
-            byteCount = Encoding.UTF8.GetBytes(text, span.Slice(headerLength));
-            FrameHeader.Write(span, FrameHeader.Text, fin: true, byteCount);
-            output.Advance(headerLength + byteCount);
+            if (maxByteCount < 126)
+            {
+                // At most 125 bytes, far below any pipe block: the header is written once the length is known.
+                var span = output.GetSpan(2 + maxByteCount);
+                byteCount = Encoding.UTF8.GetBytes(text, span.Slice(2));
+                FrameHeader.Write(span, FrameHeader.Text, fin: true, byteCount);
+                output.Advance(2 + byteCount);
+            }
+            else
+            {
+                byteCount = Encoding.UTF8.GetByteCount(text);
+                var span = output.GetSpan(FrameHeader.MaxServerHeaderLength);
+                int headerLength = FrameHeader.Write(span, FrameHeader.Text, fin: true, byteCount);
+                output.Advance(headerLength);
+                EncodeInBlocks(output, text);
+            }
+
             write = Flush(output, cancellationToken);
         }
         catch
@@ -402,6 +414,30 @@ internal sealed partial class FrameWebSocket
         }
 
         return Finish(null, write);
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="text"/> as UTF-8 into <paramref name="output"/> in the blocks the pipe offers, never
+    /// asking for more than one block: a larger span would be rented from <see cref="ArrayPool{T}.Shared"/> for each
+    /// write (see <see cref="WriteToPipeHoldingGate"/>). A character is never split across blocks, and a lone
+    /// surrogate becomes U+FFFD as <see cref="Encoding.UTF8"/> counts it.
+    /// </summary>
+    private static void EncodeInBlocks(PipeWriter output, ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            // The longest UTF-8 sequence is 4 bytes: with less room left the next character might not fit, and the
+            // pipe moves on to a new block.
+            var span = output.GetSpan(4);
+            var status = Utf8.FromUtf16(text, span, out int read, out int written, replaceInvalidSequences: true, isFinalBlock: true);
+            output.Advance(written);
+            if (status == OperationStatus.Done)
+            {
+                return;
+            }
+
+            text = text.Slice(read);
+        }
     }
 
     /// <summary>Refuses a write once the socket was aborted or disposed, and a data frame once the close frame went out.</summary>
