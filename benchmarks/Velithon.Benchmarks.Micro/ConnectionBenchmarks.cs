@@ -191,13 +191,6 @@ public class ConnectionBenchmarks
         }
     }
 
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input => input;
-
-        public PipeWriter Output => output;
-    }
-
     /// <summary>An upgradable request whose upgraded stream is <paramref name="transport"/>, as Kestrel's would be.</summary>
     private sealed class InMemoryUpgradeFeature(Stream transport) : IHttpUpgradeFeature
     {
