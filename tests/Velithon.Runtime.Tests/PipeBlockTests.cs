@@ -42,6 +42,7 @@ public sealed class PipeBlockTests
     [InlineData("€", 2_000)] // 3-byte sequences, which do not divide a block evenly
     [InlineData("x😀", 1_500)] // surrogate pairs, 4-byte sequences at every offset of a block
     [InlineData("ab\uD800c", 1_200)] // a lone surrogate, sent as U+FFFD
+    [InlineData("\uDE00\uD83D", 1_500)] // a lone low surrogate first, pairs across the units, a lone high one last
     [InlineData("z", 126)] // the shortest text with a 4-byte header
     public async Task Text_LargerThanABlock_IsEncodedInBlocks(string unit, int repeat)
     {
@@ -61,15 +62,45 @@ public sealed class PipeBlockTests
         Assert.InRange(largestHint, 0, BlockSize);
     }
 
-    private static async Task<(int Opcode, byte[] Payload, int LargestSizeHint)> SendAndReadFrameAsync(Func<FrameWebSocket, ValueTask> send)
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task Frames_InTheLeastRoomAPipeMayGive_ArriveWhole(int largestSpan)
+    {
+        // A writer may hand out no more than it was asked for (one byte when asked for none): every write must still
+        // make progress and split no UTF-8 sequence, and the header's length must be the bytes that follow it.
+        byte[] payload = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 7)).ToArray();
+        var (opcode, received, _) = await SendAndReadFrameAsync(socket => socket.SendAsync(payload, WebSocketMessageType.Binary, CancellationToken.None), largestSpan);
+        Assert.Equal(FrameHeader.Binary, opcode);
+        Assert.Equal(payload, received);
+
+        // 1-, 2-, 3- and 4-byte sequences and a lone surrogate, so a sequence meets the end of the room at every offset.
+        string text = string.Concat(Enumerable.Repeat("a\u20ACx\uD83D\uDE00\uD800\u00E9", 500));
+        int byteCount = 0;
+        (opcode, received, _) = await SendAndReadFrameAsync(
+            socket =>
+            {
+                var send = socket.SendTextAsync(text, CancellationToken.None, out int count);
+                byteCount = count;
+                return send;
+            },
+            largestSpan);
+        Assert.Equal(FrameHeader.Text, opcode);
+        Assert.Equal(Encoding.UTF8.GetBytes(text), received);
+        Assert.Equal(received.Length, byteCount);
+    }
+
+    private static async Task<(int Opcode, byte[] Payload, int LargestSizeHint)> SendAndReadFrameAsync(Func<FrameWebSocket, ValueTask> send, int largestSpan = int.MaxValue)
     {
         // No back-pressure: the frame's whole flush completes before it is read back.
         var toPeer = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
         var fromPeer = new Pipe();
-        var output = new SizeHintRecordingPipeWriter(toPeer.Writer);
+        var output = new SizeHintRecordingPipeWriter(toPeer.Writer, largestSpan);
         await using var socket = new FrameWebSocket(Stream.Null, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System), new DuplexPipe(fromPeer.Reader, output));
 
-        await send(socket).AsTask().WaitAsync(Timeout);
+        // On the thread pool: a write loop that stopped making progress would spin inside the call, and the timeout
+        // turns that into a failure instead of a test run that never ends.
+        await Task.Run(() => send(socket).AsTask()).WaitAsync(Timeout);
 
         Assert.True(toPeer.Reader.TryRead(out var read));
         var frame = read.Buffer.ToArray();
