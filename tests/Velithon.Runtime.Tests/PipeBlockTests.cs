@@ -90,6 +90,30 @@ public sealed class PipeBlockTests
         Assert.Equal(received.Length, byteCount);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)] // binary takes any non-empty span, so only text meets a span too short for its next character
+    public async Task AFrameCutShortInThePipe_AbortsTheConnection(bool text, bool shortSpans)
+    {
+        // Part of the frame is in the pipe when the transport fails (or, with short spans, a writer gives less than it
+        // was asked for): the next frame would follow a partial one, so the connection must end, not go on.
+        var toPeer = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+        var fromPeer = new Pipe();
+        var output = new BreakingPipeWriter(toPeer.Writer, breakAfter: 100, shortSpans);
+        await using var socket = new FrameWebSocket(Stream.Null, isServer: true, subProtocol: null, deflate: null, abortTransport: null, new ConnectionClock(TimeProvider.System), new DuplexPipe(fromPeer.Reader, output));
+
+        // 'x😀' puts a 4-byte sequence where the 3 bytes a short span gives cannot hold it.
+        var failure = await Record.ExceptionAsync(() => Task.Run(() => text
+            ? socket.SendTextAsync(string.Concat(Enumerable.Repeat("x😀", 2_000)), CancellationToken.None, out _).AsTask()
+            : socket.SendAsync(new byte[10_000], WebSocketMessageType.Binary, CancellationToken.None).AsTask()).WaitAsync(Timeout));
+
+        Assert.True(shortSpans ? failure is InvalidOperationException : failure is IOException, $"unexpected: {failure}");
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Aborted, socket.State);
+        var next = await Assert.ThrowsAsync<WebSocketException>(() => socket.SendAsync(new byte[8], WebSocketMessageType.Binary, CancellationToken.None).AsTask().WaitAsync(Timeout));
+        Assert.Equal(WebSocketError.InvalidState, next.WebSocketErrorCode);
+    }
+
     private static async Task<(int Opcode, byte[] Payload, int LargestSizeHint)> SendAndReadFrameAsync(Func<FrameWebSocket, ValueTask> send, int largestSpan = int.MaxValue)
     {
         // No back-pressure: the frame's whole flush completes before it is read back.

@@ -346,6 +346,7 @@ internal sealed partial class FrameWebSocket
     private ValueTask WriteToPipeHoldingGate(PipeWriter output, int opcode, ReadOnlySpan<byte> payload, bool rsv1, CancellationToken cancellationToken)
     {
         ValueTask write;
+        bool started = false;
         try
         {
             ThrowIfCannotWrite(opcode);
@@ -357,19 +358,18 @@ internal sealed partial class FrameWebSocket
             int first = Math.Min(payload.Length, span.Length - headerLength);
             payload.Slice(0, first).CopyTo(span.Slice(headerLength));
             output.Advance(headerLength + first);
-            for (payload = payload.Slice(first); !payload.IsEmpty; )
+            started = true;
+            if (first < payload.Length)
             {
-                span = output.GetSpan();
-                int chunk = Math.Min(payload.Length, span.Length);
-                payload.Slice(0, chunk).CopyTo(span);
-                output.Advance(chunk);
-                payload = payload.Slice(chunk);
+                // Block by block, each asked for without a size; an empty span is refused rather than spun on.
+                output.Write(payload.Slice(first));
             }
 
             write = Flush(output, cancellationToken);
         }
         catch
         {
+            AbortIfPartlyWritten(started);
             ReleaseWrite(null);
             throw;
         }
@@ -381,6 +381,8 @@ internal sealed partial class FrameWebSocket
     private ValueTask WriteTextToPipeHoldingGate(PipeWriter output, string text, out int byteCount, CancellationToken cancellationToken)
     {
         ValueTask write;
+        bool started = false;
+        byteCount = 0;
         try
         {
             ThrowIfCannotWrite(FrameHeader.Text);
@@ -402,13 +404,16 @@ internal sealed partial class FrameWebSocket
                 var span = output.GetSpan(FrameHeader.MaxServerHeaderLength);
                 int headerLength = FrameHeader.Write(span, FrameHeader.Text, fin: true, byteCount);
                 output.Advance(headerLength);
-                EncodeInBlocks(output, text);
+                started = true;
+                int encoded = EncodeInBlocks(output, text);
+                System.Diagnostics.Debug.Assert(encoded == byteCount, "The header's length is the count of the bytes encoded after it.");
             }
 
             write = Flush(output, cancellationToken);
         }
         catch
         {
+            AbortIfPartlyWritten(started);
             ReleaseWrite(null);
             throw;
         }
@@ -422,8 +427,11 @@ internal sealed partial class FrameWebSocket
     /// write (see <see cref="WriteToPipeHoldingGate"/>). A character is never split across blocks, and a lone
     /// surrogate becomes U+FFFD as <see cref="Encoding.UTF8"/> counts it.
     /// </summary>
-    private static void EncodeInBlocks(PipeWriter output, ReadOnlySpan<char> text)
+    /// <returns>The bytes encoded.</returns>
+    /// <exception cref="InvalidOperationException">The pipe gave less room than the 4 bytes asked for (a broken writer).</exception>
+    private static int EncodeInBlocks(PipeWriter output, ReadOnlySpan<char> text)
     {
+        int total = 0;
         while (true)
         {
             // The longest UTF-8 sequence is 4 bytes: with less room left the next character might not fit, and the
@@ -431,12 +439,31 @@ internal sealed partial class FrameWebSocket
             var span = output.GetSpan(4);
             var status = Utf8.FromUtf16(text, span, out int read, out int written, replaceInvalidSequences: true, isFinalBlock: true);
             output.Advance(written);
+            total += written;
             if (status == OperationStatus.Done)
             {
-                return;
+                return total;
+            }
+
+            if (read == 0)
+            {
+                // Nothing fit where 4 bytes were asked for: spinning here would hold the write gate for ever.
+                throw new InvalidOperationException("The transport's pipe gave less room than it was asked for.");
             }
 
             text = text.Slice(read);
+        }
+    }
+
+    /// <summary>
+    /// After a write failed with part of its frame already in the pipe, aborts the connection: the next frame would
+    /// follow a partial one and the peer could no longer find the frames' boundaries (RFC 6455 section 5.2).
+    /// </summary>
+    private void AbortIfPartlyWritten(bool started)
+    {
+        if (started)
+        {
+            Abort();
         }
     }
 
