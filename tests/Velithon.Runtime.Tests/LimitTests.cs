@@ -201,13 +201,7 @@ public sealed class LimitTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var interval = TimeSpan.FromSeconds(5);
         var timeout = TimeSpan.FromSeconds(5);
-        await using var server = await TestServer.StartAsync(
-            configure: options =>
-            {
-                options.KeepAliveInterval = interval;
-                options.KeepAliveTimeout = timeout;
-            },
-            configureBuilder: builder => OnClock(builder, clock));
+        await using var server = await StartWithKeepAliveAsync(clock, interval, timeout);
         await using var silent = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=keepalive");
         Assert.Equal("ready", Encoding.UTF8.GetString((await silent.ReadFrameAsync())!.Payload));
 
@@ -231,6 +225,16 @@ public sealed class LimitTests
         Assert.True(ending.AbortedFired);
     }
 
+    /// <summary>A server on <paramref name="clock"/> that pings a peer silent for <paramref name="interval"/> and ends one that leaves a ping unanswered for <paramref name="timeout"/>.</summary>
+    private static Task<TestServer> StartWithKeepAliveAsync(TimeProvider clock, TimeSpan interval, TimeSpan timeout) =>
+        TestServer.StartAsync(
+            configure: options =>
+            {
+                options.KeepAliveInterval = interval;
+                options.KeepAliveTimeout = timeout;
+            },
+            configureBuilder: builder => OnClock(builder, clock));
+
     /// <summary>Puts the server on <paramref name="clock"/> and logs the Debug lines of its deadlines, which <see cref="Deadlines"/> watches.</summary>
     private static void OnClock(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder, TimeProvider clock)
     {
@@ -246,13 +250,7 @@ public sealed class LimitTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var interval = TimeSpan.FromSeconds(4);
         var timeout = TimeSpan.FromSeconds(12);
-        await using var server = await TestServer.StartAsync(
-            configure: options =>
-            {
-                options.KeepAliveInterval = interval;
-                options.KeepAliveTimeout = timeout;
-            },
-            configureBuilder: builder => OnClock(builder, clock));
+        await using var server = await StartWithKeepAliveAsync(clock, interval, timeout);
         await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/observe?id=answers");
         Assert.Equal("ready", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
         var connection = await ConnectionAsync(server);
@@ -288,13 +286,7 @@ public sealed class LimitTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var interval = TimeSpan.FromSeconds(4);
         var timeout = TimeSpan.FromSeconds(8);
-        await using var server = await TestServer.StartAsync(
-            configure: options =>
-            {
-                options.KeepAliveInterval = interval;
-                options.KeepAliveTimeout = timeout;
-            },
-            configureBuilder: builder => OnClock(builder, clock));
+        await using var server = await StartWithKeepAliveAsync(clock, interval, timeout);
         await using var peer = await RawWebSocket.ConnectAsync(server.Http1Base, "/keepalive/paused?id=paused");
         Assert.Equal("ready", Encoding.UTF8.GetString((await peer.ReadFrameAsync())!.Payload));
         var connection = await ConnectionAsync(server);
