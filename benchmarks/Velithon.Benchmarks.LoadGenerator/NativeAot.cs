@@ -12,12 +12,22 @@ namespace Velithon.Benchmarks;
 /// </summary>
 public static class NativeAot
 {
-    /// <summary>A server to start: the benchmark servers take <c>--port</c>; the demo takes <c>--urls</c> and may run through <c>dotnet</c>.</summary>
-    public sealed record Server(string Name, string FileName, Func<int, string[]> Arguments, long SizeBytes);
+    /// <summary>
+    /// A server to start: the benchmark servers take <c>--port</c>; the demo takes <c>--urls</c> and may run through
+    /// <c>dotnet</c>. It runs in <paramref name="WorkingDirectory"/>, its published folder, as a deployed server does:
+    /// the host's content root is the working directory, and its configuration reload watches that folder's whole
+    /// tree, so a start from a large folder (the repository) spends milliseconds there that a deployment does not.
+    /// </summary>
+    public sealed record Server(string Name, string FileName, Func<int, string[]> Arguments, long SizeBytes, string WorkingDirectory);
 
     public static Task<string> MeasureAsync(IReadOnlyList<(string Name, string Binary)> binaries, int rounds) =>
         MeasureAsync(
-            binaries.Select(b => new Server(b.Name, b.Binary, port => ["--port", port.ToString(CultureInfo.InvariantCulture)], new FileInfo(b.Binary).Length)).ToList(),
+            binaries.Select(b => new Server(
+                b.Name,
+                b.Binary,
+                port => ["--port", port.ToString(CultureInfo.InvariantCulture)],
+                new FileInfo(b.Binary).Length,
+                Path.GetDirectoryName(Path.GetFullPath(b.Binary))!)).ToList(),
             rounds,
             "start to first echo (ms)");
 
@@ -125,6 +135,7 @@ public static class NativeAot
         int port = Measure.FreePort();
         var start = new ProcessStartInfo(server.FileName)
         {
+            WorkingDirectory = server.WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

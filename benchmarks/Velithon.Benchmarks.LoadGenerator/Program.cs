@@ -87,8 +87,8 @@ if (args.Length > 0 && args[0] == "demo")
     long jitSize = Directory.EnumerateFiles(jitFolder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
     Console.WriteLine(await NativeAot.MeasureAsync(
         [
-            new NativeAot.Server("demo, Native AOT (binary)", args[1], Urls, new FileInfo(args[1]).Length),
-            new NativeAot.Server("demo, JIT (publish folder)", "dotnet", port => [Path.Combine(jitFolder, "Velithon.Demo.dll"), .. Urls(port)], jitSize),
+            new NativeAot.Server("demo, Native AOT (binary)", args[1], Urls, new FileInfo(args[1]).Length, Path.GetDirectoryName(Path.GetFullPath(args[1]))!),
+            new NativeAot.Server("demo, JIT (publish folder)", "dotnet", port => [Path.Combine(jitFolder, "Velithon.Demo.dll"), .. Urls(port)], jitSize, jitFolder),
         ],
         demoRounds,
         "start to first accepted connection and echo (ms)"));

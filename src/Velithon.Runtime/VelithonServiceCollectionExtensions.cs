@@ -1,7 +1,9 @@
 using System;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Velithon;
 using Velithon.Connections;
@@ -11,6 +13,7 @@ using Velithon.Json;
 using Velithon.Limits;
 using Velithon.Metrics;
 using Velithon.Routing;
+using Velithon.Scaling;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -35,9 +38,25 @@ public static class VelithonServiceCollectionExtensions
 
         var options = services.AddOptions<VelithonOptions>().ValidateOnStart();
 
+        // Every service below is registered with a factory that calls its constructor, and the options with their
+        // closed types. Through a type alone the container finds the constructor by reflection, and through
+        // AddOptions' open generics (OptionsMonitor<>, ...) it makes the closed types at run time, on Native AOT
+        // with the type loader; both cost every start milliseconds and allocations (docs/benchmarks.md, "Start to
+        // first echo").
+        services.TryAddSingleton<IOptionsMonitor<VelithonOptions>>(static provider => new OptionsMonitor<VelithonOptions>(
+            provider.GetRequiredService<IOptionsFactory<VelithonOptions>>(),
+            provider.GetServices<IOptionsChangeTokenSource<VelithonOptions>>(),
+            provider.GetRequiredService<IOptionsMonitorCache<VelithonOptions>>()));
+        services.TryAddTransient<IOptionsFactory<VelithonOptions>>(static provider => new OptionsFactory<VelithonOptions>(
+            provider.GetServices<IConfigureOptions<VelithonOptions>>(),
+            provider.GetServices<IPostConfigureOptions<VelithonOptions>>(),
+            provider.GetServices<IValidateOptions<VelithonOptions>>()));
+        services.TryAddSingleton<IOptionsMonitorCache<VelithonOptions>>(static _ => new OptionsCache<VelithonOptions>());
+
         // Before the delegate below: configuration first, then code. TryAdd keeps a second AddVelithon from
         // binding again after the first one's delegate.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<VelithonOptions>, VelithonConfigurationSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<VelithonOptions>, VelithonConfigurationSetup>(
+            static provider => new VelithonConfigurationSetup(provider)));
         if (configure is not null)
         {
             options.Configure(configure);
@@ -45,18 +64,36 @@ public static class VelithonServiceCollectionExtensions
 
         services.AddRouting();
         services.AddMetrics();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConnectionMonitor>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VelithonStartupLog>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>(
+            static _ => new VelithonOptionsValidator()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketRouteMatcherPolicy>(
+            static _ => new WebSocketRouteMatcherPolicy()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConnectionMonitor>(
+            static provider => new ConnectionMonitor(provider.GetRequiredService<VelithonRuntime>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VelithonStartupLog>(
+            static provider => new VelithonStartupLog(provider, provider.GetRequiredService<ILoggerFactory>())));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ApplicationJson>();
-        services.TryAddSingleton<VelithonMetrics>();
-        services.TryAddSingleton<WebSocketHub>();
-        services.TryAddSingleton<Velithon.AsyncApi.AsyncApiDocumentStore>();
+        services.TryAddSingleton(static provider => new ApplicationJson(provider));
+        services.TryAddSingleton(static provider => new VelithonMetrics(provider.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton(static provider => new WebSocketHub(
+            provider.GetRequiredService<VelithonMetrics>(),
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetServices<WebSocketBackplane>(),
+            provider.GetRequiredService<ApplicationJson>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptionsMonitor<VelithonOptions>>()));
+        services.TryAddSingleton(static _ => new Velithon.AsyncApi.AsyncApiDocumentStore());
         services.TryAddSingleton<IWebSocketHub>(static provider => provider.GetRequiredService<WebSocketHub>());
         services.TryAddSingleton<IWebSocketPresence>(static provider => provider.GetRequiredService<WebSocketHub>().Presence);
-        services.TryAddSingleton<VelithonRuntime>();
+        services.TryAddSingleton(static provider => new VelithonRuntime(
+            provider.GetRequiredService<IOptionsMonitor<VelithonOptions>>(),
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<WebSocketHub>(),
+            provider.GetRequiredService<VelithonMetrics>(),
+            provider.GetRequiredService<ApplicationJson>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider));
         return new VelithonBuilder(services);
     }
 

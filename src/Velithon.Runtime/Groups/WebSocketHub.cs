@@ -40,7 +40,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
         IEnumerable<WebSocketBackplane> backplanes,
         ApplicationJson json,
         TimeProvider timeProvider,
-        IOptions<VelithonOptions> options)
+        IOptionsMonitor<VelithonOptions> options)
     {
         _json = json;
         Metrics = metrics;
@@ -63,7 +63,7 @@ internal sealed partial class WebSocketHub : IWebSocketHub
             _ = SubscribeForLifeAsync(BackplaneTopic.ForServer(Ids.ServerId));
         }
 
-        Presence = new PresenceTracker(this, timeProvider, options.Value.Presence, metrics, _logger);
+        Presence = new PresenceTracker(this, timeProvider, options.CurrentValue.Presence, metrics, _logger);
         lifetime.ApplicationStopping.Register(static state => ((WebSocketHub)state!).CloseAll(), this);
         lifetime.ApplicationStopped.Register(static state => ((WebSocketHub)state!).Presence.Dispose(), this);
     }

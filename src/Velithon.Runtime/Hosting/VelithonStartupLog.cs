@@ -21,6 +21,13 @@ internal sealed class VelithonStartupLog(IServiceProvider services, ILoggerFacto
     {
         var logger = loggerFactory.CreateLogger(VelithonRuntime.LoggerCategory);
 
+        // Listing the routes builds every endpoint of the app; with neither line logged there is nothing to build
+        // them for here (the first request builds them as it would without Velithon).
+        if (!logger.IsEnabled(LogLevel.Warning))
+        {
+            return Task.CompletedTask;
+        }
+
         // Routing registers the composite of every data source the app's UseEndpoints (or WebApplication) added.
         bool any = false;
         if (services.GetService<EndpointDataSource>() is { } dataSource)

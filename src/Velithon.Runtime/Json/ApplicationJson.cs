@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Velithon.Connections;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -15,12 +16,18 @@ namespace Velithon.Json;
 /// with Native AOT (<see cref="JsonSerializer.IsReflectionEnabledByDefault"/>); then only the source-generated
 /// contexts the app registers know any type, and a missing one fails with a message that names the fix.
 /// </summary>
-internal sealed class ApplicationJson(IOptions<HttpJsonOptions> options)
+/// <remarks>
+/// The options are resolved on the first JSON call, not when the runtime is built: resolving
+/// <see cref="IOptions{TOptions}"/> of <see cref="HttpJsonOptions"/> makes its closed generic types with the type
+/// loader on Native AOT, a cost every start would pay for apps that never send JSON.
+/// </remarks>
+internal sealed class ApplicationJson(IServiceProvider services)
 {
     private JsonSerializerOptions? _serializerOptions;
 
     /// <summary>The options, read once: the first serialization makes them read-only, as in minimal APIs.</summary>
-    public JsonSerializerOptions SerializerOptions => _serializerOptions ??= options.Value.SerializerOptions;
+    public JsonSerializerOptions SerializerOptions =>
+        _serializerOptions ??= services.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
 
     /// <summary>
     /// The metadata of <typeparamref name="T"/>. After the first call per type the options' own cache answers,

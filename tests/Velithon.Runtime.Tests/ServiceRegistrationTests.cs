@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Velithon.Runtime.Tests;
+
+/// <summary>
+/// What <c>AddVelithon()</c> registers costs the start nothing it can avoid: each of its services is built by a
+/// factory, not found by reflection over a constructor, and the options' generic services are registered closed, so
+/// the container does not make <c>OptionsMonitor&lt;VelithonOptions&gt;</c> and its kin at run time (on Native AOT
+/// with the type loader).
+/// </summary>
+public sealed class ServiceRegistrationTests
+{
+    [Fact]
+    public void AddVelithon_RegistersItsServicesWithFactoriesOrInstances()
+    {
+        var services = new ServiceCollection();
+        services.AddVelithon();
+
+        var runtime = typeof(VelithonOptions).Assembly;
+        var byType = services
+            .Where(descriptor => descriptor.ServiceType.Assembly == runtime
+                || descriptor.ImplementationType?.Assembly == runtime
+                || descriptor.ServiceType.GenericTypeArguments.Contains(typeof(VelithonOptions)))
+            .Where(descriptor => descriptor.ImplementationType is not null)
+            .Select(descriptor => $"{descriptor.ServiceType.Name} => {descriptor.ImplementationType!.Name}")
+            .ToList();
+
+        Assert.Empty(byType);
+    }
+
+    [Theory]
+    [InlineData(typeof(IOptionsMonitor<VelithonOptions>))]
+    [InlineData(typeof(IOptionsFactory<VelithonOptions>))]
+    [InlineData(typeof(IOptionsMonitorCache<VelithonOptions>))]
+    public void AddVelithon_RegistersTheOptionsServicesClosed(Type serviceType)
+    {
+        var services = new ServiceCollection();
+        services.AddVelithon();
+
+        Assert.Single(services, descriptor => descriptor.ServiceType == serviceType && descriptor.ImplementationFactory is not null);
+    }
+
+    [Fact]
+    public void TheClosedOptionsServices_BuildTheOptionsOnceFromConfigurationAndCode()
+    {
+        int configured = 0;
+        var services = new ServiceCollection();
+        services.AddVelithon(options =>
+        {
+            configured++;
+            options.MaxMessageSize = 4096;
+        });
+        services.Configure<VelithonOptions>(options => options.BroadcastQueueLimit = 7);
+        using var provider = services.BuildServiceProvider();
+
+        var monitor = provider.GetRequiredService<IOptionsMonitor<VelithonOptions>>();
+
+        Assert.Equal(4096, monitor.CurrentValue.MaxMessageSize);
+        Assert.Equal(7, monitor.CurrentValue.BroadcastQueueLimit);
+        Assert.Same(monitor.CurrentValue, provider.GetRequiredService<IOptionsMonitor<VelithonOptions>>().CurrentValue);
+        Assert.Equal(1, configured);
+    }
+
+    [Fact]
+    public void AnApplicationsOwnOptionsMonitor_RegisteredFirst_IsKept()
+    {
+        var own = new StaticOptionsMonitor(new VelithonOptions { MaxMessageSize = 123 });
+        var services = new ServiceCollection();
+        services.AddSingleton<IOptionsMonitor<VelithonOptions>>(own);
+        services.AddVelithon();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(own, provider.GetRequiredService<IOptionsMonitor<VelithonOptions>>());
+    }
+
+    private sealed class StaticOptionsMonitor(VelithonOptions value) : IOptionsMonitor<VelithonOptions>
+    {
+        public VelithonOptions CurrentValue => value;
+
+        public VelithonOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<VelithonOptions, string?> listener) => null;
+    }
+}
