@@ -265,6 +265,9 @@ public static class Callgrind
         var start = new ProcessStartInfo("valgrind")
         {
             ArgumentList = { "--tool=callgrind", $"--instr-atstart={(fromStart ? "yes" : "no")}", $"--callgrind-out-file={output}", binary, "--port", port.ToString(CultureInfo.InvariantCulture) },
+
+            // In its own folder, as NativeAot.Server explains: the host's reload watch walks the working directory.
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(binary))!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

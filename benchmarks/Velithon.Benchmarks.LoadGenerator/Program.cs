@@ -134,6 +134,7 @@ if (args.Length > 0 && args[0] == "callgrind")
             text: args.Contains("--text"), paths: paths));
     await SaveResultsAsync(
         args.Contains("--handshakes") ? "callgrind-handshake"
+        : args.Contains("--startup") ? "callgrind-startup"
         : Array.IndexOf(args, "--broadcast") is int membersAt and >= 0 ? $"callgrind-broadcast-{args[membersAt + 1]}"
         : $"callgrind-echo-{(args.Contains("--deflate") ? "deflate" : args.Contains("--text") ? "text" : "binary")}-{size}");
     return;
