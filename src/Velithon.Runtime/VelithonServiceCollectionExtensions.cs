@@ -38,11 +38,11 @@ public static class VelithonServiceCollectionExtensions
 
         var options = services.AddOptions<VelithonOptions>().ValidateOnStart();
 
-        // Every service below is registered with a factory that calls its constructor, and the options with their
-        // closed types. Through a type alone the container finds the constructor by reflection, and through
-        // AddOptions' open generics (OptionsMonitor<>, ...) it makes the closed types at run time, on Native AOT
-        // with the type loader; both cost every start milliseconds and allocations (docs/benchmarks.md, "Start to
-        // first echo").
+        // Every service below is registered with a factory that calls its constructor, and the options' monitor,
+        // factory and cache under their closed types. Given a type alone the container finds the constructor by
+        // reflection, and through AddOptions' open generics (OptionsMonitor<>, ...) it makes the closed types at run
+        // time, on Native AOT with the type loader: both cost every start time and allocations (docs/benchmarks.md,
+        // "Start to first echo: where the time goes").
         services.TryAddSingleton<IOptionsMonitor<VelithonOptions>>(static provider => new OptionsMonitor<VelithonOptions>(
             provider.GetRequiredService<IOptionsFactory<VelithonOptions>>(),
             provider.GetServices<IOptionsChangeTokenSource<VelithonOptions>>(),
