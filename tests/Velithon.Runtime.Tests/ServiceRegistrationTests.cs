@@ -8,7 +8,8 @@ namespace Velithon.Runtime.Tests;
 /// What <c>AddVelithon()</c> registers costs the start nothing it can avoid: each of its services is built by a
 /// factory, not found by reflection over a constructor, and the options' generic services are registered closed, so
 /// the container does not make <c>OptionsMonitor&lt;VelithonOptions&gt;</c> and its kin at run time (on Native AOT
-/// with the type loader).
+/// with the type loader). The closed services behave as the open ones did: the application's own monitor, setups,
+/// post-configures, validators and change token sources all still count, and a second <c>AddVelithon()</c> adds nothing twice.
 /// </summary>
 public sealed class ServiceRegistrationTests
 {
