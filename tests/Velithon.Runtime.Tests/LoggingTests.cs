@@ -55,6 +55,39 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task Start_WithAFilterThatLetsInformationButNotWarningThrough_StillLogsEachRoute()
+    {
+        // A filter function is free to pass one level and not a higher one: Warning being off says nothing of Information.
+        await using var server = await TestServer.StartAsync(
+            configureBuilder: builder => builder.Logging.AddFilter("Velithon", level => level == LogLevel.Information));
+
+        var logged = server.Logs.Messages(LogLevel.Information).Where(message => message.StartsWith("WebSocket route ", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("WebSocket route /echo is served by Velithon.Runtime.Tests.Handlers.Echo.", logged);
+    }
+
+    [Fact]
+    public async Task AddVelithonWithoutMapVelithon_WithVelithonLoggingAtWarning_StillWarnsAtStart()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        // A category rule: the output folder's appsettings.json sets Default to Information, which a minimum level would not override.
+        builder.Logging.AddFilter("Velithon", LogLevel.Warning);
+        builder.Services.AddVelithon();
+        await using var app = builder.Build();
+        app.MapGet("/", () => "an HTTP route, but no WebSocket route");
+
+        await app.StartAsync();
+        await app.StopAsync();
+
+        var warning = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Equal("Velithon.WebSockets", warning.Category);
+    }
+
+    [Fact]
     public async Task RefusedHandshakes_AreLoggedAtInformation_WithTheirReason()
     {
         await using var server = await TestServer.StartAsync();

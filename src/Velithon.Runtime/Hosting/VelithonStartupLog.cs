@@ -22,8 +22,9 @@ internal sealed class VelithonStartupLog(IServiceProvider services, ILoggerFacto
         var logger = loggerFactory.CreateLogger(VelithonRuntime.LoggerCategory);
 
         // Listing the routes builds every endpoint of the app; with neither line logged there is nothing to build
-        // them for here (the first request builds them as it would without Velithon).
-        if (!logger.IsEnabled(LogLevel.Warning))
+        // them for here (the first request builds them as it would without Velithon). Both levels are asked: a
+        // filter function may let Information through and not Warning, so one does not imply the other.
+        if (!logger.IsEnabled(LogLevel.Information) && !logger.IsEnabled(LogLevel.Warning))
         {
             return Task.CompletedTask;
         }
