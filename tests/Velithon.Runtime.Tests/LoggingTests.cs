@@ -37,17 +37,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task AddVelithonWithoutMapVelithon_WarnsAtStart()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var logs = new CapturedLogs();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        builder.Services.AddVelithon();
-        await using var app = builder.Build();
-        app.MapGet("/", () => "an HTTP route, but no WebSocket route");
-
-        await app.StartAsync();
-        await app.StopAsync();
+        var logs = await StartAndStopWithoutWebSocketRoutesAsync(_ => { });
 
         var warning = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Warning);
         Assert.Equal("Velithon.WebSockets", warning.Category);
@@ -69,22 +59,29 @@ public sealed class LoggingTests
     [Fact]
     public async Task AddVelithonWithoutMapVelithon_WithVelithonLoggingAtWarning_StillWarnsAtStart()
     {
+        // A category rule: the output folder's appsettings.json sets Default to Information, which a minimum level would not override.
+        var logs = await StartAndStopWithoutWebSocketRoutesAsync(logging => logging.AddFilter("Velithon", LogLevel.Warning));
+
+        var warning = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Equal("Velithon.WebSockets", warning.Category);
+    }
+
+    /// <summary>Starts and stops an app that calls AddVelithon and maps an HTTP route but no WebSocket route; its logs.</summary>
+    private static async Task<CapturedLogs> StartAndStopWithoutWebSocketRoutesAsync(Action<ILoggingBuilder> configureLogging)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
-        // A category rule: the output folder's appsettings.json sets Default to Information, which a minimum level would not override.
-        builder.Logging.AddFilter("Velithon", LogLevel.Warning);
+        configureLogging(builder.Logging);
         builder.Services.AddVelithon();
         await using var app = builder.Build();
         app.MapGet("/", () => "an HTTP route, but no WebSocket route");
 
         await app.StartAsync();
         await app.StopAsync();
-
-        var warning = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Warning);
-        Assert.Equal("Velithon.WebSockets", warning.Category);
+        return logs;
     }
 
     [Fact]
