@@ -17,6 +17,7 @@ public sealed partial class VelithonGenerator
         // {                                                    // (each handler's class is a part of it, in the handler's file)
         //     public static void Map(RouteGroupBuilder routes)
         //     {
+        //         WebSocketRouteBuilderExtensions.EnableResumableSessions(routes);   // when a route has [ResumableSession]
         //         routes.MapWebSocketRoute(Chat_Room.Pattern, Chat_Room.Template, Chat_Room.HandlerName, Chat_Room.HandleAsync);   // one per handler
         //     }
         // }
@@ -46,6 +47,14 @@ public sealed partial class VelithonGenerator
             writer.WriteLine("/// <param name=\"routes\">The group <c>MapVelithon()</c> maps into.</param>");
             writer.WriteLine("public static void Map(global::Microsoft.AspNetCore.Routing.RouteGroupBuilder routes)");
             writer.OpenBlock();
+            if (handlers.Any(static h => h.IsResumable))
+            {
+                // Only here: an application without a resumable route then never reaches Data Protection's code.
+                writer.WriteLine("// [ResumableSession]: tokens are protected with in-memory keys unless the application registers Data Protection.");
+                writer.WriteLine("global::Velithon.Routing.WebSocketRouteBuilderExtensions.EnableResumableSessions(routes);");
+                writer.WriteLine();
+            }
+
             bool first = true;
             foreach (var handler in handlers)
             {

@@ -34,7 +34,7 @@ public sealed partial class VelithonGenerator
 
         /// <summary>What the route tables write of a handler.</summary>
         public static RouteEntrySpec DescribeRoute(HandlerSpec handler) =>
-            new(handler.Template, handler.Route.Pattern, handler.HandlerName, handler.IdentifierName, handler.Metadata.Count > 0, RequiredServices(handler).Any());
+            new(handler.Template, handler.Route.Pattern, handler.HandlerName, handler.IdentifierName, handler.Metadata.Count > 0, RequiredServices(handler).Any(), handler.IsResumable);
 
         // public static partial class VelithonRouteTable_App   // the assembly's route table: no name clashes with another assembly's
         // {

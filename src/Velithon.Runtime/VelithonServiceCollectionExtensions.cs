@@ -62,7 +62,10 @@ public static class VelithonServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.AddRouting();
+        // The core of routing only, as CreateSlimBuilder registers it: AddRouting adds the regex route constraint,
+        // which compiles System.Text.RegularExpressions into every Native AOT application. Velithon's templates never
+        // produce one; an application that uses it registers it (AddRouting, or RouteOptions.SetParameterPolicy).
+        services.AddRoutingCore();
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VelithonOptions>, VelithonOptionsValidator>(
             static _ => new VelithonOptionsValidator()));

@@ -198,6 +198,33 @@ public sealed class SnapshotTests
         Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_GameEndpoint.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
     }
 
+    // A table with a [ResumableSession] route enables the in-memory keys of its tokens, once, before its routes; a
+    // table without one does not (the other baselines), so Native AOT leaves Data Protection out of such applications.
+    [Fact]
+    public void ResumableSessionRoute()
+    {
+        var hints = VerifyAll(Usings + """
+            namespace Demo;
+
+            public static class Feed
+            {
+                [WebSocket("/feed")]
+                [ResumableSession(WindowSeconds = 60)]
+                public static async Task Follow(WebSocket ws)
+                {
+                    await foreach (var message in ws.ReceiveMessagesAsync())
+                    {
+                        await ws.SendAsync(message);
+                    }
+                }
+
+                [WebSocket("/plain")]
+                public static Task Plain(WebSocket ws) => ws.AcceptAsync();
+            }
+            """);
+        Assert.Equal(["Velithon.AsyncApi.g.cs", "Velithon.Handlers.Demo_Feed_Follow.g.cs", "Velithon.Handlers.Demo_Feed_Plain.g.cs", "Velithon.RouteTable.g.cs", "Velithon.Routes.g.cs"], hints);
+    }
+
     [Fact]
     public void NoHandlers()
     {

@@ -88,6 +88,7 @@ internal sealed record ParameterSpec(
 /// <param name="Endpoint">What an endpoint class receives; null for a method.</param>
 /// <param name="Metadata">C# expressions recreating the handler's attributes as endpoint metadata.</param>
 /// <param name="Contract">For a contract route, its typed socket and the handlers of its inbound cases; else null.</param>
+/// <param name="IsResumable">Whether the handler, or the class of a static handler, has <c>[ResumableSession]</c>.</param>
 internal sealed record HandlerSpec(
     string HandlerName,
     string ContainingTypeName,
@@ -99,7 +100,8 @@ internal sealed record HandlerSpec(
     EquatableArray<ParameterSpec> Parameters,
     EndpointSpec? Endpoint,
     EquatableArray<string> Metadata,
-    ContractRouteSpec? Contract = null);
+    ContractRouteSpec? Contract = null,
+    bool IsResumable = false);
 
 /// <summary>How an endpoint class takes its messages, as far as the generator can see.</summary>
 /// <param name="ReceivesBytes">True when the class overrides <c>OnReceiveBytesAsync</c>.</param>

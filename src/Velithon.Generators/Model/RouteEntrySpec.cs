@@ -10,5 +10,6 @@ namespace Velithon.Generators.Model;
 /// <param name="IdentifierName">The handler's generated class, nested in the route table class.</param>
 /// <param name="HasMetadata">Whether the class has <c>CreateMetadata()</c>.</param>
 /// <param name="HasServices">Whether the class has <c>CreateServices()</c>.</param>
-internal sealed record RouteEntrySpec(string Template, string Pattern, string HandlerName, string IdentifierName, bool HasMetadata, bool HasServices);
+/// <param name="IsResumable">Whether the route has <c>[ResumableSession]</c>: the table then enables the in-memory keys of its tokens.</param>
+internal sealed record RouteEntrySpec(string Template, string Pattern, string HandlerName, string IdentifierName, bool HasMetadata, bool HasServices, bool IsResumable);
 

@@ -78,7 +78,7 @@ internal static class EndpointClassParser
         CheckLifecycleMethods(type, knownTypes, context);
         var (endpoint, contract) = ParseReceivers(type, knownTypes, handlerName, context);
         var metadata = EndpointMetadataParser.Parse(type, context);
-        ResumableSessionChecks.Check(type, handlerName, isContractRoute: contract is not null, context);
+        bool resumable = ResumableSessionChecks.Check(type, handlerName, isContractRoute: contract is not null, context);
 
         if (context.HasErrors || route is null || endpoint is null || constructor is null)
         {
@@ -96,7 +96,8 @@ internal static class EndpointClassParser
             Parameters: parameters,
             Endpoint: endpoint,
             Metadata: metadata,
-            Contract: contract);
+            Contract: contract,
+            IsResumable: resumable);
     }
 
     private static IMethodSymbol? FindConstructor(INamedTypeSymbol type, KnownTypes knownTypes, string handlerName, ParseContext context)

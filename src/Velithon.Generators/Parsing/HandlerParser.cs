@@ -41,7 +41,7 @@ internal static class HandlerParser
         var metadata = EndpointMetadataParser.Parse(method, context);
         var sockets = ContractRouteParser.SocketsOf(method, knownTypes);
         var contract = sockets.Count == 1 ? ContractRouteParser.ParseStatic(method, sockets[0], knownTypes, handlerName, context) : null;
-        ResumableSessionChecks.Check(method, handlerName, isContractRoute: sockets.Count > 0, context);
+        bool resumable = ResumableSessionChecks.Check(method, handlerName, isContractRoute: sockets.Count > 0, context);
         if (context.HasErrors || route is null)
         {
             return null;
@@ -58,7 +58,8 @@ internal static class HandlerParser
             Parameters: parameters,
             Endpoint: null,
             Metadata: metadata,
-            Contract: contract);
+            Contract: contract,
+            IsResumable: resumable);
     }
 
 

@@ -17,8 +17,10 @@ internal static class ResumableSessionChecks
     private const int MaxWindowSeconds = 3600;
     private const int MaxBufferedMessages = 65536;
 
-    public static void Check(ISymbol handler, string handlerName, bool isContractRoute, ParseContext context)
+    /// <summary>Reports VLT0055 and VLT0056 at the attribute; returns whether the handler has <c>[ResumableSession]</c> at all.</summary>
+    public static bool Check(ISymbol handler, string handlerName, bool isContractRoute, ParseContext context)
     {
+        bool resumable = false;
         var attributes = handler.GetAttributes().AsEnumerable();
         if (handler is IMethodSymbol { ContainingType: { } containingType })
         {
@@ -33,6 +35,7 @@ internal static class ResumableSessionChecks
                 continue;
             }
 
+            resumable = true;
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax;
             foreach (var named in attribute.NamedArguments)
             {
@@ -57,5 +60,7 @@ internal static class ResumableSessionChecks
                 context.Report(VelithonDiagnostics.ResumableContractRoute, syntax?.GetLocation(), handlerName);
             }
         }
+
+        return resumable;
     }
 }

@@ -97,12 +97,50 @@ public static class WebSocketRouteBuilderExtensions
         // here rather than every handshake later.
         HandlerServiceCheck.ThrowIfMissing(endpoints.ServiceProvider, handlerName, services);
 
+        // A resumable route mapped without EnableResumableSessions (by hand, not by the generated MapVelithon) fails
+        // the start here rather than every resume later.
+        if (IsResumable(metadata) && !runtime.Sessions.CanProtectTokens)
+        {
+            throw new InvalidOperationException(Sessions.SessionRegistry.MissingKeysMessage($"The route {pattern} ({handlerName})"));
+        }
+
         // The handler converts to the session's Func<ServerWebSocket, Task> by delegate variance: the same delegate, no wrapper.
         var session = new WebSocketSession(runtime, handlerName, handler);
         return endpoints.MapMethods(pattern, HandshakeMethods, session.CreateRequestDelegate())
             .WithMetadata(new WebSocketRouteMetadata(template, handlerName))
             .WithMetadata(metadata)
             .WithDisplayName($"WebSocket {pattern} => {handlerName}");
+    }
+
+    private static bool IsResumable(object[] metadata)
+    {
+        foreach (var item in metadata)
+        {
+            if (item is ResumableSessionAttribute)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Lets the resumable sessions of the routes mapped next protect their tokens with keys in this process's memory
+    /// when the application registers no Data Protection (docs/resumable-sessions.md). The generated
+    /// <c>MapVelithon()</c> calls it before mapping an assembly's routes when one of them has <c>[ResumableSession]</c>;
+    /// an application without such a route never reaches Data Protection's code, and Native AOT leaves it out.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <exception cref="InvalidOperationException"><c>AddVelithon()</c> was not called.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void EnableResumableSessions(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var runtime = endpoints.ServiceProvider.GetService<VelithonRuntime>()
+            ?? throw new InvalidOperationException(
+                "Velithon's services are not registered. Call builder.Services.AddVelithon() before app.MapVelithon().");
+        runtime.Sessions.EnableInMemoryKeys();
     }
 
     /// <summary>

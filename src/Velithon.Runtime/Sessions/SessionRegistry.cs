@@ -24,6 +24,7 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
 {
     private readonly ConcurrentDictionary<string, object> _entries = new(StringComparer.Ordinal);
     private IDataProtector? _protector;
+    private bool _inMemoryKeys;
     private int _detached;
 
     public VelithonRuntime Runtime => runtime;
@@ -42,12 +43,42 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
     }
 
     /// <summary>
+    /// Lets tokens be protected with keys in this process's memory when the application registers no Data Protection.
+    /// The generated <c>MapVelithon()</c> calls it (through <see cref="WebSocketRouteBuilderExtensions.EnableResumableSessions"/>)
+    /// when one of its routes is resumable, so an application without one compiles no Data Protection at all: its
+    /// key ring, XML and algorithm code are most of a megabyte of a Native AOT binary.
+    /// </summary>
+    public void EnableInMemoryKeys() => _inMemoryKeys = true;
+
+    /// <summary>Whether tokens can be protected: in-memory keys are enabled, or the application registered Data Protection.</summary>
+    public bool CanProtectTokens =>
+        _inMemoryKeys || services.GetService<IServiceProviderIsService>()?.IsService(typeof(IDataProtectionProvider)) == true;
+
+    /// <summary>
     /// The application's Data Protection, when it registered one (<c>AddDataProtection()</c>, its key ring and
     /// policies); else keys in this process's memory, which is where the sessions are too: a token is no use to a
     /// server that does not hold its session.
     /// </summary>
-    private IDataProtector Protector => _protector ??=
-        (services.GetService<IDataProtectionProvider>() ?? new EphemeralDataProtectionProvider()).CreateProtector(ResumeToken.Purpose);
+    /// <exception cref="InvalidOperationException">Neither: the route became resumable through metadata the generator did not see.</exception>
+    private IDataProtector Protector => _protector ??= ProtectionProvider().CreateProtector(ResumeToken.Purpose);
+
+    private IDataProtectionProvider ProtectionProvider()
+    {
+        if (services.GetService<IDataProtectionProvider>() is { } registered)
+        {
+            return registered;
+        }
+
+        return _inMemoryKeys
+            ? new EphemeralDataProtectionProvider()
+            : throw new InvalidOperationException(MissingKeysMessage("A route"));
+    }
+
+    /// <summary>The error of a resumable route without keys for its tokens.</summary>
+    public static string MissingKeysMessage(string route) =>
+        $"{route} has resumable sessions ([ResumableSession]) but no keys for their tokens: the generated MapVelithon() enables "
+        + "in-memory keys only for the routes it maps with [ResumableSession]. Call builder.Services.AddDataProtection(), "
+        + "or put [ResumableSession] on the handler.";
 
     /// <summary>Starts a session for <paramref name="owner"/>, accepted with the resume subprotocol on a resumable route.</summary>
     public ResumableSession Create(ServerWebSocket owner, ResumableSessionAttribute settings)

@@ -94,6 +94,10 @@ public sealed class SessionWritesAtTheEndTests
         Assert.Empty(runtime.Logs.Messages(LogLevel.Error));
     }
 
-    private static RoutePolicy ResumablePolicy(BareRuntime runtime) =>
-        runtime.Runtime.ResolvePolicy(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new ResumableSessionAttribute()), "resumable"));
+    private static RoutePolicy ResumablePolicy(BareRuntime runtime)
+    {
+        // What the generated MapVelithon() does for a [ResumableSession] route: tokens get in-memory keys.
+        runtime.Runtime.Sessions.EnableInMemoryKeys();
+        return runtime.Runtime.ResolvePolicy(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new ResumableSessionAttribute()), "resumable"));
+    }
 }
