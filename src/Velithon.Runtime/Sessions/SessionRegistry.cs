@@ -24,7 +24,7 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
 {
     private readonly ConcurrentDictionary<string, object> _entries = new(StringComparer.Ordinal);
     private IDataProtector? _protector;
-    private bool _inMemoryKeys;
+    private Func<IDataProtectionProvider>? _inMemoryKeys;
     private int _detached;
 
     public VelithonRuntime Runtime => runtime;
@@ -46,13 +46,17 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
     /// Lets tokens be protected with keys in this process's memory when the application registers no Data Protection.
     /// The generated <c>MapVelithon()</c> calls it (through <see cref="WebSocketRouteBuilderExtensions.EnableResumableSessions"/>)
     /// when one of its routes is resumable, so an application without one compiles no Data Protection at all: its
-    /// key ring, XML and algorithm code are most of a megabyte of a Native AOT binary.
+    /// key ring, its XML and its algorithms stay out of a Native AOT binary (docs/benchmarks.md).
     /// </summary>
-    public void EnableInMemoryKeys() => _inMemoryKeys = true;
+    /// <remarks>
+    /// The provider is made by a delegate created here, not constructed in <see cref="ProtectionProvider"/>: code that
+    /// constructs it is compiled wherever it is reachable, and every application reaches that method.
+    /// </remarks>
+    public void EnableInMemoryKeys() => _inMemoryKeys ??= static () => new EphemeralDataProtectionProvider();
 
     /// <summary>Whether tokens can be protected: in-memory keys are enabled, or the application registered Data Protection.</summary>
     public bool CanProtectTokens =>
-        _inMemoryKeys || services.GetService<IServiceProviderIsService>()?.IsService(typeof(IDataProtectionProvider)) == true;
+        _inMemoryKeys is not null || services.GetService<IServiceProviderIsService>()?.IsService(typeof(IDataProtectionProvider)) == true;
 
     /// <summary>
     /// The application's Data Protection, when it registered one (<c>AddDataProtection()</c>, its key ring and
@@ -69,9 +73,7 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
             return registered;
         }
 
-        return _inMemoryKeys
-            ? new EphemeralDataProtectionProvider()
-            : throw new InvalidOperationException(MissingKeysMessage("A route"));
+        return _inMemoryKeys?.Invoke() ?? throw new InvalidOperationException(MissingKeysMessage("A route"));
     }
 
     /// <summary>The error of a resumable route without keys for its tokens.</summary>
