@@ -62,6 +62,9 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Warning, "AddVelithon() was called but no Velithon WebSocket route is mapped, so every WebSocket handshake gets 404. Call app.MapVelithon() after building the app.", EventName = "NoRoutesMapped")]
     public static partial void NoRoutesMapped(ILogger logger);
 
+    [LoggerMessage(27, LogLevel.Error, "The WebSocket handler {Handler} refuses every handshake with HTTP 500: {Problem}", EventName = "SessionKeysMissing")]
+    public static partial void SessionKeysMissing(ILogger logger, string handler, string problem);
+
     [LoggerMessage(22, LogLevel.Debug, "A WebSocket send waited {SendTimeout} for the peer to read; the connection is aborted (1006).", EventName = "SendTimedOut")]
     public static partial void SendTimedOut(ILogger logger, TimeSpan sendTimeout);
 

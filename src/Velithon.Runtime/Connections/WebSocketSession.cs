@@ -19,6 +19,7 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 {
     private RouteValueDecoder? _routeValues;
     private RoutePolicy? _policy;
+    private bool _reportedMissingKeys;
 
     /// <summary>
     /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
@@ -52,6 +53,13 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
         {
             string message = HandshakeBinder.InvalidValue("route", undecodable.Name, undecodable.Raw, "valid percent-encoded UTF-8");
             return RejectAsync(httpContext, StatusCodes.Status400BadRequest, RejectionReasons.Binding, message, message);
+        }
+
+        // A route made resumable by metadata the generator did not see (a group's WithMetadata) has no keys for its
+        // tokens unless the application registered Data Protection: every handshake is refused, none fails midway.
+        if (policy.Resumable is not null && !runtime.Sessions.CanProtectTokens)
+        {
+            return RefuseWithoutSessionKeysAsync(httpContext);
         }
 
         // A resume takes no connection slot: the session it resumes holds one already.
@@ -178,6 +186,19 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
                 await socket.FailAsync(handlerName, exception).ConfigureAwait(false);
                 return;
         }
+    }
+
+    private Task RefuseWithoutSessionKeysAsync(HttpContext httpContext)
+    {
+        string problem = Sessions.SessionRegistry.MissingKeysMessage($"The route {httpContext.Request.Path.Value} ({handlerName})");
+        if (!_reportedMissingKeys)
+        {
+            _reportedMissingKeys = true;
+            Log.SessionKeysMissing(runtime.Logger, handlerName, problem);
+        }
+
+        return RejectAsync(httpContext, StatusCodes.Status500InternalServerError, RejectionReasons.Error,
+            "This endpoint's resumable sessions are not configured.", problem);
     }
 
     private Task RejectAsync(HttpContext httpContext, int statusCode, string reason, string message, string logReason)

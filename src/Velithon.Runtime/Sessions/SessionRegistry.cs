@@ -79,7 +79,7 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
     /// <summary>The error of a resumable route without keys for its tokens.</summary>
     public static string MissingKeysMessage(string route) =>
         $"{route} has resumable sessions ([ResumableSession]) but no keys for their tokens: the generated MapVelithon() enables "
-        + "in-memory keys only for the routes it maps with [ResumableSession]. Call builder.Services.AddDataProtection(), "
+        + "in-memory keys only when a route it maps has [ResumableSession]. Call builder.Services.AddDataProtection(), "
         + "or put [ResumableSession] on the handler.";
 
     /// <summary>Starts a session for <paramref name="owner"/>, accepted with the resume subprotocol on a resumable route.</summary>
