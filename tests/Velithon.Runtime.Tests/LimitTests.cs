@@ -359,11 +359,14 @@ public sealed class LimitTests
         // Real time on purpose: a ping goes when a sweep finds the send gate free between two frames. A sweep on the
         // timer's own thread lands at moments unrelated to the senders; a fake clock advanced by this reader ran the
         // sweep right after a frame, when the other sender always held the gate, and no ping went in 240 sweeps.
+        // Bounded: each read by the client's timeout, the whole wait for three pings by a generous two minutes.
         int[] next = [0, 0];
         int pings = 0;
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
         while (pings < 3)
         {
-            var frame = (await peer.ReadFrameAsync())!;
+            Assert.True(waiting.Elapsed < TimeSpan.FromMinutes(2), $"Only {pings} pings went between the frames of two senders in two minutes.");
+            var frame = (await peer.ReadFrameAsync().WaitAsync(Client.Timeout))!;
             if (frame.Opcode == Frame.Ping)
             {
                 pings++;
@@ -380,8 +383,10 @@ public sealed class LimitTests
 
         await peer.SendTextAsync("stop");
         string last;
+        waiting.Restart();
         do
         {
+            Assert.True(waiting.Elapsed < TimeSpan.FromMinutes(2), "The senders did not stop within two minutes of \"stop\".");
             last = await ReadTextSkippingPingsAsync(peer);
         }
         while (last != "done" && !last.StartsWith("unexpected", StringComparison.Ordinal));
@@ -393,7 +398,7 @@ public sealed class LimitTests
     {
         while (true)
         {
-            var frame = (await peer.ReadFrameAsync())!;
+            var frame = (await peer.ReadFrameAsync().WaitAsync(Client.Timeout))!;
             if (frame.Opcode == Frame.Ping)
             {
                 await peer.SendFrameAsync(Frame.Pong, frame.Payload);
