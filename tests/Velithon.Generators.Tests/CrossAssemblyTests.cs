@@ -317,6 +317,85 @@ public sealed class CrossAssemblyTests
         }
     }
 
+    // Libraries whose one route is resumable: by the attribute on its endpoint class, or on the class of its static
+    // handlers. The application that maps it declares no route of its own and registers no Data Protection: the
+    // library's route table enables the in-memory keys of its tokens.
+    private const string ResumableEndpointClass = SnapshotTests.Usings + """
+        namespace FeedLib;
+
+        [WebSocket("/feed")]
+        [ResumableSession]
+        public sealed class FeedEndpoint : WebSocketEndpoint
+        {
+            public override async ValueTask OnConnectCompleteAsync(WebSocket ws) => await ws.SendTextAsync("hello");
+        }
+        """;
+
+    private const string ResumableClassOfStaticHandlers = SnapshotTests.Usings + """
+        namespace FeedLib;
+
+        [ResumableSession]
+        public static class Feeds
+        {
+            [WebSocket("/feed")]
+            public static async Task Feed(WebSocket ws)
+            {
+                await ws.AcceptAsync();
+                await ws.SendTextAsync("hello");
+                await ws.ReceiveTextAsync();
+            }
+        }
+        """;
+
+    private const string ResumableLibraryApplication = SnapshotTests.Usings + """
+        using Microsoft.AspNetCore.Builder;
+        using Velithon.Testing;
+
+        namespace FeedApp;
+
+        public static class FeedTests
+        {
+            public static async Task<string> OpenSession()
+            {
+                await using var server = await VelithonTestServer.StartAsync(app => app.MapVelithon());
+                await using var socket = await server.Client.ConnectAsync("/feed", options => options.SubProtocols.Add("velithon.resume.v1"));
+                string token = await socket.ReceiveTextAsync();
+                return $"{socket.SubProtocol} {token[0]} {await socket.ReceiveTextAsync()}";
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(ResumableEndpointClass)]
+    [InlineData(ResumableClassOfStaticHandlers)]
+    public async Task AReferencedLibrarysResumableRoute_InAnApplicationWithoutAny_OpensSessionsWithInMemoryKeys(string librarySource)
+    {
+        var (_, libraryOutput, libraryResult) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(librarySource).WithAssemblyName("FeedLib"));
+        GeneratorHarness.AssertClean(libraryOutput);
+        string table = libraryResult.GeneratedSources.Single(s => s.HintName == "Velithon.RouteTable.g.cs").SourceText.ToString();
+        Assert.Contains("global::Velithon.Routing.WebSocketRouteBuilderExtensions.EnableResumableSessions(routes);", table, StringComparison.Ordinal);
+        var library = CompiledAssemblies.Emit(libraryOutput);
+
+        var (_, applicationOutput, applicationResult) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(ResumableLibraryApplication)
+            .WithAssemblyName("FeedApp")
+            .AddReferences(MetadataReference.CreateFromImage(library)));
+        GeneratorHarness.AssertClean(applicationOutput);
+        Assert.DoesNotContain(applicationResult.GeneratedSources, s => s.SourceText.ToString().Contains("EnableResumableSessions", StringComparison.Ordinal));
+
+        var context = new CompiledAssemblies();
+        try
+        {
+            context.Add("FeedLib", library);
+            context.Add("FeedApp", CompiledAssemblies.Emit(applicationOutput));
+            var result = await CompiledAssemblies.InvokeAsync(context.LoadImage("FeedApp"), "FeedApp.FeedTests", "OpenSession");
+            Assert.Equal("velithon.resume.v1 T Dhello", result);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
     private static Compilation WarningsAsErrors(Compilation compilation) =>
         compilation.WithOptions(compilation.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Error));
 

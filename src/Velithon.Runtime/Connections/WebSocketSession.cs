@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -19,7 +20,7 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
 {
     private RouteValueDecoder? _routeValues;
     private RoutePolicy? _policy;
-    private bool _reportedMissingKeys;
+    private int _reportedMissingKeys;
 
     /// <summary>
     /// The route's request delegate. Velithon's WebSocket handling lives here, inside its own endpoints, and not in
@@ -191,9 +192,9 @@ internal sealed class WebSocketSession(VelithonRuntime runtime, string handlerNa
     private Task RefuseWithoutSessionKeysAsync(HttpContext httpContext)
     {
         string problem = Sessions.SessionRegistry.MissingKeysMessage($"The route {httpContext.Request.Path.Value} ({handlerName})");
-        if (!_reportedMissingKeys)
+        // Handshakes run concurrently: the exchange lets exactly one of them log.
+        if (Interlocked.Exchange(ref _reportedMissingKeys, 1) == 0)
         {
-            _reportedMissingKeys = true;
             Log.SessionKeysMissing(runtime.Logger, handlerName, problem);
         }
 

@@ -64,7 +64,16 @@ internal sealed class SessionRegistry(VelithonRuntime runtime, IServiceProvider 
     /// server that does not hold its session.
     /// </summary>
     /// <exception cref="InvalidOperationException">Neither: the route became resumable through metadata the generator did not see.</exception>
-    private IDataProtector Protector => _protector ??= ProtectionProvider().CreateProtector(ResumeToken.Purpose);
+    internal IDataProtector Protector => Volatile.Read(ref _protector) ?? PublishProtector();
+
+    // The first handshakes of resumable routes can get here together. One protector is kept and every caller uses
+    // it: with in-memory keys each provider has its own key ring, and a token protected by a discarded one could
+    // never be read, so its session could never resume.
+    private IDataProtector PublishProtector()
+    {
+        var created = ProtectionProvider().CreateProtector(ResumeToken.Purpose);
+        return Interlocked.CompareExchange(ref _protector, created, null) ?? created;
+    }
 
     private IDataProtectionProvider ProtectionProvider()
     {
